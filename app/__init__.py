@@ -1,0 +1,1 @@
+"""Composition roots and plumbing: settings, the store, the main window, the CLI."""

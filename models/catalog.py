@@ -1,0 +1,174 @@
+"""Catalog: products, their options and variants, barcodes, collections and images."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, MinorUnits, Timestamped, Versioned
+from models.status import InventoryPolicy, ProductStatus, check_in
+
+collection_products = Table(
+    "collection_products",
+    Base.metadata,
+    Column("collection_id", ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Index("ix_collection_products_product_id", "product_id"),
+)
+
+
+class Product(Versioned, Timestamped, Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint(check_in("status", ProductStatus), name="status"),
+        CheckConstraint("handle ~ '^[a-z0-9][a-z0-9-]*$'", name="handle_format"),
+        Index(
+            "ix_products_search_trgm",
+            text("(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"),
+            postgresql_using="gin",
+            postgresql_ops={"": "gin_trgm_ops"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    vendor: Mapped[str | None] = mapped_column(Text, index=True)
+    product_type: Mapped[str | None] = mapped_column(Text, index=True)
+    tags: Mapped[list[str]] = mapped_column(default=list, server_default="{}")
+    status: Mapped[str] = mapped_column(
+        Text, default=ProductStatus.DRAFT, server_default=ProductStatus.DRAFT.value, index=True
+    )
+    #: set while the product is published to the storefront
+    published_at: Mapped[datetime | None]
+    seo_title: Mapped[str | None] = mapped_column(Text)
+    seo_description: Mapped[str | None] = mapped_column(Text)
+
+    options: Mapped[list[ProductOption]] = relationship(
+        back_populates="product", order_by="ProductOption.position", cascade="all, delete-orphan"
+    )
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+
+class ProductOption(Base):
+    """One of up to three options (Size, Colour, ...) and its values in display order."""
+
+    __tablename__ = "product_options"
+    __table_args__ = (
+        UniqueConstraint("product_id", "position"),
+        CheckConstraint("position BETWEEN 1 AND 3", name="position_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    values: Mapped[list[str]] = mapped_column(default=list, server_default="{}")
+    product: Mapped[Product] = relationship(back_populates="options")
+
+
+class Variant(Versioned, Timestamped, Base):
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint(check_in("inventory_policy", InventoryPolicy), name="inventory_policy"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("compare_at_price IS NULL OR compare_at_price >= 0", name="compare_at"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+        CheckConstraint("sku IS NULL OR sku <> ''", name="sku_not_empty"),
+        # SKU unique when present: real catalogs have variants without one.
+        Index("uq_variants_sku", "sku", unique=True, postgresql_where=text("sku IS NOT NULL")),
+        Index("ix_variants_product_id_position", "product_id", "position"),
+        Index(
+            "ix_variants_sku_trgm",
+            "sku",
+            postgresql_using="gin",
+            postgresql_ops={"sku": "gin_trgm_ops"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    sku: Mapped[str | None] = mapped_column(Text)
+    option1: Mapped[str | None] = mapped_column(Text)
+    option2: Mapped[str | None] = mapped_column(Text)
+    option3: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[int] = mapped_column(MinorUnits, default=0)
+    compare_at_price: Mapped[int | None] = mapped_column(MinorUnits)
+    cost: Mapped[int | None] = mapped_column(MinorUnits)
+    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    inventory_policy: Mapped[str] = mapped_column(
+        Text, default=InventoryPolicy.DENY, server_default=InventoryPolicy.DENY.value
+    )
+    requires_shipping: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    taxable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+    barcodes: Mapped[list[Barcode]] = relationship(
+        back_populates="variant", order_by="Barcode.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def title(self) -> str:
+        """ "Red / Large", or "Default Title" like Shopify when the product has no options."""
+        values = [v for v in (self.option1, self.option2, self.option3) if v]
+        return " / ".join(values) if values else "Default Title"
+
+
+class Barcode(Base):
+    """A scannable code (GTIN, UPC, ISBN or in-house) of a variant; a variant may have several."""
+
+    __tablename__ = "barcodes"
+    __table_args__ = (UniqueConstraint("variant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(Text, index=True)
+    variant: Mapped[Variant] = relationship(back_populates="barcodes")
+
+
+class Collection(Versioned, Timestamped, Base):
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_at: Mapped[datetime | None]
+
+
+class ProductImage(Base):
+    __tablename__ = "product_images"
+    __table_args__ = (Index("ix_product_images_product_id_position", "product_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: a URL for images hosted elsewhere, or the original file name of uploaded content
+    src: Mapped[str] = mapped_column(Text)
+    alt_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"))
+    product: Mapped[Product] = relationship(back_populates="images")
