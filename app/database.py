@@ -106,7 +106,7 @@ def upgrade(engine: Engine) -> None:
         connection.commit()
         try:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
             connection.commit()
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
@@ -114,6 +114,6 @@ def upgrade(engine: Engine) -> None:
 
 
 def is_up_to_date(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads

@@ -1,0 +1,31 @@
+"""Opening the store: the one sequence the app, the CLI and the API share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from app.database import make_engine, resolve_database_url, upgrade
+from app.settings import Settings
+from services.unit_of_work import Store
+
+
+@dataclass
+class OpenStore:
+    settings: Settings
+    url: str
+    engine: Engine
+    store: Store
+
+
+def open_store(
+    settings: Settings | None = None, *, migrate: bool = True, pool_size: int = 5
+) -> OpenStore:
+    """Start the embedded server if needed, create the database, migrate, and connect."""
+    settings = settings or Settings.from_environment()
+    url = resolve_database_url(settings)
+    engine = make_engine(url, pool_size=pool_size)
+    if migrate:
+        upgrade(engine)
+    return OpenStore(settings, url, engine, Store(engine))

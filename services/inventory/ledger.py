@@ -1,0 +1,329 @@
+"""The stock ledger: the one place stock figures change.
+
+Every change to ``inventory_levels`` happens in the same SQL statement that appends its
+``stock_movements`` rows, so the figures and the ledger always agree (``verify_ledger`` proves
+it). Rows are locked in (variant, location) order so concurrent multi-line operations cannot
+deadlock. Reservations are a conditional UPDATE (``available >= quantity``), never a read then a
+write in Python, so stock is never oversold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import BigInteger, Integer
+
+from models.status import MovementReason
+from services.actors import Actor
+from services.errors import InsufficientStock, Shortage
+from services.unit_of_work import UnitOfWork
+
+#: the figures a movement may change, in ledger column order
+STATES = (
+    "on_hand",
+    "committed",
+    "damaged",
+    "quality_control",
+    "safety_stock",
+    "other_unavailable",
+    "incoming",
+)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Deltas to apply to one variant at one location."""
+
+    variant_id: int
+    location_id: int
+    on_hand: int = 0
+    committed: int = 0
+    damaged: int = 0
+    quality_control: int = 0
+    safety_stock: int = 0
+    other_unavailable: int = 0
+    incoming: int = 0
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.variant_id, self.location_id)
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, state) == 0 for state in STATES)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The document a movement came from, shown in the ledger: ("order", "1042")."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def of(cls, type_: str, id_: object) -> Reference:
+        return cls(type_, str(id_))
+
+
+_INT_ARRAY = ARRAY(Integer)
+_BIGINT_ARRAY = ARRAY(BigInteger)
+
+_MOVE = text(
+    f"""
+    WITH d AS (
+        SELECT * FROM unnest(:variant_ids, :location_ids, {", ".join(f":{s}" for s in STATES)})
+            AS d(variant_id, location_id, {", ".join(STATES)})
+    ),
+    upd AS (
+        UPDATE inventory_levels l SET
+            {", ".join(f"{s} = l.{s} + d.{s}" for s in STATES)},
+            updated_at = now()
+        FROM d
+        WHERE l.variant_id = d.variant_id AND l.location_id = d.location_id
+        RETURNING l.variant_id, l.location_id
+    )
+    INSERT INTO stock_movements (variant_id, location_id,
+        {", ".join(f"{s}_delta" for s in STATES)},
+        reason, reference_type, reference_id, note, staff_id)
+    SELECT d.variant_id, d.location_id, {", ".join(f"d.{s}" for s in STATES)},
+        :reason, :reference_type, :reference_id, :note, :staff_id
+    FROM d JOIN upd USING (variant_id, location_id)
+    """
+).bindparams(
+    bindparam("variant_ids", type_=_BIGINT_ARRAY),
+    bindparam("location_ids", type_=_BIGINT_ARRAY),
+    *(bindparam(s, type_=_INT_ARRAY) for s in STATES),
+)
+
+_RESERVE = text(
+    """
+    WITH d AS (
+        SELECT * FROM unnest(:variant_ids, :location_ids, :quantities)
+            AS d(variant_id, location_id, quantity)
+    ),
+    upd AS (
+        UPDATE inventory_levels l SET committed = l.committed + d.quantity, updated_at = now()
+        FROM d
+        WHERE l.variant_id = d.variant_id AND l.location_id = d.location_id
+          AND (l.allow_negative OR l.available >= d.quantity)
+        RETURNING l.variant_id, l.location_id, d.quantity
+    ),
+    ins AS (
+        INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
+                                     reference_type, reference_id, note, staff_id)
+        SELECT variant_id, location_id, quantity, 'reserved', :reference_type, :reference_id,
+               :note, :staff_id
+        FROM upd
+    )
+    SELECT variant_id, location_id FROM upd
+    """
+).bindparams(
+    bindparam("variant_ids", type_=_BIGINT_ARRAY),
+    bindparam("location_ids", type_=_BIGINT_ARRAY),
+    bindparam("quantities", type_=_INT_ARRAY),
+)
+
+
+def ensure_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
+    """Create zero inventory levels for (variant, location) pairs that have none yet."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    uow.execute(
+        text(
+            "INSERT INTO inventory_levels (variant_id, location_id) "
+            "SELECT * FROM unnest(:v, :l) ORDER BY 1, 2 ON CONFLICT DO NOTHING"
+        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
+        {"v": [k[0] for k in keys], "l": [k[1] for k in keys]},
+    )
+
+
+def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
+    """Lock inventory levels in (variant, location) order, the one order every path uses."""
+    keys = sorted(set(keys))
+    if len(keys) < 2:
+        return  # a single-row UPDATE takes its own lock; nothing to order
+    uow.execute(
+        text(
+            "SELECT 1 FROM inventory_levels l JOIN unnest(:v, :l) AS k(v, l) "
+            "ON l.variant_id = k.v AND l.location_id = k.l "
+            "ORDER BY l.variant_id, l.location_id FOR UPDATE OF l"
+        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
+        {"v": [k[0] for k in keys], "l": [k[1] for k in keys]},
+    )
+
+
+def move_stock(
+    uow: UnitOfWork,
+    actor: Actor,
+    movements: Sequence[Movement],
+    *,
+    reason: MovementReason,
+    reference: Reference | None = None,
+    note: str | None = None,
+) -> int:
+    """Apply ``movements`` and append one ledger row each; returns how many rows moved.
+
+    Movements for the same variant and location are merged. Missing levels are created.
+    Raises InsufficientStock (naming every short line) when a figure would go below zero for a
+    deny-policy variant; the caller's unit of work then rolls back, so nothing is half-done.
+    """
+    merged = _merge(movements)
+    if not merged:
+        return 0
+    keys = [m.key for m in merged]
+    ensure_levels(uow, keys)
+    lock_levels(uow, keys)
+    params = {
+        "variant_ids": [m.variant_id for m in merged],
+        "location_ids": [m.location_id for m in merged],
+        **{s: [getattr(m, s) for m in merged] for s in STATES},
+        "reason": MovementReason(reason).value,
+        "reference_type": reference.type if reference else None,
+        "reference_id": reference.id if reference else None,
+        "note": note,
+        "staff_id": actor.staff_id,
+    }
+    savepoint = uow.session.begin_nested()
+    try:
+        result = uow.execute(_MOVE, params)
+    except IntegrityError as error:
+        savepoint.rollback()
+        if "not_negative" not in str(error.orig):
+            raise
+        raise InsufficientStock(_shortages(uow, merged)) from None
+    savepoint.commit()
+    return int(result.rowcount)
+
+
+def reserve(
+    uow: UnitOfWork,
+    actor: Actor,
+    lines: Sequence[tuple[int, int, int]],
+    *,
+    reference: Reference,
+    note: str | None = None,
+) -> None:
+    """Commit stock for (variant, location, quantity) lines, all or none.
+
+    One conditional UPDATE: a line is reserved only where ``available >= quantity`` (or the
+    variant allows backorders). If any line is short, InsufficientStock names every short line
+    and the caller's unit of work rolls back the others.
+    """
+    quantities: dict[tuple[int, int], int] = {}
+    for variant_id, location_id, quantity in lines:
+        if quantity <= 0:
+            raise ValueError("reserve positive quantities")
+        quantities[(variant_id, location_id)] = quantities.get((variant_id, location_id), 0) + (
+            quantity
+        )
+    keys = sorted(quantities)
+    lock_levels(uow, keys)
+    reserved = uow.execute(
+        _RESERVE,
+        {
+            "variant_ids": [k[0] for k in keys],
+            "location_ids": [k[1] for k in keys],
+            "quantities": [quantities[k] for k in keys],
+            "reference_type": reference.type,
+            "reference_id": reference.id,
+            "note": note,
+            "staff_id": actor.staff_id,
+        },
+    ).all()
+    if len(reserved) < len(keys):
+        got = {(r.variant_id, r.location_id) for r in reserved}
+        short = [Movement(k[0], k[1], committed=quantities[k]) for k in keys if k not in got]
+        raise InsufficientStock(_shortages(uow, short))
+
+
+def _merge(movements: Sequence[Movement]) -> list[Movement]:
+    totals: dict[tuple[int, int], dict[str, int]] = {}
+    for m in movements:
+        entry = totals.setdefault(m.key, dict.fromkeys(STATES, 0))
+        for s in STATES:
+            entry[s] += getattr(m, s)
+    merged = [Movement(k[0], k[1], **v) for k, v in sorted(totals.items())]
+    return [m for m in merged if not m.is_empty]
+
+
+def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:
+    """For the lines that failed: how much they take from available, and what is available."""
+    figures = ", ".join(f"coalesce(l.{s}, 0) AS {s}" for s in STATES)
+    rows = uow.execute(
+        text(
+            f"SELECT k.v AS variant_id, k.l AS location_id, v.sku, "
+            f"coalesce(l.available, 0) AS available, {figures} "
+            "FROM unnest(:v, :l) AS k(v, l) JOIN variants v ON v.id = k.v "
+            "LEFT JOIN inventory_levels l ON l.variant_id = k.v AND l.location_id = k.l"
+        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
+        {"v": [m.variant_id for m in movements], "l": [m.location_id for m in movements]},
+    ).all()
+    by_key = {(r.variant_id, r.location_id): r for r in rows}
+    shortages = []
+    for m in movements:
+        row = by_key[m.key]
+        change = m.on_hand - m.committed - sum(getattr(m, s) for s in STATES[2:6])
+        goes_negative = any(getattr(row, s) + getattr(m, s) < 0 for s in STATES)
+        if row.available + change < 0 or goes_negative:
+            wanted = max(-change, *(-getattr(m, s) for s in STATES))
+            shortages.append(Shortage(row.sku, m.variant_id, m.location_id, wanted, row.available))
+    return shortages
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    variant_id: int
+    location_id: int
+    state: str
+    figure: int
+    ledger_sum: int
+
+
+def verify_ledger(uow: UnitOfWork) -> list[Discrepancy]:
+    """Every (variant, location, state) whose current figure differs from its ledger's sum."""
+    sums = ", ".join(f"coalesce(sum(m.{s}_delta), 0) AS {s}" for s in STATES)
+    rows = uow.execute(
+        text(
+            f"""
+            WITH ledger AS (
+                SELECT variant_id, location_id, {sums}
+                FROM stock_movements m GROUP BY variant_id, location_id
+            )
+            SELECT coalesce(l.variant_id, g.variant_id) AS variant_id,
+                   coalesce(l.location_id, g.location_id) AS location_id,
+                   {
+                ", ".join(
+                    f"coalesce(l.{s}, 0) AS fig_{s}, coalesce(g.{s}, 0) AS sum_{s}" for s in STATES
+                )
+            }
+            FROM inventory_levels l
+            FULL JOIN ledger g USING (variant_id, location_id)
+            WHERE {" OR ".join(f"coalesce(l.{s}, 0) <> coalesce(g.{s}, 0)" for s in STATES)}
+            ORDER BY 1, 2
+            """
+        )
+    ).all()
+    return [
+        Discrepancy(r.variant_id, r.location_id, s, getattr(r, f"fig_{s}"), getattr(r, f"sum_{s}"))
+        for r in rows
+        for s in STATES
+        if getattr(r, f"fig_{s}") != getattr(r, f"sum_{s}")
+    ]
+
+
+__all__ = [
+    "STATES",
+    "Discrepancy",
+    "Movement",
+    "Reference",
+    "ensure_levels",
+    "lock_levels",
+    "move_stock",
+    "reserve",
+    "verify_ledger",
+]
