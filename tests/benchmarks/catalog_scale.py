@@ -17,141 +17,33 @@ from dataclasses import dataclass
 
 import psycopg
 
-ADJECTIVES = [
-    "Classic",
-    "Modern",
-    "Vintage",
-    "Organic",
-    "Everyday",
-    "Premium",
-    "Rustic",
-    "Urban",
-    "Coastal",
-    "Alpine",
-    "Heritage",
-    "Essential",
-    "Relaxed",
-    "Slim",
-    "Cosy",
-    "Bold",
-    "Minimal",
-    "Soft",
-    "Rugged",
-    "Lightweight",
-    "Waterproof",
-    "Handmade",
-]
-MATERIALS = [
-    "Cotton",
-    "Linen",
-    "Wool",
-    "Merino",
-    "Denim",
-    "Leather",
-    "Canvas",
-    "Bamboo",
-    "Oak",
-    "Walnut",
-    "Ceramic",
-    "Glass",
-    "Steel",
-    "Copper",
-    "Cashmere",
-    "Suede",
-    "Hemp",
-    "Silk",
-    "Fleece",
-    "Cork",
-]
-NOUNS = [
-    "T-Shirt",
-    "Hoodie",
-    "Jacket",
-    "Sweater",
-    "Scarf",
-    "Beanie",
-    "Socks",
-    "Jeans",
-    "Chinos",
-    "Shorts",
-    "Dress",
-    "Skirt",
-    "Apron",
-    "Tote",
-    "Backpack",
-    "Wallet",
-    "Belt",
-    "Mug",
-    "Bowl",
-    "Vase",
-    "Lamp",
-    "Pillow",
-    "Blanket",
-    "Towel",
-    "Candle",
-    "Planter",
-    "Notebook",
-    "Sneakers",
-    "Boots",
-    "Sandals",
-    "Cap",
-    "Gloves",
-    "Shirt",
-    "Blouse",
-    "Cardigan",
-    "Parka",
-    "Raincoat",
-    "Poncho",
-    "Robe",
-]
-COLOURS = [
-    "Black",
-    "White",
-    "Navy",
-    "Grey",
-    "Red",
-    "Green",
-    "Blue",
-    "Sand",
-    "Olive",
-    "Rust",
-    "Cream",
-    "Plum",
-]
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+ADJECTIVES = _words(
+    "Classic Modern Vintage Organic Everyday Premium Rustic Urban Coastal Alpine "
+    "Heritage Essential Relaxed Slim Cosy Bold Minimal Soft Rugged Lightweight "
+    "Waterproof Handmade"
+)
+MATERIALS = _words(
+    "Cotton Linen Wool Merino Denim Leather Canvas Bamboo Oak Walnut Ceramic Glass "
+    "Steel Copper Cashmere Suede Hemp Silk Fleece Cork"
+)
+NOUNS = _words(
+    "T-Shirt Hoodie Jacket Sweater Scarf Beanie Socks Jeans Chinos Shorts Dress "
+    "Skirt Apron Tote Backpack Wallet Belt Mug Bowl Vase Lamp Pillow Blanket Towel "
+    "Candle Planter Notebook Sneakers Boots Sandals Cap Gloves Shirt Blouse Cardigan "
+    "Parka Raincoat Poncho Robe"
+)
+COLOURS = _words("Black White Navy Grey Red Green Blue Sand Olive Rust Cream Plum")
 SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
-TAGS = [
-    "new",
-    "sale",
-    "bestseller",
-    "eco",
-    "gift",
-    "summer",
-    "winter",
-    "autumn",
-    "spring",
-    "limited",
-    "kids",
-    "men",
-    "women",
-    "unisex",
-    "outdoor",
-    "home",
-    "kitchen",
-    "travel",
-    "workwear",
-    "festival",
-]
-TYPES = [
-    "Tops",
-    "Bottoms",
-    "Outerwear",
-    "Accessories",
-    "Footwear",
-    "Homeware",
-    "Kitchen",
-    "Stationery",
-    "Bags",
-]
+TAGS = _words(
+    "new sale bestseller eco gift summer winter autumn spring limited kids men women "
+    "unisex outdoor home kitchen travel workwear festival"
+)
+TYPES = _words("Tops Bottoms Outerwear Accessories Footwear Homeware Kitchen Stationery Bags")
 
 
 @dataclass(frozen=True)
@@ -173,30 +65,8 @@ def ean13(body: int) -> str:
 
 
 def _vendors(rng: random.Random) -> list[str]:
-    first = [
-        "Acme",
-        "Northwind",
-        "Bluebird",
-        "Fjord",
-        "Harbour",
-        "Meadow",
-        "Juniper",
-        "Atlas",
-        "Pioneer",
-        "Summit",
-    ]
-    second = [
-        "Goods",
-        "Supply",
-        "Co",
-        "Works",
-        "Trading",
-        "Outfitters",
-        "Studio",
-        "Makers",
-        "Mills",
-        "House",
-    ]
+    first = _words("Acme Northwind Bluebird Fjord Harbour Meadow Juniper Atlas Pioneer Summit")
+    second = _words("Goods Supply Co Works Trading Outfitters Studio Makers Mills House")
     return [f"{a} {b}" for a in first for b in second]
 
 
