@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Computed,
     ForeignKey,
     Index,
     Integer,
@@ -27,8 +28,8 @@ TITLE_SORT = 'lower(title) COLLATE "C"'
 VENDOR_SORT = "lower(coalesce(vendor, '')) COLLATE \"C\""
 TYPE_SORT = "lower(coalesce(product_type, '')) COLLATE \"C\""
 SKU_SORT = "coalesce(sku, '') COLLATE \"C\""
-#: what search-as-you-type matches on a product (the trigram index ix_products_search_trgm)
-PRODUCT_SEARCH_DOC = "(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"
+#: what search-as-you-type matches on a product, stored lower-cased in ``search_text``
+PRODUCT_SEARCH_TEXT = "lower(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"
 
 collection_products = Table(
     "collection_products",
@@ -50,10 +51,10 @@ class Product(Versioned, Timestamped, Base):
         Index("ix_products_vendor_sort", text(VENDOR_SORT), text(TITLE_SORT), "id"),
         Index("ix_products_type_sort", text(TYPE_SORT), text(TITLE_SORT), "id"),
         Index(
-            "ix_products_search_trgm",
-            text("(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"),
+            "ix_products_search_text_trgm",
+            "search_text",
             postgresql_using="gin",
-            postgresql_ops={"": "gin_trgm_ops"},
+            postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
     )
 
@@ -71,6 +72,10 @@ class Product(Versioned, Timestamped, Base):
     published_at: Mapped[datetime | None]
     seo_title: Mapped[str | None] = mapped_column(Text)
     seo_description: Mapped[str | None] = mapped_column(Text)
+    #: title, vendor and tags lower-cased for search-as-you-type (written by the database)
+    search_text: Mapped[str | None] = mapped_column(
+        Text, Computed(PRODUCT_SEARCH_TEXT, persisted=True)
+    )
 
     options: Mapped[list[ProductOption]] = relationship(
         back_populates="product", order_by="ProductOption.position", cascade="all, delete-orphan"
@@ -160,12 +165,8 @@ class Barcode(Base):
     __tablename__ = "barcodes"
     __table_args__ = (
         UniqueConstraint("variant_id", "code"),
-        Index(
-            "ix_barcodes_code_trgm",
-            "code",
-            postgresql_using="gin",
-            postgresql_ops={"code": "gin_trgm_ops"},
-        ),
+        # barcodes are found by their first digits; the variant is in the index too
+        Index("ix_barcodes_code_sort", text('code COLLATE "C"'), "variant_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
