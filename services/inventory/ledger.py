@@ -165,14 +165,17 @@ def move_stock(
     reason: MovementReason,
     reference: Reference | None = None,
     note: str | None = None,
+    record_unchanged: bool = False,
 ) -> int:
     """Apply ``movements`` and append one ledger row each; returns how many rows moved.
 
     Movements for the same variant and location are merged. Missing levels are created.
+    ``record_unchanged`` keeps movements whose deltas are all zero as ledger rows, for a note
+    that a figure was looked at and left (an import that took a negative quantity as zero).
     Raises InsufficientStock (naming every short line) when a figure would go below zero for a
     deny-policy variant; the caller's unit of work then rolls back, so nothing is half-done.
     """
-    merged = _merge(movements)
+    merged = _merge(movements, keep_empty=record_unchanged)
     if not merged:
         return 0
     keys = [m.key for m in merged]
@@ -241,14 +244,14 @@ def reserve(
         raise InsufficientStock(_shortages(uow, short))
 
 
-def _merge(movements: Sequence[Movement]) -> list[Movement]:
+def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[Movement]:
     totals: dict[tuple[int, int], dict[str, int]] = {}
     for m in movements:
         entry = totals.setdefault(m.key, dict.fromkeys(STATES, 0))
         for s in STATES:
             entry[s] += getattr(m, s)
     merged = [Movement(k[0], k[1], **v) for k, v in sorted(totals.items())]
-    return [m for m in merged if not m.is_empty]
+    return [m for m in merged if keep_empty or not m.is_empty]
 
 
 def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:
