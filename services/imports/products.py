@@ -30,7 +30,7 @@ from services.actors import Actor
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import gtin_check_digit_ok, is_valid_handle, slugify, variant_title
 from services.errors import DomainError, ValidationFailed
-from services.imports.columns import looks_like_woocommerce, normalise
+from services.imports.columns import SHOPIFY, looks_like_woocommerce, normalise
 from services.imports.records import (
     KEEP,
     Choice,
@@ -297,6 +297,7 @@ class _Planner:
                 product.images = [i for i in product.images if i.line != issue.line]
         elif choice is Choice.CLEAR_SKU and variant is not None:
             variant.sku = None
+            variant.sku_cleared = True
         elif choice is Choice.DROP_BARCODE and variant is not None:
             variant.barcode = KEEP
         elif choice is Choice.STOCK_AS_ZERO and variant is not None:
@@ -357,7 +358,12 @@ def _plan(
     return _report(planner, table.encoding, work, grouped), work
 
 
-_KNOWN_SHOPIFY = {normalise(s) for s in ("Handle", "URL handle", "Title", "Titel", "Titre")}
+_KNOWN_SHOPIFY = {
+    normalise(spelling)
+    for name, spellings in SHOPIFY.items()
+    if name not in ("tags", "status", "type", "vendor", "collection")
+    for spelling in spellings
+}
 
 
 def _check_file(planner: _Planner) -> None:
@@ -519,6 +525,8 @@ def _product_work(
         match = _match_variant(v, unmatched, len(product.options))
         if match is not None:
             unmatched.remove(match)
+            if v.sku_cleared:
+                v.sku = match.sku
         policy = (
             v.inventory_policy
             if v.inventory_policy is not KEEP
@@ -1411,8 +1419,9 @@ class _Writer:
                              tax, image)
                     WHERE v.id = d.id
                     """
-                ).bindparams(*_variant_binds(), bindparam("id", type_=_IDS)),
-                params | {"id": [vw.store.id for vw in updates if vw.store]},
+                ).bindparams(*_variant_binds(with_product=False), bindparam("id", type_=_IDS)),
+                {k: v for k, v in params.items() if k != "p"}
+                | {"id": [vw.store.id for vw in updates if vw.store]},
             )
             self._bump([vw.store.product_id for vw in updates if vw.store])
         return ids
@@ -1611,9 +1620,9 @@ def _value(value: Any, default: Any) -> Any:
     return default if value is KEEP else value
 
 
-def _variant_binds() -> tuple:
+def _variant_binds(*, with_product: bool = True) -> tuple:
     return (
-        bindparam("p", type_=_IDS),
+        *((bindparam("p", type_=_IDS),) if with_product else ()),
         bindparam("sku", type_=ARRAY(Text)),
         bindparam("o1", type_=ARRAY(Text)),
         bindparam("o2", type_=ARRAY(Text)),

@@ -176,6 +176,9 @@ class VariantIn:
     quantity: int | None = None
     image_src: str | None = None
     skipped: bool = False
+    #: the merchant chose to import the row without its SKU: a variant already in the
+    #: catalog keeps its own, a new one has none
+    sku_cleared: bool = False
     #: set when the merchant chose to take a negative quantity as zero
     stock_note: str | None = None
 

@@ -118,6 +118,12 @@ class _Reader:
                 skus = [s.strip() for s in self.cell(e.row, "grouped").split(",") if s.strip()]
                 grouped.append(GroupedIn(line, e.name, skus))
                 self.parsed.rows[line] = ("collection", slugify(e.name), e.sku)
+                self.issue(
+                    line,
+                    IssueKind.NOT_IMPORTED,
+                    "A grouped product becomes a collection of the products it groups; its own "
+                    "description and images are not kept.",
+                )
                 continue
             if not e.kinds & {"simple", "variable", "external"}:
                 self.issue(
