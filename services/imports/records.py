@@ -4,10 +4,24 @@ and the import report (``ImportPlan``, ``ImportResult``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
+
+from services.errors import DomainError, ValidationFailed
+
+#: called with (what is happening, done, total) while a big file is read and written
+Progress = Callable[[str, int, int], None]
+
+
+class ImportCancelled(DomainError):
+    title = "Import cancelled"
+    code = "cancelled"
+
+
+class ImportRejected(ValidationFailed):
+    """Rows are still rejected; nothing was imported."""
 
 
 class _Keep:
