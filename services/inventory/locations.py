@@ -80,7 +80,7 @@ def create_location(
                 f"There is already a location with the code {code}.", fields={"code": "Used"}
             ) from None
         savepoint.commit()
-        _add_bins(uow, place.id, bins)
+        insert_bins(uow, place.id, bins)
         uow.audit(actor, "inventory.location.create", "location", place.id, after={"code": code})
         uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
         row = _row(place, len(set(bins)))
@@ -161,7 +161,7 @@ def add_bins(uow: UnitOfWork, actor: Actor, location_id: int, codes: Sequence[st
         uow.require(actor, "inventory.settings")
         if uow.session.get(Location, location_id) is None:
             raise NotFound(f"Location {location_id} no longer exists.")
-        added = _add_bins(uow, location_id, codes)
+        added = insert_bins(uow, location_id, codes)
         uow.audit(actor, "inventory.bins.add", "location", location_id, after={"bins": added})
         uow.emit(TOPIC_SETTINGS, "location", location_id, public=False)
         uow.commit()
@@ -180,7 +180,7 @@ def assign_bin(
             raise NotFound(f"Location {location_id} no longer exists.")
         bin_id = None
         if bin_code and bin_code.strip():
-            _add_bins(uow, location_id, [bin_code])
+            insert_bins(uow, location_id, [bin_code])
             bin_id = uow.session.scalar(
                 select(Bin.id).where(Bin.location_id == location_id, Bin.code == bin_code.strip())
             )
@@ -210,7 +210,9 @@ def assign_bin(
         uow.commit()
 
 
-def _add_bins(uow: UnitOfWork, location_id: int, codes: Sequence[str]) -> list[str]:
+def insert_bins(uow: UnitOfWork, location_id: int, codes: Sequence[str]) -> list[str]:
+    """Create the bins that do not exist yet, inside the caller's unit of work (which checked
+    the permission); returns the cleaned codes asked for."""
     cleaned = sorted({c.strip() for c in codes if c and c.strip()})
     if not cleaned:
         return []
