@@ -18,6 +18,15 @@ class OpenStore:
     engine: Engine
     store: Store
 
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> OpenStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_store(
     settings: Settings | None = None, *, migrate: bool = True, pool_size: int = 5

@@ -20,6 +20,8 @@ from views.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
+STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "app.qss"
+
 
 @dataclass
 class StoreReady:
@@ -155,6 +157,7 @@ def run_app(argv: list[str] | None = None) -> int:
     qapp.setOrganizationName(ORGANIZATION)
     qapp.setApplicationName(APP_NAME)
     qapp.setQuitOnLastWindowClosed(False)
+    qapp.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
     settings = Settings.from_environment()
     log_path = setup_logging(settings.data_dir)
     sys.excepthook = _crash_handler(log_path)
