@@ -103,7 +103,8 @@ def edit_order(
                 line = _new_line(uow, order.location_id, change, rate)
                 if line is None:
                     continue
-                order.lines.append(line)
+                line.order_id = order.id
+                uow.session.add(line)
                 if change.variant_id is not None and line.location_id is not None:
                     key = (change.variant_id, line.location_id)
                     more[key] = more.get(key, 0) + line.quantity
@@ -127,7 +128,6 @@ def edit_order(
             described.append({"sku": line.sku, "title": line.product_title, "from": old, "to": new})
             if new == 0:
                 uow.session.delete(line)
-                order.lines.remove(line)
             else:
                 line.discount_total = scale(line.discount_total, new, old)
                 line.tax_total = scale(line.tax_total, new, old)

@@ -170,7 +170,7 @@ def _ship(
     codes = dict(
         uow.session.execute(
             select(Location.id, Location.code).where(Location.id.in_(list(wanted)))
-        ).tuples()
+        ).all()
     )
     ids = []
     for loc, per_line in sorted(wanted.items()):

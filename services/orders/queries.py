@@ -384,7 +384,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
         if order is None:
             raise NotFound("That order no longer exists.")
         customer = uow.session.get(Customer, order.customer_id) if order.customer_id else None
-        codes = dict(uow.session.execute(select(Location.id, Location.code)).tuples())
+        codes = dict(uow.session.execute(select(Location.id, Location.code)).all())
         lines = _lines(uow, order)
         payments = tuple(
             PaymentRow(
@@ -571,7 +571,7 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
 
 
 def _staff_names(uow: UnitOfWork) -> dict[int | None, str]:
-    return dict(uow.session.execute(select(Staff.id, Staff.full_name)).tuples())
+    return dict(uow.session.execute(select(Staff.id, Staff.full_name)).all())
 
 
 def _title(line: LineDetail | None) -> str:

@@ -163,7 +163,7 @@ def record_return(
                 reference=reference,
                 note=ref_note,
             )
-        codes = dict(uow.session.execute(select(Location.id, Location.code)).tuples())
+        codes = dict(uow.session.execute(select(Location.id, Location.code)).all())
         append_history(
             uow,
             actor,
