@@ -128,7 +128,7 @@ def pick_list_order_ids(
             )
         if location_id is not None:
             statement = statement.where(Order.location_id == location_id)
-        if not numbers and not paid_unfulfilled and location_id is None:
+        if not numbers and not paid_unfulfilled:
             raise ValidationFailed("Choose the orders, or all paid and unfulfilled orders.")
         ids = list(uow.session.scalars(statement.order_by(Order.number)))
         if numbers:

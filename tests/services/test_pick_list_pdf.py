@@ -55,7 +55,7 @@ def test_all_paid_and_unfulfilled_at_a_location_picks_those_orders_only(store, b
 def test_the_pick_list_reads_back_in_bin_order_with_totals_splits_and_barcodes(
     store, staff, batch
 ) -> None:
-    shop, orders, numbers, _ = batch
+    _, orders, numbers, _ = batch
     pick = build_pick_list(store.unit_of_work(), orders, picker="Sam Picker")
     pdf = render_pick_list(pick)
     [text] = page_texts(pdf)
@@ -81,7 +81,7 @@ def test_the_pick_list_reads_back_in_bin_order_with_totals_splits_and_barcodes(
 
 
 def test_shipped_quantities_are_not_picked_again(store, staff, batch) -> None:
-    shop, orders, numbers, _ = batch
+    _, orders, numbers, _ = batch
     support.advance(store, staff["manager"], orders[1], OrderStatus.PROCESSING)
     lines = get_order_detail(store.unit_of_work(), orders[1]).lines
     fulfil_order(store.unit_of_work(), staff["warehouse"], orders[1], quantities={lines[0].id: 2})
