@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     Sequence,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -214,3 +215,16 @@ class ReturnLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     disposition: Mapped[str] = mapped_column(Text)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+
+
+class SavedOrderFilter(Timestamped, Base):
+    """A named set of order-list filters; a staff member's own, or everyone's when staff_id is
+    NULL. The preset filters ("Paid, not shipped") live in code, not here."""
+
+    __tablename__ = "saved_order_filters"
+    __table_args__ = (UniqueConstraint("staff_id", "name", postgresql_nulls_not_distinct=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
