@@ -35,7 +35,7 @@ class DomainAwareGroup(click.Group):
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Merchant Office: the back office of your web store.
 
     Without a command, opens the desktop app. The store is an embedded PostgreSQL in your
@@ -52,4 +52,5 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(main)
+    importlib.import_module(_module).register(cli)
+
