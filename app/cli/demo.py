@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from services.demo import DEFAULT_SEED, MIN_SCALE
+
+if TYPE_CHECKING:
+    from app.bootstrap import OpenStore
 
 STAGES = {
     "catalog": "Catalog",
@@ -73,16 +76,25 @@ def demo(scale: int | None, reset: bool, yes: bool, seed: int) -> None:
     creates the demo staff, one per role, who sign in with the password printed at the end.
     """
     from app.bootstrap import open_store
+
+    opened = open_store(pool_size=1)
+    try:
+        _demo(opened, scale, reset, yes, seed)
+    finally:
+        opened.engine.dispose()
+
+
+def _demo(opened: OpenStore, scale: int | None, reset: bool, yes: bool, seed: int) -> None:
     from app.database import upgrade
     from services import demo as demo_store
 
-    opened = open_store(pool_size=1)
     store = opened.store
     products = demo_store.product_count(store)
     if products and not reset:
+        plural = "" if products == 1 else "s"
         raise click.ClickException(
-            f"The store already has {products:,} products, and the demo would mix with them. "
-            "Nothing was changed. To replace everything with the demo store, run "
+            f"The store already has {products:,} product{plural}, and the demo would mix with "
+            "them. Nothing was changed. To replace everything with the demo store, run "
             "'merchant-office demo --reset'."
         )
     if reset:

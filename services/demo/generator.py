@@ -115,7 +115,11 @@ def store_contents(store: Store) -> dict[str, int]:
 
 
 def seed_if_empty(
-    store: Store, *, scale: int | None = None, progress: Progress | None = None
+    store: Store,
+    *,
+    scale: int | None = None,
+    end: Any = None,
+    progress: Progress | None = None,
 ) -> DemoSummary | None:
     """Seed the demo store unless the catalog has products; None when it did nothing.
 
@@ -125,7 +129,7 @@ def seed_if_empty(
     if product_count(store):
         return None
     try:
-        return seed_demo(store, scale=scale, progress=progress)
+        return seed_demo(store, scale=scale, end=end, progress=progress)
     except StoreNotEmpty:
         return None
 
@@ -155,8 +159,10 @@ def seed_demo(
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": DEMO_LOCK_ID})
         count = connection.execute(text("SELECT count(*) FROM products")).scalar_one()
         if count:
+            plural = "" if count == 1 else "s"
             raise StoreNotEmpty(
-                f"The store already has {count:,} products; the demo only fills an empty store."
+                f"The store already has {count:,} product{plural}; the demo only fills an "
+                "empty store."
             )
         _upsert_store(connection)
         staff = _ensure_staff(connection)

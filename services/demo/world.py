@@ -218,12 +218,16 @@ class World:
                     t, li, vi, (qty, 0, 0, 0, 0, 0, 0), R.IMPORT, reference,
                     "Opening stock from the spreadsheet", admin,
                 )  # fmt: skip
-        # The shop keeps one of each of its best sellers on display: safety stock.
+        self.at(t + HOUR, self._display_minimum)
+
+    def _display_minimum(self, t: int) -> None:
+        """The shop keeps one of each of its best sellers on display: safety stock."""
+        cat = self.cat
         best = sorted(cat.stocked[SHOP], key=lambda v: -cat.v_popularity[v])[:20]
         for vi in best:
             if self.available(SHOP, vi) >= 2:
                 self.move(
-                    t + HOUR, SHOP, vi, (0, 0, 0, 0, 1, 0, 0), R.STATE_CHANGE, None,
+                    t, SHOP, vi, (0, 0, 0, 0, 1, 0, 0), R.STATE_CHANGE, None,
                     "Display minimum", self.staff["manager"],
                 )  # fmt: skip
 
@@ -374,18 +378,13 @@ class World:
             q = items[vi]
             self.move(t, MAIN, vi, (q, 0, 0, 0, 0, 0, -q), R.RECEIVED, reference, None, warehouse)
             if rng.random() < 0.04:
-                held = min(q, rng.randint(1, 2))
-                self.move(
-                    t + 10 * MINUTE,
-                    MAIN,
-                    vi,
-                    (0, 0, 0, held, 0, 0, 0),
-                    R.STATE_CHANGE,
-                    reference,
-                    "Held for a quality check",
-                    warehouse,
-                )
-                self.at(t + 2 * DAY, self._quality_checked, vi, held, reference)
+                self.at(t + 10 * MINUTE, self._hold_for_quality, vi, min(q, 2), reference)
+
+    def _hold_for_quality(self, t: int, vi: int, held: int, reference: tuple[str, str]) -> None:
+        if self.available(MAIN, vi) >= held:
+            self.move(t, MAIN, vi, (0, 0, 0, held, 0, 0, 0), R.STATE_CHANGE, reference,
+                      "Held for a quality check", self.staff["warehouse"])  # fmt: skip
+            self.at(t + 2 * DAY, self._quality_checked, vi, held, reference)
 
     def _quality_checked(self, t: int, vi: int, held: int, reference: tuple[str, str]) -> None:
         if self.rng.random() < 0.2:
