@@ -66,7 +66,8 @@ def fill(
                     ELSE 'fulfilled' END,
                5000, 5000, 1,
                now() - make_interval(secs => ({orders} - g) * 31536000.0 / {orders})
-        FROM generate_series(1, {orders}) g, LATERAL (SELECT 1 + (g::bigint * 7919) % {customers} AS c) x
+        FROM generate_series(1, {orders}) g,
+             LATERAL (SELECT 1 + (g::bigint * 7919) % {customers} AS c) x
         """,
         f"""
         INSERT INTO order_lines (order_id, variant_id, location_id, sku, product_title,
@@ -78,8 +79,8 @@ def fill(
                              1 + (o.id + k) % 3 AS q) x
         """,
         """
-        INSERT INTO fulfillments (order_id, location_id, carrier, tracking_number)
-        SELECT id, 1, 'UPS', '1Z' || lpad(id::text, 16, '0') FROM orders
+        INSERT INTO fulfillments (order_id, location_id, status, carrier, tracking_number)
+        SELECT id, 1, 'success', 'UPS', '1Z' || lpad(id::text, 16, '0') FROM orders
         WHERE fulfillment_status = 'fulfilled'
         """,
         "ANALYZE",

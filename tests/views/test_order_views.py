@@ -143,3 +143,26 @@ def test_scan_to_pack_refuses_a_wrong_item_and_ships_with_one_keystroke(
     assert packed.args[0].status == "shipped"
     assert dialog.session is None and "Scan the next packing slip" in dialog.signal.text()
     _idle(page)
+
+
+def test_editing_lines_before_packing_updates_totals_and_the_timeline(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("EDIT-A",), price=1000)
+    order_id = support.place(store, staff["manager"], shop, (1,))
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    assert page.detail.detail.id == order_id
+    qtbot.mouseClick(page.detail.buttons[OrderAction.EDIT], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.rows[0][3].setValue(3)
+    dialog.note.setText("Customer wants three")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(
+        lambda: page.detail.detail is not None and page.detail.detail.totals.total == 3000,
+        timeout=10_000,
+    )
+    _idle(page)
+    assert page.detail.timeline.item(0, 2).text().startswith("Edited (version")
+    assert "EDIT-A 1 → 3" in page.detail.timeline.item(0, 2).text()

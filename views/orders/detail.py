@@ -34,6 +34,7 @@ ACTION_BUTTONS: tuple[tuple[OrderAction, str], ...] = (
     (OrderAction.START_PROCESSING, "Start processing"),
     (OrderAction.FULFIL, "Fulfil…"),
     (OrderAction.MARK_DELIVERED, "Mark delivered"),
+    (OrderAction.EDIT, "Edit lines…"),
     (OrderAction.RECORD_PAYMENT, "Record payment…"),
     (OrderAction.REFUND, "Refund…"),
     (OrderAction.RETURN, "Return…"),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from models.money import Money, MoneyError, format_minor
 from models.status import ReturnDisposition
+from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
@@ -221,3 +222,57 @@ class ReturnDialog(QDialog):
         box.addWidget(self.refund)
         box.addWidget(_buttons(self, "Record return"))
         self.idempotency_key = uuid.uuid4().hex
+
+
+class EditLinesDialog(QDialog):
+    """Change quantities (0 removes a line) or add products, before the order is packed.
+
+    ``changes()`` gives the service's LineChange list; the order's version is sent along so an
+    edit made meanwhile elsewhere is a conflict, not an overwrite.
+    """
+
+    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Edit order #{detail.number}")
+        self.resize(600, 360)
+        self.detail = detail
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Quantity"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rows: list[tuple[int | None, int | None, int, QSpinBox]] = []
+        for line in detail.lines:
+            self._add_row(
+                line.id, line.variant_id, line.sku or "", _line_title(line), line.quantity
+            )
+        self.add = QLineEdit(placeholderText="Add a product: scan or type its SKU, then Enter")
+        self.note = QLineEdit(placeholderText="Why (shown on the timeline)")
+        box = QVBoxLayout(self)
+        box.addWidget(self.table)
+        box.addWidget(self.add)
+        box.addWidget(self.note)
+        box.addWidget(QLabel("Stock is reserved or released and totals recomputed on save."))
+        box.addWidget(_buttons(self, "Save changes"))
+
+    def _add_row(
+        self, line_id: int | None, variant_id: int | None, sku: str, title: str, quantity: int
+    ) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(sku))
+        self.table.setItem(row, 1, QTableWidgetItem(title))
+        spin = QSpinBox(maximum=100_000, value=quantity)
+        self.table.setCellWidget(row, 2, spin)
+        self.rows.append((line_id, variant_id, quantity, spin))
+
+    def add_variant(self, variant_id: int, sku: str, title: str) -> None:
+        self._add_row(None, variant_id, sku, title, 1)
+
+    def changes(self) -> list[LineChange]:
+        out = []
+        for line_id, variant_id, before, spin in self.rows:
+            if line_id is None and spin.value() > 0:
+                out.append(LineChange(spin.value(), variant_id=variant_id))
+            elif line_id is not None and spin.value() != before:
+                out.append(LineChange(spin.value(), line_id=line_id))
+        return out

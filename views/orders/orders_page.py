@@ -39,6 +39,8 @@ from services.orders import (
     cancel_order,
     confirm_order,
     create_order,
+    edit_order,
+    find_sellable,
     fulfil_order,
     get_order_detail,
     list_orders,
@@ -53,7 +55,13 @@ from services.payments import record_payment, refund_order
 from views.context import ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
-from views.orders.dialogs import CancelDialog, FulfilDialog, MoneyDialog, ReturnDialog
+from views.orders.dialogs import (
+    CancelDialog,
+    EditLinesDialog,
+    FulfilDialog,
+    MoneyDialog,
+    ReturnDialog,
+)
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
@@ -399,6 +407,38 @@ class OrdersPage(Page):
             )
         elif action is OrderAction.RETURN:
             self._open_dialog(ReturnDialog(detail, self), self._on_return_accepted)
+        elif action is OrderAction.EDIT:
+            dialog = EditLinesDialog(detail, self)
+            dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
+            self._open_dialog(
+                dialog,
+                lambda d: (
+                    self._run(
+                        edit_order,
+                        detail.id,
+                        d.changes(),
+                        expected_version=detail.version,
+                        note=d.note.text(),
+                        label="Saving changes",
+                    )
+                    if d.changes()
+                    else None
+                ),
+            )
+
+    def _find_for_edit(self, dialog: EditLinesDialog) -> None:
+        term = dialog.add.text()
+        dialog.add.clear()
+        store = self.context.store
+
+        def found(variants: list) -> None:  # type: ignore[type-arg]
+            if variants:
+                v = variants[0]
+                dialog.add_variant(
+                    v.variant_id, v.sku or "", f"{v.product_title} {v.variant_title}"
+                )
+
+        self.context.tasks.query(lambda: find_sellable(store.unit_of_work(), term), on_done=found)
 
     def _on_return_accepted(self, dialog: ReturnDialog) -> None:
         lines = [
