@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +52,9 @@ class Order(Versioned, Timestamped, Base):
         Index(
             "ix_orders_status_payment_fulfillment", "status", "payment_status", "fulfillment_status"
         ),
+        # exact e-mail lookups (a full address typed or pasted): the trigram index is slow for
+        # those when every address shares "@example.com"-like trigrams
+        Index("ix_orders_email_lower", text("lower(email)")),
         Index(
             "ix_orders_email_trgm",
             "email",

@@ -17,7 +17,7 @@ from models.status import MovementReason, OrderStatus
 from services.actors import Actor
 from services.errors import DomainError, ValidationFailed
 from services.inventory.ledger import Movement, Reference, move_stock
-from services.orders.actions import OrderAction
+from services.orders.actions import ACTION_PERMISSIONS, OrderAction
 from services.orders.core import (
     append_history,
     check_action,
@@ -59,8 +59,6 @@ def _step(
     target: OrderStatus,
     note: str | None,
 ) -> TransitionResult:
-    from services.orders.actions import ACTION_PERMISSIONS
-
     with uow:
         uow.require(actor, ACTION_PERMISSIONS[action])
         order = lock_order(uow, order_id)

@@ -8,6 +8,7 @@ paged by (placed_at, id), so a search costs what its matches cost, not what the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -236,7 +237,11 @@ def list_orders(uow: UnitOfWork, request: PageRequest) -> Page[OrderRow]:
 
 
 def _search_hits(search: str) -> Any:
-    """A union of order ids matching ``search`` by every route that has an index."""
+    """A union of order ids matching ``search`` by every route that has an index.
+
+    Digits are an order number, a tracking number or a SKU, never a name (a fuzzy search on
+    digits matches half the e-mail addresses). A full e-mail address is looked up exactly.
+    """
     term = search.strip()
     upper = term.upper()
     parts: list[Select[Any]] = [
@@ -246,20 +251,35 @@ def _search_hits(search: str) -> Any:
         select(OrderLine.order_id.label("order_id")).where(OrderLine.sku.in_({term, upper})),
     ]
     digits = term.removeprefix("#").strip()
-    if digits.isdigit() and int(digits) <= _MAX_BIGINT:
+    if digits.isdigit():
+        if int(digits) <= _MAX_BIGINT:
+            parts.append(
+                select(Order.id.label("order_id")).where(
+                    Order.number == cast(int(digits), BigInteger)
+                )
+            )
+        return union(*parts)
+    if _EMAIL.fullmatch(term):
+        email = term.lower()
+        parts.append(select(Order.id.label("order_id")).where(func.lower(Order.email) == email))
         parts.append(
-            select(Order.id.label("order_id")).where(Order.number == cast(int(digits), BigInteger))
+            select(Order.id.label("order_id")).where(
+                Order.customer_id.in_(select(Customer.id).where(Customer.email.in_({term, email})))
+            )
         )
+        return union(*parts)
     if len(term) >= MIN_FUZZY_SEARCH:
         pattern = like_pattern(term)
-        parts.append(select(Order.id.label("order_id")).where(Order.email.ilike(pattern)))
+        if " " not in term:  # a space means a name, never an e-mail address
+            parts.append(select(Order.id.label("order_id")).where(Order.email.ilike(pattern)))
         matching_customers = select(Customer.id).where(SEARCH_EXPRESSION.op("ILIKE")(pattern))
         parts.append(
             select(Order.id.label("order_id")).where(Order.customer_id.in_(matching_customers))
         )
-    elif "@" in term:
-        parts.append(select(Order.id.label("order_id")).where(Order.email == term.lower()))
     return union(*parts)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _apply_filter(uow: UnitOfWork, statement: Select[Any], f: OrderFilter) -> Select[Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from models.money import format_minor
 from services.orders.actions import OrderState
 
 
@@ -26,6 +27,10 @@ class OrderRow:
     currency: str
     item_count: int
     location_code: str | None
+
+    @property
+    def total_display(self) -> str:
+        return format_minor(self.total, self.currency)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from models.orders import Order
 from models.payments import Payment, PaymentTransaction, Refund
 from models.status import OrderStatus, RefundStatus
 from services.actors import Actor
-from services.errors import NotFound, ValidationFailed
+from services.errors import InvalidTransition, NotFound, ValidationFailed
 from services.orders.core import (
     append_history,
     emit_order_changed,
@@ -68,8 +68,6 @@ def record_payment(
         uow.require(actor, "payments.capture")
         order = lock_order(uow, order_id)
         if order.status == OrderStatus.CANCELLED:
-            from services.errors import InvalidTransition
-
             raise InvalidTransition(f"Order #{order.number} is cancelled; it takes no payments.")
         payment = Payment(
             order_id=order.id,
@@ -159,7 +157,7 @@ def refund_order(
         payment = uow.session.get(Payment, refund.payment_id)
         assert payment is not None
         if refund.status != RefundStatus.PENDING:
-            return _result(refund, new=False)
+            return _result(refund, new=False, currency=payment.currency)
         gateway_name, reference = payment.gateway, payment.gateway_reference
         currency, refund_amount = payment.currency, refund.amount
     gateway = gateways.get(gateway_name)
@@ -355,13 +353,13 @@ def _settle(
         emit_order_changed(uow, order, "order.refunded", {"amount": amount, "succeeded": succeeded})
         refund = uow.session.get(Refund, refund_id, populate_existing=True)
         assert refund is not None
-        result = _result(refund, new=new)
+        result = _result(refund, new=new, currency=order.currency)
         uow.commit()
         return result
 
 
-def _result(refund: Refund, *, new: bool) -> RefundResult:
-    money = format_minor(refund.amount)
+def _result(refund: Refund, *, new: bool, currency: str = "USD") -> RefundResult:
+    money = format_minor(refund.amount, currency)
     message = {
         RefundStatus.SUCCEEDED: f"Refunded {money}.",
         RefundStatus.FAILED: f"The refund of {money} failed: {refund.failure_message}",
