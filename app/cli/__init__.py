@@ -15,7 +15,7 @@ import click
 from services.errors import DomainError
 
 #: modules that define ``register(group)``; each area adds one
-COMMAND_MODULES = ("app.cli.db", "app.cli.staff", "app.cli.demo")
+COMMAND_MODULES = ("app.cli.db", "app.cli.staff", "app.cli.demo", "app.cli.inventory")
 
 
 class DomainAwareGroup(click.Group):

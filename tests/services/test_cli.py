@@ -25,8 +25,17 @@ def test_db_upgrade_says_the_store_is_up_to_date(cli) -> None:
 
 @pytest.mark.committed
 def test_staff_add_list_and_passwd(cli) -> None:
-    added = cli("staff", "add", "Pat@Example.com", "--name", "Pat Doe", "--role", "warehouse",
-                "--password", "long enough pw")
+    added = cli(
+        "staff",
+        "add",
+        "Pat@Example.com",
+        "--name",
+        "Pat Doe",
+        "--role",
+        "warehouse",
+        "--password",
+        "long enough pw",
+    )
     assert added.exit_code == 0, added.output
     assert "Added Pat Doe <pat@example.com> as Warehouse." in added.output
     listed = cli("staff", "list")
@@ -37,8 +46,17 @@ def test_staff_add_list_and_passwd(cli) -> None:
 
 @pytest.mark.committed
 def test_a_domain_error_is_one_clear_line_not_a_stack_trace(cli) -> None:
-    result = cli("staff", "add", "admin@example.com", "--name", "Again", "--role", "admin",
-                 "--password", "long enough pw")
+    result = cli(
+        "staff",
+        "add",
+        "admin@example.com",
+        "--name",
+        "Again",
+        "--role",
+        "admin",
+        "--password",
+        "long enough pw",
+    )
     assert result.exit_code == 1
     assert "admin@example.com already has an account." in result.output
     assert "Traceback" not in result.output
