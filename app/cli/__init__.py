@@ -15,7 +15,13 @@ import click
 from services.errors import DomainError
 
 #: modules that define ``register(group)``; each area adds one
-COMMAND_MODULES = ("app.cli.db", "app.cli.staff", "app.cli.demo", "app.cli.orders")
+COMMAND_MODULES = (
+    "app.cli.db",
+    "app.cli.staff",
+    "app.cli.demo",
+    "app.cli.inventory",
+    "app.cli.orders",
+)
 
 
 class DomainAwareGroup(click.Group):
@@ -53,4 +59,3 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 for _module in COMMAND_MODULES:
     importlib.import_module(_module).register(cli)
-

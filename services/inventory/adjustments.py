@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import BigInteger
 
-from models.inventory import Location
 from models.status import MovementReason
 from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
@@ -127,7 +128,7 @@ def adjust_stock(
     with uow:
         uow.require(actor, "inventory.adjust")
         refs = require_variants(uow.session, [line.variant_id for line in lines])
-        _require_active_locations(uow, {line.location_id for line in lines})
+        number = _number_for_locations(uow, {line.location_id for line in lines})
         before = locked_figures(uow, [(line.variant_id, line.location_id) for line in lines])
         changes: dict[tuple[int, int], dict[str, int]] = {}
         conflicts = []
@@ -154,7 +155,6 @@ def adjust_stock(
         movements = [m for m in movements if not m.is_empty]
         if not movements:
             raise ValidationFailed("Nothing to adjust: every line leaves the stock as it is.")
-        number = _next_number(uow)
         move_stock(
             uow,
             actor,
@@ -162,6 +162,7 @@ def adjust_stock(
             reason=reason,
             reference=Reference("adjustment", number),
             note=note,
+            levels_locked=True,
         )
         result = _finish(
             uow, actor, "inventory.adjust", number, reason, refs, before, movements, note
@@ -202,7 +203,7 @@ def move_between_states(
     with uow:
         uow.require(actor, "inventory.adjust")
         refs = require_variants(uow.session, [m.variant_id for m in moves])
-        _require_active_locations(uow, {m.location_id for m in moves})
+        number = _number_for_locations(uow, {m.location_id for m in moves})
         before = locked_figures(uow, [(m.variant_id, m.location_id) for m in moves])
         changes: dict[tuple[int, int], dict[str, int]] = {}
         for move in moves:
@@ -232,7 +233,6 @@ def move_between_states(
         movements = [m for m in movements if not m.is_empty]
         if not movements:
             raise ValidationFailed("Nothing to move: the lines cancel each other out.")
-        number = _next_number(uow)
         move_stock(
             uow,
             actor,
@@ -240,6 +240,7 @@ def move_between_states(
             reason=reason,
             reference=Reference("adjustment", number),
             note=note,
+            levels_locked=True,
         )
         result = _finish(
             uow, actor, "inventory.move_state", number, reason, refs, before, movements, note
@@ -248,9 +249,25 @@ def move_between_states(
         return result
 
 
-def _next_number(uow: UnitOfWork) -> str:
-    value = uow.execute(text("SELECT nextval('stock_adjustment_number_seq')")).scalar_one()
-    return f"ADJ-{value}"
+def _number_for_locations(uow: UnitOfWork, location_ids: set[int]) -> str:
+    """The document's number ("ADJ-1001"), once its locations are known to be open. One round
+    trip for both: a single adjustment should cost as few as possible."""
+    row = uow.execute(
+        text(
+            "SELECT nextval('stock_adjustment_number_seq') AS number, "
+            "array(SELECT id FROM locations WHERE id = ANY(:ids)) AS found, "
+            "array(SELECT name FROM locations WHERE id = ANY(:ids) AND NOT is_active) AS closed"
+        ).bindparams(bindparam("ids", type_=ARRAY(BigInteger))),
+        {"ids": sorted(location_ids)},
+    ).one()
+    missing = sorted(location_ids - set(row.found))
+    if missing:
+        raise NotFound(f"Location {', '.join(map(str, missing))} no longer exists.")
+    if row.closed:
+        raise ValidationFailed(
+            f"{', '.join(row.closed)} is closed; reopen it before changing its stock."
+        )
+    return f"ADJ-{row.number}"
 
 
 def _adjustment_reason(reason: MovementReason | str) -> MovementReason:
@@ -288,21 +305,6 @@ def _validate_lines(lines: Sequence[AdjustmentLine]) -> None:
                     "The same item appears twice with a new quantity; keep one line."
                 )
             seen_set.add(key)
-
-
-def _require_active_locations(uow: UnitOfWork, location_ids: set[int]) -> None:
-    rows = uow.session.execute(
-        select(Location.id, Location.name, Location.is_active).where(Location.id.in_(location_ids))
-    ).all()
-    found = {r.id: r for r in rows}
-    missing = sorted(location_ids - set(found))
-    if missing:
-        raise NotFound(f"Location {', '.join(map(str, missing))} no longer exists.")
-    closed = [r.name for r in rows if not r.is_active]
-    if closed:
-        raise ValidationFailed(
-            f"{', '.join(closed)} is closed; reopen it before changing its stock."
-        )
 
 
 def _finish(

@@ -234,3 +234,21 @@ def _row(place: Location, bin_count: int = 0) -> LocationRow:
         place.version,
         int(bin_count),
     )
+
+
+def find_location(uow: UnitOfWork, code_or_name: str | None) -> LocationRow:
+    """The location a person named by code or name (any case); the default one for None.
+    Raises NotFound listing the locations there are."""
+    with uow:
+        places = list(uow.session.scalars(select(Location).order_by(Location.name)))
+        wanted = (code_or_name or "").strip().lower()
+        for place in places:
+            if (not wanted and place.is_default) or wanted in (
+                place.code.lower(),
+                place.name.lower(),
+            ):
+                return _row(place)
+        known = ", ".join(f"{p.code} ({p.name})" for p in places) or "none yet"
+        if not wanted:
+            raise NotFound(f"There is no default location; name one. Locations: {known}.")
+        raise NotFound(f"There is no location {code_or_name!r}. Locations: {known}.")
