@@ -4,35 +4,22 @@ files from a shell, with the same dry run and decisions as the app."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from app.bootstrap import command_line_store
 from services.actors import system_actor
 from services.catalog.queries import CatalogFilter
 from services.exports.products import HeaderStyle, export_products_csv
 from services.imports.products import import_products, plan_product_import
 from services.imports.records import Choice, ImportPlan, IssueKind, Outcome, Resolutions
 from services.imports.table import ENCODINGS
-from services.unit_of_work import Store
 
 
 def register(main: click.Group) -> None:
     main.add_command(import_group)
     main.add_command(export_group)
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    from app.bootstrap import open_store
-
-    opened = open_store(pool_size=1)
-    try:
-        yield opened.store
-    finally:
-        opened.engine.dispose()
 
 
 @click.group("import")
@@ -112,7 +99,7 @@ def import_products_command(
     """
     data = file.read_bytes()
     resolutions = _resolutions(decisions, encoding)
-    with _store() as store:
+    with command_line_store() as store:
         if dry_run:
             plan = plan_product_import(store.unit_of_work(), data, resolutions=resolutions)
         else:
@@ -195,7 +182,7 @@ def export_products_command(
         if search or vendors or statuses
         else None
     )
-    with _store() as store:
+    with command_line_store() as store:
         if str(file) == "-":
             result = export_products_csv(
                 store.unit_of_work(), sys.stdout, matching=matching, style=HeaderStyle(headers)

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from app.cli import main
+from app.cli import cli as main
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from services.imports.products import import_products, plan_product_import
 from services.imports.records import Outcome
 from services.inventory.ledger import verify_ledger
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,184 @@
+"""The desktop app's composition root: sign-in first, the store opened behind it, then the
+main window with every area wired to the services and the task runner."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.settings import APP_NAME, ORGANIZATION, Settings
+from views.context import LiveChanges
+from views.staff.login_dialog import LoginDialog
+from views.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "app.qss"
+
+
+@dataclass
+class StoreReady:
+    opened: object  # app.bootstrap.OpenStore; imported in the worker to keep start-up light
+    description: str
+    demo_sign_in: tuple[str, str] | None
+
+
+def open_store_for_app(settings: Settings) -> StoreReady:
+    """Runs off the UI thread: start the embedded server, migrate, seed the demo on first run."""
+    from app.bootstrap import open_store
+
+    opened = open_store(settings)
+    demo_sign_in = seed_demo_if_empty(opened)
+    where = "embedded store" if not settings.database_url else f"store at {opened.engine.url.host}"
+    return StoreReady(opened, f"Connected to the {where}.", demo_sign_in)
+
+
+def seed_demo_if_empty(opened: object) -> tuple[str, str] | None:
+    """Seed the demo store into an empty embedded store; return its sign-in to show."""
+    try:
+        from services import demo
+    except ImportError:
+        return None
+    return demo.seed_if_empty(opened.store)  # type: ignore[attr-defined]
+
+
+def setup_logging(data_dir: Path) -> Path:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / "merchant-office.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    return path
+
+
+class App:
+    """Holds the app's long-lived parts between sign-ins."""
+
+    def __init__(self, qapp: QApplication, settings: Settings) -> None:
+        self.qapp = qapp
+        self.settings = settings
+        self.tasks = TaskRunner()
+        self.live = LiveChanges()
+        self.ready: StoreReady | None = None
+        self.window = None
+        self.listener = None
+        self.login: LoginDialog | None = None
+
+    def start(self) -> None:
+        self.show_login()
+        self.tasks.query(
+            open_store_for_app,
+            self.settings,
+            label="Opening the store",
+            on_done=self._on_store_ready,
+            on_error=self._on_store_failed,
+        )
+
+    def show_login(self) -> None:
+        self.login = LoginDialog(self.tasks)
+        self.login.signed_in.connect(self._on_signed_in)
+        self.login.rejected.connect(self._on_login_rejected)
+        if self.ready is not None:
+            self._offer_sign_in()
+        self.login.show()
+
+    def _on_store_ready(self, ready: StoreReady) -> None:
+        self.ready = ready
+        self._offer_sign_in()
+        self._start_listener()
+
+    def _offer_sign_in(self) -> None:
+        from services.staff import sign_in
+
+        assert self.ready is not None and self.login is not None
+        store = self.ready.opened.store  # type: ignore[attr-defined]
+        self.login.set_store_ready(
+            lambda email, password: sign_in(store.unit_of_work(), email, password),
+            description=self.ready.description,
+            demo_sign_in=self.ready.demo_sign_in,
+        )
+
+    def _on_store_failed(self, error: BaseException) -> None:
+        log.error("Could not open the store", exc_info=error)
+        if self.login is not None:
+            self.login.set_store_failed(
+                f"The store could not be opened: {error}. See the log for details."
+            )
+
+    def _start_listener(self) -> None:
+        from app.live import OutboxListener
+
+        engine = self.ready.opened.engine  # type: ignore[union-attr]
+        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.listener = OutboxListener(conninfo, self.live)
+        self.listener.start()
+
+    def _on_signed_in(self, actor: object) -> None:
+        from app.areas import page_classes
+        from app.main_window import MainWindow
+        from views.context import ViewContext
+
+        assert self.ready is not None
+        context = ViewContext(
+            store=self.ready.opened.store,  # type: ignore[attr-defined]
+            actor=actor,  # type: ignore[arg-type]
+            tasks=self.tasks,
+            settings=QSettings(),
+            live=self.live,
+        )
+        self.window = MainWindow(context, page_classes())
+        self.window.signed_out.connect(self.show_login)
+        if self.listener is not None:
+            self.window._on_connection_changed(self.listener.state)
+        self.window.show()
+
+    def _on_login_rejected(self) -> None:
+        if self.window is None or not self.window.isVisible():
+            self.qapp.quit()
+
+    def shutdown(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+        self.tasks.cancel_all()
+        self.tasks.wait_for_idle(5_000)
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    qapp = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    qapp.setOrganizationName(ORGANIZATION)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setQuitOnLastWindowClosed(False)
+    qapp.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+    settings = Settings.from_environment()
+    log_path = setup_logging(settings.data_dir)
+    sys.excepthook = _crash_handler(log_path)
+    app = App(qapp, settings)
+    app.start()
+    qapp.lastWindowClosed.connect(
+        lambda: None if app.login and app.login.isVisible() else qapp.quit()
+    )
+    code = qapp.exec()
+    app.shutdown()
+    return code
+
+
+def _crash_handler(log_path: Path):  # type: ignore[no-untyped-def]
+    def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.critical("Unhandled error", exc_info=(kind, error, tb))
+        QMessageBox.critical(
+            None,
+            "Something went wrong",
+            "This is a bug in Merchant Office, not something you did. Nothing half-done was "
+            f"saved. The details are in {log_path}.",
+        )
+
+    return handle
