@@ -13,7 +13,7 @@ result and left out of the file (importing the file keeps them, as an import nev
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -27,6 +27,7 @@ from models.money import Money
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
 from services.imports.columns import SHOPIFY, SHOPIFY_2025
+from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 
 _IDS = ARRAY(BigInteger)
@@ -71,7 +72,7 @@ def export_products_csv(
     *,
     matching: CatalogFilter | None = None,
     style: HeaderStyle = HeaderStyle.CLASSIC,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ExportResult:
     """Write the catalog (or the products with a variant matching ``matching``) to ``out``.
 
@@ -90,8 +91,7 @@ def export_products_csv(
             for product in _load(session, batch, location):
                 for row in _rows(product, currency or "USD", style, location is not None, counts):
                     writer.writerow(row)
-            if progress is not None:
-                progress(min(done, len(ids)), len(ids))
+            progress.report(min(done, len(ids)), len(ids), "Writing products")
     return ExportResult(
         counts["products"], counts["variants"], counts["images"], counts["uploaded"]
     )

@@ -7,7 +7,6 @@ importing would do. ``services.imports.writer`` carries out the same ``Work``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -22,14 +21,12 @@ from services.imports.records import (
     Choice,
     Counts,
     ImageIn,
-    ImportCancelled,
     ImportPlan,
     Issue,
     IssueKind,
     Outcome,
     Parsed,
     ProductIn,
-    Progress,
     Resolutions,
     RowResult,
     VariantIn,
@@ -38,6 +35,7 @@ from services.imports.shopify import read_shopify
 from services.imports.stored import StoredProduct, StoredVariant, load_store
 from services.imports.table import read_table
 from services.imports.woocommerce import GroupedIn, read_woocommerce
+from services.progress import Progress
 
 _PRODUCT_FIELDS = (
     ("title", "title"),
@@ -143,14 +141,10 @@ def plan_file(
     session: Session,
     data: bytes,
     resolutions: Resolutions,
-    progress: Progress | None,
-    cancelled: Callable[[], bool] | None,
+    progress: Progress,
 ) -> tuple[ImportPlan, Work]:
     def tick(stage: str, done: int, total: int) -> None:
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was changed.")
-        if progress is not None:
-            progress(stage, done, total)
+        progress.report(done, total, stage)  # raises Cancelled once the user asked to stop
 
     currency = session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
     tick("Reading the file", 0, 3)

@@ -15,24 +15,21 @@ is the quantity on hand at the default location, set through the stock ledger wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from services.actors import Actor
 from services.imports.planning import MONEY_FIELDS, plan_file
 from services.imports.records import (
     KEEP,
-    ImportCancelled,
     ImportPlan,
     ImportRejected,
     ImportResult,
     Outcome,
-    Progress,
     Resolutions,
 )
 from services.imports.writer import Writer
+from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 
-__all__ = ["ImportCancelled", "ImportRejected", "import_products", "plan_product_import"]
+__all__ = ["ImportRejected", "import_products", "plan_product_import"]
 
 
 def plan_product_import(
@@ -40,15 +37,14 @@ def plan_product_import(
     data: bytes,
     *,
     resolutions: Resolutions | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportPlan:
     """The dry run: what importing ``data`` would do, row by row. Changes nothing.
 
-    Raises ValidationFailed for a file that is no product file at all, ImportCancelled.
+    Raises ValidationFailed for a file that is no product file at all, Cancelled.
     """
     with uow:
-        plan, _ = plan_file(uow.session, data, resolutions or Resolutions(), progress, cancelled)
+        plan, _ = plan_file(uow.session, data, resolutions or Resolutions(), progress)
         return plan
 
 
@@ -59,19 +55,19 @@ def import_products(
     *,
     filename: str = "",
     resolutions: Resolutions | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
     """Import the file as the dry run describes it: everything in one transaction, or nothing.
 
     Raises ImportRejected while any row is rejected (the message counts them by kind),
     PermissionDenied (catalog.import; catalog.prices to set prices; inventory.adjust to change
-    the stock of variants already in the catalog), ImportCancelled.
+    the stock of variants already in the catalog), Cancelled (``progress`` was cancelled:
+    nothing was changed).
     """
     with uow:
         uow.require(actor, "catalog.import")
         session = uow.session
-        plan, work = plan_file(session, data, resolutions or Resolutions(), progress, cancelled)
+        plan, work = plan_file(session, data, resolutions or Resolutions(), progress)
         if not plan.can_apply:
             raise ImportRejected(
                 _rejection(plan), fields={"rows": f"{len(plan.rejected)} rejected"}
@@ -89,7 +85,7 @@ def import_products(
         ):
             uow.require(actor, "inventory.adjust")
         batch = uow.new_batch()
-        writer = Writer(uow, actor, work, batch, progress, cancelled, filename)
+        writer = Writer(uow, actor, work, batch, progress, filename)
         writer.write()
         uow.audit(
             actor,

@@ -4,20 +4,12 @@ and the import report (``ImportPlan``, ``ImportResult``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-from services.errors import DomainError, ValidationFailed
-
-#: called with (what is happening, done, total) while a big file is read and written
-Progress = Callable[[str, int, int], None]
-
-
-class ImportCancelled(DomainError):
-    title = "Import cancelled"
-    code = "cancelled"
+from services.errors import ValidationFailed
 
 
 class ImportRejected(ValidationFailed):

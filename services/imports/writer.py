@@ -5,7 +5,7 @@ per product."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -17,9 +17,10 @@ from services.actors import Actor
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import slugify
 from services.imports.planning import ProductWork, VariantWork, Work
-from services.imports.records import KEEP, ImportCancelled, Progress, VariantIn
+from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
 from services.inventory.ledger import Movement, Reference, move_stock
+from services.progress import Progress
 from services.unit_of_work import UnitOfWork
 
 _IDS = ARRAY(BigInteger)
@@ -34,8 +35,7 @@ class Writer:
         actor: Actor,
         work: Work,
         batch: str,
-        progress: Progress | None,
-        cancelled: Callable[[], bool] | None,
+        progress: Progress,
         filename: str,
     ) -> None:
         self.uow = uow
@@ -44,17 +44,13 @@ class Writer:
         self.work = work
         self.batch = batch
         self.progress = progress
-        self.cancelled = cancelled
         self.filename = filename
         self.location_id = work.location_id
         self.movements = 0
         self.product_ids: dict[int, int] = {}  # id(ProductIn) -> product id
 
     def tick(self, stage: str, done: int, total: int = 8) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was changed.")
-        if self.progress is not None:
-            self.progress(stage, done, total)
+        self.progress.report(done, total, stage)  # raises Cancelled when asked to stop
 
     def write(self) -> None:
         live = [pw for pw in self.work.products if not pw.product.skipped]

@@ -10,6 +10,7 @@ from services.errors import PermissionDenied, ValidationFailed
 from services.imports.products import ImportRejected, import_products, plan_product_import
 from services.imports.records import Choice, IssueKind, Outcome, Resolutions
 from services.inventory.ledger import verify_ledger
+from services.progress import Cancelled, Progress
 from tests import factories
 
 HEADER = (
@@ -220,15 +221,29 @@ def test_a_re_import_with_changes_updates_only_what_changed(store, staff) -> Non
 
 
 def test_an_import_that_is_cancelled_changes_nothing(store, staff) -> None:
-    from services.imports.products import ImportCancelled
+    class StopWhileWriting(Progress):
+        def __init__(self) -> None:
+            self.stages: list[str] = []
 
-    stages: list[str] = []
-    with pytest.raises(ImportCancelled):
+        def report(self, done: int, total: int | None = None, text: str = "") -> None:
+            self.stages.append(text)
+            super().report(done, total, text)
+
+        @property
+        def cancelled(self) -> bool:
+            return "Writing variants" in self.stages
+
+    progress = StopWhileWriting()
+    with pytest.raises(Cancelled):
         import_products(
             store.unit_of_work(),
             staff["merchandiser"],
             _csv("mug,Mug,Title,Default Title,MUG-1,12.50,,4,deny"),
-            progress=lambda stage, done, total: stages.append(stage),
-            cancelled=lambda: "Writing variants" in stages,
+            progress=progress,
         )
+    assert progress.stages[:3] == [
+        "Reading the file",
+        "Checking rows",
+        "Comparing with the catalog",
+    ]
     assert _products(store) == 0
