@@ -22,13 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Text
 
 from models.money import format_minor
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
+from services.catalog.arrays import Array
 from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title
@@ -37,7 +36,7 @@ from services.unit_of_work import UnitOfWork, jsonable
 
 MONEY_FIELDS = ("price", "compare_at_price", "cost")
 BULK_ENTRY = "bulk_edit"
-_IDS = ARRAY(BigInteger)
+_IDS = Array("bigint")
 
 
 @dataclass(frozen=True)
@@ -445,22 +444,26 @@ def _lock(session: Session, ids: Sequence[int]) -> None:
     # so a bulk edit and a product save queue instead of deadlocking.
     session.execute(
         text(
-            "SELECT 1 FROM products WHERE id IN (SELECT DISTINCT product_id FROM variants "
-            "WHERE id = ANY(:ids)) ORDER BY id FOR UPDATE"
+            "SELECT 1 FROM products WHERE id IN (SELECT v.product_id FROM unnest(:ids) AS k(id) "
+            "JOIN variants v ON v.id = k.id) ORDER BY id FOR UPDATE"
         ).bindparams(bindparam("ids", type_=_IDS)),
         {"ids": list(ids)},
     )
     session.execute(
-        text("SELECT 1 FROM variants WHERE id = ANY(:ids) ORDER BY id FOR UPDATE").bindparams(
-            bindparam("ids", type_=_IDS)
-        ),
+        text(
+            "SELECT 1 FROM unnest(:ids) AS k(id) JOIN variants v ON v.id = k.id "
+            "ORDER BY v.id FOR UPDATE OF v"
+        ).bindparams(bindparam("ids", type_=_IDS)),
         {"ids": list(ids)},
     )
 
 
 def _published(session: Session, product_ids: set[int]) -> dict[int, bool]:
     rows = session.execute(
-        text("SELECT id, published_at IS NOT NULL AS p FROM products WHERE id = ANY(:ids)"),
+        text(
+            "SELECT id, published_at IS NOT NULL AS p FROM products "
+            "WHERE id IN (SELECT unnest(CAST(:ids AS bigint[])))"
+        ),
         {"ids": sorted(product_ids)},
     )
     return {r.id: r.p for r in rows}
@@ -490,12 +493,12 @@ _VARIANTS_UPDATE = text(
     """
 ).bindparams(
     bindparam("ids", type_=_IDS),
-    bindparam("price", type_=ARRAY(BigInteger)),
-    bindparam("compare_at", type_=ARRAY(BigInteger)),
-    bindparam("cost", type_=ARRAY(BigInteger)),
-    bindparam("policy", type_=ARRAY(Text)),
-    bindparam("before", type_=ARRAY(Text)),
-    bindparam("after", type_=ARRAY(Text)),
+    bindparam("price", type_=Array("bigint")),
+    bindparam("compare_at", type_=Array("bigint")),
+    bindparam("cost", type_=Array("bigint")),
+    bindparam("policy", type_=Array("text")),
+    bindparam("before", type_=Array("text")),
+    bindparam("after", type_=Array("text")),
 )
 
 
@@ -554,9 +557,9 @@ def _write_products(
             """
         ).bindparams(
             bindparam("ids", type_=_IDS),
-            bindparam("status", type_=ARRAY(Text)),
-            bindparam("after_json", type_=ARRAY(Text)),
-            bindparam("before_json", type_=ARRAY(Text)),
+            bindparam("status", type_=Array("text")),
+            bindparam("after_json", type_=Array("text")),
+            bindparam("before_json", type_=Array("text")),
         ),
         {
             "ids": [c.product_id for c, _, _ in rows],
@@ -608,7 +611,8 @@ def _bump_products(session: Session, product_ids: set[int]) -> None:
     if product_ids:
         session.execute(
             text(
-                "UPDATE products SET version = version + 1, updated_at = now() WHERE id = ANY(:ids)"
+                "UPDATE products p SET version = p.version + 1, updated_at = now() "
+                "FROM unnest(:ids) AS k(id) WHERE p.id = k.id"
             ).bindparams(bindparam("ids", type_=_IDS)),
             {"ids": sorted(product_ids)},
         )
@@ -687,9 +691,10 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         if ids:
             product_ids |= set(
                 session.execute(
-                    text("SELECT product_id FROM variants WHERE id = ANY(:ids)").bindparams(
-                        bindparam("ids", type_=_IDS)
-                    ),
+                    text(
+                        "SELECT v.product_id FROM unnest(:ids) AS k(id) "
+                        "JOIN variants v ON v.id = k.id"
+                    ).bindparams(bindparam("ids", type_=_IDS)),
                     {"ids": ids},
                 ).scalars()
             )
@@ -772,7 +777,7 @@ def _products_now(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
         text(
             "SELECT p.id, p.title, p.status, p.tags, ARRAY(SELECT cp.collection_id FROM "
             "collection_products cp WHERE cp.product_id = p.id ORDER BY 1) AS collection_ids "
-            "FROM products p WHERE p.id = ANY(:ids) FOR UPDATE"
+            "FROM products p WHERE p.id IN (SELECT unnest(CAST(:ids AS bigint[]))) FOR UPDATE"
         ),
         {"ids": sorted(ids)},
     )

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import BigInteger
 
 from services.actors import Actor
 from services.catalog import rules
+from services.catalog.arrays import Array
 from services.catalog.records import CollectionRow
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.unit_of_work import UnitOfWork
 
-_IDS = ARRAY(BigInteger)
+_IDS = Array("bigint")
 
 
 def save_collection(

@@ -8,14 +8,14 @@ storefront shows (or showed) the product; other workstations hear every event ei
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import BigInteger
 
+from services.catalog.arrays import Array
 from services.unit_of_work import UnitOfWork
 
 PRODUCT = "product"
@@ -47,13 +47,40 @@ class ProductChange:
         return body
 
 
+_EMIT = text(
+    """
+    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
+    SELECT :topic, :type, d.id, d.payload, CASE WHEN d.tags = '' THEN '{}'::text[]
+           ELSE string_to_array(d.tags, chr(31)) END, d.public
+    FROM unnest(:ids, CAST(:payloads AS jsonb[]), :tags, :public) AS d(id, payload, tags, public)
+    """
+).bindparams(
+    bindparam("ids", type_=Array("text")),
+    bindparam("payloads", type_=Array("text")),
+    bindparam("tags", type_=Array("text")),
+    bindparam("public", type_=Array("boolean")),
+)
+
+
 def emit_product_changes(uow: UnitOfWork, topic: str, changes: Sequence[ProductChange]) -> None:
-    """One outbox row per product, public ones and back-office ones in two inserts."""
-    for public in (True, False):
-        events = [
-            (c.product_id, c.payload(), c.cache_tags()) for c in changes if c.published == public
-        ]
-        uow.emit_many(topic, PRODUCT, events, public=public)
+    """One outbox row per product, all in one statement (an import announces ten thousand).
+
+    Listeners hear of them at commit, through the outbox's NOTIFY trigger, as with
+    ``UnitOfWork.emit``.
+    """
+    if not changes:
+        return
+    uow.execute(
+        _EMIT,
+        {
+            "topic": topic,
+            "type": PRODUCT,
+            "ids": [str(c.product_id) for c in changes],
+            "payloads": [json.dumps(c.payload()) for c in changes],
+            "tags": [chr(31).join(c.cache_tags()) for c in changes],
+            "public": [c.published for c in changes],
+        },
+    )
 
 
 def product_changes(
@@ -72,8 +99,8 @@ def product_changes(
             "SELECT p.id, p.handle, p.published_at IS NOT NULL AS published, "
             "coalesce(array_agg(v.sku ORDER BY v.position) FILTER (WHERE v.sku IS NOT NULL), "
             "'{}') AS skus FROM products p LEFT JOIN variants v ON v.product_id = p.id "
-            "WHERE p.id = ANY(:ids) GROUP BY p.id"
-        ).bindparams(bindparam("ids", type_=ARRAY(BigInteger))),
+            "WHERE p.id IN (SELECT unnest(:ids)) GROUP BY p.id"
+        ).bindparams(bindparam("ids", type_=Array("bigint"))),
         {"ids": ids},
     )
     before = published_before or {}

@@ -6,15 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import BigInteger
 
 from services.actors import Actor
+from services.catalog.arrays import Array
 from services.catalog.events import emit_product_changes, product_changes
 from services.errors import InvalidTransition, ValidationFailed
 from services.unit_of_work import UnitOfWork
 
-_IDS = ARRAY(BigInteger)
+_IDS = Array("bigint")
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger
 
 from models.catalog import SKU_SORT, TITLE_SORT, TYPE_SORT, VENDOR_SORT
+from services.catalog.arrays import Array
 from services.catalog.records import (
     CollectionRow,
     ImageDetail,
@@ -140,7 +139,7 @@ _AVAILABLE = (
     "(SELECT coalesce(sum(l.available), 0) FROM inventory_levels l WHERE l.variant_id = v.id)"
 )
 _ON_HAND = "(SELECT coalesce(sum(l.on_hand), 0) FROM inventory_levels l WHERE l.variant_id = v.id)"
-_INT_ARRAY = ARRAY(BigInteger)
+_INT_ARRAY = Array("bigint")
 
 
 class _Where:

@@ -19,18 +19,17 @@ from enum import StrEnum
 from typing import Any, TextIO
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger
 
 from models.money import Money
+from services.catalog.arrays import Array
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
 from services.imports.columns import SHOPIFY, SHOPIFY_2025
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 
-_IDS = ARRAY(BigInteger)
+_IDS = Array("bigint")
 BATCH = 2000
 
 
@@ -104,7 +103,8 @@ def _product_ids(session: Session, matching: CatalogFilter | None) -> list[int]:
     return list(
         session.execute(
             text(
-                "SELECT DISTINCT product_id FROM variants WHERE id = ANY(:ids) ORDER BY 1"
+                "SELECT DISTINCT product_id FROM variants "
+                "WHERE id IN (SELECT unnest(:ids)) ORDER BY 1"
             ).bindparams(bindparam("ids", type_=_IDS)),
             {"ids": variant_ids},
         ).scalars()
@@ -124,15 +124,15 @@ def _load(session: Session, ids: list[int], location: int | None) -> list[dict[s
             text(
                 "SELECT id, handle, title, description_html, vendor, product_type, tags, "
                 "status, published_at IS NOT NULL AS published, seo_title, seo_description "
-                "FROM products WHERE id = ANY(:ids) ORDER BY id"
+                "FROM products WHERE id IN (SELECT unnest(:ids)) ORDER BY id"
             ).bindparams(bindparam("ids", type_=_IDS)),
             params,
         )
     }
     for r in session.execute(
         text(
-            "SELECT product_id, name, values FROM product_options WHERE product_id = ANY(:ids) "
-            "ORDER BY product_id, position"
+            "SELECT product_id, name, values FROM product_options "
+            "WHERE product_id IN (SELECT unnest(:ids)) ORDER BY product_id, position"
         ).bindparams(bindparam("ids", type_=_IDS)),
         params,
     ):
@@ -148,7 +148,7 @@ def _load(session: Session, ids: list[int], location: int | None) -> list[dict[s
             FROM variants v
             LEFT JOIN product_images i ON i.id = v.image_id
             LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = :location
-            WHERE v.product_id = ANY(:ids) ORDER BY v.product_id, v.position, v.id
+            WHERE v.product_id IN (SELECT unnest(:ids)) ORDER BY v.product_id, v.position, v.id
             """
         ).bindparams(bindparam("ids", type_=_IDS)),
         params | {"location": location or 0},
@@ -157,7 +157,7 @@ def _load(session: Session, ids: list[int], location: int | None) -> list[dict[s
     for r in session.execute(
         text(
             "SELECT product_id, src, alt_text, content IS NOT NULL AND src NOT LIKE 'http%' "
-            "AS uploaded FROM product_images WHERE product_id = ANY(:ids) "
+            "AS uploaded FROM product_images WHERE product_id IN (SELECT unnest(:ids)) "
             "ORDER BY product_id, position, id"
         ).bindparams(bindparam("ids", type_=_IDS)),
         params,

@@ -388,11 +388,14 @@ def _product_work(
             pw.published = want
             if stored is not None:
                 pw.changed.append("published")
-    if stored is None and not pw.variants:
-        # nothing left to create: skipped as chosen, or rejected until decided
-        if not any(line in planner.rejected_lines for line in product.lines):
-            planner.skipped_lines.update(product.lines)
-            product.skipped = True
+    # nothing left to create: skipped as chosen (or rejected, until decided)
+    if (
+        stored is None
+        and not pw.variants
+        and not any(line in planner.rejected_lines for line in product.lines)
+    ):
+        planner.skipped_lines.update(product.lines)
+        product.skipped = True
     return pw
 
 

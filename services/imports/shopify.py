@@ -94,9 +94,33 @@ class _Reader:
         self.currency = currency
         self.parsed = parsed
         self.products: dict[str, ProductIn] = {}
+        # the row's cells by field name, read once per row (a file can hold a million cells)
+        self._index = [(name, i) for name, i in columns.index.items()]
+        self._row: Row | None = None
+        self._values: dict[str, str] = {}
+        self._parsers = [
+            (name, target, parse)
+            for name, target, parse in (
+                ("price", "price", self._money),
+                ("compare_at_price", "compare_at_price", self._money),
+                ("cost", "cost", self._money),
+                ("grams", "weight_grams", values.grams),
+                ("inventory_qty", "quantity", values.quantity),
+                ("requires_shipping", "requires_shipping", values.boolean),
+                ("taxable", "taxable", values.boolean),
+            )
+            if columns.has(name)
+        ]
+        self._has = {name: columns.has(name) for name in SHOPIFY}
+        self._image_srcs: dict[str, set[str]] = {}
 
     def cell(self, row: Row, name: str) -> str:
-        return row.get(self.c.at(name)).strip()
+        """A cell of the row being read, trimmed ("" where the file has no such column)."""
+        if row is not self._row:
+            self._row = row
+            cells = row.cells
+            self._values = {name: cells[i].strip() for name, i in self._index}
+        return self._values.get(name, "")
 
     def issue(self, line: int, kind: IssueKind, message: str) -> None:
         self.parsed.issues.append(Issue(line, kind, message))
@@ -188,21 +212,27 @@ class _Reader:
         return p
 
     def _variant(self, row: Row, product: ProductIn) -> None:
-        c = self.c
+        has = self._has
         line = row.line
-        sku = self.cell(row, "sku")
+        self.cell(row, "sku")  # reads the row's cells once
+        cell = self._values.get
+        sku = cell("sku", "")
         if sku.startswith("'"):
             sku = sku.lstrip("'")
             self.issue(line, IssueKind.TIDIED, f"SKU: leading apostrophe removed ({sku}).")
         v = VariantIn(line=line, sku=sku or None)
         self.parsed.rows[line] = ("variant", product.handle, v.sku)
-        if not v.sku and c.has("sku"):
+        if not v.sku and has["sku"]:
             self.issue(
                 line,
                 IssueKind.NO_SKU,
                 "No SKU: imported without one; a re-import finds it by its options.",
             )
-        option_values = [self.cell(row, f"option{n}_value") or None for n in (1, 2, 3)]
+        option_values = [
+            cell("option1_value") or None,
+            cell("option2_value") or None,
+            cell("option3_value") or None,
+        ]
         if not product.options and option_values[0] == DEFAULT_TITLE:
             option_values[0] = None
         for k, value in enumerate(option_values):
@@ -226,19 +256,9 @@ class _Reader:
                 return
         v.options = (option_values[0], option_values[1], option_values[2])
         ok = True
-        for name, target, parse in (
-            ("price", "price", self._money),
-            ("compare_at_price", "compare_at_price", self._money),
-            ("cost", "cost", self._money),
-            ("grams", "weight_grams", values.grams),
-            ("inventory_qty", "quantity", values.quantity),
-            ("requires_shipping", "requires_shipping", values.boolean),
-            ("taxable", "taxable", values.boolean),
-        ):
-            if not c.has(name):
-                continue
+        for name, target, parse in self._parsers:
             try:
-                value = parse(self.cell(row, name))
+                value = parse(cell(name, ""))
             except values.BadValue as error:
                 self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
                 ok = False
@@ -248,8 +268,8 @@ class _Reader:
                     self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
                 continue
             setattr(v, target, value)
-        if c.has("inventory_policy"):
-            policy = self.cell(row, "inventory_policy").lower()
+        if has["inventory_policy"]:
+            policy = cell("inventory_policy", "").lower()
             if policy in ("deny", "false", "no"):
                 v.inventory_policy = "deny"
             elif policy in ("continue", "true", "yes"):
@@ -261,8 +281,8 @@ class _Reader:
                     f"When out of stock: “{policy}” is neither deny nor continue.",
                 )
                 ok = False
-        if c.has("barcode"):
-            reading = values.barcode(self.cell(row, "barcode"))
+        if has["barcode"]:
+            reading = values.barcode(cell("barcode", ""))
             for note in reading.notes:
                 self.issue(line, IssueKind.TIDIED, f"Barcode: {note}.")
             if reading.mangled:
@@ -276,10 +296,12 @@ class _Reader:
                 v.barcode = KEEP
             else:
                 v.barcode = reading.code
-        image = self.cell(row, "variant_image")
+        image = cell("variant_image", "")
         if image:
             v.image_src = image
-            if not any(i.src == image for i in product.images):
+            srcs = self._image_srcs.setdefault(product.handle, set())
+            if image not in srcs:
+                srcs.add(image)
                 product.images.append(ImageIn(line, image, KEEP, None))
         if ok:
             product.variants.append(v)
@@ -297,6 +319,11 @@ class _Reader:
         except values.BadValue:
             position = None
         alt = self.cell(row, "image_alt") if self.c.has("image_alt") else KEEP
+        srcs = self._image_srcs.setdefault(product.handle, set())
+        if src not in srcs:
+            srcs.add(src)
+            product.images.append(ImageIn(row.line, src, alt, position))
+            return
         for image in product.images:
             if image.src == src:
                 # a variant image met first, or the same image twice: one image

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Text
 
-_IDS = ARRAY(BigInteger)
+from services.catalog.arrays import Array
+
+_IDS = Array("bigint")
 
 
 @dataclass
@@ -63,10 +63,13 @@ def load_store(
                    p.tags, p.status, p.published_at IS NOT NULL AS published, p.seo_title,
                    p.seo_description
             FROM products p
-            WHERE p.handle = ANY(:handles)
-               OR p.id IN (SELECT product_id FROM variants WHERE sku = ANY(:skus))
+            WHERE p.handle IN (SELECT unnest(:handles))
+               OR p.id IN (SELECT v.product_id FROM variants v
+                           JOIN unnest(:skus) AS s(sku) ON v.sku = s.sku)
             """
-        ).bindparams(bindparam("handles", type_=ARRAY(Text)), bindparam("skus", type_=ARRAY(Text))),
+        ).bindparams(
+            bindparam("handles", type_=Array("text")), bindparam("skus", type_=Array("text"))
+        ),
         {"handles": handles, "skus": skus},
     )
     products = {
@@ -92,8 +95,8 @@ def load_store(
     by_ids = {"ids": ids}
     for r in session.execute(
         text(
-            "SELECT product_id, name, values FROM product_options WHERE product_id = ANY(:ids) "
-            "ORDER BY product_id, position"
+            "SELECT o.product_id, o.name, o.values FROM unnest(:ids) AS k(id) "
+            "JOIN product_options o ON o.product_id = k.id ORDER BY o.product_id, o.position"
         ).bindparams(bindparam("ids", type_=_IDS)),
         by_ids,
     ):
@@ -107,10 +110,10 @@ def load_store(
                    ARRAY(SELECT b.code FROM barcodes b WHERE b.variant_id = v.id ORDER BY b.id)
                        AS barcodes,
                    coalesce(l.on_hand, 0) AS on_hand
-            FROM variants v
+            FROM unnest(:ids) AS k(id) JOIN variants v ON v.product_id = k.id
             LEFT JOIN product_images i ON i.id = v.image_id
             LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = :location
-            WHERE v.product_id = ANY(:ids) ORDER BY v.product_id, v.position, v.id
+            ORDER BY v.product_id, v.position, v.id
             """
         ).bindparams(bindparam("ids", type_=_IDS)),
         by_ids | {"location": location_id or 0},
@@ -136,8 +139,8 @@ def load_store(
         )
     for r in session.execute(
         text(
-            "SELECT id, product_id, src, alt_text, position FROM product_images "
-            "WHERE product_id = ANY(:ids) ORDER BY product_id, position, id"
+            "SELECT i.id, i.product_id, i.src, i.alt_text, i.position FROM unnest(:ids) AS k(id) "
+            "JOIN product_images i ON i.product_id = k.id ORDER BY 2, 5, 1"
         ).bindparams(bindparam("ids", type_=_IDS)),
         by_ids,
     ):
@@ -145,7 +148,8 @@ def load_store(
     for r in session.execute(
         text(
             "SELECT cp.product_id, c.title FROM collection_products cp "
-            "JOIN collections c ON c.id = cp.collection_id WHERE cp.product_id = ANY(:ids)"
+            "JOIN collections c ON c.id = cp.collection_id "
+            "JOIN unnest(:ids) AS k(id) ON cp.product_id = k.id"
         ).bindparams(bindparam("ids", type_=_IDS)),
         by_ids,
     ):

@@ -80,7 +80,10 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
     cut_off = bool(rows) and (
         inside_quotes or (not ends_with_newline and len(rows[-1].cells) < len(headers))
     )
-    rows = [_checked(r, len(headers), used) for r in rows]
+    # a file that decoded cleanly has no undecodable bytes to look for row by row
+    suspect = bool(_SURROGATES.search(text))
+    width = len(headers)
+    rows = [_checked(r, width, used) if suspect or len(r.cells) != width else r for r in rows]
     if cut_off:
         last = rows[-1]
         rows[-1] = Row(

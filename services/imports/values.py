@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from models.money import to_minor
+from models.money import exponent, to_minor
 from services.catalog.rules import clean_barcode
 
 
@@ -18,6 +18,7 @@ class BadValue(ValueError):
     """A cell that cannot mean what its column says."""
 
 
+_PLAIN = re.compile(r"^(\d+)(?:\.(\d+))?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
@@ -31,6 +32,13 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
     raw = text.strip()
     if not raw:
         return None
+    plain = _PLAIN.match(raw)
+    if plain:  # "19.99": most cells; whole minor units need no rounding, so no Decimal
+        places = exponent(currency)
+        fraction = plain.group(2) or ""
+        if len(fraction) <= places:
+            return int(plain.group(1)) * 10**places + int(fraction.ljust(places, "0") or 0)
+        return to_minor(Decimal(raw), currency)
     cleaned = _CURRENCY.sub("", raw).replace("\u00a0", "").replace(" ", "")
     if decimal_comma or _DECIMAL_COMMA.match(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")

@@ -226,6 +226,67 @@ def move_stock(
     return moved
 
 
+_OPEN = text(
+    """
+    WITH d AS (
+        SELECT * FROM unnest(CAST(:variant_ids AS bigint[]), CAST(:location_ids AS bigint[]),
+                             CAST(:on_hand AS integer[]))
+            AS d(variant_id, location_id, on_hand)
+    ),
+    ins AS (
+        INSERT INTO inventory_levels (variant_id, location_id, on_hand)
+        SELECT variant_id, location_id, on_hand FROM d ORDER BY variant_id, location_id
+        ON CONFLICT DO NOTHING
+        RETURNING variant_id, location_id, on_hand
+    )
+    INSERT INTO stock_movements (variant_id, location_id, on_hand_delta, reason,
+                                 reference_type, reference_id, note, staff_id)
+    SELECT variant_id, location_id, on_hand, :reason, :reference_type, :reference_id, :note,
+           :staff_id
+    FROM ins
+    RETURNING variant_id, location_id
+    """
+)
+
+
+def open_levels(
+    uow: UnitOfWork,
+    actor: Actor,
+    opening: Sequence[tuple[int, int, int]],
+    *,
+    reason: MovementReason,
+    reference: Reference | None = None,
+    note: str | None = None,
+) -> list[tuple[int, int, int]]:
+    """Create the first level of variants at locations, with their on-hand figure and its
+    ledger row, in one statement; returns the (variant, location, quantity) lines that had a
+    level already, for ``move_stock``.
+
+    For stock that arrives with new variants (an import): inserting a level and appending its
+    ledger row together costs a third of creating an empty level and moving stock into it,
+    and the figure and the ledger agree just the same. Quantities below zero must belong to
+    variants that may be oversold; otherwise the level's CHECK refuses the statement.
+    """
+    lines = sorted({(v, loc): q for v, loc, q in opening if q}.items())
+    if not lines:
+        return []
+    opened = uow.execute(
+        _OPEN,
+        {
+            "variant_ids": "{" + ",".join(str(k[0]) for k, _ in lines) + "}",
+            "location_ids": "{" + ",".join(str(k[1]) for k, _ in lines) + "}",
+            "on_hand": "{" + ",".join(str(q) for _, q in lines) + "}",
+            "reason": MovementReason(reason).value,
+            "reference_type": reference.type if reference else None,
+            "reference_id": reference.id if reference else None,
+            "note": note,
+            "staff_id": actor.staff_id,
+        },
+    ).all()
+    done = {(r.variant_id, r.location_id) for r in opened}
+    return [(k[0], k[1], q) for k, q in lines if k not in done]
+
+
 def reserve(
     uow: UnitOfWork,
     actor: Actor,
@@ -350,6 +411,7 @@ __all__ = [
     "ensure_levels",
     "lock_levels",
     "move_stock",
+    "open_levels",
     "reserve",
     "verify_ledger",
 ]

@@ -15,7 +15,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import psycopg
+from sqlalchemy import Engine, text
+
+from services.demo.bulk import put_back, take_down
 
 
 def _words(text: str) -> list[str]:
@@ -118,15 +120,31 @@ def _rows(
         yield product, options, variant_lines, barcode_lines, level_lines, ledger_lines
 
 
-def build_catalog(conninfo: str, variants: int, *, seed: int = 7) -> ScaleReport:
-    """Fill an empty store with about ``variants`` variants; returns what was written."""
+_TABLES = (
+    "products",
+    "product_options",
+    "variants",
+    "barcodes",
+    "inventory_levels",
+    "stock_movements",
+)
+
+
+def build_catalog(engine: Engine, variants: int, *, seed: int = 7) -> ScaleReport:
+    """Fill an empty store with about ``variants`` variants; returns what was written.
+
+    Loaded as ``services.demo`` loads (``take_down`` / ``put_back``): indexes and foreign keys
+    are built once after the rows are in, not maintained row by row.
+    """
     started = time.perf_counter()
-    with psycopg.connect(conninfo) as conn:
-        location_id = conn.execute(
-            "INSERT INTO locations (code, name, is_default) "
-            "VALUES ('MAIN', 'Main warehouse', true) "
-            "ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id"
-        ).fetchone()[0]
+    with engine.connect() as connection:
+        location_id = connection.execute(
+            text(
+                "INSERT INTO locations (code, name, is_default) "
+                "VALUES ('MAIN', 'Main warehouse', true) "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id"
+            )
+        ).scalar_one()
         products = []
         options: list[str] = []
         variant_lines: list[str] = []
@@ -156,18 +174,23 @@ def build_catalog(conninfo: str, variants: int, *, seed: int = 7) -> ScaleReport
             ("inventory_levels (variant_id, location_id, on_hand)", levels),
             ("stock_movements (variant_id, location_id, on_hand_delta, reason)", ledger),
         )
-        with conn.cursor() as cur:
+        deferred = take_down(connection, _TABLES)
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cur:
             for table, lines in copies:
                 with cur.copy(f"COPY {table} FROM STDIN") as copy:
                     for start in range(0, len(lines), 20_000):
                         copy.write("\n".join(lines[start : start + 20_000]) + "\n")
-            for table in ("products", "variants", "barcodes", "product_options"):
-                cur.execute(
+        put_back(connection, deferred)
+        for table in ("products", "variants", "barcodes", "product_options"):
+            connection.execute(
+                text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"
                 )
-        conn.commit()
-        conn.autocommit = True
-        for table in ("products", "variants", "barcodes", "inventory_levels", "product_options"):
-            conn.execute(f"VACUUM ANALYZE {table}")
+            )
+        connection.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in _TABLES:
+            connection.execute(text(f"VACUUM ANALYZE {table}"))
     return ScaleReport(len(products), len(variant_lines), time.perf_counter() - started)
