@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from services.actors import Actor
-from services.unit_of_work import Store
 from views.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the sign-in dialog paints before SQLAlchemy is imported
+    from services.unit_of_work import Store
 
 
 class LiveChanges(QObject):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from app.bootstrap import command_line_store
 from services.documents import render_packing_slips, render_pick_list
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
 
@@ -26,12 +27,6 @@ def register(main: click.Group) -> None:
 @click.group("print")
 def print_group() -> None:
     """Print documents to PDF files: pick lists, packing slips."""
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from app.bootstrap import open_store
-
-    return open_store(pool_size=1).store
 
 
 def _location_id(store, code: str | None) -> int | None:  # type: ignore[no-untyped-def]
@@ -84,14 +79,14 @@ def pick_list(
       merchant-office print pick-list 1042 1043 1047 -o batch.pdf
       merchant-office print pick-list --paid-unfulfilled --location MAIN --picker Sam
     """
-    store = _store()
-    ids = pick_list_order_ids(
-        store.unit_of_work(),
-        numbers=_numbers(orders),
-        location_id=_location_id(store, location),
-        paid_unfulfilled=paid_unfulfilled,
-    )
-    pick = build_pick_list(store.unit_of_work(), ids, picker=picker)
+    with command_line_store() as store:
+        ids = pick_list_order_ids(
+            store.unit_of_work(),
+            numbers=_numbers(orders),
+            location_id=_location_id(store, location),
+            paid_unfulfilled=paid_unfulfilled,
+        )
+        pick = build_pick_list(store.unit_of_work(), ids, picker=picker)
     output.write_bytes(render_pick_list(pick))
     click.echo(
         f"Wrote {output}: batch {pick.batch}, {len(pick.orders)} orders, "
@@ -115,13 +110,13 @@ def packing_slips(
     orders: tuple[str, ...], location: str | None, paid_unfulfilled: bool, output: Path
 ) -> None:
     """Write a packing slip per order (one page each) for ORDERS."""
-    store = _store()
-    ids = pick_list_order_ids(
-        store.unit_of_work(),
-        numbers=_numbers(orders),
-        location_id=_location_id(store, location),
-        paid_unfulfilled=paid_unfulfilled,
-    )
-    slips = build_packing_slips(store.unit_of_work(), ids)
+    with command_line_store() as store:
+        ids = pick_list_order_ids(
+            store.unit_of_work(),
+            numbers=_numbers(orders),
+            location_id=_location_id(store, location),
+            paid_unfulfilled=paid_unfulfilled,
+        )
+        slips = build_packing_slips(store.unit_of_work(), ids)
     output.write_bytes(render_packing_slips(slips))
     click.echo(f"Wrote {output}: {len(slips)} packing slips.")

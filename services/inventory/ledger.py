@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import BigInteger, Integer
 
 from models.status import MovementReason
@@ -72,11 +71,34 @@ class Reference:
 _INT_ARRAY = ARRAY(Integer)
 _BIGINT_ARRAY = ARRAY(BigInteger)
 
+
+def _new(state: str) -> str:
+    return f"(l.{state} + d.{state})"
+
+
+#: the CHECK constraints of inventory_levels, on the figures a movement would leave; kept in
+#: step with models.inventory.InventoryLevel so a refused move is caught before it is written
+_ROW_OK = " AND ".join(
+    [
+        *(f"{_new(s)} >= 0" for s in STATES[1:]),
+        f"(l.allow_negative OR ({_new('on_hand')} >= 0 AND {_new('on_hand')} - "
+        + " - ".join(_new(s) for s in STATES[1:6])
+        + " >= 0))",
+    ]
+)
+
+# All or nothing in one statement, with no savepoint: the levels are locked beforehand when
+# there are several (so this statement's snapshot is current and ``gate`` is exact); a single
+# level is checked on the row itself, which PostgreSQL re-checks after waiting for its lock.
 _MOVE = text(
     f"""
     WITH d AS (
         SELECT * FROM unnest(:variant_ids, :location_ids, {", ".join(f":{s}" for s in STATES)})
             AS d(variant_id, location_id, {", ".join(STATES)})
+    ),
+    gate AS (
+        SELECT count(*) = :line_count AND coalesce(bool_and({_ROW_OK}), false) AS ok
+        FROM inventory_levels l JOIN d USING (variant_id, location_id)
     ),
     upd AS (
         UPDATE inventory_levels l SET
@@ -84,6 +106,8 @@ _MOVE = text(
             updated_at = now()
         FROM d
         WHERE l.variant_id = d.variant_id AND l.location_id = d.location_id
+          AND {_ROW_OK}
+          AND (:line_count = 1 OR (SELECT ok FROM gate))
         RETURNING l.variant_id, l.location_id
     )
     INSERT INTO stock_movements (variant_id, location_id,
@@ -165,39 +189,38 @@ def move_stock(
     reason: MovementReason,
     reference: Reference | None = None,
     note: str | None = None,
+    levels_locked: bool = False,
 ) -> int:
     """Apply ``movements`` and append one ledger row each; returns how many rows moved.
 
     Movements for the same variant and location are merged. Missing levels are created.
     Raises InsufficientStock (naming every short line) when a figure would go below zero for a
-    deny-policy variant; the caller's unit of work then rolls back, so nothing is half-done.
+    deny-policy variant; then nothing was changed and the unit of work is still usable.
+    ``levels_locked`` says the caller already created and locked every level (in order), as
+    ``levels.locked_figures`` does, so they are not created and locked again.
     """
     merged = _merge(movements)
     if not merged:
         return 0
     keys = [m.key for m in merged]
-    ensure_levels(uow, keys)
-    lock_levels(uow, keys)
+    if not levels_locked:
+        ensure_levels(uow, keys)
+        lock_levels(uow, keys)
     params = {
         "variant_ids": [m.variant_id for m in merged],
         "location_ids": [m.location_id for m in merged],
         **{s: [getattr(m, s) for m in merged] for s in STATES},
+        "line_count": len(merged),
         "reason": MovementReason(reason).value,
         "reference_type": reference.type if reference else None,
         "reference_id": reference.id if reference else None,
         "note": note,
         "staff_id": actor.staff_id,
     }
-    savepoint = uow.session.begin_nested()
-    try:
-        result = uow.execute(_MOVE, params)
-    except IntegrityError as error:
-        savepoint.rollback()
-        if "not_negative" not in str(error.orig):
-            raise
-        raise InsufficientStock(_shortages(uow, merged)) from None
-    savepoint.commit()
-    return int(result.rowcount)
+    moved = int(uow.execute(_MOVE, params).rowcount)
+    if moved < len(merged):
+        raise InsufficientStock(_shortages(uow, merged))
+    return moved
 
 
 def reserve(

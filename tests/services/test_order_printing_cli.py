@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
+from app.cli import cli as main
 from services.orders import get_order_detail
 from tests import orders_support as support
 from tests.documents_support import page_texts

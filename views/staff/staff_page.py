@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -30,6 +29,7 @@ from views.context import ViewContext
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
+from views.widgets.table_view import ListView
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]
@@ -59,6 +59,7 @@ class StaffPage(Page):
         self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.people.verticalHeader().hide()
+        self.people.setAlternatingRowColors(True)
         self.people.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.people.doubleClicked.connect(lambda _: self._on_edit_clicked())
         manage = self.context.can("staff.manage")
@@ -203,14 +204,10 @@ class StaffPage(Page):
             lambda request: list_audit(store.unit_of_work(), request),
             self.context.tasks,
         )
-        self.activity = QTableView(objectName="activity")
-        self.activity.setModel(self.activity_model)
-        self.activity.verticalHeader().hide()
-        self.activity.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.activity.horizontalHeader().setStretchLastSection(True)
-        for i, column in enumerate(self.activity_model.columns):
-            if column.width:
-                self.activity.setColumnWidth(i, column.width * 8)
+        self.activity = ListView(
+            self.activity_model, settings=self.context.settings, settings_key="staff/activity"
+        )
+        self.activity.setObjectName("activity")
         layout = QVBoxLayout(box)
         layout.addWidget(self.activity_search)
         layout.addWidget(self.activity)
