@@ -67,6 +67,8 @@ def numbers(store, **request) -> list[int]:
         ("hopper", "grace"),
         ("Grace Hop", "grace"),
         ("kernel.example", "linus"),
+        ("LINUS@kernel.example", "linus"),
+        ("linus", "linus"),
         ("guest.buyer", "guest"),
         ("MUG-01", "linus"),
         ("mug-01", "linus"),
