@@ -3,7 +3,7 @@ status of background work."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Signal, Slot
+from PySide6.QtCore import QByteArray, QPoint, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.search import SearchHit, global_search
 from views.context import ViewContext
+from views.widgets.global_search import GlobalSearch
 from views.widgets.page import Page
 
 CONNECTION_TEXT = {
@@ -104,6 +106,10 @@ class MainWindow(QMainWindow):
         quit_.triggered.connect(self.close)
         file_menu.addActions([sign_out, quit_])
         go_menu = self.menuBar().addMenu("&Go")
+        search = QAction("&Search the store…", self, shortcut=QKeySequence("Ctrl+K"))
+        search.triggered.connect(self.open_global_search)
+        go_menu.addAction(search)
+        go_menu.addSeparator()
         for row, page_class in enumerate(self._page_classes[:9]):
             action = QAction(page_class.title, self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
@@ -146,6 +152,26 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         self.context.settings.setValue("main/area", page.title)
         page.on_shown()
+
+    def open_global_search(self) -> GlobalSearch:
+        store = self.context.store
+        popup = GlobalSearch(
+            lambda q: global_search(store.unit_of_work(), q), self.context.tasks, self
+        )
+        popup.chosen.connect(self._on_search_chosen)
+        popup.adjustSize()
+        popup.move(self.mapToGlobal(QPoint((self.width() - popup.width()) // 2, 60)))
+        popup.show()
+        popup.box.setFocus()
+        return popup
+
+    @Slot(object)
+    def _on_search_chosen(self, hit: SearchHit) -> None:
+        for row, page_class in enumerate(self._page_classes):
+            if hit.kind in page_class.opens:
+                self.navigation.setCurrentRow(row)
+                self.page(row).open_item(hit.kind, hit.id)
+                return
 
     # -- live state ------------------------------------------------------------------------
 

@@ -8,12 +8,11 @@ the audit log say so.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from app.bootstrap import command_line_store
 from services.actors import Actor, system_actor
 from services.errors import NotFound, ValidationFailed
 from services.unit_of_work import Store
@@ -26,14 +25,6 @@ def register(main: click.Group) -> None:
 @click.group()
 def inventory() -> None:
     """Stock: check it adds up, adjust it, import and export it, read its ledger."""
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    from app.bootstrap import open_store
-
-    with open_store(pool_size=2) as opened:
-        yield opened.store
 
 
 def _actor() -> Actor:
@@ -64,7 +55,7 @@ def verify(quiet: bool) -> None:
     something does not add up."""
     from services.inventory.history import check_inventory
 
-    with _store() as store:
+    with command_line_store() as store:
         check = check_inventory(store.unit_of_work())
     if check.ok:
         if not quiet:
@@ -123,7 +114,7 @@ def adjust(
 
     if (change is None) == (set_to is None):
         raise click.UsageError("Give either --by or --set.")
-    with _store() as store:
+    with command_line_store() as store:
         place = find_location(store.unit_of_work(), location)
         variant = _variant(store, code)
         result = adjust_stock(
@@ -148,7 +139,7 @@ def import_(file: Path, dry_run: bool) -> None:
     reporting) rows whose stock changed since the file was exported."""
     from services.inventory.shopify_csv import import_inventory_csv
 
-    with _store() as store, file.open(newline="", encoding="utf-8-sig") as source:
+    with command_line_store() as store, file.open(newline="", encoding="utf-8-sig") as source:
         report = import_inventory_csv(
             store.unit_of_work(), _actor(), source, dry_run=dry_run, file_name=file.name
         )
@@ -167,7 +158,7 @@ def export(file: Path, location: str | None) -> None:
     from services.inventory.locations import find_location
     from services.inventory.shopify_csv import export_inventory_csv
 
-    with _store() as store:
+    with command_line_store() as store:
         place_id = find_location(store.unit_of_work(), location).id if location else None
         with file.open("w", newline="", encoding="utf-8") as out:
             rows = export_inventory_csv(store.unit_of_work(), out, location_id=place_id)
@@ -199,7 +190,7 @@ def ledger(
     from services.inventory.locations import find_location
     from services.paging import PageRequest
 
-    with _store() as store:
+    with command_line_store() as store:
         filters: dict[str, object] = {}
         if code:
             filters["variant_id"] = _variant(store, code)
@@ -240,7 +231,7 @@ def low_stock(location: str | None, supplier_name: str | None) -> None:
     from services.inventory.replenishment import list_low_stock, order_low_stock
     from services.paging import PageRequest
 
-    with _store() as store:
+    with command_line_store() as store:
         place = find_location(store.unit_of_work(), location) if location or supplier_name else None
         filters = {"location_id": place.id} if place else {}
         rows = []
@@ -289,7 +280,7 @@ def locations() -> None:
     """List the locations and how many bins each has."""
     from services.inventory.locations import list_locations
 
-    with _store() as store:
+    with command_line_store() as store:
         rows = list_locations(store.unit_of_work(), include_closed=True)
     if not rows:
         click.echo("No locations yet: merchant-office inventory add-location CODE NAME")
@@ -308,7 +299,7 @@ def add_location(code: str, name: str, is_default: bool, bins: tuple[str, ...]) 
     """Add a location with code CODE called NAME."""
     from services.inventory.locations import create_location
 
-    with _store() as store:
+    with command_line_store() as store:
         row = create_location(
             store.unit_of_work(), _actor(), code=code, name=name, is_default=is_default, bins=bins
         )

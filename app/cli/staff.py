@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
+from app.bootstrap import command_line_store
 from services import staff as staff_service
 from services.actors import system_actor
-from services.unit_of_work import Store
 
 
 def register(main: click.Group) -> None:
@@ -19,14 +16,6 @@ def register(main: click.Group) -> None:
 @click.group()
 def staff() -> None:
     """Staff accounts: add people, set passwords, list who has access."""
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    from app.bootstrap import open_store
-
-    with open_store(pool_size=1) as opened:
-        yield opened.store
 
 
 ROLE_CHOICE = click.Choice(["admin", "manager", "warehouse", "merchandiser"])
@@ -42,7 +31,7 @@ def add(email: str, full_name: str, role: str, password: str) -> None:
 
     Run from the store's own machine, this acts as the system (as an admin would).
     """
-    with _store() as store:
+    with command_line_store() as store:
         row = staff_service.add_staff(
             store.unit_of_work(),
             system_actor("Command line"),
@@ -59,7 +48,7 @@ def add(email: str, full_name: str, role: str, password: str) -> None:
 @click.password_option(help="The new password (asked for when not given).")
 def passwd(email: str, password: str) -> None:
     """Set a new password for EMAIL."""
-    with _store() as store:
+    with command_line_store() as store:
         row = staff_service.find_staff(store.unit_of_work(), email)
         staff_service.set_password(
             store.unit_of_work(), system_actor("Command line"), row.id, password
@@ -70,7 +59,7 @@ def passwd(email: str, password: str) -> None:
 @staff.command("list")
 def list_() -> None:
     """List staff with their role and last sign-in."""
-    with _store() as store:
+    with command_line_store() as store:
         rows = staff_service.list_staff(store.unit_of_work())
     if not rows:
         click.echo("No staff yet. Add one: merchant-office staff add EMAIL --name ... --role admin")

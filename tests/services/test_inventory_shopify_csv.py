@@ -17,7 +17,7 @@ from tests import factories
 from tests.inventory_helpers import figures, ledger_rows, stock
 
 #: real files as merchants produce them, beside the repository (see DESIGN.md)
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture

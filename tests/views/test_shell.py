@@ -109,3 +109,31 @@ def test_staff_page_lists_people_and_activity(context_for, qtbot) -> None:
     names = {page.people.item(r, 0).text() for r in range(4)}
     assert "Merchandiser Tester" in names
     assert page.add_button.isEnabled()
+
+
+class _Catalog(Page):
+    title = "Catalog"
+    opens = ("variant",)
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.opened: list[tuple[str, int]] = []
+
+    def open_item(self, kind: str, item_id: int) -> None:
+        self.opened.append((kind, item_id))
+
+
+def test_global_search_opens_the_hit_in_its_area(context_for, store, qtbot) -> None:
+    from tests import factories
+
+    [variant] = factories.product(store, skus=("MUG-BLUE",))
+    context = context_for("merchandiser")
+    window = MainWindow(context, [StaffPage, _Catalog])
+    qtbot.addWidget(window)
+    window.show()
+    popup = window.open_global_search()
+    qtbot.keyClicks(popup.box, "MUG-BLUE")
+    qtbot.waitUntil(lambda: popup.results.count() > 0, timeout=10_000)
+    qtbot.keyClick(popup.box, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.page(1)
+    assert window.page(1).opened == [("variant", variant)]

@@ -152,15 +152,17 @@ class KeysetTableModel(QAbstractTableModel):
         if generation != self._query.generation:
             return  # the user typed on; an older answer is of no use
         self._set_loading(False)
+        # The cursor moves before the rows arrive: inserting rows makes the view ask
+        # canFetchMore at once, and the old cursor would fetch this same page again.
+        if page.next_after is None:
+            self._next, self._exhausted = None, True
+        else:
+            self._next = replace(self._query.request, after=page.next_after)
         if page.rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self.endInsertRows()
-        if page.next_after is None:
-            self._next, self._exhausted = None, True
-        else:
-            self._next = replace(self._query.request, after=page.next_after)
         self.loaded.emit(len(self._rows))
 
     def _on_error(self, generation: int, error: BaseException) -> None:

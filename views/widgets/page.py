@@ -16,12 +16,14 @@ class Page(QWidget):
         title: the navigation label.
         permission: needed to see the page at all (None: every signed-in person).
         topics: outbox topic prefixes this page refreshes on (``("product.", "inventory.")``).
-        shortcut: the navigation shortcut, such as ``"Ctrl+1"`` (set by the main window).
+        opens: kinds of global-search hits the page can show (``("variant",)``); the main
+            window calls ``open_item`` with the hit's kind and id.
     """
 
     title: ClassVar[str] = ""
     permission: ClassVar[str | None] = None
     topics: ClassVar[tuple[str, ...]] = ()
+    opens: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +35,9 @@ class Page(QWidget):
     def on_store_changed(self, topics: set[str]) -> None:
         """Another workstation (or this one) committed changes with these outbox topics.
         Pages refresh what they show; the default does nothing."""
+
+    def open_item(self, kind: str, item_id: int) -> None:
+        """Show one record found by the global search (a variant, an order, a customer)."""
 
     def cares_about(self, topics: set[str]) -> bool:
         return any(topic.startswith(self.topics) for topic in topics) if self.topics else False

@@ -1,0 +1,1090 @@
+"""Orders: who buys what, what it costs, and everything that happens to it afterwards.
+
+An order is decided when it is placed: its lines (reserved at once, so stock is never
+oversold), its prices, discounts and tax, and a timeline of what will happen to it (payment,
+confirmation, picking, one or two parcels, delivery, perhaps a cancellation, a return, a
+refund). The timeline is cut at the end of the year; what happened by then becomes the
+order's statuses, its history rows, payments, fulfillments, returns and refunds, and the stock
+movements the world runs when their time comes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from models.money import Money
+from models.status import (
+    FulfillmentStatus,
+    MovementReason,
+    PaymentStatus,
+    fulfillment_status_for,
+)
+from services.demo import vocabulary as words
+from services.demo.catalog import MAIN, SHOP, Catalog
+from services.demo.codes import (
+    gateway_id,
+    half_even_percent,
+    half_even_ratio,
+    idempotency_key,
+    tracking_number,
+)
+from services.demo.context import Context, Weighted
+from services.demo.people import People, address, email_for, person
+from services.demo.plan import DAY, HOUR
+from services.demo.world import World
+
+MINUTE = 60
+STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
+FREE_SHIPPING_OVER = 7500
+#: channel mix of orders
+CHANNELS = ("online", "pos", "phone", "email", "manual")
+CHANNEL_WEIGHTS = (0.84, 0.09, 0.03, 0.02, 0.02)
+#: lines per order (about 1.9 on average) and units per line
+LINE_COUNTS = (1, 2, 3, 4, 5, 6)
+LINE_WEIGHTS = (50, 27, 13, 6, 3, 1)
+LINES = Weighted(LINE_COUNTS, LINE_WEIGHTS)
+AVERAGE_LINES = sum(c * w for c, w in zip(LINE_COUNTS, LINE_WEIGHTS, strict=True)) / sum(
+    LINE_WEIGHTS
+)
+#: orders by hour of the store's day (online); the shop sells 10:00 to 19:00
+ONLINE_HOURS = (
+    1.0, 0.6, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 4.0, 4.5, 5.0,
+    5.5, 5.0, 4.5, 4.5, 4.5, 5.0, 5.5, 6.0, 6.5, 6.0, 4.0, 2.0,
+)  # fmt: skip
+OPEN_STATUSES = ("pending", "confirmed", "processing")
+
+
+def payment_status_for(
+    total: int, authorized: int, captured: int, refunded: int, voided: bool
+) -> PaymentStatus:
+    """An order's payment status from its money figures (the orders service's rule)."""
+    if captured > 0:
+        if refunded >= captured:
+            return PaymentStatus.REFUNDED
+        if refunded > 0:
+            return PaymentStatus.PARTIALLY_REFUNDED
+        return PaymentStatus.PAID if captured >= total else PaymentStatus.PARTIALLY_PAID
+    if authorized > 0 and not voided:
+        return PaymentStatus.AUTHORIZED
+    if voided:
+        return PaymentStatus.VOIDED
+    return PaymentStatus.PENDING
+
+
+@dataclass
+class Promotion:
+    id: int
+    title: str
+    code: str | None
+    kind: str
+    value: int
+    applies_to: str = "order"
+    target_ids: list[int] = field(default_factory=list)
+    rules: dict[str, Any] = field(default_factory=dict)
+    min_subtotal: int | None = None
+    starts: int | None = None
+    ends: int | None = None
+    usage_limit: int | None = None
+    per_customer: int | None = None
+    combinable: bool = False
+    is_active: bool = True
+    used: int = 0
+
+    def live(self, t: int) -> bool:
+        return (
+            self.is_active
+            and (self.starts is None or self.starts <= t)
+            and (self.ends is None or t < self.ends)
+            and (self.usage_limit is None or self.used < self.usage_limit)
+        )
+
+
+def _black_friday(year: int) -> date:
+    november = date(year, 11, 1)
+    first_thursday = november + timedelta(days=(3 - november.weekday()) % 7)
+    return first_thursday + timedelta(days=22)
+
+
+def _day_of(ctx: Context, when: date) -> int:
+    """Seconds from the start of the year to local midnight of ``when``."""
+    offset = timedelta(hours=words.STORE_UTC_OFFSET_HOURS)
+    first = (ctx.plan.start + offset).date()
+    return (when - first).days * DAY
+
+
+def _local_date(ctx: Context, moment: datetime) -> date:
+    return (moment + timedelta(hours=words.STORE_UTC_OFFSET_HOURS)).date()
+
+
+def sale_windows(ctx: Context) -> dict[str, tuple[int, int]]:
+    """Black Friday to Cyber Monday, and the summer sale, in the year's seconds."""
+    last = _local_date(ctx, ctx.plan.end)
+    year = last.year if _black_friday(last.year) <= last else last.year - 1
+    friday = _day_of(ctx, _black_friday(year))
+    summer_year = last.year if date(last.year, 6, 15) <= last else last.year - 1
+    summer = _day_of(ctx, date(summer_year, 6, 15))
+    return {"black_friday": (friday, friday + 4 * DAY), "summer": (summer, summer + 42 * DAY)}
+
+
+def build_promotions(ctx: Context, cat: Catalog) -> dict[str, Promotion]:
+    """Write the store's promotions: codes, automatic offers, one expired, one paused."""
+    windows = sale_windows(ctx)
+    bf, summer = windows["black_friday"], windows["summer"]
+    made = -200 * DAY
+    promos = {
+        "welcome": Promotion(0, "Welcome: 10% off your first order", "WELCOME10", "percentage",
+                             1000, per_customer=1, starts=made),
+        "save15": Promotion(0, "$15 off orders over $100", "SAVE15", "fixed_amount", 1500,
+                            min_subtotal=10_000, starts=-100 * DAY),
+        "free_shipping": Promotion(0, "Free shipping over $75", None, "free_shipping", 0,
+                                   min_subtotal=FREE_SHIPPING_OVER, combinable=True,
+                                   starts=made),
+        "socks": Promotion(0, "Socks: buy 2, get 1 free", None, "buy_x_get_y", 10_000,
+                           applies_to="collection",
+                           target_ids=[cat.collection_ids["sock-drawer"]],
+                           rules={"buy": 2, "get": 1}, combinable=True, starts=made),
+        "summer": Promotion(0, "Summer Sale: extra 20% off sale items", "SUMMER20",
+                            "percentage", 2000, applies_to="collection",
+                            target_ids=[cat.collection_ids["sale"]], starts=summer[0],
+                            ends=summer[1], usage_limit=max(50, ctx.plan.order_lines // 40)),
+        "black_friday": Promotion(0, "Black Friday: 25% off everything", "BLACKFRIDAY25",
+                                  "percentage", 2500, starts=bf[0], ends=bf[1]),
+        "vip": Promotion(0, "VIP 15% (paused)", "VIP15", "percentage", 1500, is_active=False,
+                         starts=made),
+    }  # fmt: skip
+    for promo in promos.values():
+        promo.id = ctx.new_id("promotions")
+        created = ctx.at(min(promo.starts or made, made))
+        ctx.sink.rows("promotions").append(
+            (
+                promo.id,
+                promo.title,
+                promo.code,
+                promo.kind,
+                promo.value,
+                promo.applies_to,
+                promo.target_ids,
+                promo.rules,
+                promo.min_subtotal,
+                None,
+                None if promo.starts is None else ctx.at(promo.starts),
+                None if promo.ends is None else ctx.at(promo.ends),
+                promo.usage_limit,
+                promo.per_customer,
+                promo.combinable,
+                promo.is_active,
+                created,
+                created,
+            )
+        )
+    return promos
+
+
+@dataclass(frozen=True)
+class Script:
+    """An order placed near the end of the year with a timeline pinned to a final state.
+
+    ``times`` are seconds after placement: confirm, process, ship, split (second parcel),
+    transit, paid, cancel, return_after. Scripts make sure every status shows at any scale.
+    """
+
+    name: str
+    channel: str
+    before_end: int
+    times: dict[str, int] = field(default_factory=dict)
+    lines: int = 1
+    capture_on_ship: bool = False
+    ret: str | None = None
+
+
+SCRIPTS = (
+    Script("pending-authorized", "online", 40 * MINUTE, {"confirm": 3 * HOUR}),
+    Script("pending-unpaid", "manual", 2 * DAY, {"paid": 4 * DAY}),
+    Script("confirmed-paid", "online", 6 * HOUR, {"confirm": HOUR, "process": 9 * HOUR}),
+    Script("confirmed-authorized", "online", 8 * HOUR, {"confirm": HOUR, "process": 12 * HOUR},
+           capture_on_ship=True),
+    Script("processing", "online", 30 * HOUR,
+           {"confirm": 2 * HOUR, "process": 20 * HOUR, "ship": 40 * HOUR}),
+    Script("processing-part-shipped-part-paid", "online", 3 * DAY,
+           {"confirm": 2 * HOUR, "process": 10 * HOUR, "ship": 20 * HOUR, "split": 5 * DAY},
+           lines=3, capture_on_ship=True),
+    Script("processing-part-shipped", "online", 3 * DAY,
+           {"confirm": 2 * HOUR, "process": 10 * HOUR, "ship": 20 * HOUR, "split": 5 * DAY},
+           lines=2),
+    Script("shipped", "online", 3 * DAY,
+           {"confirm": 2 * HOUR, "process": 10 * HOUR, "ship": 30 * HOUR, "transit": 4 * DAY}),
+    Script("delivered", "online", 10 * DAY,
+           {"confirm": 2 * HOUR, "process": 8 * HOUR, "ship": DAY, "transit": 3 * DAY}),
+    Script("partially-refunded", "online", 30 * DAY,
+           {"confirm": 2 * HOUR, "process": 8 * HOUR, "ship": DAY, "transit": 3 * DAY,
+            "return_after": 8 * DAY}, lines=2, ret="partial"),
+    Script("refunded", "online", 30 * DAY,
+           {"confirm": 2 * HOUR, "process": 8 * HOUR, "ship": DAY, "transit": 3 * DAY,
+            "return_after": 8 * DAY}, ret="full"),
+    Script("cancelled-voided", "online", 2 * DAY, {"confirm": 5 * HOUR, "cancel": HOUR}),
+    Script("cancelled-refunded", "online", 4 * DAY,
+           {"confirm": HOUR, "process": 5 * HOUR, "ship": 2 * DAY, "cancel": 10 * HOUR}),
+    Script("cancelled-unpaid", "manual", 20 * DAY, {"paid": 30 * DAY, "cancel": 10 * DAY}),
+)  # fmt: skip
+
+
+class OrderDesk:
+    """Places orders and writes everything that follows from them."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        cat: Catalog,
+        people: People,
+        world: World,
+        promos: dict[str, Promotion],
+        last_number: int,
+    ) -> None:
+        self.ctx, self.cat, self.people, self.world, self.promos = ctx, cat, people, world, promos
+        self.rng = ctx.rng
+        self.number = max(1000, last_number)
+        self.guests: dict[str, int] = {}
+        self.lines_written = 0
+        self.staff = ctx.staff
+
+    # -- placing ------------------------------------------------------------------------------
+
+    def place(self, t: int, channel: str, script: Script | None = None) -> None:
+        """Place an order at ``t`` if anything it wants is in stock, and play its year out."""
+        ctx, cat, rng, world, people = self.ctx, self.cat, self.rng, self.world, self.people
+        li = SHOP if channel == "pos" else MAIN
+        ci: int | None = None
+        if channel == "pos":
+            if rng.random() < 0.4:
+                ci = people.pick(rng, t)
+        elif rng.random() < 0.88 or channel in ("email", "manual"):
+            ci = people.pick(rng, t)
+        email = ship_to = None
+        tax_rate = 0
+        if ci is not None:
+            email = people.c_email[ci]
+            if channel != "pos":
+                ship_to, tax_rate = people.c_address[ci], people.c_tax[ci]
+        elif channel != "pos":
+            first, last = person(rng)
+            email = email_for(first, last, self.guests, rng)
+            ship_to, tax_rate = address(rng, first, last)
+
+        wanted = script.lines if script else LINES.pick(rng)
+        picked: list[tuple[int, int]] = []
+        tries = 60 if script else 6
+        for _ in range(wanted):
+            for _ in range(tries):
+                vi = cat.draw(rng, li)
+                p = cat.v_product[vi]
+                if not cat.p_sell_from[p] <= t < cat.p_sell_until[p]:
+                    continue
+                backorder = cat.v_backorder[vi]
+                if backorder and (li == SHOP or script):
+                    continue
+                if any(vi == seen for seen, _ in picked):
+                    continue
+                if cat.p_is_socks[p] and rng.random() < 0.35:
+                    q = 3
+                else:
+                    r = rng.random()
+                    q = 1 if r < 0.8 or cat.v_sku[vi] is None else 2 if r < 0.95 else 3
+                if not backorder:
+                    q = min(q, world.available(li, vi))
+                    if q < 1:
+                        continue
+                picked.append((vi, q))
+                break
+        if not picked:
+            return
+
+        # Prices, discounts, shipping and tax.
+        n = len(picked)
+        units = [cat.v_price[vi] for vi, _ in picked]
+        subs = [units[i] * picked[i][1] for i in range(n)]
+        subtotal = sum(subs)
+        line_discount = [0] * n
+        discounts: list[tuple[Promotion, int, str]] = []
+        socks = self.promos["socks"]
+        if socks.live(t):
+            pairs = sorted(
+                (units[i], i)
+                for i, (vi, q) in enumerate(picked)
+                if cat.p_is_socks[cat.v_product[vi]]
+                for _ in range(q)
+            )
+            free = len(pairs) // 3
+            if free:
+                for price, i in pairs[:free]:
+                    line_discount[i] += price
+                amount = sum(price for price, _ in pairs[:free])
+                discounts.append(
+                    (socks, amount, f"Buy 2, get 1 free on The Sock Drawer: {free} free pair"
+                     f"{'s' if free > 1 else ''}")
+                )  # fmt: skip
+        nets = [subs[i] - line_discount[i] for i in range(n)]
+        promo = None if channel == "pos" or script else self._choose_code(t, ci, sum(nets), picked)
+        if promo is not None:
+            if promo.applies_to == "collection":
+                shares = [
+                    half_even_percent(nets[i], promo.value) if cat.p_on_sale[cat.v_product[vi]]
+                    else 0
+                    for i, (vi, _) in enumerate(picked)
+                ]  # fmt: skip
+                reason = f"{promo.value // 100}% off sale items (code {promo.code})"
+            else:
+                base = sum(nets)
+                if promo.kind == "percentage":
+                    amount = half_even_percent(base, promo.value)
+                    reason = f"{promo.value // 100}% off the order (code {promo.code})"
+                else:
+                    amount = min(promo.value, base)
+                    reason = (
+                        f"{Money(promo.value)} off orders over {Money(promo.min_subtotal or 0)}"
+                    )
+                    reason += f" (code {promo.code})"
+                shares = [m.minor for m in Money(amount).allocate(nets)]
+            amount = sum(shares)
+            if amount > 0:
+                promo.used += 1
+                for i in range(n):
+                    line_discount[i] += shares[i]
+                discounts.append((promo, amount, reason))
+        express = channel != "pos" and rng.random() < 0.1
+        shipping = 0 if channel == "pos" else EXPRESS_SHIPPING if express else STANDARD_SHIPPING
+        free_shipping = self.promos["free_shipping"]
+        if (
+            shipping == STANDARD_SHIPPING
+            and free_shipping.live(t)
+            and subtotal - sum(line_discount) >= FREE_SHIPPING_OVER
+        ):
+            free_shipping.used += 1
+            discounts.append((free_shipping, shipping, "Free standard shipping over $75.00"))
+        taxes = [
+            half_even_percent(subs[i] - line_discount[i], tax_rate) if cat.v_taxable[vi] else 0
+            for i, (vi, _) in enumerate(picked)
+        ]
+        discount_total = sum(a for _, a, _ in discounts)
+        total = subtotal - discount_total + shipping + sum(taxes)
+        paid_per_line = [subs[i] - line_discount[i] + taxes[i] for i in range(n)]
+
+        # Ids and rows that exist from the moment of placing.
+        self.number += 1
+        number = self.number
+        order_id = ctx.new_id("orders")
+        line_ids = [ctx.new_id("order_lines") for _ in range(n)]
+        placed = ctx.at(t)
+        customer_id = None if ci is None else people.c_id[ci]
+        for promo_, amount, reason in discounts:
+            ctx.sink.rows("order_discounts").append(
+                (
+                    ctx.new_id("order_discounts"),
+                    order_id,
+                    promo_.id,
+                    promo_.code,
+                    promo_.title,
+                    amount,
+                    reason,
+                )
+            )
+            ctx.sink.rows("promotion_redemptions").append(
+                (
+                    ctx.new_id("promotion_redemptions"),
+                    promo_.id,
+                    order_id,
+                    customer_id,
+                    amount,
+                    placed,
+                )
+            )
+        if ci is not None:
+            people.c_orders[ci] += 1
+
+        capture_on_ship = (
+            script.capture_on_ship if script else (channel == "online" and rng.random() < 0.12)
+        )
+        events = self._timeline(t, channel, picked, script, capture_on_ship, express)
+        order = _Replay(
+            self,
+            order_id,
+            number,
+            channel,
+            li,
+            picked,
+            line_ids,
+            total,
+            paid_per_line,
+            shipping - (discount_total - sum(line_discount)),
+            express,
+        )
+        order.play(events)
+
+        ship_json = ship_to
+        note = rng.choice(words.ORDER_NOTES) if rng.random() < 0.02 else None
+        ctx.sink.rows("orders").append(
+            (
+                order_id,
+                number,
+                customer_id,
+                email,
+                channel,
+                "USD",
+                order.status,
+                order.payment_status,
+                order.fulfillment_status,
+                subtotal,
+                discount_total,
+                shipping,
+                sum(taxes),
+                total,
+                ship_json,
+                ship_json,
+                self.world.loc_id[li],
+                note,
+                idempotency_key(rng) if channel == "online" else None,
+                placed,
+                None if order.cancelled_at is None else ctx.at(order.cancelled_at),
+                order.cancel_reason,
+                placed,
+                ctx.at(order.updated),
+            )
+        )
+        rows = ctx.sink.rows("order_lines")
+        for i, (vi, q) in enumerate(picked):
+            rows.append(
+                (
+                    line_ids[i],
+                    order_id,
+                    cat.v_id[vi],
+                    self.world.loc_id[li],
+                    cat.v_sku[vi],
+                    cat.p_title[cat.v_product[vi]],
+                    cat.v_title[vi],
+                    q,
+                    order.fulfilled[i],
+                    order.returned[i],
+                    units[i],
+                    line_discount[i],
+                    taxes[i],
+                )
+            )
+        self.lines_written += n
+        order.write_children()
+        ctx.sink.maybe_flush()
+
+    def _choose_code(
+        self, t: int, ci: int | None, base: int, picked: list[tuple[int, int]]
+    ) -> Promotion | None:
+        promos, rng, cat = self.promos, self.rng, self.cat
+        r = rng.random()
+        if promos["black_friday"].live(t) and r < 0.55:
+            return promos["black_friday"]
+        if ci is not None and self.people.c_orders[ci] == 0 and r < 0.3:
+            return promos["welcome"]
+        summer = promos["summer"]
+        if summer.live(t) and r < 0.35 and any(cat.p_on_sale[cat.v_product[v]] for v, _ in picked):
+            return summer
+        save = promos["save15"]
+        if save.live(t) and base >= (save.min_subtotal or 0) and r < 0.12:
+            return save
+        return None
+
+    def _timeline(
+        self,
+        t: int,
+        channel: str,
+        picked: list[tuple[int, int]],
+        script: Script | None,
+        capture_on_ship: bool,
+        express: bool,
+    ) -> list[tuple[int, str, Any]]:
+        """Everything that will happen to the order, in time order (some of it after the end)."""
+        rng, cat = self.rng, self.cat
+        times = script.times if script else {}
+        n = len(picked)
+
+        def between(low: float, high: float) -> int:
+            return int(rng.uniform(low, high))
+
+        events: list[tuple[int, str, Any]] = [(t, "place", None)]
+        if channel == "pos":
+            events += [
+                (t, "sale", None),
+                (t + 20, "confirm", None),
+                (t + 40, "process", None),
+                (t + 60, "ship", list(range(n))),
+                (t + 80, "deliver", None),
+            ]
+            delivered = t + 80
+        else:
+            invoice = channel in ("email", "manual")
+            if invoice:
+                paid = t + times.get("paid", between(2 * HOUR, 5 * DAY))
+                events.append((paid, "sale", None))
+                confirm = paid + between(5 * MINUTE, 2 * HOUR)
+            else:
+                if script is None and rng.random() < 0.01:
+                    events.append((t, "auth_failed", None))
+                events.append((t, "auth", None))
+                confirm = t + int(rng.expovariate(1 / (3 * HOUR))) + 5 * MINUTE
+            if "confirm" in times:
+                confirm = t + times["confirm"]
+            events.append((confirm, "confirm", None))
+            if not invoice and not capture_on_ship:
+                events.append((confirm, "capture", None))
+            process = (
+                t + times["process"]
+                if "process" in times
+                else confirm + between(30 * MINUTE, 20 * HOUR)
+            )
+            gate = max(cat.v_ships_from.get(vi, 0) for vi, _ in picked)
+            process = max(process, gate)
+            events.append((process, "process", None))
+            ship = t + times["ship"] if "ship" in times else process + between(HOUR, 30 * HOUR)
+            if gate:
+                ship = max(ship, gate + between(2 * HOUR, 20 * HOUR))
+            if n >= 2 and ("split" in times or (script is None and rng.random() < 0.12)):
+                k = max(1, n // 2) if script else rng.randint(1, n - 1)
+                second = t + times["split"] if "split" in times else ship + between(DAY, 6 * DAY)
+                parcels = [(ship, list(range(k))), (second, list(range(k, n)))]
+            else:
+                parcels = [(ship, list(range(n)))]
+            for when, lines in parcels:
+                events.append((when, "ship", lines))
+                if capture_on_ship:
+                    events.append((when, "capture", lines))
+            transit = times.get("transit") or (
+                between(DAY, 2 * DAY) if express else between(2 * DAY, 6 * DAY)
+            )
+            delivered = parcels[-1][0] + transit
+            events.append((delivered, "deliver", None))
+
+            cancel_at = t + times["cancel"] if "cancel" in times else None
+            if script is None and rng.random() < (0.08 if invoice else 0.035):
+                cancel_at = t + int((ship - t) * rng.uniform(0.05, 0.95))
+            if cancel_at is not None:
+                events = [e for e in events if e[0] < cancel_at]
+                events.append((cancel_at, "cancel", rng.choice(words.CANCEL_REASONS)))
+                kinds = {e[1] for e in events}
+                if "capture" in kinds or "sale" in kinds:
+                    refund_at = cancel_at + between(HOUR, DAY)
+                    events.append((refund_at, "refund", ("full", "Order cancelled", None)))
+                elif "auth" in kinds:
+                    events.append((cancel_at, "void", None))
+                return self._with_note(events, t, script)
+
+        kind = script.ret if script else None
+        if script is None:
+            r = rng.random()
+            limit = 0.03 if channel == "pos" else 0.06
+            kind = "partial" if r < limit * 0.75 else "full" if r < limit else None
+        if kind == "partial" and n == 1 and picked[0][1] == 1:
+            kind = "full"
+        if kind:
+            back_at = delivered + times.get("return_after", between(3 * DAY, 21 * DAY))
+            if kind == "full":
+                items = [(i, q) for i, (_, q) in enumerate(picked)]
+            elif n > 1:
+                i = rng.randrange(n)
+                items = [(i, picked[i][1])]
+            else:
+                items = [(0, picked[0][1] - 1)]
+            chosen = []
+            for i, q in items:
+                r = rng.random()
+                chosen.append((i, q, "restock" if r < 0.7 else "damaged" if r < 0.9
+                               else "write_off"))  # fmt: skip
+            link: dict[str, int] = {}
+            refund_at = back_at + between(HOUR, 2 * DAY)
+            reason = rng.choice(words.RETURN_REASONS)
+            events.append((back_at, "return", (chosen, reason, link, refund_at, kind)))
+            events.append((refund_at, "refund", (kind, f"Returned: {reason.lower()}", link)))
+        elif script is None and rng.random() < 0.01:
+            events.append(
+                (delivered + between(DAY, 10 * DAY), "refund",
+                 ("goodwill", "Late delivery: 15% back as an apology", None))
+            )  # fmt: skip
+        return self._with_note(events, t, script)
+
+    def _with_note(
+        self, events: list[tuple[int, str, Any]], t: int, script: Script | None
+    ) -> list[tuple[int, str, Any]]:
+        if script is None and self.rng.random() < 0.03:
+            when = t + int(self.rng.uniform(MINUTE, 3 * HOUR))
+            events.append((when, "note", self.rng.choice(words.ORDER_NOTES)))
+        events.sort(key=lambda e: e[0])
+        return events
+
+    # -- stock handlers the world runs when their time comes ---------------------------------
+
+    def ship_stock(self, t: int, li: int, items: list[tuple[int, int]], number: str) -> None:
+        for vi, q in items:
+            self.world.move(
+                t,
+                li,
+                vi,
+                (-q, -q, 0, 0, 0, 0, 0),
+                MovementReason.FULFILLED,
+                ("order", number),
+                None,
+                self.staff["warehouse"],
+            )
+
+    def release_stock(self, t: int, li: int, items: list[tuple[int, int]], number: str) -> None:
+        for vi, q in items:
+            self.world.move(
+                t,
+                li,
+                vi,
+                (0, -q, 0, 0, 0, 0, 0),
+                MovementReason.RELEASED,
+                ("order", number),
+                None,
+                self.staff["manager"],
+            )
+
+    def return_stock(
+        self, t: int, li: int, items: list[tuple[int, int, str]], number: str, note: str
+    ) -> None:
+        reference = ("order", number)
+        staff = self.staff["warehouse"]
+        for vi, q, disposition in items:
+            if disposition == "damaged":
+                self.world.move(
+                    t, li, vi, (q, 0, q, 0, 0, 0, 0), MovementReason.DAMAGED, reference, note, staff
+                )
+                continue
+            self.world.move(
+                t,
+                li,
+                vi,
+                (q, 0, 0, 0, 0, 0, 0),
+                MovementReason.RETURN_RESTOCK,
+                reference,
+                note,
+                staff,
+            )
+            if disposition == "write_off":
+                self.world.move(
+                    t,
+                    li,
+                    vi,
+                    (-q, 0, 0, 0, 0, 0, 0),
+                    MovementReason.WRITE_OFF,
+                    reference,
+                    note,
+                    staff,
+                )
+
+
+class _Replay:
+    """One order's timeline played up to the end of the year, collecting its rows."""
+
+    def __init__(
+        self,
+        desk: OrderDesk,
+        order_id: int,
+        number: int,
+        channel: str,
+        li: int,
+        picked: list[tuple[int, int]],
+        line_ids: list[int],
+        total: int,
+        paid_per_line: list[int],
+        shipping_paid: int,
+        express: bool,
+    ) -> None:
+        self.desk, self.ctx, self.rng = desk, desk.ctx, desk.rng
+        self.order_id, self.number, self.channel, self.li = order_id, number, channel, li
+        self.ref = str(number)
+        self.picked, self.line_ids = picked, line_ids
+        self.total, self.paid_per_line, self.shipping_paid = total, paid_per_line, shipping_paid
+        self.express = express
+        n = len(picked)
+        self.fulfilled = [0] * n
+        self.returned = [0] * n
+        self.status: str = "pending"
+        self.payment_status: str = PaymentStatus.PENDING.value
+        self.fulfillment_status: str = FulfillmentStatus.UNFULFILLED.value
+        self.cancelled_at: int | None = None
+        self.cancel_reason: str | None = None
+        self.updated = 0
+        self.history: list[tuple[Any, ...]] = []
+        self.payments: list[list[Any]] = []
+        self.transactions: list[tuple[Any, ...]] = []
+        self.refunds: list[tuple[Any, ...]] = []
+        self.fulfillments: list[tuple[Any, ...]] = []
+        self.fulfillment_lines: list[tuple[Any, ...]] = []
+        self.returns: list[tuple[Any, ...]] = []
+        self.return_lines: list[tuple[Any, ...]] = []
+        self.authorized = self.captured = self.refunded = 0
+        self.voided = False
+        staff = desk.staff
+        if channel == "online":
+            self.placer, self.placer_name = None, "Storefront"
+        elif channel == "manual":
+            self.placer, self.placer_name = staff["admin"], None
+        else:
+            self.placer, self.placer_name = staff["manager"], None
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def _history(
+        self,
+        t: int,
+        staff: int | None,
+        kind: str,
+        before: str | None = None,
+        after: str | None = None,
+        note: str | None = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        payload = dict(data or {})
+        if staff is None:
+            payload["actor"] = actor or "System"
+        self.history.append(
+            (
+                self.ctx.new_id("order_history"),
+                self.order_id,
+                self.ctx.at(t),
+                staff,
+                kind,
+                before,
+                after,
+                note,
+                payload,
+            )
+        )
+
+    def _transition(self, t: int, staff: int | None, target: str, note: str | None = None,
+                    actor: str | None = None) -> None:  # fmt: skip
+        self._history(t, staff, "status", self.status, target, note, actor=actor)
+        self.status = target
+
+    def _payment_changed(self, t: int, staff: int | None, actor: str | None = None) -> None:
+        status = payment_status_for(
+            self.total, self.authorized, self.captured, self.refunded, self.voided
+        ).value
+        if status != self.payment_status:
+            self._history(t, staff, "payment", self.payment_status, status,
+                          data={"captured": self.captured, "refunded": self.refunded},
+                          actor=actor)  # fmt: skip
+            self.payment_status = status
+
+    def _transaction(self, payment: list[Any], t: int, kind: str, amount: int, ok: bool = True,
+                     reference: str | None = None, message: str | None = None,
+                     staff: int | None = None) -> None:  # fmt: skip
+        self.transactions.append(
+            (
+                self.ctx.new_id("payment_transactions"),
+                payment[0],
+                kind,
+                amount,
+                ok,
+                idempotency_key(self.rng) if payment[1] == "stripe" else None,
+                reference or payment[2],
+                message,
+                staff,
+                self.ctx.at(t),
+            )
+        )
+        payment[8] = t
+
+    def _new_payment(self, t: int, gateway: str, status: str, authorized: int,
+                     captured: int) -> list[Any]:  # fmt: skip
+        reference = gateway_id(self.rng, "pi") if gateway == "stripe" else None
+        payment = [self.ctx.new_id("payments"), gateway, reference, status, authorized, captured,
+                   0, t, t]  # fmt: skip
+        self.payments.append(payment)
+        return payment
+
+    # -- the timeline -----------------------------------------------------------------------
+
+    def play(self, events: list[tuple[int, str, Any]]) -> None:
+        desk, ctx, world, rng = self.desk, self.ctx, self.desk.world, self.rng
+        staff = desk.staff
+        cat = desk.cat
+        end = ctx.end
+        for t, kind, data in events:
+            if t > end:
+                break
+            self.updated = t
+            if kind == "place":
+                note = {
+                    "online": "Placed on the online store",
+                    "pos": "Sold in the Everett Street shop",
+                    "phone": "Taken by phone",
+                    "email": "Entered from a customer's e-mail",
+                    "manual": "Wholesale order entered by hand; invoice sent",
+                }[self.channel]
+                self._history(
+                    t,
+                    self.placer,
+                    "status",
+                    None,
+                    "pending",
+                    note,
+                    data={"channel": self.channel},
+                    actor=self.placer_name,
+                )
+                for vi, q in self.picked:
+                    world.move(
+                        t,
+                        self.li,
+                        vi,
+                        (0, q, 0, 0, 0, 0, 0),
+                        MovementReason.RESERVED,
+                        ("order", self.ref),
+                        None,
+                        self.placer,
+                    )
+            elif kind == "auth_failed":
+                payment = self._new_payment(t, "stripe", "failed", 0, 0)
+                self._transaction(
+                    payment, t, "authorize", self.total, ok=False, message="Your card was declined."
+                )
+            elif kind == "auth":
+                payment = self._new_payment(t, "stripe", "authorized", self.total, 0)
+                self._transaction(payment, t, "authorize", self.total)
+                self.authorized += self.total
+                self._payment_changed(t, None, "Storefront")
+            elif kind == "sale":
+                gateway = "stripe" if self.channel == "pos" else "manual"
+                payment = self._new_payment(t, gateway, "captured", self.total, self.total)
+                self._transaction(
+                    payment,
+                    t,
+                    "sale",
+                    self.total,
+                    staff=self.placer,
+                    message=None if gateway == "stripe" else "Bank transfer",
+                )
+                self.authorized += self.total
+                self.captured += self.total
+                self._payment_changed(t, self.placer or staff["manager"])
+            elif kind == "capture":
+                payment = self._live_payment()
+                if data is None:
+                    amount = self.total - self.captured
+                elif len(self.fulfillments) == 1 and any(
+                    f < q for f, (_, q) in zip(self.fulfilled, self.picked, strict=True)
+                ):
+                    amount = sum(self.paid_per_line[i] for i in data) + self.shipping_paid
+                else:
+                    amount = self.total - self.captured
+                if amount > 0:
+                    payment[5] += amount
+                    payment[3] = "captured" if payment[5] >= payment[4] else "partially_captured"
+                    self._transaction(payment, t, "capture", amount, staff=staff["manager"])
+                    self.captured += amount
+                    self._payment_changed(t, staff["manager"])
+            elif kind == "confirm":
+                self._transition(t, staff["manager"], "confirmed")
+            elif kind == "process":
+                self._transition(t, staff["warehouse"], "processing", "Picking started")
+            elif kind == "ship":
+                self._ship(t, data)
+            elif kind == "deliver":
+                self._transition(t, None, "delivered", "Delivered", actor="Carrier tracking")
+            elif kind == "cancel":
+                self.cancelled_at, self.cancel_reason = t, data
+                left = [(vi, q - self.fulfilled[i]) for i, (vi, q) in enumerate(self.picked)
+                        if q > self.fulfilled[i]]  # fmt: skip
+                world.at(t, desk.release_stock, self.li, left, self.ref)
+                self._transition(t, staff["manager"], "cancelled", data)
+                self._history(
+                    t,
+                    staff["manager"],
+                    "stock",
+                    note="Stock released",
+                    data={"released": {str(cat.v_id[vi]): q for vi, q in left}},
+                )
+            elif kind == "void":
+                payment = self._live_payment()
+                payment[3] = "voided"
+                self._transaction(payment, t, "void", payment[4], staff=staff["manager"])
+                self.voided = True
+                self._payment_changed(t, staff["manager"])
+            elif kind == "return":
+                self._return(t, data)
+            elif kind == "refund":
+                self._refund(t, data)
+            elif kind == "note":
+                self._history(t, staff["manager"], "note", note=data)
+        self.fulfillment_status = fulfillment_status_for(
+            sum(q for _, q in self.picked), sum(self.fulfilled)
+        ).value
+        _ = rng
+
+    def _live_payment(self) -> list[Any]:
+        return next(p for p in reversed(self.payments) if p[3] != "failed")
+
+    def _ship(self, t: int, lines: list[int]) -> None:
+        desk, ctx, cat, rng = self.desk, self.ctx, self.desk.cat, self.rng
+        location = desk.world.loc_id[self.li]
+        fulfillment_id = ctx.new_id("fulfillments")
+        carrier = tracking = url = None
+        if self.channel != "pos":
+            weight = sum(cat.v_weight[self.picked[i][0]] * self.picked[i][1] for i in lines)
+            carrier, url_format = (
+                words.CARRIERS[2] if self.express
+                else words.CARRIERS[0] if weight < 1500 else words.CARRIERS[1]
+            )  # fmt: skip
+            tracking = tracking_number(rng, carrier)
+            url = url_format.format(number=tracking)
+        warehouse = desk.staff["warehouse"] if self.channel != "pos" else desk.staff["manager"]
+        self.fulfillments.append(
+            (
+                fulfillment_id,
+                self.order_id,
+                location,
+                "success",
+                carrier,
+                tracking,
+                url,
+                warehouse,
+                ctx.at(t),
+                ctx.at(t),
+            )
+        )
+        shipped = []
+        items = []
+        for i in lines:
+            vi, q = self.picked[i]
+            left = q - self.fulfilled[i]
+            self.fulfillment_lines.append(
+                (ctx.new_id("fulfillment_lines"), fulfillment_id, self.line_ids[i], left)
+            )
+            self.fulfilled[i] += left
+            items.append((vi, left))
+            shipped.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi], "quantity": left})
+        desk.world.at(t, desk.ship_stock, self.li, items, self.ref)
+        before = self.fulfillment_status
+        after = fulfillment_status_for(sum(q for _, q in self.picked), sum(self.fulfilled)).value
+        self.fulfillment_status = after
+        self._history(t, warehouse, "fulfillment", before, after,
+                      data={"fulfillment_id": fulfillment_id,
+                            "location": words.LOCATIONS[self.li].code, "carrier": carrier,
+                            "tracking_number": tracking, "lines": shipped})  # fmt: skip
+        if after == FulfillmentStatus.FULFILLED.value:
+            self._transition(t, warehouse, "shipped", "Everything was fulfilled")
+
+    def _return(self, t: int, data: Any) -> None:
+        desk, ctx, cat = self.desk, self.ctx, self.desk.cat
+        chosen, reason, link, refund_at, kind = data
+        return_id = ctx.new_id("returns")
+        link["amount"] = sum(
+            half_even_ratio(self.paid_per_line[i], q, self.picked[i][1]) for i, q, _ in chosen
+        )
+        left = self.captured - self.refunded
+        owed = left if kind == "full" else min(link["amount"], left)
+        if refund_at <= ctx.end and owed > 0:
+            link["refund_id"] = ctx.new_id("refunds")
+        warehouse = desk.staff["warehouse"]
+        self.returns.append(
+            (
+                return_id,
+                self.order_id,
+                link.get("refund_id"),
+                reason,
+                warehouse,
+                ctx.at(t),
+                ctx.at(t),
+            )
+        )
+        items = []
+        described = []
+        for i, q, disposition in chosen:
+            vi = self.picked[i][0]
+            self.return_lines.append(
+                (
+                    ctx.new_id("return_lines"),
+                    return_id,
+                    self.line_ids[i],
+                    q,
+                    disposition,
+                    desk.world.loc_id[self.li],
+                )
+            )
+            self.returned[i] += q
+            items.append((vi, q, disposition))
+            described.append({"sku": cat.v_sku[vi], "quantity": q, "disposition": disposition})
+        desk.world.at(t, desk.return_stock, self.li, items, self.ref, f"return {return_id}")
+        self._history(t, warehouse, "return", note=reason,
+                      data={"return_id": return_id, "lines": described})  # fmt: skip
+
+    def _refund(self, t: int, data: Any) -> None:
+        desk, ctx, rng = self.desk, self.ctx, self.rng
+        kind, reason, link = data
+        left = self.captured - self.refunded
+        if kind == "full":
+            amount = left
+        elif kind == "goodwill":
+            amount = max(500, half_even_percent(self.total, 1500))
+        else:
+            amount = (link or {}).get("amount", 0)
+        amount = min(amount, left)
+        refund_id = (link or {}).get("refund_id")
+        if amount <= 0:
+            return  # nothing was paid for it (a free pair of socks): nothing to give back
+        payment = self._live_payment()
+        manager = desk.staff["manager"]
+        if rng.random() < 0.03:  # the card issuer refused the first try
+            self.refunds.append(
+                (ctx.new_id("refunds"), self.order_id, payment[0], amount, "failed",
+                 idempotency_key(rng), None, reason,
+                 "The card issuer declined the refund; try again.", manager, ctx.at(t - HOUR),
+                 ctx.at(t - HOUR))
+            )  # fmt: skip
+            self._transaction(
+                payment,
+                t - HOUR,
+                "refund",
+                amount,
+                ok=False,
+                message="refund declined by issuer",
+                staff=manager,
+            )
+        refund_id = refund_id or ctx.new_id("refunds")
+        reference = gateway_id(rng, "re")
+        self.refunds.append(
+            (
+                refund_id,
+                self.order_id,
+                payment[0],
+                amount,
+                "succeeded",
+                idempotency_key(rng),
+                reference,
+                reason,
+                None,
+                manager,
+                ctx.at(t),
+                ctx.at(t),
+            )
+        )
+        self._transaction(payment, t, "refund", amount, reference=reference, staff=manager)
+        payment[6] += amount
+        self.refunded += amount
+        self._history(t, manager, "refund", note=reason,
+                      data={"refund_id": refund_id, "amount": amount})  # fmt: skip
+        self._payment_changed(t, manager)
+
+    def write_children(self) -> None:
+        """Append the rows that hang off the order (after the order and its lines)."""
+        rows = self.ctx.sink.rows
+        at = self.ctx.at
+        rows("order_history").extend(self.history)
+        rows("payments").extend(
+            (p[0], self.order_id, p[1], p[2], p[3], "USD", p[4], p[5], p[6], at(p[7]), at(p[8]))
+            for p in self.payments
+        )
+        rows("payment_transactions").extend(self.transactions)
+        rows("refunds").extend(self.refunds)
+        rows("fulfillments").extend(self.fulfillments)
+        rows("fulfillment_lines").extend(self.fulfillment_lines)
+        rows("returns").extend(self.returns)
+        rows("return_lines").extend(self.return_lines)
