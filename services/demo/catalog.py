@@ -16,6 +16,7 @@ from services.demo import vocabulary as words
 from services.demo.codes import abbreviation, bin_code, gtin13, slug
 from services.demo.context import Context
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 
 MAIN, SHOP, OVERFLOW = 0, 1, 2
 #: a product above these popularity weights is also stocked in the shop / the overflow store
@@ -185,7 +186,16 @@ def build_catalog(ctx: Context) -> Catalog:
         location_id = ctx.new_id("locations")
         cat.location_ids.append(location_id)
         sink.rows("locations").append(
-            (location_id, place.code, place.name, place.address, li == MAIN, True, created, created)
+            (
+                location_id,
+                place.code,
+                place.name,
+                jsonb(place.address),
+                li == MAIN,
+                True,
+                created,
+                created,
+            )
         )
         aisles, shelves, levels = _bin_layout(place, int(expected[li] / VARIANTS_PER_BIN) + 1)
         mine = []

@@ -33,6 +33,7 @@ from services.demo.codes import (
 from services.demo.context import Context, Weighted
 from services.demo.people import People, address, email_for, person
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 from services.demo.world import World
 
 MINUTE = 60
@@ -54,6 +55,8 @@ ONLINE_HOURS = (
     5.5, 5.0, 4.5, 4.5, 4.5, 5.0, 5.5, 6.0, 6.5, 6.0, 4.0, 2.0,
 )  # fmt: skip
 OPEN_STATUSES = ("pending", "confirmed", "processing")
+#: encoded history payloads of events without data, by actor (None: a staff member acted)
+_EMPTY_PAYLOADS: dict[str | None, bytes] = {}
 
 
 def payment_status_for(
@@ -166,7 +169,7 @@ def build_promotions(ctx: Context, cat: Catalog) -> dict[str, Promotion]:
                 promo.value,
                 promo.applies_to,
                 promo.target_ids,
-                promo.rules,
+                jsonb(promo.rules),
                 promo.min_subtotal,
                 None,
                 None if promo.starts is None else ctx.at(promo.starts),
@@ -421,7 +424,11 @@ class OrderDesk:
         )
         order.play(events)
 
-        ship_json = ship_to
+        ship_json = (
+            None
+            if ship_to is None
+            else (people.c_address_jsonb[ci] if ci is not None else jsonb(ship_to))
+        )
         note = rng.choice(words.ORDER_NOTES) if rng.random() < 0.02 else None
         ctx.sink.rows("orders").append(
             (
@@ -742,9 +749,16 @@ class _Replay:
         data: dict[str, Any] | None = None,
         actor: str | None = None,
     ) -> None:
-        payload = dict(data or {})
-        if staff is None:
-            payload["actor"] = actor or "System"
+        if data is None:
+            # Most events carry no data: reuse their few encodings.
+            key = (actor or "System") if staff is None else None
+            payload = _EMPTY_PAYLOADS.get(key)
+            if payload is None:
+                payload = _EMPTY_PAYLOADS[key] = jsonb({} if key is None else {"actor": key})
+        else:
+            if staff is None:
+                data["actor"] = actor or "System"
+            payload = jsonb(data)
         self.history.append(
             (
                 self.ctx.new_id("order_history"),

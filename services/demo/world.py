@@ -21,6 +21,7 @@ from services.demo import vocabulary as words
 from services.demo.catalog import MAIN, OVERFLOW, SHOP, Catalog, PurchaseRun, purchase_runs
 from services.demo.context import Context
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 
 #: units sold per order line, on average (for sizing opening stock and reorder points)
 UNITS_PER_LINE = 1.25
@@ -666,7 +667,7 @@ class World:
                 number,
                 self.loc_id[li],
                 "posted" if post else "open",
-                {"bins": [code for _, code in scope_bins]},
+                jsonb({"bins": [code for _, code in scope_bins]}),
                 ctx.peek_id("stock_movements"),
                 warehouse,
                 None if posted_at is None else ctx.at(posted_at),
