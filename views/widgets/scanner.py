@@ -219,7 +219,8 @@ class ScanFeedback(QLabel):
 
     def _paint(self, kind: str, *, flash: bool) -> None:
         colours = FLASH[kind] if flash else STYLES.get(kind, STYLES["idle"])
+        weight = 400 if kind == "idle" else 600
         self.setStyleSheet(
-            f"QLabel#scanFeedback {{ {colours} font-size: 16px; font-weight: 600;"
+            f"QLabel#scanFeedback {{ {colours} font-size: 16px; font-weight: {weight};"
             " padding: 8px 12px; border-radius: 6px; }"
         )
