@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -32,9 +33,45 @@ from PySide6.QtWidgets import (
 from services.inventory.levels import VariantRef, lookup_code, search_variants
 from services.inventory.locations import LocationRow, list_locations
 from views.context import ViewContext
+from views.tasks import TaskRunner
 from views.widgets.lazy_table import Column
 from views.widgets.money_field import MoneyField
 from views.widgets.search_box import SearchBox
+
+
+class GuardedTasks:
+    """The task runner for one widget: results arriving after the widget was closed (a
+    dialog shut while its query ran) are dropped instead of reaching a deleted object."""
+
+    def __init__(self, widget: QObject, runner: TaskRunner) -> None:
+        self._widget, self._runner = widget, runner
+
+    def _guard(self, callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+        if callback is None:
+            return None
+        widget = self._widget
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(widget):
+                callback(value)
+
+        return call
+
+    def query(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
+        if kwargs.get("on_error") is not None:
+            kwargs["on_error"] = self._guard(kwargs["on_error"])
+        return self._runner.query(fn, *args, **kwargs)
+
+    def change(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
+        if kwargs.get("on_error") is not None:
+            kwargs["on_error"] = self._guard(kwargs["on_error"])
+        return self._runner.change(fn, *args, **kwargs)
+
+    def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
+        self._runner.report_error(error, parent)
+
 
 RED = "#b3261e"
 GREEN = "#1e7d32"
@@ -77,12 +114,13 @@ class LocationCombo(QComboBox):
         self, context: ViewContext, *, allow_all: bool = False, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.setMinimumWidth(190)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._allow_all = allow_all
         self.locations: list[LocationRow] = []
         self.currentIndexChanged.connect(lambda _: self.location_changed.emit(self.location_id))
-        context.tasks.query(list_locations, context.store.unit_of_work(), on_done=self._on_loaded)
+        self.tasks.query(list_locations, context.store.unit_of_work(), on_done=self._on_loaded)
 
     def _on_loaded(self, rows: list[LocationRow]) -> None:
         self.blockSignals(True)
@@ -122,6 +160,7 @@ class ItemPickerDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.setWindowTitle(title)
         self.resize(560, 420)
@@ -147,7 +186,7 @@ class ItemPickerDialog(QDialog):
         self.search.setFocus()
 
     def _on_search_changed(self, text: str) -> None:
-        self.context.tasks.query(
+        self.tasks.query(
             lambda: search_variants(self.context.store.unit_of_work(), text),
             on_done=self._show,
             label="Searching",
@@ -201,6 +240,7 @@ class LinesEditor(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self._with_cost = with_cost
         self._currency = currency
@@ -298,7 +338,7 @@ class LinesEditor(QWidget):
     def add_code(self, code: str) -> None:
         """Look ``code`` up in the background and add one of that item."""
         self.message.hide()
-        self.context.tasks.query(
+        self.tasks.query(
             lookup_code,
             self.context.store.unit_of_work(),
             code,
@@ -344,24 +384,6 @@ def confirm_text(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-def run_change(
-    context: ViewContext,
-    fn: Callable[..., Any],
-    *args: Any,
-    on_done: Callable[[Any], None] | None = None,
-    label: str = "Saving",
-    busy: QWidget | None = None,
-    **kwargs: Any,
-) -> None:
-    """Run a mutation with a fresh unit of work as its first argument."""
-    context.tasks.change(
-        lambda: fn(context.store.unit_of_work(), context.actor, *args, **kwargs),
-        on_done=on_done,
-        label=label,
-        busy=busy,
-    )
 
 
 class RowsTableModel(QAbstractTableModel):

@@ -2,7 +2,7 @@
 then items, each scan +1 or the quantity typed); see expected against counted; post.
 
 Counting screen keys: a scan anywhere counts; digits then a scan count that many; Ctrl+Z undo
-your last scan; I identify an unknown code, Esc skip it; F5 refresh; Ctrl+P post the count;
+your last scan; Alt+I identify an unknown code, Esc skip it; F5 refresh; Ctrl+P post the count;
 Alt+Left back to the list of counts.
 """
 
@@ -58,6 +58,7 @@ from views.inventory.common import (
     GREEN,
     MUTED,
     RED,
+    GuardedTasks,
     ItemPickerDialog,
     LocationCombo,
     RowsTableModel,
@@ -131,6 +132,7 @@ class StartCountDialog(QDialog):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.result_detail: CountDetail | None = None
         self.setWindowTitle("Start a count")
@@ -184,7 +186,7 @@ class StartCountDialog(QDialog):
     def _on_location_changed(self, location_id: int | None) -> None:
         if location_id is None:
             return
-        self.context.tasks.query(
+        self.tasks.query(
             list_bins, self.context.store.unit_of_work(), location_id, on_done=self._on_bins
         )
 
@@ -212,7 +214,7 @@ class StartCountDialog(QDialog):
         if location_id is None:
             self.message.setText("Choose a location.")
             return
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: start_count(
                 self.context.store.unit_of_work(), self.context.actor, location_id, scope
             ),
@@ -238,6 +240,7 @@ class CountingScreen(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.detail: CountDetail | None = None
         self.bin_id: int | None = None
@@ -260,7 +263,7 @@ class CountingScreen(QWidget):
         unknown_layout = QHBoxLayout(self.unknown)
         unknown_layout.setContentsMargins(0, 0, 0, 0)
         self.unknown_label = QLabel()
-        self.identify_button = QPushButton("Identify item… (I)")
+        self.identify_button = QPushButton("&Identify item… (Alt+I)")
         self.identify_button.clicked.connect(self.identify)
         self.skip_button = QPushButton("Skip (Esc)")
         self.skip_button.clicked.connect(self.skip_unknown)
@@ -357,7 +360,6 @@ class CountingScreen(QWidget):
             ("F5", self.refresh),
             ("Ctrl+P", self.post),
             ("Alt+Left", self.back),
-            ("I", self.identify),
             ("Escape", self.skip_unknown),
         ):
             QShortcut(QKeySequence(key), self, activated=slot)
@@ -413,10 +415,10 @@ class CountingScreen(QWidget):
     def _load_variances(self) -> None:
         if self.detail is None:
             return
-        self.context.tasks.query(
+        self.tasks.query(
             get_count, self.context.store.unit_of_work(), self.detail.id, on_done=self._show_detail
         )
-        self.context.tasks.query(
+        self.tasks.query(
             count_variances,
             self.context.store.unit_of_work(),
             self.detail.id,
@@ -453,7 +455,7 @@ class CountingScreen(QWidget):
         quantity = self.quantity.value() or 1
         self.quantity.setValue(1)
         count_id, bin_id = self.detail.id, self.bin_id
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: scan_for_count(
                 self.context.store.unit_of_work(),
                 self.context.actor,
@@ -515,7 +517,7 @@ class CountingScreen(QWidget):
         if hasattr(error, "title"):
             self.feedback.show_result("error", str(error))
         else:
-            self.context.tasks.report_error(error, self)
+            self.tasks.report_error(error, self)
 
     def identify(self) -> None:
         if self.pending_code is None:
@@ -539,7 +541,7 @@ class CountingScreen(QWidget):
             return
         count_id, bin_id, variant_id = self.detail.id, self.bin_id, picker.chosen.variant_id
         self.pending_code = None
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: record_count(
                 self.context.store.unit_of_work(),
                 self.context.actor,
@@ -565,7 +567,7 @@ class CountingScreen(QWidget):
         if self.detail is None or not self.undo_button.isEnabled():
             return
         count_id = self.detail.id
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: undo_last_scan(self.context.store.unit_of_work(), self.context.actor, count_id),
             on_done=self._on_undone,
             on_error=self._on_failed,
@@ -604,7 +606,7 @@ class CountingScreen(QWidget):
         if not confirm_text(self, "Post count", text):
             return
         count_id, version = self.detail.id, self.detail.version
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: post_count(
                 self.context.store.unit_of_work(), self.context.actor, count_id, version=version
             ),
@@ -630,7 +632,7 @@ class CountingScreen(QWidget):
         ):
             return
         count_id = self.detail.id
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: cancel_count(self.context.store.unit_of_work(), self.context.actor, count_id),
             on_done=self._show_detail,
             on_error=self._on_failed,
@@ -644,6 +646,7 @@ class CountingScreen(QWidget):
 class CountsTab(QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.dialog: QWidget | None = None
         self.stack = QStackedWidget()
@@ -735,7 +738,7 @@ class CountsTab(QWidget):
         row = self.list.current_row()
         if row is None:
             return
-        self.context.tasks.query(
+        self.tasks.query(
             get_count, self.context.store.unit_of_work(), row.id, on_done=self.open_count
         )
 

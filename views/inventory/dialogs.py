@@ -46,7 +46,7 @@ from services.inventory.levels import (
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from services.inventory.shopify_csv import ImportReport
 from views.context import ViewContext
-from views.inventory.common import RED, ItemPickerDialog, negative_red, when
+from views.inventory.common import RED, GuardedTasks, ItemPickerDialog, negative_red, when
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
 
@@ -82,6 +82,7 @@ class AdjustDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.location_id = location_id
         self.setWindowTitle(f"Adjust stock at {location_name}")
@@ -142,7 +143,7 @@ class AdjustDialog(QDialog):
             state.addItem(label, key)
         self.table.setCellWidget(n, 2, state)
         now = QTableWidgetItem()
-        now.setTextAlignment(int(RIGHT.value))
+        now.setTextAlignment(RIGHT)
         self.table.setItem(n, 3, now)
         change = QSpinBox(minimum=-1_000_000, maximum=1_000_000)
         new = QSpinBox(minimum=-1_000_000, maximum=1_000_000)
@@ -195,7 +196,7 @@ class AdjustDialog(QDialog):
         code = self.code.text().strip()
         if not code:
             return
-        self.context.tasks.query(
+        self.tasks.query(
             lookup_code,
             self.context.store.unit_of_work(),
             code,
@@ -214,7 +215,7 @@ class AdjustDialog(QDialog):
                 return
             variant = picker.chosen
         self.code.clear()
-        self.context.tasks.query(
+        self.tasks.query(
             stock_rows,
             self.context.store.unit_of_work(),
             self.location_id,
@@ -248,7 +249,7 @@ class AdjustDialog(QDialog):
         if not lines:
             self.message.setText("Change at least one quantity.")
             return
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: adjust_stock(
                 self.context.store.unit_of_work(),
                 self.context.actor,
@@ -270,7 +271,7 @@ class AdjustDialog(QDialog):
         if isinstance(error, Conflict):
             # someone changed the stock meanwhile: show the new figures, keep what was typed
             ids = [r.variant_id for r in self.rows]
-            self.context.tasks.query(
+            self.tasks.query(
                 stock_rows,
                 self.context.store.unit_of_work(),
                 self.location_id,
@@ -279,7 +280,7 @@ class AdjustDialog(QDialog):
             )
         self.message.setText(str(error) if hasattr(error, "title") else "Not saved.")
         if not hasattr(error, "title"):
-            self.context.tasks.report_error(error, self)
+            self.tasks.report_error(error, self)
 
     def _refresh_rows(self, rows: list[StockRow]) -> None:
         by_id = {r.variant_id: r for r in rows}
@@ -299,6 +300,7 @@ class MoveStateDialog(QDialog):
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.row = context, row
         self.setWindowTitle(f"Move {row.sku or row.product_title} between states")
         self.from_state = QComboBox()
@@ -340,7 +342,7 @@ class MoveStateDialog(QDialog):
             self.from_state.currentData(),
             self.to_state.currentData(),
         )
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: move_between_states(
                 self.context.store.unit_of_work(),
                 self.context.actor,
@@ -362,6 +364,7 @@ class ReorderDialog(QDialog):
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.row = context, row
         self.setWindowTitle(f"Reorder point of {row.sku or row.product_title}")
         self.enabled = QCheckBox("Warn when available stock is at or below")
@@ -394,7 +397,7 @@ class ReorderDialog(QDialog):
             self.point.value() if self.enabled.isChecked() else None,
             self.quantity.value() or None,
         )
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: set_reorder_rules(
                 self.context.store.unit_of_work(), self.context.actor, [rule]
             ),
@@ -425,6 +428,7 @@ class VariantHistoryDialog(QDialog):
         self, context: ViewContext, variant_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.variant_id = context, variant_id
         self.setWindowTitle("Stock history")
         self.resize(1100, 620)
@@ -460,7 +464,7 @@ class VariantHistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.context.tasks.query(
+        self.tasks.query(
             stock_of_variant,
             self.context.store.unit_of_work(),
             self.variant_id,
@@ -487,7 +491,7 @@ class VariantHistoryDialog(QDialog):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 if c >= 2:
-                    item.setTextAlignment(int(RIGHT.value))
+                    item.setTextAlignment(RIGHT)
                 if c == 5 and isinstance(value, int) and value < 0:
                     item.setForeground(Qt.GlobalColor.red)
                 self.levels.setItem(n, c, item)

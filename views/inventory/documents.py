@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import MUTED
+from views.inventory.common import MUTED, GuardedTasks
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
@@ -48,6 +48,7 @@ class DocumentsTab(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.detail: Any = None
         self.dialog: QWidget | None = None
@@ -175,9 +176,7 @@ class DocumentsTab(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self._open_id = document_id
-        self.context.tasks.query(
-            lambda: self.load(document_id), on_done=self._on_loaded, label="Loading"
-        )
+        self.tasks.query(lambda: self.load(document_id), on_done=self._on_loaded, label="Loading")
 
     def _on_loaded(self, detail: Any) -> None:
         if detail.id != self._open_id:
@@ -199,7 +198,7 @@ class DocumentsTab(QWidget):
             for c, value in enumerate(values):
                 item = QTableWidgetItem("" if value is None else str(value))
                 if isinstance(value, int) or (isinstance(value, str) and value[:1] == "$"):
-                    item.setTextAlignment(int(RIGHT.value))
+                    item.setTextAlignment(RIGHT)
                 self.lines.setItem(n, c, item)
         self.lines.resizeColumnToContents(0)
 
@@ -220,7 +219,7 @@ class DocumentsTab(QWidget):
         if hasattr(error, "title"):
             self.feedback.show_result("error", str(error))
         else:
-            self.context.tasks.report_error(error, self)
+            self.tasks.report_error(error, self)
 
 
 def item_name(variant: Any) -> str:

@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 from services.inventory.purchasing import PurchaseOrderDetail, SupplierRow, list_suppliers
 from services.inventory.replenishment import LowStockRow, list_low_stock, order_low_stock
 from views.context import ViewContext
-from views.inventory.common import MUTED, RED, LocationCombo, negative_red, stretch_column
+from views.inventory.common import (
+    MUTED,
+    RED,
+    GuardedTasks,
+    LocationCombo,
+    negative_red,
+    stretch_column,
+)
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
 
@@ -48,6 +55,7 @@ class OrderFromLowStockDialog(QDialog):
         self, context: ViewContext, rows: list[LowStockRow], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.rows = context, rows
         self.setWindowTitle("Order low stock")
         self.supplier = QComboBox(minimumWidth=220)
@@ -71,9 +79,7 @@ class OrderFromLowStockDialog(QDialog):
         form.addRow("Supplier", self.supplier)
         form.addRow(self.message)
         form.addRow(self.buttons)
-        context.tasks.query(
-            list_suppliers, context.store.unit_of_work(), on_done=self._on_suppliers
-        )
+        self.tasks.query(list_suppliers, context.store.unit_of_work(), on_done=self._on_suppliers)
 
     def _on_suppliers(self, suppliers: list[SupplierRow]) -> None:
         for supplier in suppliers:
@@ -88,7 +94,7 @@ class OrderFromLowStockDialog(QDialog):
             return
         location_id = self.rows[0].location_id
         lines = [(r.variant_id, r.suggested) for r in self.rows]
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: order_low_stock(
                 self.context.store.unit_of_work(),
                 self.context.actor,
@@ -115,6 +121,7 @@ class LowStockTab(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.dialog: QWidget | None = None
         self.location = LocationCombo(context, allow_all=True)

@@ -45,7 +45,7 @@ from services.inventory.purchasing import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
 
@@ -69,6 +69,7 @@ class PurchaseOrderDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.draft = context, draft
         self.result_detail: PurchaseOrderDetail | None = None
         self.setWindowTitle(f"Edit {draft.number}" if draft else "New purchase order")
@@ -115,7 +116,7 @@ class PurchaseOrderDialog(QDialog):
         self.editor.code.setFocus()
 
     def _load_suppliers(self, select: int | None = None) -> None:
-        self.context.tasks.query(
+        self.tasks.query(
             list_suppliers,
             self.context.store.unit_of_work(),
             on_done=lambda rows: self._on_suppliers(rows, select),
@@ -133,7 +134,7 @@ class PurchaseOrderDialog(QDialog):
         name, ok = QInputDialog.getText(self, "New supplier", "The supplier's name")
         if not ok or not name.strip():
             return
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: create_supplier(
                 self.context.store.unit_of_work(), self.context.actor, name=name
             ),
@@ -171,7 +172,7 @@ class PurchaseOrderDialog(QDialog):
                 note=note,
                 expected_at=draft.expected_at,
             )
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: call(self.context.store.unit_of_work(), self.context.actor),
             on_done=self._on_saved,
             on_error=lambda error: self.message.setText(str(error)),
@@ -283,7 +284,7 @@ class ReceivingTab(DocumentsTab):
         dialog.show()
 
     def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
             on_done=self.shown,
             label=label,
@@ -321,14 +322,14 @@ class ReceivingTab(DocumentsTab):
             return
         quantity = self.take_per_scan()
         if detail.status == "draft":
-            self.context.tasks.query(
+            self.tasks.query(
                 lookup_code,
                 self.context.store.unit_of_work(),
                 code,
                 on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
             )
         elif detail.status in ("ordered", "partially_received"):
-            self.context.tasks.change(
+            self.tasks.change(
                 lambda: receive_purchase_scan(
                     self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
                 ),
@@ -351,7 +352,7 @@ class ReceivingTab(DocumentsTab):
         lines = {line.variant.variant_id: [line.quantity, line.unit_cost] for line in detail.lines}
         entry = lines.setdefault(variant.variant_id, [0, variant.cost or 0])
         entry[0] += quantity
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: update_purchase_order(
                 self.context.store.unit_of_work(),
                 self.context.actor,

@@ -26,7 +26,7 @@ from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
 from services.inventory.shopify_csv import ImportReport, export_inventory_csv, import_inventory_csv
 from views.context import ViewContext
-from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
+from views.inventory.common import MUTED, GuardedTasks, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
     AdjustDialog,
     ImportReportDialog,
@@ -73,6 +73,7 @@ FILTERS = (
 class StockTab(QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context = context
         self.dialog: QWidget | None = None  # the dialog open now (tests reach it here)
         self.location = LocationCombo(context, allow_all=True)
@@ -171,7 +172,7 @@ class StockTab(QWidget):
         self.bin.setEnabled(location_id is not None)
         self.bin.blockSignals(False)
         if location_id is not None:
-            self.context.tasks.query(
+            self.tasks.query(
                 list_bins, self.context.store.unit_of_work(), location_id, on_done=self._on_bins
             )
         self._apply_filters()
@@ -188,7 +189,7 @@ class StockTab(QWidget):
             filters["location_id"] = self.location.location_id
         if self.bin.currentData() is not None:
             filters["bin_id"] = self.bin.currentData()
-        self.model.set_query(filters=filters, search=self.search.text().strip())
+        self.model.set_query(filters=filters)
 
     def reload(self) -> None:
         self.model.reload()
@@ -204,7 +205,7 @@ class StockTab(QWidget):
     # -- scanning --------------------------------------------------------------------------
 
     def on_scanned(self, code: str) -> None:
-        self.context.tasks.query(
+        self.tasks.query(
             lookup_code,
             self.context.store.unit_of_work(),
             code,
@@ -301,7 +302,7 @@ class StockTab(QWidget):
                     self.context.store.unit_of_work(), out, location_id=location_id
                 )
 
-        self.context.tasks.query(
+        self.tasks.query(
             export,
             on_done=lambda rows: self.feedback.show_result(
                 "ok", f"Exported {rows:,} rows to {path.name}.", sound=False
@@ -327,7 +328,7 @@ class StockTab(QWidget):
                     file_name=path.name,
                 )
 
-        self.context.tasks.change(run, on_done=self._on_imported, label="Importing inventory")
+        self.tasks.change(run, on_done=self._on_imported, label="Importing inventory")
 
     def _on_imported(self, report: ImportReport) -> None:
         self.reload()

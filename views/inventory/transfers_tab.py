@@ -36,7 +36,7 @@ from services.inventory.transfers import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
 
@@ -55,6 +55,7 @@ class TransferDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
         self.context, self.draft = context, draft
         self.result_detail: TransferDetail | None = None
         self.setWindowTitle(f"Edit {draft.number}" if draft else "New transfer")
@@ -116,7 +117,7 @@ class TransferDialog(QDialog):
             call = lambda uow, actor: update_transfer(  # noqa: E731
                 uow, actor, draft.id, version=draft.version, lines=lines, note=note
             )
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: call(self.context.store.unit_of_work(), self.context.actor),
             on_done=self._on_saved,
             on_error=lambda error: self.message.setText(str(error)),
@@ -225,7 +226,7 @@ class TransfersTab(DocumentsTab):
         dialog.show()
 
     def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
             on_done=self.shown,
             label=label,
@@ -267,14 +268,14 @@ class TransfersTab(DocumentsTab):
             return
         quantity = self.take_per_scan()
         if detail.status == "draft":
-            self.context.tasks.query(
+            self.tasks.query(
                 lookup_code,
                 self.context.store.unit_of_work(),
                 code,
                 on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
             )
         elif detail.status in ("shipped", "partially_received"):
-            self.context.tasks.change(
+            self.tasks.change(
                 lambda: receive_transfer_scan(
                     self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
                 ),
@@ -296,7 +297,7 @@ class TransfersTab(DocumentsTab):
         variant = found[0]
         lines = {line.variant.variant_id: line.quantity for line in detail.lines}
         lines[variant.variant_id] = lines.get(variant.variant_id, 0) + quantity
-        self.context.tasks.change(
+        self.tasks.change(
             lambda: update_transfer(
                 self.context.store.unit_of_work(),
                 self.context.actor,
