@@ -137,6 +137,8 @@ class CountScanResult:
     bin_code: str | None = None
     #: units of this variant counted so far in this count
     counted: int = 0
+    #: units this scan counted (or, for an undo, took off)
+    quantity: int = 0
     expected: int | None = None
     flags: tuple[ScanFlag, ...] = ()
     candidates: tuple[VariantRef, ...] = ()
@@ -430,6 +432,7 @@ def undo_last_scan(uow: UnitOfWork, actor: Actor, count_id: int) -> CountScanRes
             scan_id=scan.id,
             bin_id=scan.bin_id,
             counted=counted,
+            quantity=-scan.quantity,
             expected=expected,
         )
         _announce(uow, count)
@@ -517,6 +520,7 @@ def _record(
         bin_id=bin_id,
         bin_code=bin_code,
         counted=counted,
+        quantity=quantity,
         expected=expected,
         flags=tuple(flags),
     )

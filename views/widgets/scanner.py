@@ -5,7 +5,8 @@ the key presses aimed at a screen (whatever has the focus there: a table, a butt
 field, nothing at all), holds back characters that arrive faster than a person types, and when
 Enter ends such a burst it emits ``scanned`` with the code instead of typing it. Characters a
 person types are handed on to where they were going, a few milliseconds late, so fields keep
-working as usual.
+working as usual. Screens that scan should not bind shortcuts to plain character keys: those
+keys are claimed here so a scanned letter never fires a shortcut.
 
 ``ScanFeedback`` shows the outcome of a scan in colour (green, amber, red) with a short flash,
 and sounds it. QtMultimedia needs PulseAudio and is not there on every workstation, so the
@@ -84,21 +85,27 @@ class ScannerInput(QObject):
     # -- the filter ------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or self._replaying or not self.enabled:
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        if self._replaying or not self.enabled:
             return False
         if not isinstance(event, QKeyEvent) or not isinstance(watched, QWidget):
             return False
-        if not self._watches(watched):
+        if not self._watches(watched) or event.isAutoRepeat():
             return False
-        if event.isAutoRepeat():
+        if kind == QEvent.Type.ShortcutOverride:
+            # Qt offers keys to shortcuts before the widget sees them: claim the characters
+            # (so a scanned "I" never fires a shortcut) and the Enter that ends a scan
+            if self._is_character(event) or (
+                event.key() in _ENTER_KEYS and self._scan_ready(self._clock())
+            ):
+                event.accept()
+                return True
             return False
         now = self._clock()
         if event.key() in _ENTER_KEYS:
-            if (
-                self._held
-                and len(self._held) >= self._min_length
-                and now - self._last <= (self._max_gap * 2)
-            ):
+            if self._scan_ready(now):
                 code = "".join(h.text for h in self._held)
                 self._held.clear()
                 self._flush_timer.stop()
@@ -106,30 +113,38 @@ class ScannerInput(QObject):
                 return True
             self.flush()
             return False
-        text = event.text()
-        plain = event.modifiers() & ~(
-            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
-        )
-        if len(text) != 1 or not text.isprintable() or plain:
+        if not self._is_character(event):
             self.flush()
             return False
         if self._held and now - self._last > self._max_gap:
             self.flush()  # the earlier keys were typed by a person
-        self._held.append(_HeldKey(watched, event.key(), event.modifiers(), text))
+        self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
         self._last = now
         self._flush_timer.start()
         return True
 
+    def _scan_ready(self, now: float) -> bool:
+        """Held keys make a scan: enough of them, and Enter right after the last."""
+        return len(self._held) >= self._min_length and now - self._last <= self._max_gap * 2
+
+    @staticmethod
+    def _is_character(event: QKeyEvent) -> bool:
+        text = event.text()
+        other = event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        return len(text) == 1 and text.isprintable() and not other
+
     def _watches(self, widget: QWidget) -> bool:
-        """Keys aimed at the root's window while the root is on screen and that window is the
-        active one (a dialog on top gets its keys)."""
+        """Keys aimed at the root's window while the root is on screen, unless a modal dialog
+        is up (it gets its keys; so does any dialog, being a window of its own)."""
         if not self._root.isVisible():
             return False
         window = self._root.window()
         if widget.window() is not window:
             return False
-        active = QApplication.activeWindow()
-        return active is None or active is window
+        modal = QApplication.activeModalWidget()
+        return modal is None or modal is window
 
     def flush(self) -> None:
         """Hand held keys to the widgets they were aimed at: a person was typing."""
@@ -219,7 +234,8 @@ class ScanFeedback(QLabel):
 
     def _paint(self, kind: str, *, flash: bool) -> None:
         colours = FLASH[kind] if flash else STYLES.get(kind, STYLES["idle"])
+        weight = 400 if kind == "idle" else 600
         self.setStyleSheet(
-            f"QLabel#scanFeedback {{ {colours} font-size: 16px; font-weight: 600;"
+            f"QLabel#scanFeedback {{ {colours} font-size: 16px; font-weight: {weight};"
             " padding: 8px 12px; border-radius: 6px; }"
         )
