@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from models.status import MovementReason as R
@@ -280,7 +280,7 @@ class World:
         supplier: int,
         lines: dict[int, int],
         *,
-        receipts: list[tuple[int, dict[int, int]]] = (),  # type: ignore[assignment]
+        receipts: Sequence[tuple[int, dict[int, int]]] = (),
         cancel_at: int | None = None,
         draft: bool = False,
         expected: int | None = None,

@@ -14,6 +14,7 @@ from services.demo.orders import (
     ONLINE_HOURS,
     SCRIPTS,
     OrderDesk,
+    Script,
     sale_windows,
 )
 from services.demo.plan import DAY, HOUR
@@ -50,7 +51,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
     rng, end = ctx.rng, ctx.end
     expected = orders_per_day(ctx)
     days = len(expected)
-    scripts: dict[int, list[tuple[int, object]]] = {}
+    scripts: dict[int, list[tuple[int, Script]]] = {}
     for script in SCRIPTS:
         placed = end - script.before_end
         scripts.setdefault(placed // DAY, []).append((placed, script))
@@ -83,7 +84,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
                 t = start + hours.pick(rng) * HOUR + int(rng.random() * HOUR)
             world.at(t, desk.place, channel)
         for placed, script in scripts.get(day, ()):
-            world.at(placed, desk.place, script.channel, script)  # type: ignore[attr-defined]
+            world.at(placed, desk.place, script.channel, script)
         for run in world.runs_by_day.get(day, ()):
             world.at(run.placed, world.purchase_run, run)
         if day % 7 == 2:
