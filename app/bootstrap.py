@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -18,6 +20,15 @@ class OpenStore:
     engine: Engine
     store: Store
 
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> OpenStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_store(
     settings: Settings | None = None, *, migrate: bool = True, pool_size: int = 5
@@ -29,3 +40,10 @@ def open_store(
     if migrate:
         upgrade(engine)
     return OpenStore(settings, url, engine, Store(engine))
+
+
+@contextmanager
+def command_line_store() -> Iterator[Store]:
+    """The store for one CLI command: opened (and migrated) on entry, closed on exit."""
+    with open_store(pool_size=1) as opened:
+        yield opened.store

@@ -100,6 +100,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Apply every migration not applied yet. Safe when several processes start at once."""
+    if is_up_to_date(engine):
+        return  # the usual start: nothing to do, and no need to load Alembic's environment
     config = alembic_config(engine)
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})

@@ -34,6 +34,10 @@ from models.status import (
 TRANSFER_NUMBERS = Sequence("transfer_number_seq", start=1001, metadata=Base.metadata)
 PURCHASE_ORDER_NUMBERS = Sequence("purchase_order_number_seq", start=1001, metadata=Base.metadata)
 STOCK_COUNT_NUMBERS = Sequence("stock_count_number_seq", start=1001, metadata=Base.metadata)
+#: numbers of adjustment documents ("ADJ-1001"); the document is its ledger rows
+STOCK_ADJUSTMENT_NUMBERS = Sequence(
+    "stock_adjustment_number_seq", start=1001, metadata=Base.metadata
+)
 
 
 class Location(Versioned, Timestamped, Base):
@@ -96,6 +100,13 @@ class InventoryLevel(Base):
         CheckConstraint("reorder_point IS NULL OR reorder_point >= 0", name="reorder_point"),
         CheckConstraint("reorder_quantity IS NULL OR reorder_quantity > 0", name="reorder_qty"),
         Index("ix_inventory_levels_location_id_variant_id", "location_id", "variant_id"),
+        # the low-stock view reads only the levels that have a reorder point
+        Index(
+            "ix_inventory_levels_reorder",
+            "location_id",
+            "variant_id",
+            postgresql_where=text("reorder_point IS NOT NULL"),
+        ),
     )
 
     variant_id: Mapped[int] = mapped_column(
@@ -131,6 +142,9 @@ class StockMovement(Base):
         Index("ix_stock_movements_variant_location_id", "variant_id", "location_id", "id"),
         Index("ix_stock_movements_reference", "reference_type", "reference_id"),
         Index("ix_stock_movements_occurred_at", "occurred_at"),
+        # ledger browsing pages newest first within a location or a reason
+        Index("ix_stock_movements_location_id_id", "location_id", "id"),
+        Index("ix_stock_movements_reason_id", "reason", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -287,3 +301,6 @@ class StockCountScan(Base):
     scanned_at: Mapped[datetime] = mapped_column(server_default=func.now())
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     voided_at: Mapped[datetime | None]
+    #: the last ledger row when the scan was recorded: the variance of a variant is taken
+    #: against its stock at its first scan, so movements while counting are not miscounted
+    after_movement_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -18,7 +18,9 @@ from sqlalchemy import (
     Integer,
     Sequence,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +52,9 @@ class Order(Versioned, Timestamped, Base):
         Index(
             "ix_orders_status_payment_fulfillment", "status", "payment_status", "fulfillment_status"
         ),
+        # exact e-mail lookups (a full address typed or pasted): the trigram index is slow for
+        # those when every address shares "@example.com"-like trigrams
+        Index("ix_orders_email_lower", text("lower(email)")),
         Index(
             "ix_orders_email_trgm",
             "email",
@@ -214,3 +219,16 @@ class ReturnLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     disposition: Mapped[str] = mapped_column(Text)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+
+
+class SavedOrderFilter(Timestamped, Base):
+    """A named set of order-list filters; a staff member's own, or everyone's when staff_id is
+    NULL. The preset filters ("Paid, not shipped") live in code, not here."""
+
+    __tablename__ = "saved_order_filters"
+    __table_args__ = (UniqueConstraint("staff_id", "name", postgresql_nulls_not_distinct=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")

@@ -32,6 +32,8 @@ from services.actors import Actor
 from services.unit_of_work import Store
 
 TEST_PASSWORD = "correct horse battery"
+#: real files made by others (Shopify, WooCommerce, Stripe), kept byte for byte: see SOURCES.md
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROLES = ("admin", "manager", "warehouse", "merchandiser")
 
 

@@ -15,7 +15,14 @@ import click
 from services.errors import DomainError
 
 #: modules that define ``register(group)``; each area adds one
-COMMAND_MODULES = ("app.cli.db", "app.cli.staff", "app.cli.demo")
+COMMAND_MODULES = (
+    "app.cli.db",
+    "app.cli.staff",
+    "app.cli.demo",
+    "app.cli.inventory",
+    "app.cli.orders",
+    "app.cli.catalog",
+)
 
 
 class DomainAwareGroup(click.Group):
@@ -35,7 +42,7 @@ class DomainAwareGroup(click.Group):
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Merchant Office: the back office of your web store.
 
     Without a command, opens the desktop app. The store is an embedded PostgreSQL in your
@@ -52,4 +59,4 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(main)
+    importlib.import_module(_module).register(cli)

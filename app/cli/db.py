@@ -19,8 +19,8 @@ def upgrade() -> None:
     """Apply the migrations not applied yet (safe while others start too)."""
     from app.bootstrap import open_store
 
-    opened = open_store(migrate=True, pool_size=1)
-    click.echo(f"The store is up to date ({opened.engine.url.database}).")
+    with open_store(migrate=True, pool_size=1) as opened:
+        click.echo(f"The store is up to date ({opened.engine.url.database}).")
 
 
 @db.command()
@@ -28,5 +28,5 @@ def url() -> None:
     """Print the store's connection URL (for psql and other tools)."""
     from app.bootstrap import open_store
 
-    opened = open_store(migrate=False, pool_size=1)
-    click.echo(opened.url)
+    with open_store(migrate=False, pool_size=1) as opened:
+        click.echo(opened.url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from app.bootstrap import command_line_store
 from services import staff as staff_service
 from services.actors import system_actor
 
@@ -15,12 +16,6 @@ def register(main: click.Group) -> None:
 @click.group()
 def staff() -> None:
     """Staff accounts: add people, set passwords, list who has access."""
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from app.bootstrap import open_store
-
-    return open_store(pool_size=1).store
 
 
 ROLE_CHOICE = click.Choice(["admin", "manager", "warehouse", "merchandiser"])
@@ -36,14 +31,15 @@ def add(email: str, full_name: str, role: str, password: str) -> None:
 
     Run from the store's own machine, this acts as the system (as an admin would).
     """
-    row = staff_service.add_staff(
-        _store().unit_of_work(),
-        system_actor("Command line"),
-        email=email,
-        full_name=full_name,
-        role=role,
-        password=password,
-    )
+    with command_line_store() as store:
+        row = staff_service.add_staff(
+            store.unit_of_work(),
+            system_actor("Command line"),
+            email=email,
+            full_name=full_name,
+            role=role,
+            password=password,
+        )
     click.echo(f"Added {row.full_name} <{row.email}> as {row.role_name}.")
 
 
@@ -52,16 +48,19 @@ def add(email: str, full_name: str, role: str, password: str) -> None:
 @click.password_option(help="The new password (asked for when not given).")
 def passwd(email: str, password: str) -> None:
     """Set a new password for EMAIL."""
-    store = _store()
-    row = staff_service.find_staff(store.unit_of_work(), email)
-    staff_service.set_password(store.unit_of_work(), system_actor("Command line"), row.id, password)
-    click.echo(f"Password changed for {row.email}.")
+    with command_line_store() as store:
+        row = staff_service.find_staff(store.unit_of_work(), email)
+        staff_service.set_password(
+            store.unit_of_work(), system_actor("Command line"), row.id, password
+        )
+        click.echo(f"Password changed for {row.email}.")
 
 
 @staff.command("list")
 def list_() -> None:
     """List staff with their role and last sign-in."""
-    rows = staff_service.list_staff(_store().unit_of_work())
+    with command_line_store() as store:
+        rows = staff_service.list_staff(store.unit_of_work())
     if not rows:
         click.echo("No staff yet. Add one: merchant-office staff add EMAIL --name ... --role admin")
         return

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import BigInteger, Integer
 
 from models.status import MovementReason
@@ -72,11 +71,34 @@ class Reference:
 _INT_ARRAY = ARRAY(Integer)
 _BIGINT_ARRAY = ARRAY(BigInteger)
 
+
+def _new(state: str) -> str:
+    return f"(l.{state} + d.{state})"
+
+
+#: the CHECK constraints of inventory_levels, on the figures a movement would leave; kept in
+#: step with models.inventory.InventoryLevel so a refused move is caught before it is written
+_ROW_OK = " AND ".join(
+    [
+        *(f"{_new(s)} >= 0" for s in STATES[1:]),
+        f"(l.allow_negative OR ({_new('on_hand')} >= 0 AND {_new('on_hand')} - "
+        + " - ".join(_new(s) for s in STATES[1:6])
+        + " >= 0))",
+    ]
+)
+
+# All or nothing in one statement, with no savepoint: the levels are locked beforehand when
+# there are several (so this statement's snapshot is current and ``gate`` is exact); a single
+# level is checked on the row itself, which PostgreSQL re-checks after waiting for its lock.
 _MOVE = text(
     f"""
     WITH d AS (
         SELECT * FROM unnest(:variant_ids, :location_ids, {", ".join(f":{s}" for s in STATES)})
             AS d(variant_id, location_id, {", ".join(STATES)})
+    ),
+    gate AS (
+        SELECT count(*) = :line_count AND coalesce(bool_and({_ROW_OK}), false) AS ok
+        FROM inventory_levels l JOIN d USING (variant_id, location_id)
     ),
     upd AS (
         UPDATE inventory_levels l SET
@@ -84,6 +106,8 @@ _MOVE = text(
             updated_at = now()
         FROM d
         WHERE l.variant_id = d.variant_id AND l.location_id = d.location_id
+          AND {_ROW_OK}
+          AND (:line_count = 1 OR (SELECT ok FROM gate))
         RETURNING l.variant_id, l.location_id
     )
     INSERT INTO stock_movements (variant_id, location_id,
@@ -128,6 +152,25 @@ _RESERVE = text(
 )
 
 
+#: ``_RESERVE`` for one line, in the driver's own parameter style
+_RESERVE_ONE = """
+    WITH upd AS (
+        UPDATE inventory_levels l SET committed = l.committed + %(quantity)s, updated_at = now()
+        WHERE l.variant_id = %(variant_id)s AND l.location_id = %(location_id)s
+          AND (l.allow_negative OR l.available >= %(quantity)s)
+        RETURNING l.variant_id, l.location_id
+    ),
+    ins AS (
+        INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
+                                     reference_type, reference_id, note, staff_id)
+        SELECT variant_id, location_id, %(quantity)s, 'reserved', %(reference_type)s,
+               %(reference_id)s, %(note)s, %(staff_id)s
+        FROM upd
+    )
+    SELECT variant_id, location_id FROM upd
+"""
+
+
 def ensure_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
     """Create zero inventory levels for (variant, location) pairs that have none yet."""
     keys = sorted(set(keys))
@@ -165,39 +208,41 @@ def move_stock(
     reason: MovementReason,
     reference: Reference | None = None,
     note: str | None = None,
+    levels_locked: bool = False,
+    record_unchanged: bool = False,
 ) -> int:
     """Apply ``movements`` and append one ledger row each; returns how many rows moved.
 
     Movements for the same variant and location are merged. Missing levels are created.
+    ``record_unchanged`` keeps movements whose deltas are all zero as ledger rows, for a note
+    that a figure was looked at and left (an import that took a negative quantity as zero).
     Raises InsufficientStock (naming every short line) when a figure would go below zero for a
-    deny-policy variant; the caller's unit of work then rolls back, so nothing is half-done.
+    deny-policy variant; then nothing was changed and the unit of work is still usable.
+    ``levels_locked`` says the caller already created and locked every level (in order), as
+    ``levels.locked_figures`` does, so they are not created and locked again.
     """
-    merged = _merge(movements)
+    merged = _merge(movements, keep_empty=record_unchanged)
     if not merged:
         return 0
     keys = [m.key for m in merged]
-    ensure_levels(uow, keys)
-    lock_levels(uow, keys)
+    if not levels_locked:
+        ensure_levels(uow, keys)
+        lock_levels(uow, keys)
     params = {
         "variant_ids": [m.variant_id for m in merged],
         "location_ids": [m.location_id for m in merged],
         **{s: [getattr(m, s) for m in merged] for s in STATES},
+        "line_count": len(merged),
         "reason": MovementReason(reason).value,
         "reference_type": reference.type if reference else None,
         "reference_id": reference.id if reference else None,
         "note": note,
         "staff_id": actor.staff_id,
     }
-    savepoint = uow.session.begin_nested()
-    try:
-        result = uow.execute(_MOVE, params)
-    except IntegrityError as error:
-        savepoint.rollback()
-        if "not_negative" not in str(error.orig):
-            raise
-        raise InsufficientStock(_shortages(uow, merged)) from None
-    savepoint.commit()
-    return int(result.rowcount)
+    moved = int(uow.execute(_MOVE, params).rowcount)
+    if moved < len(merged):
+        raise InsufficientStock(_shortages(uow, merged))
+    return moved
 
 
 def reserve(
@@ -222,6 +267,31 @@ def reserve(
             quantity
         )
     keys = sorted(quantities)
+    if len(keys) == 1:
+        # the storefront's usual order, and a hot SKU's: one row, so no locking order to keep;
+        # sent as plain driver SQL because on a hot row every microsecond between this
+        # statement and the COMMIT is time the row stays locked for everyone else
+        [(variant_id, location_id)] = keys
+        reserved = (
+            uow.session.connection()
+            .exec_driver_sql(
+                _RESERVE_ONE,
+                {
+                    "variant_id": variant_id,
+                    "location_id": location_id,
+                    "quantity": quantities[keys[0]],
+                    "reference_type": reference.type,
+                    "reference_id": reference.id,
+                    "note": note,
+                    "staff_id": actor.staff_id,
+                },
+            )
+            .all()
+        )
+        if not reserved:
+            short = [Movement(variant_id, location_id, committed=quantities[keys[0]])]
+            raise InsufficientStock(_shortages(uow, short))
+        return
     lock_levels(uow, keys)
     reserved = uow.execute(
         _RESERVE,
@@ -241,14 +311,28 @@ def reserve(
         raise InsufficientStock(_shortages(uow, short))
 
 
-def _merge(movements: Sequence[Movement]) -> list[Movement]:
-    totals: dict[tuple[int, int], dict[str, int]] = {}
+def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[Movement]:
+    """One movement per (variant, location), in that order; empty ones dropped unless kept."""
+    totals: dict[tuple[int, int], list[int]] = {}
     for m in movements:
-        entry = totals.setdefault(m.key, dict.fromkeys(STATES, 0))
-        for s in STATES:
-            entry[s] += getattr(m, s)
-    merged = [Movement(k[0], k[1], **v) for k, v in sorted(totals.items())]
-    return [m for m in merged if not m.is_empty]
+        deltas = (
+            m.on_hand,
+            m.committed,
+            m.damaged,
+            m.quality_control,
+            m.safety_stock,
+            m.other_unavailable,
+            m.incoming,
+        )
+        entry = totals.get(m.key)
+        if entry is None:
+            totals[m.key] = list(deltas)
+        else:
+            for i, delta in enumerate(deltas):
+                entry[i] += delta
+    return [
+        Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if keep_empty or any(v)
+    ]
 
 
 def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:

@@ -1,0 +1,208 @@
+"""The desktop app's composition root: sign-in first, the store opened behind it, then the
+main window with every area wired to the services and the task runner."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.settings import APP_NAME, ORGANIZATION, Settings
+from services.progress import Progress
+from views.context import LiveChanges
+from views.staff.login_dialog import LoginDialog
+from views.tasks import TaskRunner
+
+if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
+    from app.bootstrap import OpenStore
+
+log = logging.getLogger(__name__)
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "app.qss"
+
+
+@dataclass
+class StoreReady:
+    opened: OpenStore
+    description: str
+    demo_sign_in: tuple[str, str] | None
+
+
+def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
+    """Runs off the UI thread: start the embedded server, migrate, seed the demo on first run."""
+    from app.bootstrap import open_store
+
+    progress.report(0, 0, "Starting the store…")
+    opened = open_store(settings)
+    if settings.database_url:
+        where, demo_sign_in = f"the store at {opened.engine.url.host or 'localhost'}", None
+    else:
+        where, demo_sign_in = "the embedded store", seed_demo_if_empty(opened, progress)
+    return StoreReady(opened, f"Connected to {where}.", demo_sign_in)
+
+
+def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> tuple[str, str] | None:
+    """Seed the demo into an empty embedded store (the first ``make run``), and return the demo
+    sign-in while it still works, for the dialog to show."""
+    from services import demo
+    from services.staff import sign_in_works
+
+    demo.seed_if_empty(
+        opened.store,
+        progress=lambda stage, done, total: progress.report(
+            done, total, f"Creating the demo store (first start only): {stage}…"
+        ),
+    )
+    email, password = demo.DEMO_SIGN_IN
+    return (
+        demo.DEMO_SIGN_IN if sign_in_works(opened.store.unit_of_work(), email, password) else None
+    )
+
+
+def setup_logging(data_dir: Path) -> Path:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / "merchant-office.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    return path
+
+
+class App:
+    """Holds the app's long-lived parts between sign-ins."""
+
+    def __init__(self, qapp: QApplication, settings: Settings) -> None:
+        self.qapp = qapp
+        self.settings = settings
+        self.tasks = TaskRunner()
+        self.live = LiveChanges()
+        self.ready: StoreReady | None = None
+        self.window = None
+        self.listener = None
+        self.login: LoginDialog | None = None
+
+    def start(self) -> None:
+        self.show_login()
+        self.tasks.progressed.connect(self._on_tasks_progressed)
+        self.tasks.change(
+            open_store_for_app,
+            self.settings,
+            label="Opening the store",
+            with_progress=True,
+            on_done=self._on_store_ready,
+            on_error=self._on_store_failed,
+        )
+
+    def _on_tasks_progressed(self, label: str, done: int, total: int, text: str) -> None:
+        if self.ready is None and self.login is not None and text:
+            self.login.store_state.setText(text)
+
+    def show_login(self) -> None:
+        self.login = LoginDialog(self.tasks)
+        self.login.signed_in.connect(self._on_signed_in)
+        self.login.rejected.connect(self._on_login_rejected)
+        if self.ready is not None:
+            self._offer_sign_in()
+        self.login.show()
+
+    def _on_store_ready(self, ready: StoreReady) -> None:
+        self.ready = ready
+        self._offer_sign_in()
+        self._start_listener()
+
+    def _offer_sign_in(self) -> None:
+        from services.staff import sign_in
+
+        assert self.ready is not None and self.login is not None
+        store = self.ready.opened.store
+        self.login.set_store_ready(
+            lambda email, password: sign_in(store.unit_of_work(), email, password),
+            description=self.ready.description,
+            demo_sign_in=self.ready.demo_sign_in,
+        )
+
+    def _on_store_failed(self, error: BaseException) -> None:
+        log.error("Could not open the store", exc_info=error)
+        if self.login is not None:
+            self.login.set_store_failed(
+                f"The store could not be opened: {error}. See the log for details."
+            )
+
+    def _start_listener(self) -> None:
+        from app.live import OutboxListener
+
+        engine = self.ready.opened.engine
+        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.listener = OutboxListener(conninfo, self.live)
+        self.listener.start()
+
+    def _on_signed_in(self, actor: object) -> None:
+        from app.areas import page_classes
+        from app.main_window import MainWindow
+        from views.context import ViewContext
+
+        assert self.ready is not None
+        context = ViewContext(
+            store=self.ready.opened.store,
+            actor=actor,  # type: ignore[arg-type]
+            tasks=self.tasks,
+            settings=QSettings(),
+            live=self.live,
+        )
+        self.window = MainWindow(context, page_classes())
+        self.window.signed_out.connect(self.show_login)
+        if self.listener is not None:
+            self.window._on_connection_changed(self.listener.state)
+        self.window.show()
+
+    def _on_login_rejected(self) -> None:
+        if self.window is None or not self.window.isVisible():
+            self.qapp.quit()
+
+    def shutdown(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener.join(timeout=2)
+        self.tasks.cancel_all()
+        self.tasks.wait_for_idle(5_000)
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    qapp = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    qapp.setOrganizationName(ORGANIZATION)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setQuitOnLastWindowClosed(False)
+    qapp.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+    settings = Settings.from_environment()
+    log_path = setup_logging(settings.data_dir)
+    sys.excepthook = _crash_handler(log_path)
+    app = App(qapp, settings)
+    app.start()
+    qapp.lastWindowClosed.connect(
+        lambda: None if app.login and app.login.isVisible() else qapp.quit()
+    )
+    code = qapp.exec()
+    app.shutdown()
+    return code
+
+
+def _crash_handler(log_path: Path):  # type: ignore[no-untyped-def]
+    def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.critical("Unhandled error", exc_info=(kind, error, tb))
+        QMessageBox.critical(
+            None,
+            "Something went wrong",
+            "This is a bug in Merchant Office, not something you did. Nothing half-done was "
+            f"saved. The details are in {log_path}.",
+        )
+
+    return handle

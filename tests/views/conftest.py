@@ -1,0 +1,37 @@
+"""What GUI tests share: a ViewContext on the test store, settings in a temporary file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from views.context import LiveChanges, ViewContext
+from views.tasks import TaskRunner
+
+
+def make_context(store, actor, settings_path: Path) -> ViewContext:
+    return ViewContext(
+        store=store,
+        actor=actor,
+        tasks=TaskRunner(serial=True),
+        settings=QSettings(str(settings_path), QSettings.Format.IniFormat),
+        live=LiveChanges(),
+    )
+
+
+@pytest.fixture
+def context_for(store, staff, tmp_path, qapp) -> Iterator:
+    """``context_for("manager")``: a ViewContext signed in with that preset role."""
+    contexts: list[ViewContext] = []
+
+    def make(role: str = "admin") -> ViewContext:
+        context = make_context(store, staff[role], tmp_path / "settings.ini")
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.tasks.wait_for_idle()

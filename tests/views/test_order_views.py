@@ -1,0 +1,168 @@
+"""The Orders screen driven as a person would: find, fulfil with tracking, read the timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from models.status import OrderStatus
+from services.orders import OrderAction, get_order_detail
+from tests import orders_support as support
+from views.orders import OrdersPage
+from views.orders.dialogs import FulfilDialog
+from views.orders.pdf_preview import PdfPreviewDialog
+from views.orders.scan_to_pack import ScanToPackDialog
+
+
+def _page(context_for, qtbot, role="manager") -> OrdersPage:
+    page = OrdersPage(context_for(role))
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    page.show()
+    page.on_shown()
+    return page
+
+
+def _idle(page: OrdersPage) -> None:
+    """Wait until background work is done, including work its results started (a loaded
+    list opens its first order), so nothing runs on after the test's store is gone."""
+    for _ in range(20):
+        page.context.tasks.wait_for_idle()
+        if not page.context.tasks.running:
+            return
+
+
+def test_a_manager_finds_an_order_fulfils_it_with_tracking_and_sees_the_timeline(
+    store, staff, context_for, qtbot, qtmodeltester
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("TEE-RED", "MUG"))
+    support.place(store, staff["manager"], shop, (1, 1), email="other@example.com")
+    order_id = support.place(store, staff["manager"], shop, (2, 1), email="ada@example.com")
+    support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    number = get_order_detail(store.unit_of_work(), order_id).number
+
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    qtmodeltester.check(page.model)
+    qtbot.keyClicks(page.search, "ada@exa")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.model.row(0).number == number
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    assert page.detail.title.text() == f"Order #{number}"
+    fulfil = page.detail.buttons[OrderAction.FULFIL]
+    assert fulfil.isEnabled()
+    assert not page.detail.buttons[OrderAction.CONFIRM].isEnabled()
+
+    qtbot.mouseClick(fulfil, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, FulfilDialog)
+    assert dialog.lines.rowCount() == 2
+    dialog.carrier.setCurrentText("UPS")
+    qtbot.keyClicks(dialog.tracking, "1Z999AA10123456784")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(
+        lambda: page.detail.detail is not None and page.detail.detail.status == "shipped",
+        timeout=10_000,
+    )
+    _idle(page)
+    assert "Shipped" in page.detail.statuses.text()
+    timeline = [
+        page.detail.timeline.item(r, 2).text() for r in range(page.detail.timeline.rowCount())
+    ]
+    assert timeline[0] == "Status processing → shipped: Everything was fulfilled"
+    assert "tracking 1Z999AA10123456784" in timeline[1]
+    assert page.detail.shipments.item(0, 3).text() == "1Z999AA10123456784"
+    page.grab().save("/tmp/orders-page.png")
+    _idle(page)
+
+
+def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("CAP",))
+    order_id = support.place(store, staff["manager"], shop, (3,))
+    support.pay(
+        store,
+        staff["manager"],
+        order_id,
+        get_order_detail(store.unit_of_work(), order_id).totals.total,
+    )
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    qtbot.keyClicks(page.detail.note, "Customer will pick up")
+    qtbot.keyClick(page.detail.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: (
+            page.detail.timeline.rowCount() > 0
+            and page.detail.timeline.item(0, 2).text() == "Note: Customer will pick up"
+        ),
+        timeout=10_000,
+    )
+    page.table.clearSelection()
+    page.preview_pick_list()  # nothing selected: every paid, unfulfilled order
+    qtbot.waitUntil(lambda: isinstance(page.dialog, PdfPreviewDialog), timeout=10_000)
+    assert page.dialog.document.pageCount() == 1
+    qtbot.wait(600)  # QPdfView renders pages in the background
+    page.dialog.grab().save("/tmp/pick-preview.png")
+    page.dialog.close()
+    _idle(page)
+
+
+def test_scan_to_pack_refuses_a_wrong_item_and_ships_with_one_keystroke(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("PACK-A", "PACK-B", "OTHER"))
+    order_id = support.place(store, staff["manager"], shop, (1, 1))
+    support.advance(store, staff["manager"], order_id, OrderStatus.CONFIRMED)
+    number = get_order_detail(store.unit_of_work(), order_id).number
+    page = _page(context_for, qtbot, role="warehouse")
+    page.open_scan_to_pack()
+    dialog = page.dialog
+    assert isinstance(dialog, ScanToPackDialog)
+
+    def scan(code: str) -> None:
+        qtbot.keyClicks(dialog.scan, code)
+        qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
+        dialog.context.tasks.wait_for_idle()
+
+    scan(str(number))
+    qtbot.waitUntil(lambda: dialog.session is not None, timeout=10_000)
+    scan("OTHER")
+    assert "not on order" in dialog.signal.text() and "fce8e6" in dialog.signal.styleSheet()
+    scan("PACK-A")
+    scan("PACK-A")
+    assert "already packed" in dialog.signal.text()
+    scan("PACK-B")
+    assert "press Enter to ship" in dialog.signal.text()
+    dialog.grab().save("/tmp/scan-to-pack.png")
+    with qtbot.waitSignal(dialog.order_packed, timeout=10_000) as packed:
+        qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
+    assert packed.args[0].status == "shipped"
+    assert dialog.session is None and "Scan the next packing slip" in dialog.signal.text()
+    _idle(page)
+
+
+def test_editing_lines_before_packing_updates_totals_and_the_timeline(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("EDIT-A",), price=1000)
+    order_id = support.place(store, staff["manager"], shop, (1,))
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    assert page.detail.detail.id == order_id
+    qtbot.mouseClick(page.detail.buttons[OrderAction.EDIT], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.rows[0][3].setValue(3)
+    dialog.note.setText("Customer wants three")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(
+        lambda: page.detail.detail is not None and page.detail.detail.totals.total == 3000,
+        timeout=10_000,
+    )
+    _idle(page)
+    assert page.detail.timeline.item(0, 2).text().startswith("Edited (version")
+    assert "EDIT-A 1 → 3" in page.detail.timeline.item(0, 2).text()

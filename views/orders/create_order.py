@@ -1,0 +1,255 @@
+"""The create-order dialog: a phone or e-mail order taken by hand.
+
+Pick a customer (search) or create one; add lines by search or scan (Enter adds an exact match
+at once); prices come from the catalog. Saving reserves the stock; a short line is refused
+with every short SKU named and nothing saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.money import Money, MoneyError, format_minor
+from services.customers import AddressRow, CustomerRow, NewCustomer, search_customers
+from services.errors import ValidationFailed
+from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
+from views.context import ViewContext
+
+
+class CreateOrderDialog(QDialog):
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("New order")
+        self.resize(760, 620)
+        self.currency = "USD"
+        self._customers: list[CustomerRow] = []
+        self._lines: list[tuple[SellableVariant, QSpinBox]] = []
+
+        # customer
+        self.customer_tabs = QTabWidget()
+        existing = QWidget()
+        self.customer_search = QLineEdit(placeholderText="Name or e-mail, then Enter")
+        self.customer_search.returnPressed.connect(self._on_customer_search_return_pressed)
+        self.customer_choice = QComboBox()
+        row = QVBoxLayout(existing)
+        row.addWidget(self.customer_search)
+        row.addWidget(self.customer_choice)
+        new = QWidget()
+        self.first_name, self.last_name = QLineEdit(), QLineEdit()
+        self.email, self.phone = QLineEdit(), QLineEdit()
+        self.line1, self.city = QLineEdit(), QLineEdit()
+        self.postal_code, self.country = QLineEdit(), QLineEdit("US")
+        form = QFormLayout(new)
+        for label, widget in (
+            ("First name", self.first_name),
+            ("Last name", self.last_name),
+            ("E-mail", self.email),
+            ("Phone", self.phone),
+            ("Address", self.line1),
+            ("City", self.city),
+            ("Postal code", self.postal_code),
+            ("Country", self.country),
+        ):
+            form.addRow(label, widget)
+        self.customer_tabs.addTab(existing, "Existing customer")
+        self.customer_tabs.addTab(new, "New customer")
+
+        # lines
+        self.product_search = QLineEdit(placeholderText="Scan a barcode or type a SKU or name")
+        self.product_search.returnPressed.connect(self._on_product_search_return_pressed)
+        self.product_choice = QComboBox()
+        self.add_button = QPushButton("Add line")
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        find = QHBoxLayout()
+        find.addWidget(self.product_search, 2)
+        find.addWidget(self.product_choice, 3)
+        find.addWidget(self.add_button)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Available", "Price", "Quantity"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        # money and channel
+        self.channel = QComboBox()
+        for label, value in (("Phone", "phone"), ("E-mail", "email"), ("In person", "manual")):
+            self.channel.addItem(label, value)
+        self.shipping = QLineEdit("0.00")
+        self.discount = QLineEdit("0.00")
+        self.tax_rate = QLineEdit("0", placeholderText="percent, e.g. 8.25")
+        self.total_label = QLabel()
+        self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
+        money = QFormLayout()
+        money.addRow("Came in by", self.channel)
+        money.addRow("Shipping", self.shipping)
+        money.addRow("Order discount", self.discount)
+        money.addRow("Tax rate (%)", self.tax_rate)
+        money.addRow("Subtotal", self.total_label)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save order")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Customer</b>"))
+        layout.addWidget(self.customer_tabs)
+        layout.addWidget(QLabel("<b>Lines</b>"))
+        layout.addLayout(find)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(money)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._update_total()
+
+    # -- customers -------------------------------------------------------------------------
+
+    def _on_customer_search_return_pressed(self) -> None:
+        term = self.customer_search.text()
+        store = self.context.store
+        self.context.tasks.query(
+            lambda: search_customers(store.unit_of_work(), term),
+            on_done=self._on_customers_found,
+        )
+
+    def _on_customers_found(self, customers: list[CustomerRow]) -> None:
+        self._customers = customers
+        self.customer_choice.clear()
+        for c in customers:
+            self.customer_choice.addItem(f"{c.name} <{c.email or 'no e-mail'}>", c.id)
+        if not customers:
+            self.customer_choice.addItem("No customer matches; create one on the next tab", None)
+
+    # -- lines -----------------------------------------------------------------------------
+
+    def _on_product_search_return_pressed(self) -> None:
+        term = self.product_search.text()
+        store = self.context.store
+        self.context.tasks.query(
+            lambda: find_sellable(store.unit_of_work(), term), on_done=self._on_products_found
+        )
+
+    def _on_products_found(self, found: list[SellableVariant]) -> None:
+        self.product_choice.clear()
+        for v in found:
+            self.product_choice.addItem(
+                f"{v.sku or '—'}  {v.product_title} {v.variant_title}  "
+                f"({v.available} available, {format_minor(v.price, self.currency)})",
+                v,
+            )
+        exact = [v for v in found if v.sku == self.product_search.text().strip()]
+        if len(found) == 1 or len(exact) == 1:  # a scan: add at once, ready for the next
+            self.add_line((exact or found)[0])
+            self.product_search.clear()
+        elif not found:
+            self.error.setText("Nothing in the catalog matches that.")
+
+    def _on_add_button_clicked(self) -> None:
+        variant = self.product_choice.currentData()
+        if variant is not None:
+            self.add_line(variant)
+
+    def add_line(self, variant: SellableVariant, quantity: int = 1) -> None:
+        for existing, spin in self._lines:
+            if existing.variant_id == variant.variant_id:
+                spin.setValue(spin.value() + quantity)
+                return
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        title = variant.product_title + (
+            f" — {variant.variant_title}" if variant.variant_title != "Default Title" else ""
+        )
+        for column, text in enumerate(
+            (
+                variant.sku or "",
+                title,
+                str(variant.available),
+                format_minor(variant.price, self.currency),
+            )
+        ):
+            item = QTableWidgetItem(text)
+            if column >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, column, item)
+        spin = QSpinBox(minimum=0, maximum=100_000, value=quantity)
+        spin.valueChanged.connect(lambda _: self._update_total())
+        self.table.setCellWidget(row, 4, spin)
+        self._lines.append((variant, spin))
+        self._update_total()
+
+    def _update_total(self) -> None:
+        subtotal = sum(v.price * spin.value() for v, spin in self._lines)
+        self.total_label.setText(format_minor(subtotal, self.currency))
+
+    # -- the draft -------------------------------------------------------------------------
+
+    def draft(self) -> OrderDraft:
+        """The order as entered. Raises ValidationFailed for unreadable amounts."""
+        try:
+            shipping = Money.parse(self.shipping.text() or "0", self.currency).minor
+            discount = Money.parse(self.discount.text() or "0", self.currency).minor
+            rate = Money.parse(self.tax_rate.text() or "0", "USD").minor  # percent, 2 places
+        except MoneyError as error:
+            raise ValidationFailed(str(error)) from None
+        new_customer = None
+        customer_id = None
+        if self.customer_tabs.currentIndex() == 1:
+            address = None
+            if self.line1.text().strip():
+                address = AddressRow(
+                    None,
+                    None,
+                    None,
+                    self.line1.text().strip(),
+                    None,
+                    self.city.text().strip(),
+                    None,
+                    self.postal_code.text().strip() or None,
+                    self.country.text().strip() or "US",
+                )
+            new_customer = NewCustomer(
+                self.first_name.text(),
+                self.last_name.text(),
+                self.email.text() or None,
+                self.phone.text() or None,
+                address,
+            )
+        else:
+            customer_id = self.customer_choice.currentData()
+        return OrderDraft(
+            lines=[
+                DraftLine(v.variant_id, spin.value()) for v, spin in self._lines if spin.value() > 0
+            ],
+            customer_id=customer_id,
+            new_customer=new_customer,
+            channel=self.channel.currentData(),
+            shipping_total=shipping,
+            discount=discount,
+            tax_rate_bp=rate,
+        )
+
+    def accept(self) -> None:
+        try:
+            self.draft()
+        except ValidationFailed as error:
+            self.error.setText(str(error))
+            return
+        super().accept()

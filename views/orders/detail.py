@@ -1,0 +1,271 @@
+"""The order detail: customer, lines with bins, totals, money, shipments, the timeline, notes.
+
+Which action buttons are enabled comes from ``services.orders.allowed_actions`` for the
+signed-in person, the same rule the services enforce.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.money import format_minor
+from services.documents.packing_slip import address_lines
+from services.orders import OrderAction, OrderDetail, allowed_actions
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+#: button label and shortcut hint per action, in the order they are shown
+ACTION_BUTTONS: tuple[tuple[OrderAction, str], ...] = (
+    (OrderAction.CONFIRM, "Confirm"),
+    (OrderAction.START_PROCESSING, "Start processing"),
+    (OrderAction.FULFIL, "Fulfil…"),
+    (OrderAction.MARK_DELIVERED, "Mark delivered"),
+    (OrderAction.EDIT, "Edit lines…"),
+    (OrderAction.RECORD_PAYMENT, "Record payment…"),
+    (OrderAction.REFUND, "Refund…"),
+    (OrderAction.RETURN, "Return…"),
+    (OrderAction.CANCEL, "Cancel order…"),
+)
+
+
+def _when(value) -> str:  # type: ignore[no-untyped-def]
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], right: set[int] = frozenset()) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if c in right:
+                item.setTextAlignment(RIGHT)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class OrderDetailPanel(QWidget):
+    """Signals:
+    action_requested(object): an OrderAction button was pressed.
+    note_added(str): the user added a note.
+    """
+
+    action_requested = Signal(object)
+    note_added = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: OrderDetail | None = None
+        self.title = QLabel(objectName="orderTitle")
+        self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.statuses = QLabel(objectName="orderStatuses")
+        self.customer = QLabel(wordWrap=True, objectName="orderCustomer")
+        self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons: dict[OrderAction, QPushButton] = {}
+        actions = QHBoxLayout()
+        for action, label in ACTION_BUTTONS:
+            button = QPushButton(label, enabled=False)
+            button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
+            self.buttons[action] = button
+            actions.addWidget(button)
+        actions.addStretch()
+
+        self.lines = _table(
+            ["SKU", "Item", "Bin", "Qty", "Shipped", "Returned", "Price", "Total"], 1
+        )
+        self.totals = QLabel(objectName="orderTotals")
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.timeline = _table(["When", "Who", "What"], 2)
+        self.timeline.setWordWrap(True)
+        self.shipments = _table(["When", "From", "Carrier", "Tracking", "Items", "By"], 4)
+        self.money = _table(["When", "What", "Amount", "Status", "Reference"], 1)
+        self.returns = _table(["When", "Items", "Refund", "By"], 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.shipments, "Shipments")
+        self.tabs.addTab(self.money, "Payments and refunds")
+        self.tabs.addTab(self.returns, "Returns")
+        self.note = QLineEdit(placeholderText="Add a note to the timeline, then Enter")
+        self.note.returnPressed.connect(self._on_note_return_pressed)
+
+        header = QGridLayout()
+        header.addWidget(self.title, 0, 0)
+        header.addWidget(self.statuses, 0, 1, Qt.AlignmentFlag.AlignRight)
+        header.addWidget(self.customer, 1, 0, 1, 2)
+        middle = QHBoxLayout()
+        middle.addWidget(self.lines, 3)
+        middle.addWidget(self.totals, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(actions)
+        layout.addLayout(middle, 2)
+        layout.addWidget(self.tabs, 3)
+        layout.addWidget(self.note)
+        self.show_empty()
+
+    def show_empty(self) -> None:
+        self.detail = None
+        self.title.setText("No order selected")
+        self.statuses.clear()
+        self.customer.setText("Choose an order in the list, or search for one (Ctrl+F).")
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        for table in (self.lines, self.timeline, self.shipments, self.money, self.returns):
+            table.setRowCount(0)
+        self.totals.clear()
+        self.note.setEnabled(False)
+
+    def show_detail(self, detail: OrderDetail, actor) -> None:  # type: ignore[no-untyped-def]
+        self.detail = detail
+        cur = detail.currency
+
+        def money(minor: int) -> str:
+            return format_minor(minor, cur)
+
+        self.title.setText(f"Order #{detail.number}")
+        self.statuses.setText(
+            f"{_words(detail.status)} · {_words(detail.payment_status)} · "
+            f"{_words(detail.fulfillment_status)}"
+        )
+        who = detail.customer_name + (f" <{detail.email}>" if detail.email else "")
+        address = ", ".join(address_lines(detail.shipping_address))
+        placed = f"Placed {_when(detail.placed_at)} by {detail.channel}"
+        if detail.location_code:
+            placed += f", ships from {detail.location_code}"
+        cancelled = (
+            f"<br><b>Cancelled</b> {_when(detail.cancelled_at)}: {detail.cancel_reason}"
+            if detail.cancelled_at
+            else ""
+        )
+        self.customer.setText(
+            f"<b>{who}</b><br>{address or 'No shipping address'}<br>{placed}{cancelled}"
+        )
+        allowed = allowed_actions(detail.state, actor)
+        for action, button in self.buttons.items():
+            button.setEnabled(action in allowed)
+        self.note.setEnabled(OrderAction.ADD_NOTE in allowed)
+        _fill(
+            self.lines,
+            [
+                [
+                    ln.sku or "",
+                    ln.product_title + (f" — {ln.variant_title}" if ln.variant_title else ""),
+                    ln.bin_code or "",
+                    str(ln.quantity),
+                    str(ln.fulfilled_quantity),
+                    str(ln.returned_quantity),
+                    money(ln.unit_price),
+                    money(ln.total),
+                ]
+                for ln in detail.lines
+            ],
+            right={3, 4, 5, 6, 7},
+        )
+        t = detail.totals
+        balance = detail.balance_due
+        owed = (
+            f"<tr><td>Balance due</td><td align=right><b>{money(balance)}</b></td></tr>"
+            if balance > 0
+            else f"<tr><td>Refund owed</td><td align=right><b>{money(-balance)}</b></td></tr>"
+            if balance < 0
+            else ""
+        )
+        self.totals.setText(
+            "<table cellspacing=4>"
+            f"<tr><td>Subtotal</td><td align=right>{money(t.subtotal)}</td></tr>"
+            f"<tr><td>Discounts</td><td align=right>-{money(t.discount_total)}</td></tr>"
+            f"<tr><td>Shipping</td><td align=right>{money(t.shipping_total)}</td></tr>"
+            f"<tr><td>Tax</td><td align=right>{money(t.tax_total)}</td></tr>"
+            f"<tr><td><b>Total</b></td><td align=right><b>{money(t.total)}</b></td></tr>"
+            f"<tr><td>Paid</td><td align=right>{money(detail.paid)}</td></tr>{owed}</table>"
+        )
+        _fill(
+            self.timeline,
+            [
+                [_when(e.occurred_at), e.staff_name or "", e.summary]
+                for e in reversed(detail.timeline)
+            ],
+        )
+        self.timeline.resizeRowsToContents()
+        _fill(
+            self.shipments,
+            [
+                [
+                    _when(f.created_at),
+                    f.location_code,
+                    f.carrier or "",
+                    f.tracking_number or "",
+                    ", ".join(f"{ln.quantity} × {ln.sku or ln.title}" for ln in f.lines),
+                    f.created_by or "",
+                ]
+                for f in detail.fulfillments
+            ],
+        )
+        money_rows = [
+            [
+                _when(p.created_at),
+                f"Payment ({p.gateway})",
+                money(p.captured_amount),
+                p.status,
+                p.gateway_reference or "",
+            ]
+            for p in detail.payments
+        ]
+        money_rows += [
+            [
+                _when(r.created_at),
+                f"Refund: {r.reason or ''}".strip(": "),
+                money(-r.amount),
+                r.status,
+                r.created_by or "",
+            ]
+            for r in detail.refunds
+        ]
+        _fill(self.money, money_rows, right={2})
+        _fill(
+            self.returns,
+            [
+                [
+                    _when(r.created_at),
+                    ", ".join(
+                        f"{ln.quantity} × {ln.sku or ln.title} ({ln.disposition})" for ln in r.lines
+                    ),
+                    f"refund {r.refund_id}" if r.refund_id else "",
+                    r.created_by or "",
+                ]
+                for r in detail.returns
+            ],
+        )
+
+    def _on_note_return_pressed(self) -> None:
+        text = self.note.text().strip()
+        if text:
+            self.note.clear()
+            self.note_added.emit(text)

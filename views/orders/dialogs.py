@@ -1,0 +1,278 @@
+"""Order dialogs: fulfil with tracking, cancel, record a payment, refund, return.
+
+Dialogs only collect input; the page runs the service through the task runner. Each dialog is
+opened with ``open()`` (window-modal, not blocking), so the UI thread never waits.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.money import Money, MoneyError, format_minor
+from models.status import ReturnDisposition
+from services.orders import LineChange
+from services.orders.rows import LineDetail, OrderDetail
+
+CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
+
+
+def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def _line_title(line: LineDetail) -> str:
+    return (
+        f"{line.product_title} — {line.variant_title}"
+        if line.variant_title
+        else (line.product_title)
+    )
+
+
+class _LineQuantities(QTableWidget):
+    """Lines with a quantity spin box each, up to what is left on the line."""
+
+    def __init__(self, lines: list[tuple[LineDetail, int]], parent: QWidget | None = None):
+        super().__init__(len(lines), 4, parent)
+        self.setHorizontalHeaderLabels(["SKU", "Item", "Left", "Quantity"])
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.spins: dict[int, QSpinBox] = {}
+        for row, (line, left) in enumerate(lines):
+            self.setItem(row, 0, QTableWidgetItem(line.sku or ""))
+            self.setItem(row, 1, QTableWidgetItem(_line_title(line)))
+            self.setItem(row, 2, QTableWidgetItem(str(left)))
+            spin = QSpinBox(maximum=left, value=left)
+            self.setCellWidget(row, 3, spin)
+            self.spins[line.id] = spin
+
+    def quantities(self) -> dict[int, int]:
+        return {line_id: spin.value() for line_id, spin in self.spins.items() if spin.value()}
+
+
+class FulfilDialog(QDialog):
+    """Choose lines and quantities at a location, with carrier and tracking number."""
+
+    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Fulfil order #{detail.number}")
+        self.resize(620, 360)
+        locations = sorted({ln.location_code or "" for ln in detail.lines if ln.unfulfilled})
+        self.location = QComboBox()
+        for code in locations:
+            ids = {ln.location_id for ln in detail.lines if ln.location_code == code}
+            self.location.addItem(code, next(iter(ids)))
+        self._detail = detail
+        self.lines = _LineQuantities([])
+        self.carrier = QComboBox(editable=True)
+        self.carrier.addItems(CARRIERS)
+        self.tracking = QLineEdit(placeholderText="Scan or type the tracking number")
+        form = QFormLayout()
+        form.addRow("Ship from", self.location)
+        form.addRow("Carrier", self.carrier)
+        form.addRow("Tracking number", self.tracking)
+        self._box = QVBoxLayout(self)
+        self._box.addLayout(form)
+        self._box.addWidget(self.lines)
+        self._box.addWidget(_buttons(self, "Fulfil"))
+        self.location.currentIndexChanged.connect(self._on_location_current_index_changed)
+        self._on_location_current_index_changed()
+        self.tracking.setFocus()
+
+    def _on_location_current_index_changed(self, _index: int = 0) -> None:
+        code = self.location.currentText()
+        lines = [
+            (ln, ln.unfulfilled)
+            for ln in self._detail.lines
+            if ln.unfulfilled > 0 and (ln.location_code or "") == code
+        ]
+        table = _LineQuantities(lines)
+        self._box.replaceWidget(self.lines, table)
+        self.lines.deleteLater()
+        self.lines = table
+
+    def values(self) -> dict[str, object]:
+        return {
+            "location_id": self.location.currentData(),
+            "quantities": self.lines.quantities(),
+            "carrier": self.carrier.currentText().strip() or None,
+            "tracking_number": self.tracking.text().strip() or None,
+        }
+
+
+class CancelDialog(QDialog):
+    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Cancel order #{detail.number}")
+        self.reason = QLineEdit(placeholderText="Why? (the customer sees no text; staff do)")
+        self.restock = QCheckBox("Put units already fulfilled back in stock")
+        self.restock.setVisible(any(ln.fulfilled_quantity for ln in detail.lines))
+        form = QFormLayout(self)
+        form.addRow(QLabel("Committed stock is released. Payments are not refunded here."))
+        form.addRow("Reason", self.reason)
+        form.addRow(self.restock)
+        if detail.state.refundable > 0:
+            form.addRow(
+                QLabel(
+                    f"{format_minor(detail.state.refundable, detail.currency)} was "
+                    "paid: refund it afterwards."
+                )
+            )
+        form.addRow(_buttons(self, "Cancel order"))
+
+
+class MoneyDialog(QDialog):
+    """An amount (payment or refund), with an idempotency key fixed when the dialog opens so
+    a double-clicked or retried OK does the work once."""
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        suggested: int,
+        currency: str,
+        parent: QWidget | None = None,
+        *,
+        reason: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.currency = currency
+        self.idempotency_key = uuid.uuid4().hex
+        self.amount = QLineEdit(str(Money(max(suggested, 0), currency).to_decimal()))
+        self.reason = QLineEdit()
+        self.error = QLabel(styleSheet="color: #b3261e")
+        form = QFormLayout(self)
+        form.addRow(label, self.amount)
+        if reason:
+            form.addRow("Reason", self.reason)
+        form.addRow(self.error)
+        form.addRow(_buttons(self, title.split(" ")[0]))
+
+    def accept(self) -> None:
+        try:
+            self.minor()
+        except MoneyError as error:
+            self.error.setText(str(error))
+            return
+        super().accept()
+
+    def minor(self) -> int:
+        return Money.parse(self.amount.text(), self.currency).minor
+
+
+class ReturnDialog(QDialog):
+    """Per line: how many come back and what happens to them."""
+
+    DISPOSITIONS = (
+        ("Back to stock", ReturnDisposition.RESTOCK),
+        ("Damaged", ReturnDisposition.DAMAGED),
+        ("Write off", ReturnDisposition.WRITE_OFF),
+    )
+
+    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Return from order #{detail.number}")
+        self.resize(640, 320)
+        lines = [ln for ln in detail.lines if ln.returnable > 0]
+        self.table = QTableWidget(len(lines), 4)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Returned", "What happens"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rows: list[tuple[LineDetail, QSpinBox, QComboBox]] = []
+        for row, line in enumerate(lines):
+            self.table.setItem(row, 0, QTableWidgetItem(line.sku or ""))
+            self.table.setItem(row, 1, QTableWidgetItem(_line_title(line)))
+            spin = QSpinBox(maximum=line.returnable)
+            combo = QComboBox()
+            for label, value in self.DISPOSITIONS:
+                combo.addItem(label, value)
+            self.table.setCellWidget(row, 2, spin)
+            self.table.setCellWidget(row, 3, combo)
+            self.rows.append((line, spin, combo))
+        self.note = QPlainTextEdit(maximumHeight=60, placeholderText="Note (optional)")
+        self.refund = QCheckBox("Refund what these units were paid")
+        self.refund.setChecked(detail.state.refundable > 0)
+        self.refund.setEnabled(detail.state.refundable > 0)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table)
+        box.addWidget(self.note)
+        box.addWidget(self.refund)
+        box.addWidget(_buttons(self, "Record return"))
+        self.idempotency_key = uuid.uuid4().hex
+
+
+class EditLinesDialog(QDialog):
+    """Change quantities (0 removes a line) or add products, before the order is packed.
+
+    ``changes()`` gives the service's LineChange list; the order's version is sent along so an
+    edit made meanwhile elsewhere is a conflict, not an overwrite.
+    """
+
+    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Edit order #{detail.number}")
+        self.resize(600, 360)
+        self.detail = detail
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Quantity"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rows: list[tuple[int | None, int | None, int, QSpinBox]] = []
+        for line in detail.lines:
+            self._add_row(
+                line.id, line.variant_id, line.sku or "", _line_title(line), line.quantity
+            )
+        self.add = QLineEdit(placeholderText="Add a product: scan or type its SKU, then Enter")
+        self.note = QLineEdit(placeholderText="Why (shown on the timeline)")
+        box = QVBoxLayout(self)
+        box.addWidget(self.table)
+        box.addWidget(self.add)
+        box.addWidget(self.note)
+        box.addWidget(QLabel("Stock is reserved or released and totals recomputed on save."))
+        box.addWidget(_buttons(self, "Save changes"))
+
+    def _add_row(
+        self, line_id: int | None, variant_id: int | None, sku: str, title: str, quantity: int
+    ) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(sku))
+        self.table.setItem(row, 1, QTableWidgetItem(title))
+        spin = QSpinBox(maximum=100_000, value=quantity)
+        self.table.setCellWidget(row, 2, spin)
+        self.rows.append((line_id, variant_id, quantity, spin))
+
+    def add_variant(self, variant_id: int, sku: str, title: str) -> None:
+        self._add_row(None, variant_id, sku, title, 1)
+
+    def changes(self) -> list[LineChange]:
+        out = []
+        for line_id, variant_id, before, spin in self.rows:
+            if line_id is None and spin.value() > 0:
+                out.append(LineChange(spin.value(), variant_id=variant_id))
+            elif line_id is not None and spin.value() != before:
+                out.append(LineChange(spin.value(), line_id=line_id))
+        return out

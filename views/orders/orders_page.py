@@ -1,0 +1,581 @@
+"""The Orders area: a lazy list with search, filters and saved filters, the order detail,
+and everything done to orders (fulfil, cancel, pay, refund, return, create, print, pack).
+
+Keyboard: Ctrl+F search, Ctrl+N new order, Ctrl+P pick list, Ctrl+Shift+P packing slips,
+F8 scan to pack, F5 reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.status import FulfillmentStatus, OrderStatus, PaymentStatus
+from services.documents import render_packing_slips, render_pick_list
+from services.orders import (
+    OrderAction,
+    OrderFilter,
+    OrderRow,
+    ReturnLineInput,
+    SavedFilter,
+    add_note,
+    bulk_action,
+    cancel_order,
+    confirm_order,
+    create_order,
+    edit_order,
+    find_sellable,
+    fulfil_order,
+    get_order_detail,
+    list_orders,
+    list_saved_filters,
+    mark_delivered,
+    record_return,
+    save_filter,
+    start_processing,
+)
+from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
+from services.payments import record_payment, refund_order
+from views.context import ViewContext
+from views.orders.create_order import CreateOrderDialog
+from views.orders.detail import OrderDetailPanel
+from views.orders.dialogs import (
+    CancelDialog,
+    EditLinesDialog,
+    FulfilDialog,
+    MoneyDialog,
+    ReturnDialog,
+)
+from views.orders.pdf_preview import PdfPreviewDialog
+from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
+from views.widgets.page import Page
+from views.widgets.search_box import SearchBox
+
+STATUS_COLORS = {
+    "cancelled": "#80868b",
+    "pending": "#8a6d00",
+    "shipped": "#1a73e8",
+    "delivered": "#1e7d32",
+}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _when(value) -> str:  # type: ignore[no-untyped-def]
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class OrdersPage(Page):
+    title = "Orders"
+    permission = None
+    topics = ("order.",)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._filters: list[SavedFilter] = []
+        self._opened: int | None = None
+        self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+
+        self.search = SearchBox("Search order number, customer, e-mail, SKU or tracking")
+        self.search.search_changed.connect(lambda text: self.model.set_query(search=text))
+        self.search.focus_shortcut(self)
+        self.saved = QComboBox(objectName="savedFilters", minimumWidth=170)
+        self.saved.activated.connect(self._on_saved_activated)
+        self.status_filter = self._combo("Any status", OrderStatus)
+        self.payment_filter = self._combo("Any payment", PaymentStatus)
+        self.fulfillment_filter = self._combo("Any fulfillment", FulfillmentStatus)
+        self.channel_filter = QComboBox()
+        self.channel_filter.addItem("Any channel", None)
+        for channel in ("online", "phone", "email", "manual", "pos"):
+            self.channel_filter.addItem(_words(channel), channel)
+        self.channel_filter.currentIndexChanged.connect(lambda _: self._apply_filters())
+        self.save_filter_button = QPushButton("Save filter…")
+        self.save_filter_button.clicked.connect(self._on_save_filter_clicked)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.saved)
+        for combo in (
+            self.status_filter,
+            self.payment_filter,
+            self.fulfillment_filter,
+            self.channel_filter,
+        ):
+            filters.addWidget(combo)
+        filters.addWidget(self.save_filter_button)
+
+        self.new_button = QPushButton("New order… (Ctrl+N)", enabled=context.can("orders.create"))
+        self.new_button.clicked.connect(self.open_create_dialog)
+        self.pick_button = QPushButton("Pick list (Ctrl+P)")
+        self.pick_button.clicked.connect(self.preview_pick_list)
+        self.slips_button = QPushButton("Packing slips")
+        self.slips_button.clicked.connect(self.preview_packing_slips)
+        self.pack_button = QPushButton("Scan to pack (F8)", enabled=context.can("orders.fulfill"))
+        self.pack_button.clicked.connect(self.open_scan_to_pack)
+        self.bulk = QComboBox()
+        self.bulk.addItem("With selected orders…", None)
+        for action, label in (
+            (OrderAction.CONFIRM, "Confirm"),
+            (OrderAction.START_PROCESSING, "Start processing"),
+            (OrderAction.SHIP, "Ship everything left"),
+            (OrderAction.MARK_DELIVERED, "Mark delivered"),
+            (OrderAction.CANCEL, "Cancel"),
+        ):
+            self.bulk.addItem(label, action)
+        self.bulk.activated.connect(self._on_bulk_activated)
+        self.count = QLabel()
+        tools = QHBoxLayout()
+        for widget in (
+            self.new_button,
+            self.pick_button,
+            self.slips_button,
+            self.pack_button,
+            self.bulk,
+        ):
+            tools.addWidget(widget)
+        tools.addStretch()
+        tools.addWidget(self.count)
+
+        store = context.store
+        self.model = KeysetTableModel(
+            [
+                Column("number", "Order", sort="number", format=lambda n: f"#{n}", width=8),
+                Column("placed_at", "Placed", sort="placed_at", format=_when, width=16),
+                Column("customer_name", "Customer", width=24),
+                Column(
+                    "status",
+                    "Status",
+                    format=_words,
+                    width=11,
+                    color=lambda s: STATUS_COLORS.get(s),
+                ),
+                Column("payment_status", "Payment", format=_words, width=15),
+                Column("fulfillment_status", "Fulfillment", format=_words, width=17),
+                Column("item_count", "Items", align=RIGHT, width=6),
+                Column("total_display", "Total", align=RIGHT, width=11),
+            ],
+            lambda request: list_orders(store.unit_of_work(), request),
+            context.tasks,
+        )
+        self.table = QTableView(objectName="orders")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, column in enumerate(self.model.columns):
+            if column.width:
+                self.table.setColumnWidth(i, column.width * 8)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.model.loaded.connect(self._on_model_loaded)
+        self.model.failed.connect(lambda message: self.count.setText(message))
+
+        self.detail = OrderDetailPanel()
+        self.detail.action_requested.connect(self._on_detail_action_requested)
+        self.detail.note_added.connect(self._on_detail_note_added)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([560, 720])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(tools)
+        layout.addWidget(splitter, 1)
+
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_create_dialog)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.preview_pick_list)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.preview_packing_slips)
+        QShortcut(QKeySequence("F8"), self, activated=self.open_scan_to_pack)
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        self._restore_filters()
+
+    def _combo(self, empty: str, values: Any) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(empty, None)
+        for value in values:
+            combo.addItem(_words(value.value), value.value)
+        combo.currentIndexChanged.connect(lambda _: self._apply_filters())
+        return combo
+
+    # -- the list --------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        if self.model.rowCount() == 0 and not self.model.is_loading:
+            self._apply_filters()
+        self._load_saved_filters()
+
+    def on_store_changed(self, topics: set[str]) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        if self._opened is not None:
+            self.open_order(self._opened)
+
+    def current_filter(self) -> OrderFilter:
+        def one(combo: QComboBox) -> tuple[str, ...]:
+            return (combo.currentData(),) if combo.currentData() else ()
+
+        return OrderFilter(
+            statuses=one(self.status_filter),
+            payment_statuses=one(self.payment_filter),
+            fulfillment_statuses=one(self.fulfillment_filter),
+            channels=one(self.channel_filter),
+        )
+
+    def _apply_filters(self, order_filter: OrderFilter | None = None) -> None:
+        chosen = order_filter or self.current_filter()
+        self.context.settings.setValue("orders/filters", chosen.as_dict())
+        self.model.set_query(filters=chosen.as_dict())
+
+    def _restore_filters(self) -> None:
+        saved = self.context.settings.value("orders/filters") or {}
+        restored = OrderFilter.from_dict(saved if isinstance(saved, dict) else {})
+        for combo, values in (
+            (self.status_filter, restored.statuses),
+            (self.payment_filter, restored.payment_statuses),
+            (self.fulfillment_filter, restored.fulfillment_statuses),
+            (self.channel_filter, restored.channels),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(values[0])) if len(values) == 1 else 0)
+            combo.blockSignals(False)
+
+    def _load_saved_filters(self) -> None:
+        store, actor = self.context.store, self.context.actor
+        self.context.tasks.query(
+            lambda: list_saved_filters(store.unit_of_work(), actor),
+            on_done=self._on_saved_filters_loaded,
+        )
+
+    def _on_saved_filters_loaded(self, filters: list[SavedFilter]) -> None:
+        self._filters = filters
+        self.saved.clear()
+        self.saved.addItem("Saved filters…", None)
+        for f in filters:
+            self.saved.addItem(f.name + (" (everyone)" if f.shared else ""), f.name)
+
+    def _on_saved_activated(self, index: int) -> None:
+        name = self.saved.itemData(index)
+        chosen = next((f for f in self._filters if f.name == name), None)
+        if chosen is None:
+            return
+        for combo in (
+            self.status_filter,
+            self.payment_filter,
+            self.fulfillment_filter,
+            self.channel_filter,
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._apply_filters(chosen.filter)
+
+    def _on_save_filter_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save filter", "Name of this filter")
+        if not ok or not name.strip():
+            return
+        store, actor, chosen = self.context.store, self.context.actor, self.current_filter()
+        self.context.tasks.change(
+            lambda: save_filter(store.unit_of_work(), actor, name, chosen),
+            on_done=lambda _: self._load_saved_filters(),
+        )
+
+    def _on_model_loaded(self, rows: int) -> None:
+        more = "" if self.model.is_complete else "+"
+        self.count.setText(f"{rows}{more} orders" if rows else "No orders match.")
+        if rows and self.table.currentIndex().row() < 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _on_table_current_row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        if current.isValid():
+            self.open_order(self.model.row(current.row()).id)
+
+    def selected_rows(self) -> list[OrderRow]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.row(r) for r in sorted(rows)]
+
+    # -- the detail ------------------------------------------------------------------------
+
+    def open_order(self, order_id: int) -> None:
+        self._opened = order_id
+        store = self.context.store
+        self.context.tasks.query(
+            lambda: get_order_detail(store.unit_of_work(), order_id),
+            on_done=lambda detail: (
+                self.detail.show_detail(detail, self.context.actor)
+                if detail.id == self._opened
+                else None
+            ),
+        )
+
+    def _after_change(self, _result: object = None) -> None:
+        self.refresh()
+
+    def _run(self, fn, *args: Any, label: str = "Saving", **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
+        self.context.tasks.change(
+            fn,
+            self.context.store.unit_of_work(),
+            self.context.actor,
+            *args,
+            label=label,
+            on_done=self._after_change,
+            **kwargs,
+        )
+
+    def _on_detail_note_added(self, text: str) -> None:
+        if self._opened is not None:
+            self._run(add_note, self._opened, text, label="Adding note")
+
+    def _on_detail_action_requested(self, action: OrderAction) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        simple = {
+            OrderAction.CONFIRM: confirm_order,
+            OrderAction.START_PROCESSING: start_processing,
+            OrderAction.MARK_DELIVERED: mark_delivered,
+        }
+        if action in simple:
+            self._run(simple[action], detail.id)
+        elif action is OrderAction.FULFIL:
+            self._open_dialog(
+                FulfilDialog(detail, self),
+                lambda d: self._run(fulfil_order, detail.id, label="Fulfilling", **d.values()),
+            )
+        elif action is OrderAction.CANCEL:
+            self._open_dialog(
+                CancelDialog(detail, self),
+                lambda d: self._run(
+                    cancel_order,
+                    detail.id,
+                    reason=d.reason.text(),
+                    restock=d.restock.isChecked(),
+                    label="Cancelling",
+                ),
+            )
+        elif action is OrderAction.RECORD_PAYMENT:
+            self._open_dialog(
+                MoneyDialog(
+                    "Record payment", "Amount received", detail.balance_due, detail.currency, self
+                ),
+                lambda d: self._run(
+                    record_payment, detail.id, amount=d.minor(), label="Recording payment"
+                ),
+            )
+        elif action is OrderAction.REFUND:
+            self._open_dialog(
+                MoneyDialog(
+                    "Refund",
+                    "Amount to refund",
+                    detail.state.refundable,
+                    detail.currency,
+                    self,
+                    reason=True,
+                ),
+                lambda d: self._run(
+                    refund_order,
+                    detail.id,
+                    amount=d.minor(),
+                    idempotency_key=d.idempotency_key,
+                    reason=d.reason.text(),
+                    label="Refunding",
+                ),
+            )
+        elif action is OrderAction.RETURN:
+            self._open_dialog(ReturnDialog(detail, self), self._on_return_accepted)
+        elif action is OrderAction.EDIT:
+            dialog = EditLinesDialog(detail, self)
+            dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
+            self._open_dialog(
+                dialog,
+                lambda d: (
+                    self._run(
+                        edit_order,
+                        detail.id,
+                        d.changes(),
+                        expected_version=detail.version,
+                        note=d.note.text(),
+                        label="Saving changes",
+                    )
+                    if d.changes()
+                    else None
+                ),
+            )
+
+    def _find_for_edit(self, dialog: EditLinesDialog) -> None:
+        term = dialog.add.text()
+        dialog.add.clear()
+        store = self.context.store
+
+        def found(variants: list) -> None:  # type: ignore[type-arg]
+            if variants:
+                v = variants[0]
+                dialog.add_variant(
+                    v.variant_id, v.sku or "", f"{v.product_title} {v.variant_title}"
+                )
+
+        self.context.tasks.query(lambda: find_sellable(store.unit_of_work(), term), on_done=found)
+
+    def _on_return_accepted(self, dialog: ReturnDialog) -> None:
+        lines = [
+            ReturnLineInput(line.id, spin.value(), combo.currentData())
+            for line, spin, combo in dialog.rows
+            if spin.value() > 0
+        ]
+        store, actor = self.context.store, self.context.actor
+        detail = self.detail.detail
+        assert detail is not None
+        refund, key, note = (
+            dialog.refund.isChecked(),
+            dialog.idempotency_key,
+            dialog.note.toPlainText(),
+        )
+
+        def work() -> object:
+            done = record_return(store.unit_of_work(), actor, detail.id, lines, note=note)
+            if refund and done.suggested_refund > 0:
+                amount = min(done.suggested_refund, detail.state.refundable)
+                refund_order(
+                    store.unit_of_work(),
+                    actor,
+                    detail.id,
+                    amount=amount,
+                    idempotency_key=key,
+                    return_id=done.return_id,
+                    reason="Returned goods",
+                )
+            return done
+
+        self.context.tasks.change(work, label="Recording return", on_done=self._after_change)
+
+    def _open_dialog(self, dialog: QDialog, on_accepted) -> None:  # type: ignore[no-untyped-def]
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: on_accepted(dialog))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+
+    def open_create_dialog(self) -> None:
+        if not self.context.can("orders.create"):
+            return
+        dialog = CreateOrderDialog(self.context, self)
+        self._open_dialog(
+            dialog,
+            lambda d: self.context.tasks.change(
+                create_order,
+                self.context.store.unit_of_work(),
+                self.context.actor,
+                d.draft(),
+                label="Saving order",
+                on_done=lambda created: (self.refresh(), self.open_order(created.id)),
+            ),
+        )
+
+    # -- bulk, printing, packing -----------------------------------------------------------
+
+    def _on_bulk_activated(self, index: int) -> None:
+        action = self.bulk.itemData(index)
+        self.bulk.setCurrentIndex(0)
+        rows = self.selected_rows()
+        if action is None or not rows:
+            return
+        reason = None
+        if action is OrderAction.CANCEL:
+            reason, ok = QInputDialog.getText(
+                self, "Cancel orders", f"Why are these {len(rows)} orders cancelled?"
+            )
+            if not ok:
+                return
+        store, actor = self.context.store, self.context.actor
+        self.context.tasks.change(
+            lambda progress: bulk_action(
+                store.unit_of_work(),
+                actor,
+                [r.id for r in rows],
+                action,
+                reason=reason,
+                progress=lambda d, t: progress.report(d, t),
+            ),
+            label="Working on orders",
+            with_progress=True,
+            on_done=self._on_bulk_done,
+        )
+
+    def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
+        self.refresh()
+        failed = [r for r in results if not r.ok]
+        summary = f"{len(results) - len(failed)} of {len(results)} orders done."
+        if failed:
+            summary += "\n\nNot done:\n" + "\n".join(r.message for r in failed[:20])
+        self.last_bulk_summary = summary
+        box = QMessageBox(QMessageBox.Icon.Information, "Bulk action", summary, parent=self)
+        self.dialog = box
+        box.open()
+
+    def preview_pick_list(self) -> None:
+        rows = self.selected_rows()
+        store, picker = self.context.store, self.context.actor.name
+
+        def work() -> bytes:
+            if rows:
+                ids = [r.id for r in rows]
+            else:  # nothing chosen: everything paid and waiting to ship
+                ids = pick_list_order_ids(store.unit_of_work(), paid_unfulfilled=True)
+            return render_pick_list(build_pick_list(store.unit_of_work(), ids, picker=picker))
+
+        self.context.tasks.query(
+            work,
+            label="Making the pick list",
+            on_done=lambda pdf: self._preview("Pick list", pdf, "pick-list.pdf"),
+        )
+
+    def preview_packing_slips(self) -> None:
+        ids = [r.id for r in self.selected_rows()]
+        if not ids and self._opened is not None:
+            ids = [self._opened]
+        if not ids:
+            return
+        store = self.context.store
+        self.context.tasks.query(
+            lambda: render_packing_slips(build_packing_slips(store.unit_of_work(), ids)),
+            label="Making packing slips",
+            on_done=lambda pdf: self._preview("Packing slips", pdf, "packing-slips.pdf"),
+        )
+
+    def _preview(self, title: str, pdf: bytes, file_name: str) -> None:
+        dialog = PdfPreviewDialog(title, pdf, file_name, self)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+
+    def open_scan_to_pack(self) -> None:
+        if not self.context.can("orders.fulfill"):
+            return
+        dialog = ScanToPackDialog(self.context, self)
+        dialog.order_packed.connect(lambda _: self.refresh())
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()

@@ -1,0 +1,179 @@
+"""Scan to pack: scan the packing slip's order barcode, then every item into the parcel.
+
+A USB scanner types the code and Enter. A wrong item or one too many is refused with a red
+message and a beep, and nothing is counted; when every unit is in, Enter on the empty scan
+field (or Ctrl+Enter) fulfils the order, and the screen is ready for the next slip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.orders.picking import (
+    PackingOrder,
+    PackSession,
+    ScanOutcome,
+    complete_packing,
+    start_packing,
+)
+from services.orders.rows import FulfillmentResult
+from views.context import ViewContext
+
+OK_STYLE = "background: #e6f4ea; color: #1e7d32; font-size: 16px; padding: 8px;"
+BAD_STYLE = "background: #fce8e6; color: #b3261e; font-size: 16px; padding: 8px;"
+IDLE_STYLE = "background: #f1f3f4; color: #202124; font-size: 16px; padding: 8px;"
+
+
+class ScanToPackDialog(QDialog):
+    """Signals:
+    order_packed(object): the FulfillmentResult of a completed parcel.
+    scanned(object): every ScanOutcome, accepted or refused.
+    """
+
+    order_packed = Signal(object)
+    scanned = Signal(object)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Scan to pack")
+        self.resize(640, 520)
+        self.session: PackSession | None = None
+        self.scan = QLineEdit(placeholderText="Scan the packing slip")
+        self.scan.setStyleSheet("font-size: 18px; padding: 6px;")
+        self.scan.returnPressed.connect(self._on_scan_return_pressed)
+        self.tracking = QLineEdit(placeholderText="Tracking number (optional)")
+        self.signal = QLabel("Scan the order barcode on the packing slip.", wordWrap=True)
+        self.signal.setStyleSheet(IDLE_STYLE)
+        self.order_label = QLabel()
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Packed"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete)
+        QShortcut(QKeySequence("Escape"), self, activated=self.reset)
+        form = QFormLayout()
+        form.addRow("Scan", self.scan)
+        form.addRow("Tracking", self.tracking)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.signal)
+        layout.addWidget(self.order_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(
+            QLabel("Enter on an empty scan or Ctrl+Enter ships a complete parcel; Esc starts over.")
+        )
+        self.scan.setFocus()
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def _on_scan_return_pressed(self) -> None:
+        code = self.scan.text().strip()
+        self.scan.clear()
+        if not code:
+            if self.session is not None and self.session.is_complete:
+                self.complete()
+            return
+        if self.session is None:
+            self._open(code)
+            return
+        self.on_outcome(self.session.scan(code))
+
+    def _open(self, code: str) -> None:
+        store, actor = self.context.store, self.context.actor
+        self.context.tasks.change(
+            lambda: start_packing(store.unit_of_work(), actor, code),
+            label="Opening order",
+            on_done=self._on_order_opened,
+            on_error=lambda error: self._show(str(error), ok=False),
+        )
+
+    def _on_order_opened(self, order: PackingOrder) -> None:
+        self.session = PackSession(order)
+        self.order_label.setText(f"<b>Order #{order.number}</b> — {order.customer}")
+        self.table.setRowCount(len(order.lines))
+        for row, line in enumerate(order.lines):
+            self.table.setItem(row, 0, QTableWidgetItem(line.sku or ""))
+            self.table.setItem(row, 1, QTableWidgetItem(line.title))
+        self._refresh()
+        self.scan.setPlaceholderText("Scan each item")
+        self._show(f"Order #{order.number}: scan each item.", ok=True)
+
+    def on_outcome(self, outcome: ScanOutcome) -> None:
+        self.scanned.emit(outcome)
+        self._refresh()
+        if not outcome.accepted:
+            QApplication.beep()  # audible without QtMultimedia (see DESIGN.md)
+            self._show(outcome.message, ok=False)
+        elif self.session is not None and self.session.is_complete:
+            self._show(f"{outcome.message}. Complete: press Enter to ship.", ok=True)
+        else:
+            self._show(outcome.message, ok=True)
+
+    def _refresh(self) -> None:
+        if self.session is None:
+            return
+        for row, line in enumerate(self.session.order.lines):
+            packed = self.session.packed_of(line.line_id)
+            item = QTableWidgetItem(f"{packed} / {line.to_pack}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if packed >= line.to_pack:
+                item.setForeground(Qt.GlobalColor.darkGreen)
+            self.table.setItem(row, 2, item)
+
+    def _show(self, message: str, *, ok: bool) -> None:
+        self.signal.setText(message)
+        self.signal.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
+
+    # -- completing ------------------------------------------------------------------------
+
+    def complete(self) -> None:
+        """Fulfil the parcel once every unit is in it."""
+        session = self.session
+        if session is None:
+            return
+        if not session.is_complete:
+            QApplication.beep()
+            self._show(f"{session.units_left} more to scan before shipping.", ok=False)
+            return
+        store, actor = self.context.store, self.context.actor
+        tracking = self.tracking.text().strip() or None
+        self.context.tasks.change(
+            lambda: complete_packing(
+                store.unit_of_work(), actor, session, tracking_number=tracking
+            ),
+            label="Shipping",
+            on_done=self._on_packed,
+            on_error=lambda error: self._show(str(error), ok=False),
+        )
+
+    def _on_packed(self, result: FulfillmentResult) -> None:
+        self.order_packed.emit(result)
+        self.reset()
+        self._show(
+            f"Order #{result.number} is {result.status}. Scan the next packing slip.", ok=True
+        )
+
+    def reset(self) -> None:
+        self.session = None
+        self.table.setRowCount(0)
+        self.order_label.clear()
+        self.tracking.clear()
+        self.scan.setPlaceholderText("Scan the packing slip")
+        self.scan.setFocus()
+        self._show("Scan the order barcode on the packing slip.", ok=True)
+        self.signal.setStyleSheet(IDLE_STYLE)

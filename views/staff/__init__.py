@@ -1,0 +1,1 @@
+"""Staff: signing in, people and their roles."""

@@ -1,0 +1,142 @@
+"""The sign-in dialog: the first thing a user sees, painted before the store is even open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.actors import Actor
+from services.errors import DomainError
+from views.tasks import TaskRunner
+
+
+class LoginDialog(QDialog):
+    """Asks for e-mail and password and signs in through ``sign_in`` off the UI thread.
+
+    The store may still be starting when the dialog shows: Sign in stays disabled (the typed
+    text is kept) until ``set_store_ready`` is called.
+
+    Signals:
+        signed_in(Actor): the staff member who signed in.
+    """
+
+    signed_in = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in · Merchant Office")
+        self.setMinimumWidth(380)
+        self._tasks = tasks
+        self._sign_in: Callable[[str, str], Actor] | None = None
+        self.actor: Actor | None = None
+
+        heading = QLabel("<h2>Merchant Office</h2>")
+        self.store_state = QLabel("Opening the store…")
+        self.store_state.setObjectName("storeState")
+        self.email = QLineEdit(placeholderText="you@yourshop.com")
+        self.email.setObjectName("email")
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.password.setObjectName("password")
+        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        self.hint = QLabel(objectName="hint", wordWrap=True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.hint.hide()
+
+        form = QFormLayout()
+        form.addRow("E-mail", self.email)
+        form.addRow("Password", self.password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.addButton(
+            "Sign in", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.sign_in_button.setEnabled(False)
+        self.buttons.accepted.connect(self._on_sign_in_clicked)
+        # Enter in the e-mail field moves on; Enter in the password field signs in.
+        self.email.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._on_sign_in_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.store_state)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.buttons)
+        self.email.setFocus()
+
+    def set_store_ready(
+        self,
+        sign_in: Callable[[str, str], Actor],
+        *,
+        description: str,
+        demo_sign_in: tuple[str, str] | None = None,
+    ) -> None:
+        self._sign_in = sign_in
+        self.store_state.setText(description)
+        self.sign_in_button.setEnabled(True)
+        if demo_sign_in:
+            email, password = demo_sign_in
+            self.hint.setText(f"Demo store sign-in: <b>{email}</b> / <b>{password}</b>")
+            self.hint.show()
+            if not self.email.text():
+                self.email.setText(email)
+                self.password.setFocus()
+
+    def set_store_failed(self, message: str) -> None:
+        self.store_state.setText(message)
+        self.store_state.setStyleSheet("color: #b3261e;")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # QDialog would accept on Enter by itself; the fields decide what Enter does here.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
+    def _on_sign_in_clicked(self) -> None:
+        if self._sign_in is None or not self.sign_in_button.isEnabled():
+            return
+        if not self.email.text().strip() or not self.password.text():
+            self._show_error("Enter your e-mail and password.")
+            return
+        self.error.hide()
+        self._tasks.change(
+            self._sign_in,
+            self.email.text(),
+            self.password.text(),
+            label="Signing in",
+            busy=self.sign_in_button,
+            on_done=self._on_signed_in,
+            on_error=self._on_failed,
+        )
+
+    def _on_signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.signed_in.emit(actor)
+        self.accept()
+
+    def _on_failed(self, error: BaseException) -> None:
+        if isinstance(error, DomainError):
+            self._show_error(str(error))
+            self.password.selectAll()
+            self.password.setFocus()
+        else:
+            self._tasks.report_error(error, self)
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

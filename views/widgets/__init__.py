@@ -1,0 +1,1 @@
+"""Reusable widgets: the page base, the lazy keyset table, the search box, money fields."""
