@@ -982,15 +982,25 @@ class _Replay:
             )
             self.fulfilled[i] += left
             items.append((vi, left))
-            shipped.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi], "quantity": left})
+            sku = cat.v_sku[vi]
+            shipped.append(
+                b'{"line_id":%d,"sku":%s,"quantity":%d}'
+                % (self.line_ids[i], b"null" if sku is None else b'"%s"' % sku.encode(), left)
+            )
         desk.world.at(t, desk.ship_stock, self.li, items, self.ref)
         before = self.fulfillment_status
         after = fulfillment_status_for(sum(q for _, q in self.picked), sum(self.fulfilled)).value
         self.fulfillment_status = after
-        self._history(t, warehouse, "fulfillment", before, after,
-                      data={"fulfillment_id": fulfillment_id,
-                            "location": words.LOCATIONS[self.li].code, "carrier": carrier,
-                            "tracking_number": tracking, "lines": shipped})  # fmt: skip
+        # Hand-encoded (one on every order): SKUs, carriers, tracking numbers and location
+        # codes are plain letters, digits and dashes, nothing JSON needs to escape.
+        data = b'\x01{"fulfillment_id":%d,"location":"%s","carrier":%s,"tracking_number":%s,' % (
+            fulfillment_id,
+            words.LOCATIONS[self.li].code.encode(),
+            b"null" if carrier is None else b'"%s"' % carrier.encode(),
+            b"null" if tracking is None else b'"%s"' % tracking.encode(),
+        )
+        data += b'"lines":[%s]}' % b",".join(shipped)
+        self._history(t, warehouse, "fulfillment", before, after, data=data)
         if after == FulfillmentStatus.FULFILLED.value:
             self._transition(t, warehouse, "shipped", "Everything was fulfilled")
 
@@ -1091,8 +1101,8 @@ class _Replay:
         self._transaction(payment, t, "refund", amount, reference=reference, staff=manager)
         payment[6] += amount
         self.refunded += amount
-        self._history(t, manager, "refund", note=reason,
-                      data={"refund_id": refund_id, "amount": amount})  # fmt: skip
+        data = b'\x01{"refund_id":%d,"amount":%d}' % (refund_id, amount)
+        self._history(t, manager, "refund", note=reason, data=data)
         self._payment_changed(t, manager)
 
     def write_children(self) -> None:

@@ -415,3 +415,26 @@ def test_new_rows_continue_after_the_demo_ids_and_numbers(demo) -> None:
     assert number == highest_order + 1
     assert product_id == highest_product + 1
     assert po not in {r[0] for r in rows(demo, "SELECT number FROM purchase_orders")}
+
+
+def test_the_history_names_each_parcel_its_lines_and_tracking(demo) -> None:
+    mismatched = scalar(
+        demo,
+        """
+        SELECT count(*) FROM fulfillments f
+        LEFT JOIN order_history h ON h.kind = 'fulfillment'
+             AND (h.data->>'fulfillment_id')::int = f.id
+        WHERE h.id IS NULL OR h.order_id <> f.order_id
+           OR h.data->>'tracking_number' IS DISTINCT FROM f.tracking_number
+           OR jsonb_array_length(h.data->'lines') <>
+              (SELECT count(*) FROM fulfillment_lines fl WHERE fl.fulfillment_id = f.id)
+        """,
+    )
+    assert mismatched == 0
+    refunds = scalar(
+        demo,
+        "SELECT count(*) FROM refunds r WHERE r.status = 'succeeded' AND NOT EXISTS ("
+        "SELECT 1 FROM order_history h WHERE h.kind = 'refund' AND h.order_id = r.order_id "
+        "AND (h.data->>'refund_id')::int = r.id AND (h.data->>'amount')::bigint = r.amount)",
+    )
+    assert refunds == 0
