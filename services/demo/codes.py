@@ -55,12 +55,16 @@ def slug(text: str) -> str:
 
 @functools.cache
 def abbreviation(value: str, width: int = 3) -> str:
-    """A short upper-case code for an option value in a SKU: ``"Heather Grey"`` -> ``"HGR"``."""
+    """A short upper-case code for an option value in a SKU: ``"Heather Grey"`` -> ``"HGR"``.
+
+    Values with figures keep them all: ``"14 oz"`` -> ``"14OZ"``, shoe size ``"8.5"`` ->
+    ``"8H5"`` (no dots in SKUs).
+    """
     words = re.findall(r"[A-Za-z0-9.]+", value)
     if not words:
         return "X"
-    if value.replace(".", "").isdigit():
-        return value.replace(".", "H")  # shoe size 8.5 -> 8H, keeps SKUs free of dots
+    if any(c.isdigit() for c in value):
+        return re.sub(r"[^A-Za-z0-9]", "", value.replace(".", "H")).upper()
     if len(words) == 1:
         return words[0][:width].upper()
     return (words[0][0] + words[-1][: width - 1]).upper()

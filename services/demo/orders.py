@@ -564,10 +564,12 @@ class OrderDesk:
                 parcels = [(ship, list(range(k))), (second, list(range(k, n)))]
             else:
                 parcels = [(ship, list(range(n)))]
-            for when, lines in parcels:
-                events.append((when, "ship", lines))
+            for k, (when, lines) in enumerate(parcels):
                 if capture_on_ship:
-                    events.append((when, "capture", lines))
+                    # Charged as each parcel leaves: its lines (and the shipping, with the
+                    # first), the rest with the last.
+                    events.append((when, "capture", lines if k < len(parcels) - 1 else None))
+                events.append((when, "ship", lines))
             transit = times.get("transit") or (
                 between(DAY, 2 * DAY) if express else between(2 * DAY, 6 * DAY)
             )
@@ -892,12 +894,10 @@ class _Replay:
                 payment = self._live_payment()
                 if data is None:
                     amount = self.total - self.captured
-                elif len(self.fulfillments) == 1 and any(
-                    f < q for f, (_, q) in zip(self.fulfilled, self.picked, strict=True)
-                ):
-                    amount = sum(self.paid_per_line[i] for i in data) + self.shipping_paid
                 else:
-                    amount = self.total - self.captured
+                    amount = sum(self.paid_per_line[i] for i in data)
+                    if not self.captured:
+                        amount += self.shipping_paid
                 if amount > 0:
                     payment[5] += amount
                     payment[3] = "captured" if payment[5] >= payment[4] else "partially_captured"
