@@ -298,6 +298,8 @@ def build_catalog(ctx: Context) -> Catalog:
         # it (their first stock arrives with a purchase order), a few were archived, a few
         # are drafts still being prepared.
         popularity = min(200.0, rng.paretovariate(1.16))
+        if kind == "pre":
+            popularity = 40.0  # everyone wants the new parka: pre-orders pile up
         sell_from, sell_until = 0, ctx.end + 1
         status = "active"
         launch: tuple[int, int] | None = None

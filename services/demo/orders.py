@@ -873,7 +873,7 @@ class _Replay:
                 payment = self._new_payment(t, "stripe", "authorized", self.total, 0)
                 self._transaction(payment, t, "authorize", self.total)
                 self.authorized += self.total
-                self._payment_changed(t, None, "Storefront")
+                self._payment_changed(t, self.placer, self.placer_name)
             elif kind == "sale":
                 gateway = "stripe" if self.channel == "pos" else "manual"
                 payment = self._new_payment(t, gateway, "captured", self.total, self.total)

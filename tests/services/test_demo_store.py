@@ -23,7 +23,7 @@ from services.demo.orders import payment_status_for
 from services.inventory.ledger import verify_ledger
 from services.staff import sign_in
 from services.unit_of_work import Store
-from tests.services.demo_support import END, fresh_store, rows, scalar
+from tests.services.demo_support import COMMITTED_MISMATCHES, END, fresh_store, rows, scalar
 
 pytestmark = pytest.mark.committed
 
@@ -114,23 +114,15 @@ def test_ledger_ids_follow_time_and_every_kind_of_movement_happened(demo) -> Non
     assert {r.value for r in expected} <= reasons
 
 
-def test_committed_stock_is_exactly_what_open_orders_still_have_to_ship(demo) -> None:
-    mismatches = rows(
-        demo,
-        """
-        WITH open AS (
-            SELECT l.variant_id, l.location_id, sum(l.quantity - l.fulfilled_quantity) AS qty
-            FROM order_lines l JOIN orders o ON o.id = l.order_id
-            WHERE o.status IN ('pending', 'confirmed', 'processing')
-            GROUP BY 1, 2
-        )
-        SELECT variant_id, location_id, i.committed, open.qty
-        FROM inventory_levels i FULL JOIN open USING (variant_id, location_id)
-        WHERE coalesce(i.committed, 0) <> coalesce(open.qty, 0)
-        """,
-    )
-    assert mismatches == []
+def test_committed_stock_is_exactly_what_open_orders_and_transfers_still_owe(demo) -> None:
+    assert rows(demo, COMMITTED_MISMATCHES) == []
     assert scalar(demo, "SELECT sum(committed) FROM inventory_levels") > 0
+    in_transit = scalar(
+        demo,
+        "SELECT sum(tl.quantity) FROM transfer_lines tl JOIN transfers t "
+        "ON t.id = tl.transfer_id WHERE t.status = 'shipped'",
+    )
+    assert in_transit > 0
 
 
 def test_refunds_never_exceed_what_was_captured(demo) -> None:
