@@ -624,6 +624,25 @@ def find_product_id(uow: UnitOfWork, *, handle: str | None = None, sku: str | No
         return int(found)
 
 
+def find_product_id_of_variant(uow: UnitOfWork, variant_id: int) -> int:
+    """The product a variant belongs to (global search opens variants). Raises NotFound."""
+    with uow:
+        found = uow.session.execute(
+            text("SELECT product_id FROM variants WHERE id = :id"), {"id": variant_id}
+        ).scalar()
+    if found is None:
+        raise NotFound("That variant no longer exists; someone may have deleted it.")
+    return int(found)
+
+
+def store_currency(uow: UnitOfWork) -> str:
+    """The store's currency, for showing amounts."""
+    with uow:
+        return (
+            uow.session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
+        )
+
+
 def load_product(session: Session, product_id: int) -> ProductDetail:
     """A product's detail inside an open transaction (services reuse it after a change)."""
     p = session.execute(
@@ -736,6 +755,7 @@ __all__ = [
     "StockFilter",
     "count_variants",
     "find_product_id",
+    "find_product_id_of_variant",
     "get_image_content",
     "get_product",
     "list_collections",
@@ -744,4 +764,5 @@ __all__ = [
     "list_vendors",
     "load_product",
     "matching_variant_ids",
+    "store_currency",
 ]

@@ -132,6 +132,9 @@ class AmountChange:
     rounding: Rounding = Rounding.NONE
 
     def __post_init__(self) -> None:
+        # values arriving as plain strings (from a form or JSON) become the enums
+        object.__setattr__(self, "adjustment", Adjustment(self.adjustment))
+        object.__setattr__(self, "rounding", Rounding(self.rounding))
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise TypeError("an amount change is whole minor units or basis points, never a float")
         if self.value < 0:

@@ -257,7 +257,7 @@ def _compare(
     work = Work([], [], None)
     claimed: set[int] = set()
     for product in planner.parsed.products:
-        if product.skipped or all(line in planner.rejected_lines for line in product.lines):
+        if product.skipped:
             continue
         stored = _match_product(product, store, by_handle, by_sku, claimed)
         if stored is not None:
@@ -339,8 +339,9 @@ def _product_work(
                     "without the SKU, or skip it.",
                 )
             )
-            if v.skipped or v.line in planner.rejected_lines:
+            if v.skipped:
                 continue
+        # a row already rejected is still checked on: the dry run names all its problems
         match = _match_variant(v, unmatched, len(product.options))
         if match is not None:
             unmatched.remove(match)
@@ -360,7 +361,7 @@ def _product_work(
                     "Take it as zero (noted in the stock ledger), or skip the row.",
                 )
             )
-            if v.skipped or v.line in planner.rejected_lines:
+            if v.skipped:
                 continue
         _warnings(planner, v, match)
         vw = VariantWork(v, match, _variant_changes(v, match, planner.currency))
@@ -388,10 +389,10 @@ def _product_work(
             if stored is not None:
                 pw.changed.append("published")
     if stored is None and not pw.variants:
-        for line in product.lines:
-            if line not in planner.rejected_lines:
-                planner.skipped_lines.add(line)
-        product.skipped = True
+        # nothing left to create: skipped as chosen, or rejected until decided
+        if not any(line in planner.rejected_lines for line in product.lines):
+            planner.skipped_lines.update(product.lines)
+            product.skipped = True
     return pw
 
 

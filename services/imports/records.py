@@ -148,6 +148,17 @@ class Resolutions:
     #: read the file in this encoding instead of UTF-8 (see imports.table.ENCODINGS)
     encoding: str | None = None
 
+    def __post_init__(self) -> None:
+        # choices arriving as plain strings (from a form, the command line) become the enums
+        object.__setattr__(
+            self, "by_kind", {IssueKind(k): Choice(v) for k, v in self.by_kind.items()}
+        )
+        object.__setattr__(
+            self,
+            "by_line",
+            {(int(line), IssueKind(k)): Choice(v) for (line, k), v in self.by_line.items()},
+        )
+
     def choice(self, issue: Issue) -> Choice | None:
         chosen = self.by_line.get((issue.line, issue.kind)) or self.by_kind.get(issue.kind)
         return chosen if chosen in issue.choices else None
