@@ -166,3 +166,46 @@ def test_editing_lines_before_packing_updates_totals_and_the_timeline(
     _idle(page)
     assert page.detail.timeline.item(0, 2).text().startswith("Edited (version")
     assert "EDIT-A 1 → 3" in page.detail.timeline.item(0, 2).text()
+
+
+def test_the_split_is_remembered_the_lines_fit_and_an_empty_search_says_so(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("LONG-SKU-0001-XL", "B"))
+    order_id = support.place(store, staff["manager"], shop, (2, 1), email="fit@example.com")
+    page = _page(context_for, qtbot)
+    page.resize(1210, 780)  # the page in a 1400 px window
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    assert page.detail.detail.id == order_id
+    lines = page.detail.lines
+    header = lines.horizontalHeader()
+    total = lines.columnCount() - 1
+    assert header.sectionViewportPosition(total) + header.sectionSize(total) <= (
+        lines.viewport().width()
+    )
+    assert not lines.horizontalScrollBar().isVisible()
+    assert lines.isColumnHidden(5)  # nothing returned: no Returned column
+    customer = page.model.columns.index(
+        next(c for c in page.model.columns if c.key == "customer_name")
+    )
+    assert page.table.columnViewportPosition(customer) + page.table.columnWidth(customer) <= (
+        page.table.viewport().width()
+    )
+
+    page.splitter.setSizes([420, 790])
+    remembered = page.splitter.sizes()
+    page.hide()
+    again = _page(context_for, qtbot)
+    again.resize(1210, 780)
+    assert again.splitter.sizes() == remembered
+    _idle(again)
+
+    qtbot.keyClicks(page.search, "nothing-like-this")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    page.show()
+    qtbot.waitUntil(lambda: page.no_match.isVisible(), timeout=10_000)
+    assert page.model.rowCount() == 0
+    assert page.no_match.text() == "No orders match the search or filters."
+    assert page.detail.detail is None and page.count.text() == "No orders match."
+    _idle(page)

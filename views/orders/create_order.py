@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +31,7 @@ from services.customers import AddressRow, CustomerRow, NewCustomer, search_cust
 from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
 from views.context import ViewContext
+from views.orders.dialogs import fit_columns
 
 
 class CreateOrderDialog(QDialog):
@@ -38,7 +39,7 @@ class CreateOrderDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("New order")
-        self.resize(760, 620)
+        self.resize(820, 640)
         self.currency = "USD"
         self._customers: list[CustomerRow] = []
         self._lines: list[tuple[SellableVariant, QSpinBox]] = []
@@ -52,25 +53,33 @@ class CreateOrderDialog(QDialog):
         row = QVBoxLayout(existing)
         row.addWidget(self.customer_search)
         row.addWidget(self.customer_choice)
+        row.addStretch()
         new = QWidget()
         self.first_name, self.last_name = QLineEdit(), QLineEdit()
         self.email, self.phone = QLineEdit(), QLineEdit()
         self.line1, self.city = QLineEdit(), QLineEdit()
         self.postal_code, self.country = QLineEdit(), QLineEdit("US")
-        form = QFormLayout(new)
-        for label, widget in (
-            ("First name", self.first_name),
-            ("Last name", self.last_name),
-            ("E-mail", self.email),
-            ("Phone", self.phone),
-            ("Address", self.line1),
-            ("City", self.city),
-            ("Postal code", self.postal_code),
-            ("Country", self.country),
+        # two fields a row: the customer block stays short and the lines get the room
+        grid = QGridLayout(new)
+        for i, (label, widget) in enumerate(
+            (
+                ("First name", self.first_name),
+                ("Last name", self.last_name),
+                ("E-mail", self.email),
+                ("Phone", self.phone),
+                ("Address", self.line1),
+                ("City", self.city),
+                ("Postal code", self.postal_code),
+                ("Country", self.country),
+            )
         ):
-            form.addRow(label, widget)
+            grid.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            grid.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.customer_tabs.addTab(existing, "Existing customer")
         self.customer_tabs.addTab(new, "New customer")
+        self.customer_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         # lines
         self.product_search = QLineEdit(placeholderText="Scan a barcode or type a SKU or name")
@@ -84,8 +93,7 @@ class CreateOrderDialog(QDialog):
         find.addWidget(self.add_button)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Available", "Price", "Quantity"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
 
         # money and channel
         self.channel = QComboBox()
@@ -94,14 +102,27 @@ class CreateOrderDialog(QDialog):
         self.shipping = QLineEdit("0.00")
         self.discount = QLineEdit("0.00")
         self.tax_rate = QLineEdit("0", placeholderText="percent, e.g. 8.25")
-        self.total_label = QLabel()
+        for field in (self.shipping, self.discount, self.tax_rate):
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.total_label = QLabel(objectName="subtotal")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
-        money = QFormLayout()
-        money.addRow("Came in by", self.channel)
-        money.addRow("Shipping", self.shipping)
-        money.addRow("Order discount", self.discount)
-        money.addRow("Tax rate (%)", self.tax_rate)
-        money.addRow("Subtotal", self.total_label)
+        money = QGridLayout()
+        for i, (label, widget) in enumerate(
+            (
+                ("Came in by", self.channel),
+                ("Shipping", self.shipping),
+                ("Order discount", self.discount),
+                ("Tax rate (%)", self.tax_rate),
+            )
+        ):
+            money.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            money.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        money.addWidget(QLabel("Subtotal"), 0, 4, Qt.AlignmentFlag.AlignRight)
+        money.addWidget(self.total_label, 0, 5)
+        money.setColumnStretch(1, 1)
+        money.setColumnStretch(3, 1)
+        money.setColumnMinimumWidth(5, 90)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -112,6 +133,7 @@ class CreateOrderDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Customer</b>"))
         layout.addWidget(self.customer_tabs)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Lines</b>"))
         layout.addLayout(find)
         layout.addWidget(self.table, 1)
@@ -149,6 +171,7 @@ class CreateOrderDialog(QDialog):
 
     def _on_products_found(self, found: list[SellableVariant]) -> None:
         self.product_choice.clear()
+        self.error.clear()
         for v in found:
             self.product_choice.addItem(
                 f"{v.sku or '—'}  {v.product_title} {v.variant_title}  "
@@ -186,10 +209,13 @@ class CreateOrderDialog(QDialog):
             )
         ):
             item = QTableWidgetItem(text)
+            if column == 1:
+                item.setToolTip(text)
             if column >= 2:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         spin = QSpinBox(minimum=0, maximum=100_000, value=quantity)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         spin.valueChanged.connect(lambda _: self._update_total())
         self.table.setCellWidget(row, 4, spin)
         self._lines.append((variant, spin))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -31,6 +30,7 @@ from services.orders.picking import (
 )
 from services.orders.rows import FulfillmentResult
 from views.context import ViewContext
+from views.orders.dialogs import fit_columns
 
 OK_STYLE = "background: #e6f4ea; color: #1e7d32; font-size: 16px; padding: 8px;"
 BAD_STYLE = "background: #fce8e6; color: #b3261e; font-size: 16px; padding: 8px;"
@@ -61,8 +61,7 @@ class ScanToPackDialog(QDialog):
         self.order_label = QLabel()
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Packed"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete)
         QShortcut(QKeySequence("Escape"), self, activated=self.reset)
