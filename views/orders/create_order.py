@@ -1,13 +1,17 @@
 """The create-order dialog: a phone or e-mail order taken by hand.
 
-Pick a customer (search) or create one; add lines by search or scan (Enter adds an exact match
-at once); prices come from the catalog. Saving reserves the stock; a short line is refused
-with every short SKU named and nothing saved.
+Pick a customer (search) or create one; add lines by search or scan: a scanner's code is
+caught wherever the focus is in the dialog (``ScannerInput``) and adds the matching product at
+once, with a green flash and a ring, or a red one and three rings when nothing matches; a
+search typed by hand lists what matches. Prices come from the catalog. Saving reserves the
+stock; a short line is refused with every short SKU named and nothing saved. Enter in a search
+field searches; it never saves the order (only the Save button does).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +36,7 @@ from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
+from views.widgets.scanner import ScanFeedback, ScannerInput
 
 
 class CreateOrderDialog(QDialog):
@@ -82,7 +87,10 @@ class CreateOrderDialog(QDialog):
         self.customer_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         # lines
-        self.product_search = QLineEdit(placeholderText="Scan a barcode or type a SKU or name")
+        self.scanner = ScannerInput(self)
+        self.scanner.scanned.connect(self._on_scanner_scanned)
+        self.scan_feedback = ScanFeedback("Scan a barcode to add a line; no need to click first.")
+        self.product_search = QLineEdit(placeholderText="Type a SKU or name, then Enter")
         self.product_search.returnPressed.connect(self._on_product_search_return_pressed)
         self.product_choice = QComboBox()
         self.add_button = QPushButton("Add line")
@@ -130,17 +138,29 @@ class CreateOrderDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save order")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for button in (*buttons.buttons(), self.add_button):
+            button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Customer</b>"))
         layout.addWidget(self.customer_tabs)
         layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Lines</b>"))
+        layout.addWidget(self.scan_feedback)
         layout.addLayout(find)
         layout.addWidget(self.table, 1)
         layout.addLayout(money)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._update_total()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter belongs to the search fields (they act on returnPressed): it never reaches
+        the Save button, which a half-typed order would otherwise hit. Ctrl+Enter saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- customers -------------------------------------------------------------------------
 
@@ -163,13 +183,24 @@ class CreateOrderDialog(QDialog):
     # -- lines -----------------------------------------------------------------------------
 
     def _on_product_search_return_pressed(self) -> None:
-        term = self.product_search.text()
+        self._find(self.product_search.text(), scanned=False)
+
+    def _on_scanner_scanned(self, code: str) -> None:
+        self._find(code, scanned=True)
+
+    def _find(self, term: str, *, scanned: bool) -> None:
+        term = term.strip()
+        if not term:
+            return
         store = self.context.store
         self.context.tasks.query(
-            lambda: find_sellable(store.unit_of_work(), term), on_done=self._on_products_found
+            lambda: find_sellable(store.unit_of_work(), term),
+            on_done=lambda found: self._on_products_found(found, term, scanned=scanned),
         )
 
-    def _on_products_found(self, found: list[SellableVariant]) -> None:
+    def _on_products_found(
+        self, found: list[SellableVariant], term: str, *, scanned: bool = False
+    ) -> None:
         self.product_choice.clear()
         self.error.clear()
         for v in found:
@@ -178,23 +209,42 @@ class CreateOrderDialog(QDialog):
                 f"({v.available} available, {format_minor(v.price, self.currency)})",
                 v,
             )
-        exact = [v for v in found if v.sku == self.product_search.text().strip()]
-        if len(found) == 1 or len(exact) == 1:  # a scan: add at once, ready for the next
-            self.add_line((exact or found)[0])
-            self.product_search.clear()
+        exact = [v for v in found if v.sku == term]
+        if len(found) == 1 or len(exact) == 1:  # one match: add at once, ready for the next
+            variant = (exact or found)[0]
+            quantity = self.add_line(variant)
+            if not scanned:
+                self.product_search.clear()
+            name = variant.sku or variant.product_title
+            self.scan_feedback.show_result(
+                "ok" if variant.available >= quantity or variant.allows_backorder else "warn",
+                f"{name}: {quantity} in the order"
+                + (
+                    ""
+                    if variant.available >= quantity or variant.allows_backorder
+                    else f" (only {variant.available} available)"
+                ),
+            )
         elif not found:
-            self.error.setText("Nothing in the catalog matches that.")
+            self.scan_feedback.show_result("error", f"Nothing in the catalog matches {term}.")
+        else:
+            self.scan_feedback.show_result(
+                "warn",
+                f"{len(found)}{'+' if len(found) >= 20 else ''} products match {term}: "
+                "choose one and press Add line.",
+            )
 
     def _on_add_button_clicked(self) -> None:
         variant = self.product_choice.currentData()
         if variant is not None:
             self.add_line(variant)
 
-    def add_line(self, variant: SellableVariant, quantity: int = 1) -> None:
+    def add_line(self, variant: SellableVariant, quantity: int = 1) -> int:
+        """Add ``quantity`` of the variant (to its line if it has one); the line's quantity."""
         for existing, spin in self._lines:
             if existing.variant_id == variant.variant_id:
                 spin.setValue(spin.value() + quantity)
-                return
+                return spin.value()
         row = self.table.rowCount()
         self.table.insertRow(row)
         title = variant.product_title + (
@@ -220,6 +270,7 @@ class CreateOrderDialog(QDialog):
         self.table.setCellWidget(row, 4, spin)
         self._lines.append((variant, spin))
         self._update_total()
+        return quantity
 
     def _update_total(self) -> None:
         subtotal = sum(v.price * spin.value() for v, spin in self._lines)
