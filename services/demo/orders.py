@@ -10,7 +10,6 @@ movements the world runs when their time comes.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,6 +35,8 @@ from services.demo.people import People, address, email_for, person
 from services.demo.plan import DAY, HOUR
 from services.demo.sink import jsonb
 from services.demo.world import World
+from services.orders import history
+from services.orders.history import Event
 
 MINUTE = 60
 STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
@@ -58,11 +59,6 @@ ONLINE_HOURS = (
 OPEN_STATUSES = ("pending", "confirmed", "processing")
 #: encoded history payloads of events without data, by actor (None: a staff member acted)
 _EMPTY_PAYLOADS: dict[str | None, bytes] = {}
-
-
-@functools.cache
-def _placed_payload(channel: str, actor: str | None) -> bytes:
-    return jsonb({"channel": channel} if actor is None else {"channel": channel, "actor": actor})
 
 
 def payment_status_for(
@@ -746,21 +742,10 @@ class _Replay:
 
     # -- rows -------------------------------------------------------------------------------
 
-    def _history(
-        self,
-        t: int,
-        staff: int | None,
-        kind: str,
-        before: str | None = None,
-        after: str | None = None,
-        note: str | None = None,
-        data: dict[str, Any] | bytes | None = None,
-        actor: str | None = None,
-    ) -> None:
-        """Append an order history row; ``data`` may come encoded already (then as is)."""
-        if isinstance(data, bytes):
-            payload = data
-        elif data is None:
+    def _history(self, t: int, staff: int | None, event: Event, actor: str | None = None) -> None:
+        """One timeline row, shaped by ``services.orders.history`` like the services' rows."""
+        data = event.data or None
+        if data is None:
             # Most events carry no data: reuse their few encodings.
             key = (actor or "System") if staff is None else None
             payload = _EMPTY_PAYLOADS.get(key)
@@ -768,7 +753,7 @@ class _Replay:
                 payload = _EMPTY_PAYLOADS[key] = jsonb({} if key is None else {"actor": key})
         else:
             if staff is None:
-                data["actor"] = actor or "System"
+                data = {**data, "actor": actor or "System"}
             payload = jsonb(data)
         self.history.append(
             (
@@ -776,29 +761,33 @@ class _Replay:
                 self.order_id,
                 self.ctx.at(t),
                 staff,
-                kind,
-                before,
-                after,
-                note,
+                event.kind,
+                event.from_status,
+                event.to_status,
+                event.note,
                 payload,
             )
         )
 
     def _transition(self, t: int, staff: int | None, target: str, note: str | None = None,
                     actor: str | None = None) -> None:  # fmt: skip
-        self._history(t, staff, "status", self.status, target, note, actor=actor)
+        self._history(t, staff, history.status_changed(self.status, target, note), actor=actor)
         self.status = target
 
-    def _payment_changed(self, t: int, staff: int | None, actor: str | None = None) -> None:
-        status = payment_status_for(
+    def _payment_changed(self) -> tuple[str, str]:
+        """The payment status before and after the money figures just changed."""
+        before = self.payment_status
+        self.payment_status = payment_status_for(
             self.total, self.authorized, self.captured, self.refunded, self.voided
         ).value
-        if status != self.payment_status:
-            # Hand-encoded: two numbers and a known name, on every other history row.
-            who = b"" if staff is not None else b',"actor":"%s"' % (actor or "System").encode()
-            data = b'\x01{"captured":%d,"refunded":%d%s}' % (self.captured, self.refunded, who)
-            self._history(t, staff, "payment", self.payment_status, status, data=data)
-            self.payment_status = status
+        return before, self.payment_status
+
+    def _paid(self, t: int, staff: int | None, action: str, amount: int, payment: list[Any],
+              note: str | None = None, actor: str | None = None) -> None:  # fmt: skip
+        before, after = self._payment_changed()
+        event = history.payment(action, amount, before=before, after=after, gateway=payment[1],
+                                payment_id=payment[0], note=note)  # fmt: skip
+        self._history(t, staff, event, actor=actor)
 
     def _transaction(self, payment: list[Any], t: int, kind: str, amount: int, ok: bool = True,
                      reference: str | None = None, message: str | None = None,
@@ -839,21 +828,12 @@ class _Replay:
                 break
             self.updated = t
             if kind == "place":
-                note = {
-                    "online": "Placed on the online store",
-                    "pos": "Sold in the Everett Street shop",
-                    "phone": "Taken by phone",
-                    "email": "Entered from a customer's e-mail",
-                    "manual": "Wholesale order entered by hand; invoice sent",
-                }[self.channel]
+                note = "Wholesale order; invoice sent" if self.channel == "manual" else None
                 self._history(
                     t,
                     self.placer,
-                    "status",
-                    None,
-                    "pending",
-                    note,
-                    data=_placed_payload(self.channel, self.placer_name),
+                    history.placed(self.channel, self.total, note=note),
+                    actor=self.placer_name,
                 )
                 for vi, q in self.picked:
                     world.move(
@@ -868,14 +848,16 @@ class _Replay:
                     )
             elif kind == "auth_failed":
                 payment = self._new_payment(t, "stripe", "failed", 0, 0)
-                self._transaction(
-                    payment, t, "authorize", self.total, ok=False, message="Your card was declined."
-                )
+                declined = "Your card was declined."
+                self._transaction(payment, t, "authorize", self.total, ok=False, message=declined)
+                self._paid(t, self.placer, "declined", self.total, payment, declined,
+                           self.placer_name)  # fmt: skip
             elif kind == "auth":
                 payment = self._new_payment(t, "stripe", "authorized", self.total, 0)
                 self._transaction(payment, t, "authorize", self.total)
                 self.authorized += self.total
-                self._payment_changed(t, self.placer, self.placer_name)
+                self._paid(t, self.placer, "authorized", self.total, payment,
+                           actor=self.placer_name)  # fmt: skip
             elif kind == "sale":
                 gateway = "stripe" if self.channel == "pos" else "manual"
                 payment = self._new_payment(t, gateway, "captured", self.total, self.total)
@@ -889,7 +871,7 @@ class _Replay:
                 )
                 self.authorized += self.total
                 self.captured += self.total
-                self._payment_changed(t, self.placer or staff["manager"])
+                self._paid(t, self.placer or staff["manager"], "paid", self.total, payment)
             elif kind == "capture":
                 payment = self._live_payment()
                 if data is None:
@@ -903,13 +885,15 @@ class _Replay:
                     payment[3] = "captured" if payment[5] >= payment[4] else "partially_captured"
                     self._transaction(payment, t, "capture", amount, staff=staff["manager"])
                     self.captured += amount
-                    self._payment_changed(t, staff["manager"])
+                    self._paid(t, staff["manager"], "captured", amount, payment)
             elif kind == "confirm":
                 self._transition(t, staff["manager"], "confirmed")
             elif kind == "process":
                 self._transition(t, staff["warehouse"], "processing", "Picking started")
             elif kind == "ship":
                 self._ship(t, data)
+            elif kind == "deliver" and self.channel == "pos":
+                self._transition(t, staff["manager"], "delivered", "Handed to the customer")
             elif kind == "deliver":
                 self._transition(t, None, "delivered", "Delivered", actor="Carrier tracking")
             elif kind == "cancel":
@@ -918,25 +902,20 @@ class _Replay:
                         if q > self.fulfilled[i]]  # fmt: skip
                 world.at(t, desk.release_stock, self.li, left, self.ref)
                 self._transition(t, staff["manager"], "cancelled", data)
-                self._history(
-                    t,
-                    staff["manager"],
-                    "stock",
-                    note="Stock released",
-                    data={"released": {str(cat.v_id[vi]): q for vi, q in left}},
-                )
+                released = {cat.v_id[vi]: q for vi, q in left}
+                self._history(t, staff["manager"], history.stock_released(released, {}))
             elif kind == "void":
                 payment = self._live_payment()
                 payment[3] = "voided"
                 self._transaction(payment, t, "void", payment[4], staff=staff["manager"])
                 self.voided = True
-                self._payment_changed(t, staff["manager"])
+                self._paid(t, staff["manager"], "voided", payment[4], payment)
             elif kind == "return":
                 self._return(t, data)
             elif kind == "refund":
                 self._refund(t, data)
             elif kind == "note":
-                self._history(t, staff["manager"], "note", note=data)
+                self._history(t, staff["manager"], history.noted(data))
         self.fulfillment_status = fulfillment_status_for(
             sum(q for _, q in self.picked), sum(self.fulfilled)
         ).value
@@ -982,25 +961,16 @@ class _Replay:
             )
             self.fulfilled[i] += left
             items.append((vi, left))
-            sku = cat.v_sku[vi]
-            shipped.append(
-                b'{"line_id":%d,"sku":%s,"quantity":%d}'
-                % (self.line_ids[i], b"null" if sku is None else b'"%s"' % sku.encode(), left)
-            )
+            shipped.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi],
+                            "title": cat.p_title[cat.v_product[vi]], "quantity": left})  # fmt: skip
         desk.world.at(t, desk.ship_stock, self.li, items, self.ref)
         before = self.fulfillment_status
         after = fulfillment_status_for(sum(q for _, q in self.picked), sum(self.fulfilled)).value
         self.fulfillment_status = after
-        # Hand-encoded (one on every order): SKUs, carriers, tracking numbers and location
-        # codes are plain letters, digits and dashes, nothing JSON needs to escape.
-        data = b'\x01{"fulfillment_id":%d,"location":"%s","carrier":%s,"tracking_number":%s,' % (
-            fulfillment_id,
-            words.LOCATIONS[self.li].code.encode(),
-            b"null" if carrier is None else b'"%s"' % carrier.encode(),
-            b"null" if tracking is None else b'"%s"' % tracking.encode(),
-        )
-        data += b'"lines":[%s]}' % b",".join(shipped)
-        self._history(t, warehouse, "fulfillment", before, after, data=data)
+        event = history.fulfilled(fulfillment_id, before=before, after=after,
+                                  location=words.LOCATIONS[self.li].code, carrier=carrier,
+                                  tracking_number=tracking, lines=shipped)  # fmt: skip
+        self._history(t, warehouse, event)
         if after == FulfillmentStatus.FULFILLED.value:
             self._transition(t, warehouse, "shipped", "Everything was fulfilled")
 
@@ -1043,10 +1013,14 @@ class _Replay:
             )
             self.returned[i] += q
             items.append((vi, q, disposition))
-            described.append({"sku": cat.v_sku[vi], "quantity": q, "disposition": disposition})
+            described.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi],
+                              "title": cat.p_title[cat.v_product[vi]], "quantity": q,
+                              "disposition": disposition})  # fmt: skip
         desk.world.at(t, desk.return_stock, self.li, items, self.ref, f"return {return_id}")
-        self._history(t, warehouse, "return", note=reason,
-                      data={"return_id": return_id, "lines": described})  # fmt: skip
+        event = history.returned(return_id, lines=described,
+                                 locations=[words.LOCATIONS[self.li].code],
+                                 suggested_refund=link["amount"], note=reason)  # fmt: skip
+        self._history(t, warehouse, event)
 
     def _refund(self, t: int, data: Any) -> None:
         desk, ctx, rng = self.desk, self.ctx, self.rng
@@ -1065,12 +1039,18 @@ class _Replay:
         payment = self._live_payment()
         manager = desk.staff["manager"]
         if rng.random() < 0.03:  # the card issuer refused the first try
+            failed_id, refused = (
+                ctx.new_id("refunds"),
+                "The card issuer declined the refund; try again.",
+            )
             self.refunds.append(
-                (ctx.new_id("refunds"), self.order_id, payment[0], amount, "failed",
-                 idempotency_key(rng), None, reason,
-                 "The card issuer declined the refund; try again.", manager, ctx.at(t - HOUR),
-                 ctx.at(t - HOUR))
+                (failed_id, self.order_id, payment[0], amount, "failed", idempotency_key(rng), None,
+                 reason, refused, manager, ctx.at(t - HOUR), ctx.at(t - HOUR))
             )  # fmt: skip
+            status = self.payment_status
+            event = history.refund(amount, "failed", before=status, after=status,
+                                   refund_id=failed_id, note=refused)  # fmt: skip
+            self._history(t - HOUR, manager, event)
             self._transaction(
                 payment,
                 t - HOUR,
@@ -1101,9 +1081,10 @@ class _Replay:
         self._transaction(payment, t, "refund", amount, reference=reference, staff=manager)
         payment[6] += amount
         self.refunded += amount
-        data = b'\x01{"refund_id":%d,"amount":%d}' % (refund_id, amount)
-        self._history(t, manager, "refund", note=reason, data=data)
-        self._payment_changed(t, manager)
+        before, after = self._payment_changed()
+        event = history.refund(amount, "succeeded", before=before, after=after,
+                               refund_id=refund_id, note=reason)  # fmt: skip
+        self._history(t, manager, event)
 
     def write_children(self) -> None:
         """Append the rows that hang off the order (after the order and its lines)."""

@@ -218,7 +218,7 @@ def test_every_status_change_is_in_the_order_history(demo) -> None:
     for order_id, kind, before, after in rows(
         demo,
         "SELECT order_id, kind, from_status, to_status FROM order_history "
-        "WHERE kind IN ('status', 'payment') ORDER BY order_id, id",
+        "WHERE kind IN ('status', 'payment', 'refund') ORDER BY order_id, id",
     ):
         (chains if kind == "status" else payments)[order_id].append((before, after))
     assert set(chains) == set(current)
