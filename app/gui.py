@@ -9,14 +9,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.settings import APP_NAME, ORGANIZATION, Settings
+from services.progress import Progress
 from views.context import LiveChanges
 from views.staff.login_dialog import LoginDialog
 from views.tasks import TaskRunner
+
+if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
+    from app.bootstrap import OpenStore
 
 log = logging.getLogger(__name__)
 
@@ -25,28 +30,40 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "app.qss"
 
 @dataclass
 class StoreReady:
-    opened: object  # app.bootstrap.OpenStore; imported in the worker to keep start-up light
+    opened: OpenStore
     description: str
     demo_sign_in: tuple[str, str] | None
 
 
-def open_store_for_app(settings: Settings) -> StoreReady:
+def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
     """Runs off the UI thread: start the embedded server, migrate, seed the demo on first run."""
     from app.bootstrap import open_store
 
+    progress.report(0, 0, "Starting the store…")
     opened = open_store(settings)
-    demo_sign_in = seed_demo_if_empty(opened)
-    where = "embedded store" if not settings.database_url else f"store at {opened.engine.url.host}"
-    return StoreReady(opened, f"Connected to the {where}.", demo_sign_in)
+    if settings.database_url:
+        where, demo_sign_in = f"the store at {opened.engine.url.host or 'localhost'}", None
+    else:
+        where, demo_sign_in = "the embedded store", seed_demo_if_empty(opened, progress)
+    return StoreReady(opened, f"Connected to {where}.", demo_sign_in)
 
 
-def seed_demo_if_empty(opened: object) -> tuple[str, str] | None:
-    """Seed the demo store into an empty embedded store; return its sign-in to show."""
-    try:
-        from services import demo
-    except ImportError:
-        return None
-    return demo.seed_if_empty(opened.store)  # type: ignore[attr-defined]
+def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> tuple[str, str] | None:
+    """Seed the demo into an empty embedded store (the first ``make run``), and return the demo
+    sign-in while it still works, for the dialog to show."""
+    from services import demo
+    from services.staff import sign_in_works
+
+    demo.seed_if_empty(
+        opened.store,
+        progress=lambda stage, done, total: progress.report(
+            done, total, f"Creating the demo store (first start only): {stage}…"
+        ),
+    )
+    email, password = demo.DEMO_SIGN_IN
+    return (
+        demo.DEMO_SIGN_IN if sign_in_works(opened.store.unit_of_work(), email, password) else None
+    )
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -75,13 +92,19 @@ class App:
 
     def start(self) -> None:
         self.show_login()
-        self.tasks.query(
+        self.tasks.progressed.connect(self._on_tasks_progressed)
+        self.tasks.change(
             open_store_for_app,
             self.settings,
             label="Opening the store",
+            with_progress=True,
             on_done=self._on_store_ready,
             on_error=self._on_store_failed,
         )
+
+    def _on_tasks_progressed(self, label: str, done: int, total: int, text: str) -> None:
+        if self.ready is None and self.login is not None and text:
+            self.login.store_state.setText(text)
 
     def show_login(self) -> None:
         self.login = LoginDialog(self.tasks)
@@ -100,7 +123,7 @@ class App:
         from services.staff import sign_in
 
         assert self.ready is not None and self.login is not None
-        store = self.ready.opened.store  # type: ignore[attr-defined]
+        store = self.ready.opened.store
         self.login.set_store_ready(
             lambda email, password: sign_in(store.unit_of_work(), email, password),
             description=self.ready.description,
@@ -117,7 +140,7 @@ class App:
     def _start_listener(self) -> None:
         from app.live import OutboxListener
 
-        engine = self.ready.opened.engine  # type: ignore[union-attr]
+        engine = self.ready.opened.engine
         conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.listener = OutboxListener(conninfo, self.live)
         self.listener.start()
@@ -129,7 +152,7 @@ class App:
 
         assert self.ready is not None
         context = ViewContext(
-            store=self.ready.opened.store,  # type: ignore[attr-defined]
+            store=self.ready.opened.store,
             actor=actor,  # type: ignore[arg-type]
             tasks=self.tasks,
             settings=QSettings(),
@@ -148,6 +171,7 @@ class App:
     def shutdown(self) -> None:
         if self.listener is not None:
             self.listener.stop()
+            self.listener.join(timeout=2)
         self.tasks.cancel_all()
         self.tasks.wait_for_idle(5_000)
 

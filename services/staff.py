@@ -97,6 +97,14 @@ def sign_in(uow: UnitOfWork, email: str, password: str) -> Actor:
         return actor
 
 
+def sign_in_works(uow: UnitOfWork, email: str, password: str) -> bool:
+    """Whether ``email`` and ``password`` would sign in now, without signing in or counting a
+    failure (the app shows the demo store's sign-in only while it still works)."""
+    with uow:
+        staff = uow.session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+        return bool(staff and staff.is_active and _verify(staff.password_hash, password))
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

@@ -526,3 +526,49 @@ def stock_of_variant(uow: UnitOfWork, variant_id: int) -> tuple[VariantRef, list
             row = uow.execute(statement.where(Variant.id == variant_id)).one()
             rows.append(_stock_row(row))
         return ref, rows
+
+
+def lookup_code(uow: UnitOfWork, code: str) -> list[VariantRef]:
+    """The variants a scanned or typed code names (see ``find_variants_by_code``)."""
+    with uow:
+        return find_variants_by_code(uow.session, code)
+
+
+def search_variants(uow: UnitOfWork, search: str, *, limit: int = 25) -> list[VariantRef]:
+    """Variants whose SKU, barcode or product title matches ``search``: exact codes first,
+    then partial matches by SKU and title (trigram indexes)."""
+    search = search.strip()
+    if not search:
+        return []
+    with uow:
+        exact = find_variants_by_code(uow.session, search)
+        uow.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        pattern = like_pattern(search)
+        rows = uow.execute(
+            select(*_variant_columns())
+            .join(Product, Product.id == Variant.product_id)
+            .where(or_(Variant.sku.ilike(pattern), Product.title.ilike(pattern)))
+            .order_by(Product.title, Variant.position, Variant.id)
+            .limit(limit)
+        ).all()
+        seen = {v.variant_id for v in exact}
+        return (
+            exact
+            + [_variant_ref(r) for r in rows if r.variant_id not in seen][
+                : max(limit - len(exact), 0)
+            ]
+        )
+
+
+def stock_rows(uow: UnitOfWork, location_id: int, variant_ids: Sequence[int]) -> list[StockRow]:
+    """Stock-list rows of these variants at one location (zeros where never stocked), in the
+    order asked."""
+    if not variant_ids:
+        return []
+    with uow:
+        statement, _ = _stock_statement(StockFilter(location_id=location_id))
+        rows = {
+            r.variant_id: _stock_row(r)
+            for r in uow.execute(statement.where(Variant.id.in_(set(variant_ids))))
+        }
+        return [rows[v] for v in variant_ids if v in rows]

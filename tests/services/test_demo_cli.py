@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
+from app.cli import cli as main
 from services.demo import product_count
 from tests import factories
 from tests.services.demo_support import fresh_store, scalar

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from app.cli import main
+from app.cli import cli as main
 from tests import factories
 
 

@@ -95,6 +95,7 @@ class LoginDialog(QDialog):
             self.hint.show()
             if not self.email.text():
                 self.email.setText(email)
+                self.password.setFocus()
 
     def set_store_failed(self, message: str) -> None:
         self.store_state.setText(message)

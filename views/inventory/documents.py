@@ -1,0 +1,231 @@
+"""What the transfer and purchase-order screens share: a list of documents beside the open
+one, its lines, its buttons enabled by its state, and scanning into it (a draft gains a line,
+a shipped or ordered document receives a unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.paging import Page, PageRequest
+from views.context import ViewContext
+from views.inventory.common import MUTED, GuardedTasks
+from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
+from views.widgets.scanner import ScanFeedback, ScannerInput
+from views.widgets.search_box import SearchBox
+from views.widgets.table_view import ListView
+
+
+class DocumentsTab(QWidget):
+    """A list (left) and the open document (right). Subclasses fill in the specifics.
+
+    Attributes:
+        detail: the open document's frozen detail (None when nothing is open).
+        dialog: the dialog open now, for tests.
+    """
+
+    noun = "document"
+    statuses: Sequence[tuple[str, str | None]] = ()
+    list_columns: Sequence[Column] = ()
+    line_headers: Sequence[str] = ()
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
+        self.context = context
+        self.detail: Any = None
+        self.dialog: QWidget | None = None
+        self._open_id: int | None = None
+
+        self.search = SearchBox(f"Search {self.noun} number")
+        self.search.search_changed.connect(lambda text: self.model.set_query(search=text))
+        self.status = QComboBox()
+        for label, value in self.statuses:
+            self.status.addItem(label, value)
+        self.status.currentIndexChanged.connect(
+            lambda _: self.model.set_query(
+                filters={"status": self.status.currentData()} if self.status.currentData() else {}
+            )
+        )
+        self.new_button = QPushButton(f"New {self.noun}… (Ctrl+N)")
+        self.new_button.clicked.connect(self.open_new)
+        self.model = KeysetTableModel(self.list_columns, self.fetch, context.tasks)
+        self.list = ListView(
+            self.model, settings=context.settings, settings_key=f"inventory/{self.noun}s"
+        )
+        self.list.setSortingEnabled(False)
+        self.list.selectionModel().currentRowChanged.connect(self._on_list_current_changed)
+        self.model.loaded.connect(self._on_list_loaded)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.new_button)
+
+        self.heading = QLabel(f"Choose a {self.noun} on the left, or start a new one.")
+        self.heading.setObjectName("pageTitle")
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setStyleSheet(f"color: {MUTED};")
+        self.feedback = ScanFeedback(f"Open a {self.noun}, then scan items into it.")
+        self.per_scan = QSpinBox(minimum=1, maximum=10_000, value=1)
+        self.per_scan.setPrefix("× ")
+        self.per_scan.setToolTip("Units each scan counts; back to 1 after every scan")
+        self.lines = QTableWidget(0, len(self.line_headers))
+        self.lines.setHorizontalHeaderLabels(list(self.line_headers))
+        self.lines.verticalHeader().hide()
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines.setWordWrap(False)
+        self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.buttons = QHBoxLayout()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.summary)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.feedback, 1)
+        scan_row.addWidget(QLabel("Quantity per scan"))
+        scan_row.addWidget(self.per_scan)
+        right_layout.addLayout(scan_row)
+        right_layout.addWidget(self.lines, 1)
+        right_layout.addLayout(self.buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([480, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.scanner = ScannerInput(self)
+        self.scanner.scanned.connect(self.on_scanned)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_new)
+        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        self.model.set_query()
+
+    # -- to fill in ------------------------------------------------------------------------
+
+    def fetch(self, request: PageRequest) -> Page[Any]:
+        raise NotImplementedError
+
+    def load(self, document_id: int) -> Any:
+        raise NotImplementedError
+
+    def show_detail(self, detail: Any) -> None:
+        raise NotImplementedError
+
+    def open_new(self) -> None:
+        raise NotImplementedError
+
+    def on_scanned(self, code: str) -> None:
+        raise NotImplementedError
+
+    # -- shared ----------------------------------------------------------------------------
+
+    def add_button(
+        self, text: str, slot: Callable[[], None], shortcut: str | None = None
+    ) -> QPushButton:
+        button = QPushButton(f"{text} ({shortcut})" if shortcut else text)
+        button.clicked.connect(slot)
+        if shortcut:
+            QShortcut(QKeySequence(shortcut), self, activated=lambda: button.isEnabled() and slot())
+        self.buttons.addWidget(button)
+        return button
+
+    def reload(self) -> None:
+        self.model.reload()
+        if self._open_id is not None:
+            self.open_document(self._open_id)
+
+    def _on_list_current_changed(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            row = self.model.row(current.row())
+            if row.id != self._open_id:
+                self.open_document(row.id)
+
+    def _on_list_loaded(self, count: int) -> None:
+        if count and self._open_id is None:
+            self.list.selectRow(0)
+
+    def open_document(self, document_id: int) -> None:
+        self._open_id = document_id
+        self.tasks.query(lambda: self.load(document_id), on_done=self._on_loaded, label="Loading")
+
+    def _on_loaded(self, detail: Any) -> None:
+        if detail.id != self._open_id:
+            return
+        self.detail = detail
+        self.show_detail(detail)
+
+    def shown(self, detail: Any) -> None:
+        """After a change: show the new state and refresh the list around it."""
+        self._open_id = detail.id
+        self._on_loaded(detail)
+        self.model.reload()
+
+    def fill_lines(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.lines.setRowCount(0)
+        for values in rows:
+            n = self.lines.rowCount()
+            self.lines.insertRow(n)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if isinstance(value, int) or (isinstance(value, str) and value[:1] == "$"):
+                    item.setTextAlignment(RIGHT)
+                self.lines.setItem(n, c, item)
+        self.lines.resizeColumnToContents(0)
+
+    def select_line(self, sku: str | None) -> None:
+        for n in range(self.lines.rowCount()):
+            item = self.lines.item(n, 0)
+            if item is not None and item.text() == (sku or ""):
+                self.lines.selectRow(n)
+                self.lines.scrollToItem(item, QAbstractItemView.ScrollHint.EnsureVisible)
+                return
+
+    def take_per_scan(self) -> int:
+        quantity = self.per_scan.value()
+        self.per_scan.setValue(1)
+        return quantity
+
+    def scan_failed(self, error: BaseException) -> None:
+        if hasattr(error, "title"):
+            self.feedback.show_result("error", str(error))
+        else:
+            self.tasks.report_error(error, self)
+
+
+def item_name(variant: Any) -> str:
+    return variant.product_title + (
+        "" if variant.variant_title == "Default Title" else f" - {variant.variant_title}"
+    )
+
+
+__all__ = ["DocumentsTab", "item_name"]

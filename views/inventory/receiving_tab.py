@@ -1,0 +1,383 @@
+"""Receiving: purchase orders from suppliers, placed, received by scanning (the rest stays
+incoming), cancelled. Receiving updates each item's cost to the weighted average.
+
+Keyboard: Ctrl+N new purchase order, Ctrl+E edit a draft, Ctrl+O mark ordered,
+Ctrl+Shift+R receive all that is left; a scan receives one unit (or "Quantity per scan").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.money import format_minor
+from models.status import PurchaseOrderStatus
+from services.inventory.levels import lookup_code
+from services.inventory.purchasing import (
+    STATUS_LABELS,
+    PurchaseLineInput,
+    PurchaseOrderDetail,
+    SupplierRow,
+    allowed_actions,
+    cancel_purchase_order,
+    create_purchase_order,
+    create_supplier,
+    get_purchase_order,
+    list_purchase_orders,
+    list_suppliers,
+    place_purchase_order,
+    receive_purchase_order,
+    receive_purchase_scan,
+    update_purchase_order,
+)
+from services.paging import Page, PageRequest
+from views.context import ViewContext
+from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
+from views.inventory.documents import DocumentsTab, item_name
+from views.widgets.lazy_table import RIGHT, Column
+
+
+def _status(value: str) -> str:
+    return STATUS_LABELS[PurchaseOrderStatus(value)]
+
+
+def _money(value: int) -> str:
+    return format_minor(value)
+
+
+class PurchaseOrderDialog(QDialog):
+    """A new purchase order, or a draft changed: supplier, receiving location, lines with
+    unit costs (the item's current cost to start with)."""
+
+    def __init__(
+        self,
+        context: ViewContext,
+        draft: PurchaseOrderDetail | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
+        self.context, self.draft = context, draft
+        self.result_detail: PurchaseOrderDetail | None = None
+        self.setWindowTitle(f"Edit {draft.number}" if draft else "New purchase order")
+        self.resize(780, 540)
+        self.supplier = QComboBox(minimumWidth=220)
+        self.new_supplier = QPushButton("New supplier…")
+        self.new_supplier.clicked.connect(self._on_new_supplier_clicked)
+        self.location = LocationCombo(context)
+        self.note = QLineEdit(draft.note or "" if draft else "")
+        self.editor = LinesEditor(context, with_cost=True)
+        self.total = QLabel()
+        self.editor.changed.connect(self._show_total)
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet(f"color: {RED};")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        supplier_row = QHBoxLayout()
+        supplier_row.addWidget(self.supplier, 1)
+        supplier_row.addWidget(self.new_supplier)
+        form = QFormLayout()
+        form.addRow("Supplier", supplier_row)
+        form.addRow("Receive at", self.location)
+        form.addRow("Note", self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.total)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        if draft is not None:
+            self.supplier.setEnabled(False)
+            self.new_supplier.setEnabled(False)
+            self.location.setEnabled(False)
+            self.location.location_changed.connect(
+                lambda _: self.location.select(draft.location_id)
+            )
+            self.editor.set_lines(
+                [Line(line.variant, line.quantity, line.unit_cost) for line in draft.lines]
+            )
+        self._load_suppliers()
+        self.editor.code.setFocus()
+
+    def _load_suppliers(self, select: int | None = None) -> None:
+        self.tasks.query(
+            list_suppliers,
+            self.context.store.unit_of_work(),
+            on_done=lambda rows: self._on_suppliers(rows, select),
+        )
+
+    def _on_suppliers(self, rows: list[SupplierRow], select: int | None) -> None:
+        self.supplier.clear()
+        for row in rows:
+            self.supplier.addItem(row.name, row.id)
+        wanted = select or (self.draft.supplier_id if self.draft else None)
+        if wanted is not None:
+            self.supplier.setCurrentIndex(max(self.supplier.findData(wanted), 0))
+
+    def _on_new_supplier_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "New supplier", "The supplier's name")
+        if not ok or not name.strip():
+            return
+        self.tasks.change(
+            lambda: create_supplier(
+                self.context.store.unit_of_work(), self.context.actor, name=name
+            ),
+            on_done=lambda row: self._load_suppliers(row.id),
+            on_error=lambda error: self.message.setText(str(error)),
+        )
+
+    def _show_total(self) -> None:
+        total = sum(line.quantity * (line.unit_cost or 0) for line in self.editor.lines)
+        units = sum(line.quantity for line in self.editor.lines)
+        self.total.setText(f"{units} units · {format_minor(total)}")
+
+    def save(self) -> None:
+        lines = [
+            PurchaseLineInput(line.variant.variant_id, line.quantity, line.unit_cost or 0)
+            for line in self.editor.lines
+        ]
+        note = self.note.text().strip() or None
+        if self.draft is None:
+            if self.supplier.currentData() is None:
+                self.message.setText("Choose a supplier, or add one.")
+                return
+            supplier, location = self.supplier.currentData(), self.location.location_id
+            call: Any = lambda uow, actor: create_purchase_order(  # noqa: E731
+                uow, actor, supplier_id=supplier, location_id=location, lines=lines, note=note
+            )
+        else:
+            draft = self.draft
+            call = lambda uow, actor: update_purchase_order(  # noqa: E731
+                uow,
+                actor,
+                draft.id,
+                version=draft.version,
+                lines=lines,
+                note=note,
+                expected_at=draft.expected_at,
+            )
+        self.tasks.change(
+            lambda: call(self.context.store.unit_of_work(), self.context.actor),
+            on_done=self._on_saved,
+            on_error=lambda error: self.message.setText(str(error)),
+            busy=self.buttons,
+        )
+
+    def _on_saved(self, detail: PurchaseOrderDetail) -> None:
+        self.result_detail = detail
+        self.accept()
+
+
+class ReceivingTab(DocumentsTab):
+    noun = "purchase order"
+    statuses = (
+        ("Open purchase orders", ["draft", "ordered", "partially_received"]),
+        ("Waiting to be received", ["ordered", "partially_received"]),
+        ("All purchase orders", None),
+        ("Drafts", "draft"),
+        ("Received", "received"),
+        ("Cancelled", "cancelled"),
+    )
+    list_columns = (
+        Column("number", "Order", width=9),
+        Column("status", "Status", format=_status, width=14),
+        Column("supplier_name", "Supplier", width=18),
+        Column("location_name", "Receive at", width=14),
+        Column("units", "Units", align=RIGHT, width=6),
+        Column("received_units", "Received", align=RIGHT, width=8),
+        Column("total_cost", "Cost", align=RIGHT, format=_money, width=10),
+    )
+    line_headers = ("SKU", "Item", "Ordered", "Received", "Still to come", "Unit cost", "Line cost")
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        allowed = context.can("inventory.receive")
+        self.new_button.setEnabled(allowed)
+        self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
+        self.order_button = self.add_button("Mark ordered", self.mark_ordered, "Ctrl+O")
+        self.receive_button = self.add_button("Receive all left", self.receive_all, "Ctrl+Shift+R")
+        self.cancel_button = self.add_button("Cancel order…", self.cancel)
+        self.buttons.addStretch()
+        self.show_detail(None)
+        self.model.set_query(filters={"status": self.status.currentData()})
+
+    def fetch(self, request: PageRequest) -> Page[Any]:
+        return list_purchase_orders(self.context.store.unit_of_work(), request)
+
+    def load(self, document_id: int) -> PurchaseOrderDetail:
+        return get_purchase_order(self.context.store.unit_of_work(), document_id)
+
+    def show_detail(self, detail: PurchaseOrderDetail | None) -> None:
+        allowed = self.context.can("inventory.receive")
+        actions = allowed_actions(detail.status) if detail and allowed else frozenset()
+        self.edit_button.setEnabled("edit" in actions)
+        self.order_button.setEnabled("order" in actions)
+        self.receive_button.setEnabled("receive" in actions)
+        self.cancel_button.setEnabled("cancel" in actions)
+        if detail is None:
+            self.fill_lines([])
+            return
+        self.heading.setText(
+            f"{detail.number} · {detail.supplier_name} → {detail.location_name} · "
+            f"{_status(detail.status)}"
+        )
+        parts = [
+            f"{detail.units} units",
+            f"{detail.received_units} received",
+            f"cost {format_minor(detail.total_cost)}",
+        ]
+        if detail.created_by:
+            parts.append(f"created by {detail.created_by} {when(detail.created_at)}")
+        if detail.note:
+            parts.append(f"note: {detail.note}")
+        self.summary.setText(" · ".join(parts))
+        self.fill_lines(
+            [
+                (
+                    line.variant.sku,
+                    item_name(line.variant),
+                    line.quantity,
+                    line.received_quantity,
+                    line.remaining,
+                    format_minor(line.unit_cost),
+                    format_minor(line.line_cost),
+                )
+                for line in detail.lines
+            ]
+        )
+        hint = {
+            "draft": "Scan items to add them to this draft; mark it ordered when sent.",
+            "ordered": f"Scan items as they are unpacked at {detail.location_name}.",
+            "partially_received": f"Scan items as they are unpacked at {detail.location_name}.",
+        }.get(detail.status, f"This purchase order is {_status(detail.status).lower()}.")
+        self.feedback.show_result("idle", hint, sound=False)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def open_new(self) -> None:
+        if self.context.can("inventory.receive"):
+            self._open_dialog(PurchaseOrderDialog(self.context, None, self))
+
+    def open_edit(self) -> None:
+        if self.detail is not None and "edit" in allowed_actions(self.detail.status):
+            self._open_dialog(PurchaseOrderDialog(self.context, self.detail, self))
+
+    def _open_dialog(self, dialog: PurchaseOrderDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
+        dialog.show()
+
+    def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
+        self.tasks.change(
+            lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
+            on_done=self.shown,
+            label=label,
+        )
+
+    def mark_ordered(self) -> None:
+        if self.detail is not None:
+            self._change(
+                place_purchase_order, self.detail.id, version=self.detail.version, label="Ordering"
+            )
+
+    def receive_all(self) -> None:
+        if self.detail is not None:
+            self._change(receive_purchase_order, self.detail.id, label="Receiving")
+
+    def cancel(self) -> None:
+        if self.detail is None:
+            return
+        note, ok = QInputDialog.getText(
+            self,
+            f"Cancel {self.detail.number}",
+            "What was not received is no longer incoming.\nWhy is it cancelled?",
+        )
+        if ok:
+            self._change(
+                cancel_purchase_order, self.detail.id, note=note.strip() or None, label="Cancelling"
+            )
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def on_scanned(self, code: str) -> None:
+        detail = self.detail
+        if detail is None:
+            self.feedback.show_result("error", "Open a purchase order first, then scan its items.")
+            return
+        quantity = self.take_per_scan()
+        if detail.status == "draft":
+            self.tasks.query(
+                lookup_code,
+                self.context.store.unit_of_work(),
+                code,
+                on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
+            )
+        elif detail.status in ("ordered", "partially_received"):
+            self.tasks.change(
+                lambda: receive_purchase_scan(
+                    self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
+                ),
+                on_done=self._on_received,
+                on_error=self.scan_failed,
+                label="Receiving",
+            )
+        else:
+            self.feedback.show_result(
+                "error", f"{detail.number} is {_status(detail.status).lower()}; nothing to scan."
+            )
+
+    def _add_to_draft(
+        self, detail: PurchaseOrderDetail, code: str, found: list[Any], quantity: int
+    ) -> None:
+        if not found:
+            self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
+            return
+        variant = found[0]
+        lines = {line.variant.variant_id: [line.quantity, line.unit_cost] for line in detail.lines}
+        entry = lines.setdefault(variant.variant_id, [0, variant.cost or 0])
+        entry[0] += quantity
+        self.tasks.change(
+            lambda: update_purchase_order(
+                self.context.store.unit_of_work(),
+                self.context.actor,
+                detail.id,
+                version=detail.version,
+                lines=[PurchaseLineInput(v, q, c) for v, (q, c) in lines.items()],
+                note=detail.note,
+                expected_at=detail.expected_at,
+            ),
+            on_done=lambda new: self._on_added(new, variant, entry[0]),
+            on_error=self.scan_failed,
+            label="Adding",
+        )
+
+    def _on_added(self, detail: PurchaseOrderDetail, variant: Any, total: int) -> None:
+        self.shown(detail)
+        self.select_line(variant.sku)
+        self.feedback.show_result("ok", f"{variant.label}: {total} on this order")
+
+    def _on_received(self, result: tuple[PurchaseOrderDetail, Any]) -> None:
+        detail, line = result
+        self.shown(detail)
+        self.select_line(line.variant.sku)
+        done = " — order complete" if detail.status == "received" else ""
+        self.feedback.show_result(
+            "ok",
+            f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
+        )

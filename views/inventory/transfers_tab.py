@@ -1,0 +1,327 @@
+"""Transfers between locations: draft, ship, receive (by scanning), cancel.
+
+Keyboard: Ctrl+N new transfer, Ctrl+E edit a draft, Ctrl+S ship, Ctrl+Shift+R receive all
+that is left; scanning into a draft adds the item, into a shipped transfer receives it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.status import TransferStatus
+from services.inventory.levels import lookup_code
+from services.inventory.transfers import (
+    STATUS_LABELS,
+    TransferDetail,
+    allowed_actions,
+    cancel_transfer,
+    create_transfer,
+    get_transfer,
+    list_transfers,
+    receive_transfer,
+    receive_transfer_scan,
+    ship_transfer,
+    update_transfer,
+)
+from services.paging import Page, PageRequest
+from views.context import ViewContext
+from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
+from views.inventory.documents import DocumentsTab, item_name
+from views.widgets.lazy_table import RIGHT, Column
+
+
+def _status(value: str) -> str:
+    return STATUS_LABELS[TransferStatus(value)]
+
+
+class TransferDialog(QDialog):
+    """A new transfer, or a draft's lines changed."""
+
+    def __init__(
+        self,
+        context: ViewContext,
+        draft: TransferDetail | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.tasks = GuardedTasks(self, context.tasks)
+        self.context, self.draft = context, draft
+        self.result_detail: TransferDetail | None = None
+        self.setWindowTitle(f"Edit {draft.number}" if draft else "New transfer")
+        self.resize(720, 520)
+        self.origin = LocationCombo(context)
+        self.destination = LocationCombo(context)
+        self.note = QLineEdit(draft.note or "" if draft else "")
+        self.editor = LinesEditor(context)
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet(f"color: {RED};")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("From", self.origin)
+        form.addRow("To", self.destination)
+        form.addRow("Note", self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        if draft is not None:
+            self.origin.setEnabled(False)
+            self.destination.setEnabled(False)
+            self.editor.set_lines([Line(line.variant, line.quantity) for line in draft.lines])
+            self.origin.location_changed.connect(
+                lambda _: self.origin.select(draft.origin_location_id)
+            )
+            self.destination.location_changed.connect(
+                lambda _: self.destination.select(draft.destination_location_id)
+            )
+        else:
+            # a sensible start: from the default location to the next one
+            self.destination.location_changed.connect(self._pick_other_destination)
+        self.editor.code.setFocus()
+
+    def _pick_other_destination(self, _: object) -> None:
+        if self.destination.count() > 1 and self.destination.location_id == self.origin.location_id:
+            self.destination.setCurrentIndex(1 if self.destination.currentIndex() == 0 else 0)
+
+    def save(self) -> None:
+        lines = [(line.variant.variant_id, line.quantity) for line in self.editor.lines]
+        note = self.note.text().strip() or None
+        if self.draft is None:
+            origin, destination = self.origin.location_id, self.destination.location_id
+            call: Any = lambda uow, actor: create_transfer(  # noqa: E731
+                uow,
+                actor,
+                origin_location_id=origin,
+                destination_location_id=destination,
+                lines=lines,
+                note=note,
+            )
+        else:
+            draft = self.draft
+            call = lambda uow, actor: update_transfer(  # noqa: E731
+                uow, actor, draft.id, version=draft.version, lines=lines, note=note
+            )
+        self.tasks.change(
+            lambda: call(self.context.store.unit_of_work(), self.context.actor),
+            on_done=self._on_saved,
+            on_error=lambda error: self.message.setText(str(error)),
+            busy=self.buttons,
+        )
+
+    def _on_saved(self, detail: TransferDetail) -> None:
+        self.result_detail = detail
+        self.accept()
+
+
+class TransfersTab(DocumentsTab):
+    noun = "transfer"
+    statuses = (
+        ("Open transfers", ["draft", "shipped", "partially_received"]),
+        ("All transfers", None),
+        ("Drafts", "draft"),
+        ("Shipped", ["shipped", "partially_received"]),
+        ("Received", "received"),
+        ("Cancelled", "cancelled"),
+    )
+    list_columns = (
+        Column("number", "Transfer", width=9),
+        Column("status", "Status", format=_status, width=14),
+        Column("origin_name", "From", width=14),
+        Column("destination_name", "To", width=14),
+        Column("units", "Units", align=RIGHT, width=6),
+        Column("received_units", "Received", align=RIGHT, width=8),
+        Column("created_at", "Created", format=when, width=16),
+    )
+    line_headers = ("SKU", "Item", "Quantity", "Received", "Still to come")
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        allowed = context.can("inventory.transfer")
+        self.new_button.setEnabled(allowed)
+        self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
+        self.ship_button = self.add_button("Ship", self.ship, "Ctrl+S")
+        self.receive_button = self.add_button("Receive all left", self.receive_all, "Ctrl+Shift+R")
+        self.cancel_button = self.add_button("Cancel transfer…", self.cancel)
+        self.buttons.addStretch()
+        self.show_detail(None)
+        self.model.set_query(filters={"status": self.status.currentData()})
+
+    def fetch(self, request: PageRequest) -> Page[Any]:
+        return list_transfers(self.context.store.unit_of_work(), request)
+
+    def load(self, document_id: int) -> TransferDetail:
+        return get_transfer(self.context.store.unit_of_work(), document_id)
+
+    def show_detail(self, detail: TransferDetail | None) -> None:
+        allowed = self.context.can("inventory.transfer")
+        actions = allowed_actions(detail.status) if detail and allowed else frozenset()
+        self.edit_button.setEnabled("edit" in actions)
+        self.ship_button.setEnabled("ship" in actions)
+        self.receive_button.setEnabled("receive" in actions)
+        self.cancel_button.setEnabled("cancel" in actions)
+        if detail is None:
+            self.fill_lines([])
+            return
+        self.heading.setText(
+            f"{detail.number} · {detail.origin_name} → {detail.destination_name} · "
+            f"{_status(detail.status)}"
+        )
+        parts = [f"{detail.units} units", f"{detail.received_units} received"]
+        if detail.created_by:
+            parts.append(f"created by {detail.created_by} {when(detail.created_at)}")
+        if detail.shipped_at:
+            parts.append(f"shipped {when(detail.shipped_at)}")
+        if detail.note:
+            parts.append(f"note: {detail.note}")
+        self.summary.setText(" · ".join(parts))
+        self.fill_lines(
+            [
+                (
+                    line.variant.sku,
+                    item_name(line.variant),
+                    line.quantity,
+                    line.received_quantity,
+                    line.remaining,
+                )
+                for line in detail.lines
+            ]
+        )
+        hint = {
+            "draft": "Scan items to add them to this draft.",
+            "shipped": f"Scan items as they arrive at {detail.destination_name}.",
+            "partially_received": f"Scan items as they arrive at {detail.destination_name}.",
+        }.get(detail.status, f"This transfer is {_status(detail.status).lower()}.")
+        self.feedback.show_result("idle", hint, sound=False)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def open_new(self) -> None:
+        if not self.context.can("inventory.transfer"):
+            return
+        self._open_dialog(TransferDialog(self.context, None, self))
+
+    def open_edit(self) -> None:
+        if self.detail is not None and "edit" in allowed_actions(self.detail.status):
+            self._open_dialog(TransferDialog(self.context, self.detail, self))
+
+    def _open_dialog(self, dialog: TransferDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
+        dialog.show()
+
+    def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
+        self.tasks.change(
+            lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
+            on_done=self.shown,
+            label=label,
+        )
+
+    def ship(self) -> None:
+        if self.detail is not None:
+            self._change(
+                ship_transfer, self.detail.id, version=self.detail.version, label="Shipping"
+            )
+
+    def receive_all(self) -> None:
+        if self.detail is not None:
+            self._change(receive_transfer, self.detail.id, label="Receiving")
+
+    def cancel(self) -> None:
+        if self.detail is None:
+            return
+        shipped = self.detail.status != "draft"
+        text = (
+            "What was not received stays at the origin and is no longer incoming."
+            if shipped
+            else "The draft is kept for the record; nothing moves."
+        )
+        note, ok = QInputDialog.getText(
+            self, f"Cancel {self.detail.number}", f"{text}\nWhy is it cancelled?"
+        )
+        if ok:
+            self._change(
+                cancel_transfer, self.detail.id, note=note.strip() or None, label="Cancelling"
+            )
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def on_scanned(self, code: str) -> None:
+        detail = self.detail
+        if detail is None:
+            self.feedback.show_result("error", "Open a transfer first, then scan its items.")
+            return
+        quantity = self.take_per_scan()
+        if detail.status == "draft":
+            self.tasks.query(
+                lookup_code,
+                self.context.store.unit_of_work(),
+                code,
+                on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
+            )
+        elif detail.status in ("shipped", "partially_received"):
+            self.tasks.change(
+                lambda: receive_transfer_scan(
+                    self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
+                ),
+                on_done=self._on_received,
+                on_error=self.scan_failed,
+                label="Receiving",
+            )
+        else:
+            self.feedback.show_result(
+                "error", f"{detail.number} is {_status(detail.status).lower()}; nothing to scan."
+            )
+
+    def _add_to_draft(
+        self, detail: TransferDetail, code: str, found: list[Any], quantity: int
+    ) -> None:
+        if not found:
+            self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
+            return
+        variant = found[0]
+        lines = {line.variant.variant_id: line.quantity for line in detail.lines}
+        lines[variant.variant_id] = lines.get(variant.variant_id, 0) + quantity
+        self.tasks.change(
+            lambda: update_transfer(
+                self.context.store.unit_of_work(),
+                self.context.actor,
+                detail.id,
+                version=detail.version,
+                lines=list(lines.items()),
+                note=detail.note,
+            ),
+            on_done=lambda new: self._on_added(new, variant, lines[variant.variant_id]),
+            on_error=self.scan_failed,
+            label="Adding",
+        )
+
+    def _on_added(self, detail: TransferDetail, variant: Any, total: int) -> None:
+        self.shown(detail)
+        self.select_line(variant.sku)
+        self.feedback.show_result("ok", f"{variant.label}: {total} on this transfer")
+
+    def _on_received(self, result: tuple[TransferDetail, Any]) -> None:
+        detail, line = result
+        self.shown(detail)
+        self.select_line(line.variant.sku)
+        done = " — transfer complete" if detail.status == "received" else ""
+        self.feedback.show_result(
+            "ok",
+            f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
+        )
