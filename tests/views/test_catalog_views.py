@@ -85,6 +85,7 @@ def test_a_merchandiser_searches_opens_a_product_adds_a_variant_and_sees_it_in_t
     qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
     assert editor.title.text() == "Linen Shirt"
     assert editor.grid.rowCount() == 2
+    editor.grab().save("/tmp/catalog-editor-product.png")
 
     editor.tabs.setCurrentIndex(1)
     qtbot.keyClicks(editor.new_value[0], "L")
@@ -165,6 +166,7 @@ def test_a_bulk_price_change_is_previewed_applied_and_reverted(
     assert isinstance(history, BulkHistoryDialog)
     qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=10_000)
     history.table.selectRow(0)
+    history.grab().save("/tmp/catalog-history.png")
     history.revert(confirm=False)
     qtbot.waitUntil(lambda: "Reverted 2 variants" in history.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.row(0).price == 4500)
@@ -231,4 +233,27 @@ def test_the_2025_shopify_template_imports_from_the_dialog(
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         dialog.import_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 15, timeout=10_000)
+    _idle(page)
+
+
+def test_collections_are_created_and_deleted_from_the_catalog(
+    store, staff, context_for, qtbot
+) -> None:
+    from views.catalog.collections_dialog import CollectionsDialog
+
+    page = _page(context_for, qtbot)
+    _idle(page)
+    page.open_collections()
+    dialog = page.dialog
+    assert isinstance(dialog, CollectionsDialog)
+    dialog.create("Summer Sale")
+    qtbot.waitUntil(
+        lambda: dialog.list.count() == 1 and "Summer Sale" in dialog.list.item(0).text(),
+        timeout=10_000,
+    )
+    assert "/summer-sale" in dialog.list.item(0).text()
+    qtbot.waitUntil(lambda: page.collection_filter.count() == 2, timeout=10_000)
+    dialog.list.setCurrentRow(0)
+    dialog.delete(confirm=False)
+    qtbot.waitUntil(lambda: dialog.list.item(0).text() == "No collections yet.", timeout=10_000)
     _idle(page)

@@ -158,6 +158,8 @@ class CatalogPage(Page):
         self.export_button.clicked.connect(self.open_export)
         self.history_button = QPushButton("Bulk edit history…")
         self.history_button.clicked.connect(self.open_history)
+        self.collections_button = QPushButton("Collections…")
+        self.collections_button.clicked.connect(self.open_collections)
         self.count_label = QLabel(objectName="catalogCount")
         actions = QHBoxLayout()
         for widget in (
@@ -167,6 +169,7 @@ class CatalogPage(Page):
             self.import_button,
             self.export_button,
             self.history_button,
+            self.collections_button,
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -447,6 +450,13 @@ class CatalogPage(Page):
 
         dialog = BulkHistoryDialog(self.context, parent=self)
         dialog.reverted.connect(lambda _: self.refresh())
+        self._show(dialog)
+
+    def open_collections(self) -> None:
+        from views.catalog.collections_dialog import CollectionsDialog
+
+        dialog = CollectionsDialog(self.context, parent=self)
+        dialog.changed.connect(self._load_choices)
         self._show(dialog)
 
     def open_import(self) -> None:
