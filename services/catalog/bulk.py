@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from models.money import format_minor
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
-from services.catalog.arrays import Array
+from services.catalog.arrays import Array, without_cycle_collection
 from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title
@@ -383,7 +383,7 @@ def apply_bulk_edit(
     (catalog.import; catalog.prices for money), ValidationFailed, NotFound.
     """
     edit.validate()
-    with uow:
+    with uow, without_cycle_collection():
         uow.require(actor, "catalog.import")
         if edit.touches_money:
             uow.require(actor, "catalog.prices")

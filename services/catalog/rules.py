@@ -60,10 +60,9 @@ def gtin_check_digit_ok(code: str) -> bool | None:
     """
     if not code.isdigit() or len(code) not in GTIN_LENGTHS:
         return None
-    body, check = code[:-1], int(code[-1])
-    # weights 3,1,3,1... from the digit next to the check digit leftwards
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    backwards = code[::-1]  # the check digit first; then weights 3, 1, 3, 1, ...
+    total = 3 * sum(map(int, backwards[1::2])) + sum(map(int, backwards[2::2]))
+    return (10 - total % 10) % 10 == int(backwards[0])
 
 
 # -- options and variants ---------------------------------------------------------------------

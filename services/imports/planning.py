@@ -439,20 +439,15 @@ def _check_result(planner: Planner, pw: ProductWork) -> None:
         else [name for name, _ in stored.options]
     )
     matched = {vw.store.id for vw in pw.variants if vw.store is not None}
-    final = [
-        (vw.variant.options, vw.variant.sku or variant_title(vw.variant.options))
-        for vw in pw.variants
-    ]
+    # (option values, SKU) of every variant the product will have
+    final = [(vw.variant.options, vw.variant.sku) for vw in pw.variants]
     if stored is not None:
-        final += [
-            (v.options, v.sku or variant_title(v.options))
-            for v in stored.variants
-            if v.id not in matched
-        ]
+        final += [(v.options, v.sku) for v in stored.variants if v.id not in matched]
+    width = len(options)
     misfits = [
-        name
-        for values, name in final
-        if sum(1 for x in values if x) != len(options) or any(values[len(options) :])
+        sku or variant_title(values)
+        for values, sku in final
+        if sum(1 for x in values if x) != width or any(values[width:])
     ]
     if misfits:
         described = ", ".join(options) if options else "no options"
@@ -467,19 +462,20 @@ def _check_result(planner: Planner, pw: ProductWork) -> None:
             )
         )
         return
-    seen: dict[tuple, str] = {}
-    for values, name in final:
+    seen: dict[tuple, str | None] = {}
+    for values, sku in final:
         if values in seen and options:
+            first = seen[values] or variant_title(values)
             planner.raise_issue(
                 Issue(
                     pw.product.line,
                     IssueKind.BAD_PRODUCT,
                     f"“{_title(pw.product)}” would have {variant_title(values)} twice "
-                    f"({seen[values]} and {name}).",
+                    f"({first} and {sku or variant_title(values)}).",
                 )
             )
             return
-        seen[values] = name
+        seen[values] = sku
 
 
 def _product_changes(product: ProductIn, stored: StoredProduct) -> list[str]:

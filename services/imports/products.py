@@ -16,6 +16,7 @@ is the quantity on hand at the default location, set through the stock ledger wi
 from __future__ import annotations
 
 from services.actors import Actor
+from services.catalog.arrays import without_cycle_collection
 from services.imports.planning import MONEY_FIELDS, plan_file
 from services.imports.records import (
     KEEP,
@@ -43,7 +44,7 @@ def plan_product_import(
 
     Raises ValidationFailed for a file that is no product file at all, Cancelled.
     """
-    with uow:
+    with uow, without_cycle_collection():
         plan, _ = plan_file(uow.session, data, resolutions or Resolutions(), progress)
         return plan
 
@@ -64,7 +65,7 @@ def import_products(
     the stock of variants already in the catalog), Cancelled (``progress`` was cancelled:
     nothing was changed).
     """
-    with uow:
+    with uow, without_cycle_collection():
         uow.require(actor, "catalog.import")
         session = uow.session
         plan, work = plan_file(session, data, resolutions or Resolutions(), progress)

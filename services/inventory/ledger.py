@@ -391,9 +391,7 @@ def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[M
         else:
             for i, delta in enumerate(deltas):
                 entry[i] += delta
-    return [
-        Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if keep_empty or any(v)
-    ]
+    return [Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if keep_empty or any(v)]
 
 
 def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:
