@@ -588,7 +588,21 @@ class CountingScreen(QWidget):
     # -- closing ---------------------------------------------------------------------------
 
     def post(self) -> None:
+        """Read the variances afresh, ask with them, then post."""
         if self.detail is None or not self.post_button.isEnabled():
+            return
+        self._refresh_timer.stop()
+        self.tasks.query(
+            count_variances,
+            self.context.store.unit_of_work(),
+            self.detail.id,
+            on_done=self._confirm_post,
+            label="Comparing",
+        )
+
+    def _confirm_post(self, lines: list[VarianceLine]) -> None:
+        self._on_variances(lines)
+        if self.detail is None:
             return
         posted = [line for line in self._lines if line.in_scope and line.variance]
         outside = [line for line in self._lines if not line.in_scope]
