@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from services.inventory.locations import assign_bin
 from tests import factories
-from tests.inventory_helpers import figures, ledger_rows, stock
+from tests.inventory_helpers import figures, ledger_rows, message_boxes, stock
 from views.inventory import InventoryPage
 from views.inventory.counts_tab import StartCountDialog
+
+__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def _settle(page) -> None:
 
 
 def test_counting_by_scanner_shows_each_scan_and_the_variances(qtbot, counting, shelf) -> None:
-    page, screen, scanner = counting
+    _page, screen, scanner = counting
     _place, _tee, _mug = shelf
     focus = screen.variance_table  # whatever has the focus: no field to click first
     focus.setFocus()
@@ -133,7 +134,7 @@ def test_an_unknown_code_is_identified_or_skipped_and_undo_takes_a_scan_back(
 
 
 def test_posting_the_count_writes_count_movements(
-    qtbot, counting, shelf, store, monkeypatch
+    qtbot, counting, shelf, store, message_boxes
 ) -> None:
     page, screen, scanner = counting
     place, tee, _mug = shelf
@@ -149,18 +150,11 @@ def test_posting_the_count_writes_count_movements(
     scanner.scan(focus, "CNT-MUG")
     qtbot.waitUntil(lambda: "2 counted" in screen.feedback.text(), timeout=10_000)
     _settle(page)
-    questions: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        staticmethod(
-            lambda _p, _t, text, *_a: questions.append(text) or QMessageBox.StandardButton.Yes
-        ),
-    )
     qtbot.keyClick(screen, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "posted" in screen.feedback.text(), timeout=10_000)
     _settle(page)  # the store's one test connection is free again
-    assert "1 items change on hand (+1 / 0 units)" in questions[0]
+    [(kind, question)] = message_boxes
+    assert kind == "question" and "1 item changes on hand (+1 / 0 units)" in question
     assert figures(store, tee, place)["on_hand"] == 5
     assert ledger_rows(store, tee)[-1]["reason"] == "count"
     qtbot.waitUntil(lambda: not screen.post_button.isEnabled(), timeout=10_000)

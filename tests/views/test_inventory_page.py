@@ -10,10 +10,12 @@ from models.status import MovementReason
 from services.inventory.purchasing import create_supplier
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from tests import factories
-from tests.inventory_helpers import figures, ledger_rows, stock
+from tests.inventory_helpers import figures, ledger_rows, message_boxes, stock
 from views.inventory import InventoryPage
 from views.inventory.common import RowsTableModel
 from views.inventory.dialogs import AdjustDialog, VariantHistoryDialog
+
+__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
 
 
 @pytest.fixture
