@@ -29,6 +29,9 @@ lint: $(STAMP)
 api: $(STAMP)
 	$(BIN)/merchant-office api
 
+demo: $(STAMP)
+	$(BIN)/merchant-office demo
+
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[build]'
 	$(BIN)/pyinstaller --noconfirm build.spec

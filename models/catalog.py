@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Computed,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, MinorUnits, Timestamped, Versioned
 from models.status import InventoryPolicy, ProductStatus, check_in
+
+#: sort-key expressions of the catalog list; the indexes below are built on exactly these
+TITLE_SORT = 'lower(title) COLLATE "C"'
+VENDOR_SORT = "lower(coalesce(vendor, '')) COLLATE \"C\""
+TYPE_SORT = "lower(coalesce(product_type, '')) COLLATE \"C\""
+SKU_SORT = "coalesce(sku, '') COLLATE \"C\""
+#: what search-as-you-type matches on a product, stored lower-cased in ``search_text``
+PRODUCT_SEARCH_TEXT = "lower(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"
 
 collection_products = Table(
     "collection_products",
@@ -37,11 +46,15 @@ class Product(Versioned, Timestamped, Base):
     __table_args__ = (
         CheckConstraint(check_in("status", ProductStatus), name="status"),
         CheckConstraint("handle ~ '^[a-z0-9][a-z0-9-]*$'", name="handle_format"),
+        # The catalog list's sort orders (services.catalog.queries): lower-cased, "C" collation.
+        Index("ix_products_title_sort", text(TITLE_SORT), "id"),
+        Index("ix_products_vendor_sort", text(VENDOR_SORT), text(TITLE_SORT), "id"),
+        Index("ix_products_type_sort", text(TYPE_SORT), text(TITLE_SORT), "id"),
         Index(
-            "ix_products_search_trgm",
-            text("(title || ' ' || coalesce(vendor, '') || ' ' || words(tags))"),
+            "ix_products_search_text_trgm",
+            "search_text",
             postgresql_using="gin",
-            postgresql_ops={"": "gin_trgm_ops"},
+            postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
     )
 
@@ -59,6 +72,10 @@ class Product(Versioned, Timestamped, Base):
     published_at: Mapped[datetime | None]
     seo_title: Mapped[str | None] = mapped_column(Text)
     seo_description: Mapped[str | None] = mapped_column(Text)
+    #: title, vendor and tags lower-cased for search-as-you-type (written by the database)
+    search_text: Mapped[str | None] = mapped_column(
+        Text, Computed(PRODUCT_SEARCH_TEXT, persisted=True)
+    )
 
     options: Mapped[list[ProductOption]] = relationship(
         back_populates="product", order_by="ProductOption.position", cascade="all, delete-orphan"
@@ -99,6 +116,8 @@ class Variant(Versioned, Timestamped, Base):
         # SKU unique when present: real catalogs have variants without one.
         Index("uq_variants_sku", "sku", unique=True, postgresql_where=text("sku IS NOT NULL")),
         Index("ix_variants_product_id_position", "product_id", "position"),
+        Index("ix_variants_sku_sort", text(SKU_SORT), "id"),
+        Index("ix_variants_price_id", "price", "id"),
         Index(
             "ix_variants_sku_trgm",
             "sku",
@@ -123,6 +142,10 @@ class Variant(Versioned, Timestamped, Base):
     )
     requires_shipping: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     taxable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    #: the image shown for this variant; several variants may share one (all the green sizes)
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_images.id", ondelete="SET NULL", use_alter=True), index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="variants")
     barcodes: Mapped[list[Barcode]] = relationship(
@@ -140,7 +163,11 @@ class Barcode(Base):
     """A scannable code (GTIN, UPC, ISBN or in-house) of a variant; a variant may have several."""
 
     __tablename__ = "barcodes"
-    __table_args__ = (UniqueConstraint("variant_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("variant_id", "code"),
+        # barcodes are found by their first digits; the variant is in the index too
+        Index("ix_barcodes_code_sort", text('code COLLATE "C"'), "variant_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))

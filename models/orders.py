@@ -134,7 +134,11 @@ class OrderLine(Base):
 
 
 class OrderHistory(Base):
-    """Every event of an order: status changes, notes, payments, refunds, edits. Append-only."""
+    """Every event of an order: status changes, notes, payments, refunds, edits. Append-only.
+
+    What each ``kind`` keeps in the statuses, ``note`` and ``data`` is documented (and built,
+    for the services and the demo alike) in ``services.orders.history``.
+    """
 
     __tablename__ = "order_history"
     __table_args__ = (Index("ix_order_history_order_id_id", "order_id", "id"),)
@@ -143,7 +147,7 @@ class OrderHistory(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    #: "status", "payment", "fulfillment", "note", "edit", "refund", "return"
+    #: "status", "payment", "refund", "fulfillment", "return", "edit", "stock", "note"
     kind: Mapped[str] = mapped_column(Text)
     from_status: Mapped[str | None] = mapped_column(Text)
     to_status: Mapped[str | None] = mapped_column(Text)

@@ -100,3 +100,12 @@ class StoreUnavailable(DomainError):
     title = "Store unreachable"
     status = 503
     code = "store_unavailable"
+
+
+def is_store_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached (not a bug, not the user)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, StoreUnavailable | OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from services.errors import DomainError, StoreUnavailable
+from services.errors import DomainError, StoreUnavailable, is_store_unreachable
 from services.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -212,15 +212,17 @@ class TaskRunner(QObject):
     def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
         """Show an error to the user: domain errors as they are, anything else as a bug."""
         parent = parent or QApplication.activeWindow()
-        if isinstance(error, StoreUnavailable):
-            self.store_unavailable.emit(str(error))
+        if is_store_unreachable(error):
+            message = (
+                str(error)
+                if isinstance(error, StoreUnavailable)
+                else "The store could not be reached. Nothing was changed; try again shortly."
+            )
+            self.store_unavailable.emit(message)
+            QMessageBox.warning(parent, StoreUnavailable.title, message)
+            return
         if isinstance(error, DomainError):
             QMessageBox.warning(parent, error.title, str(error))
-            return
-        if _is_connection_error(error):
-            message = "The store could not be reached. Nothing was changed; try again shortly."
-            self.store_unavailable.emit(message)
-            QMessageBox.warning(parent, "Store unreachable", message)
             return
         log.error("Unexpected error in background work", exc_info=error)
         QMessageBox.critical(
@@ -255,11 +257,3 @@ class TaskRunner(QObject):
     def _show_busy(self) -> None:
         if self._running:
             self.busy_changed.emit(self._running[-1].label)
-
-
-def _is_connection_error(error: BaseException) -> bool:
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    if isinstance(error, OperationalError):
-        return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

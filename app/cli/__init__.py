@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.demo",
     "app.cli.inventory",
     "app.cli.orders",
+    "app.cli.catalog",
 )
 
 

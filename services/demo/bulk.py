@@ -70,8 +70,8 @@ def put_back(connection: Connection, deferred: Deferred) -> None:
     """
     # More memory for sorting makes index builds and key validation cheaper; only this
     # transaction is affected.
-    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-    connection.execute(text("SET LOCAL work_mem = '64MB'"))
+    connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    connection.execute(text("SET LOCAL work_mem = '256MB'"))
     for _, definition in deferred.indexes:
         connection.execute(text(definition))
     for table, name, definition in deferred.foreign_keys:

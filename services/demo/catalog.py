@@ -16,6 +16,7 @@ from services.demo import vocabulary as words
 from services.demo.codes import abbreviation, bin_code, gtin13, slug
 from services.demo.context import Context
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 
 MAIN, SHOP, OVERFLOW = 0, 1, 2
 #: a product above these popularity weights is also stocked in the shop / the overflow store
@@ -185,7 +186,16 @@ def build_catalog(ctx: Context) -> Catalog:
         location_id = ctx.new_id("locations")
         cat.location_ids.append(location_id)
         sink.rows("locations").append(
-            (location_id, place.code, place.name, place.address, li == MAIN, True, created, created)
+            (
+                location_id,
+                place.code,
+                place.name,
+                jsonb(place.address),
+                li == MAIN,
+                True,
+                created,
+                created,
+            )
         )
         aisles, shelves, levels = _bin_layout(place, int(expected[li] / VARIANTS_PER_BIN) + 1)
         mine = []
@@ -288,6 +298,8 @@ def build_catalog(ctx: Context) -> Catalog:
         # it (their first stock arrives with a purchase order), a few were archived, a few
         # are drafts still being prepared.
         popularity = min(200.0, rng.paretovariate(1.16))
+        if kind == "pre":
+            popularity = 40.0  # everyone wants the new parka: pre-orders pile up
         sell_from, sell_until = 0, ctx.end + 1
         status = "active"
         launch: tuple[int, int] | None = None
@@ -309,7 +321,7 @@ def build_catalog(ctx: Context) -> Catalog:
             launch = (supplier, run.index)
             made = run.placed - rng.randint(1, 10) * DAY
             sell_from = run.received
-            published_at = run.received + HOUR
+            published_at = min(ctx.end, run.received + HOUR)
             if run.received > ctx.end:
                 status, published_at, sell_from = "draft", None, ctx.end + 1
         elif u < 0.21:
@@ -450,9 +462,14 @@ def build_catalog(ctx: Context) -> Catalog:
         policy = "continue" if kind == "pre" else "deny"
         variant_rows = sink.rows("variants")
         barcode_rows = sink.rows("barcodes")
+        taxable = category.taxable
+        backorder = kind == "pre"
+        bins_main, bins_shop, bins_overflow = cat.bin_of
+        ids = ctx.ids
         for position, combo in enumerate(itertools.product(*effects), start=1):
             vi = len(cat.v_id)
-            variant_id = ctx.new_id("variants")
+            ids["variants"] += 1
+            variant_id = ids["variants"]
             price = base_price
             weight = base_weight
             share = 1.0
@@ -478,31 +495,17 @@ def build_catalog(ctx: Context) -> Catalog:
             sku = None if kind == "gift" else "-".join([sku_stem, *(e[1] for e in combo)])
             variant_title = " / ".join(values[: len(combo)]) if combo else None
             variant_rows.append(
-                (
-                    variant_id,
-                    product_id,
-                    position,
-                    sku,
-                    values[0],
-                    values[1],
-                    values[2],
-                    price,
-                    compare_at,
-                    cost,
-                    weight,
-                    policy,
-                    True,
-                    category.taxable,
-                    stamp_made,
-                    stamp_updated,
-                )
-            )
+                (variant_id, product_id, position, sku, values[0], values[1], values[2], price,
+                 compare_at, cost, weight, policy, True, taxable, stamp_made, stamp_updated)
+            )  # fmt: skip
             barcode = None
             if kind != "gift":
                 barcode = next_gtin(brand)
-                barcode_rows.append((ctx.new_id("barcodes"), variant_id, barcode))
+                ids["barcodes"] += 1
+                barcode_rows.append((ids["barcodes"], variant_id, barcode))
                 if rng.random() < 0.03:  # an older packaging's code still on some stock
-                    barcode_rows.append((ctx.new_id("barcodes"), variant_id, next_gtin(brand)))
+                    ids["barcodes"] += 1
+                    barcode_rows.append((ids["barcodes"], variant_id, next_gtin(brand)))
             cat.v_id.append(variant_id)
             cat.v_product.append(p)
             cat.v_sku.append(sku)
@@ -510,21 +513,27 @@ def build_catalog(ctx: Context) -> Catalog:
             cat.v_price.append(price)
             cat.v_cost.append(cost or 0)
             cat.v_weight.append(weight)
-            cat.v_taxable.append(category.taxable)
-            cat.v_backorder.append(kind == "pre")
+            cat.v_taxable.append(taxable)
+            cat.v_backorder.append(backorder)
             cat.v_barcode.append(barcode)
             cat.v_popularity.append(popularity * share)
-            if kind == "pre":
+            if backorder:
                 cat.preorder_variants.append(vi)
                 cat.v_ships_from[vi] = ctx.end + 12 * DAY
             if launch:
                 cat.launches.setdefault(launch, []).append(vi)
-            for li, stocked in ((MAIN, True), (SHOP, in_shop), (OVERFLOW, in_overflow)):
-                if stocked:
-                    cat.bin_of[li].append(shelvers[li].place(ci))
-                    cat.stocked[li].append(vi)
-                else:
-                    cat.bin_of[li].append(0)
+            bins_main.append(shelvers[MAIN].place(ci))
+            cat.stocked[MAIN].append(vi)
+            if in_shop:
+                bins_shop.append(shelvers[SHOP].place(ci))
+                cat.stocked[SHOP].append(vi)
+            else:
+                bins_shop.append(0)
+            if in_overflow:
+                bins_overflow.append(shelvers[OVERFLOW].place(ci))
+                cat.stocked[OVERFLOW].append(vi)
+            else:
+                bins_overflow.append(0)
         sink.maybe_flush()
         ctx.progress("catalog", min(len(cat.v_id), plan.variants), plan.variants)
 

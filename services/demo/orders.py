@@ -33,7 +33,10 @@ from services.demo.codes import (
 from services.demo.context import Context, Weighted
 from services.demo.people import People, address, email_for, person
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 from services.demo.world import World
+from services.orders import history
+from services.orders.history import Event
 
 MINUTE = 60
 STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
@@ -54,6 +57,8 @@ ONLINE_HOURS = (
     5.5, 5.0, 4.5, 4.5, 4.5, 5.0, 5.5, 6.0, 6.5, 6.0, 4.0, 2.0,
 )  # fmt: skip
 OPEN_STATUSES = ("pending", "confirmed", "processing")
+#: encoded history payloads of events without data, by actor (None: a staff member acted)
+_EMPTY_PAYLOADS: dict[str | None, bytes] = {}
 
 
 def payment_status_for(
@@ -166,7 +171,7 @@ def build_promotions(ctx: Context, cat: Catalog) -> dict[str, Promotion]:
                 promo.value,
                 promo.applies_to,
                 promo.target_ids,
-                promo.rules,
+                jsonb(promo.rules),
                 promo.min_subtotal,
                 None,
                 None if promo.starts is None else ctx.at(promo.starts),
@@ -421,7 +426,11 @@ class OrderDesk:
         )
         order.play(events)
 
-        ship_json = ship_to
+        ship_json = (
+            None
+            if ship_to is None
+            else (people.c_address_jsonb[ci] if ci is not None else jsonb(ship_to))
+        )
         note = rng.choice(words.ORDER_NOTES) if rng.random() < 0.02 else None
         ctx.sink.rows("orders").append(
             (
@@ -551,10 +560,12 @@ class OrderDesk:
                 parcels = [(ship, list(range(k))), (second, list(range(k, n)))]
             else:
                 parcels = [(ship, list(range(n)))]
-            for when, lines in parcels:
-                events.append((when, "ship", lines))
+            for k, (when, lines) in enumerate(parcels):
                 if capture_on_ship:
-                    events.append((when, "capture", lines))
+                    # Charged as each parcel leaves: its lines (and the shipping, with the
+                    # first), the rest with the last.
+                    events.append((when, "capture", lines if k < len(parcels) - 1 else None))
+                events.append((when, "ship", lines))
             transit = times.get("transit") or (
                 between(DAY, 2 * DAY) if express else between(2 * DAY, 6 * DAY)
             )
@@ -731,48 +742,52 @@ class _Replay:
 
     # -- rows -------------------------------------------------------------------------------
 
-    def _history(
-        self,
-        t: int,
-        staff: int | None,
-        kind: str,
-        before: str | None = None,
-        after: str | None = None,
-        note: str | None = None,
-        data: dict[str, Any] | None = None,
-        actor: str | None = None,
-    ) -> None:
-        payload = dict(data or {})
-        if staff is None:
-            payload["actor"] = actor or "System"
+    def _history(self, t: int, staff: int | None, event: Event, actor: str | None = None) -> None:
+        """One timeline row, shaped by ``services.orders.history`` like the services' rows."""
+        data = event.data or None
+        if data is None:
+            # Most events carry no data: reuse their few encodings.
+            key = (actor or "System") if staff is None else None
+            payload = _EMPTY_PAYLOADS.get(key)
+            if payload is None:
+                payload = _EMPTY_PAYLOADS[key] = jsonb({} if key is None else {"actor": key})
+        else:
+            if staff is None:
+                data = {**data, "actor": actor or "System"}
+            payload = jsonb(data)
         self.history.append(
             (
                 self.ctx.new_id("order_history"),
                 self.order_id,
                 self.ctx.at(t),
                 staff,
-                kind,
-                before,
-                after,
-                note,
+                event.kind,
+                event.from_status,
+                event.to_status,
+                event.note,
                 payload,
             )
         )
 
     def _transition(self, t: int, staff: int | None, target: str, note: str | None = None,
                     actor: str | None = None) -> None:  # fmt: skip
-        self._history(t, staff, "status", self.status, target, note, actor=actor)
+        self._history(t, staff, history.status_changed(self.status, target, note), actor=actor)
         self.status = target
 
-    def _payment_changed(self, t: int, staff: int | None, actor: str | None = None) -> None:
-        status = payment_status_for(
+    def _payment_changed(self) -> tuple[str, str]:
+        """The payment status before and after the money figures just changed."""
+        before = self.payment_status
+        self.payment_status = payment_status_for(
             self.total, self.authorized, self.captured, self.refunded, self.voided
         ).value
-        if status != self.payment_status:
-            self._history(t, staff, "payment", self.payment_status, status,
-                          data={"captured": self.captured, "refunded": self.refunded},
-                          actor=actor)  # fmt: skip
-            self.payment_status = status
+        return before, self.payment_status
+
+    def _paid(self, t: int, staff: int | None, action: str, amount: int, payment: list[Any],
+              note: str | None = None, actor: str | None = None) -> None:  # fmt: skip
+        before, after = self._payment_changed()
+        event = history.payment(action, amount, before=before, after=after, gateway=payment[1],
+                                payment_id=payment[0], note=note)  # fmt: skip
+        self._history(t, staff, event, actor=actor)
 
     def _transaction(self, payment: list[Any], t: int, kind: str, amount: int, ok: bool = True,
                      reference: str | None = None, message: str | None = None,
@@ -804,7 +819,7 @@ class _Replay:
     # -- the timeline -----------------------------------------------------------------------
 
     def play(self, events: list[tuple[int, str, Any]]) -> None:
-        desk, ctx, world, rng = self.desk, self.ctx, self.desk.world, self.rng
+        desk, ctx, world = self.desk, self.ctx, self.desk.world
         staff = desk.staff
         cat = desk.cat
         end = ctx.end
@@ -813,21 +828,11 @@ class _Replay:
                 break
             self.updated = t
             if kind == "place":
-                note = {
-                    "online": "Placed on the online store",
-                    "pos": "Sold in the Everett Street shop",
-                    "phone": "Taken by phone",
-                    "email": "Entered from a customer's e-mail",
-                    "manual": "Wholesale order entered by hand; invoice sent",
-                }[self.channel]
+                note = "Wholesale order; invoice sent" if self.channel == "manual" else None
                 self._history(
                     t,
                     self.placer,
-                    "status",
-                    None,
-                    "pending",
-                    note,
-                    data={"channel": self.channel},
+                    history.placed(self.channel, self.total, note=note),
                     actor=self.placer_name,
                 )
                 for vi, q in self.picked:
@@ -843,14 +848,16 @@ class _Replay:
                     )
             elif kind == "auth_failed":
                 payment = self._new_payment(t, "stripe", "failed", 0, 0)
-                self._transaction(
-                    payment, t, "authorize", self.total, ok=False, message="Your card was declined."
-                )
+                declined = "Your card was declined."
+                self._transaction(payment, t, "authorize", self.total, ok=False, message=declined)
+                self._paid(t, self.placer, "declined", self.total, payment, declined,
+                           self.placer_name)  # fmt: skip
             elif kind == "auth":
                 payment = self._new_payment(t, "stripe", "authorized", self.total, 0)
                 self._transaction(payment, t, "authorize", self.total)
                 self.authorized += self.total
-                self._payment_changed(t, None, "Storefront")
+                self._paid(t, self.placer, "authorized", self.total, payment,
+                           actor=self.placer_name)  # fmt: skip
             elif kind == "sale":
                 gateway = "stripe" if self.channel == "pos" else "manual"
                 payment = self._new_payment(t, gateway, "captured", self.total, self.total)
@@ -864,29 +871,29 @@ class _Replay:
                 )
                 self.authorized += self.total
                 self.captured += self.total
-                self._payment_changed(t, self.placer or staff["manager"])
+                self._paid(t, self.placer or staff["manager"], "paid", self.total, payment)
             elif kind == "capture":
                 payment = self._live_payment()
                 if data is None:
                     amount = self.total - self.captured
-                elif len(self.fulfillments) == 1 and any(
-                    f < q for f, (_, q) in zip(self.fulfilled, self.picked, strict=True)
-                ):
-                    amount = sum(self.paid_per_line[i] for i in data) + self.shipping_paid
                 else:
-                    amount = self.total - self.captured
+                    amount = sum(self.paid_per_line[i] for i in data)
+                    if not self.captured:
+                        amount += self.shipping_paid
                 if amount > 0:
                     payment[5] += amount
                     payment[3] = "captured" if payment[5] >= payment[4] else "partially_captured"
                     self._transaction(payment, t, "capture", amount, staff=staff["manager"])
                     self.captured += amount
-                    self._payment_changed(t, staff["manager"])
+                    self._paid(t, staff["manager"], "captured", amount, payment)
             elif kind == "confirm":
                 self._transition(t, staff["manager"], "confirmed")
             elif kind == "process":
                 self._transition(t, staff["warehouse"], "processing", "Picking started")
             elif kind == "ship":
                 self._ship(t, data)
+            elif kind == "deliver" and self.channel == "pos":
+                self._transition(t, staff["manager"], "delivered", "Handed to the customer")
             elif kind == "deliver":
                 self._transition(t, None, "delivered", "Delivered", actor="Carrier tracking")
             elif kind == "cancel":
@@ -895,29 +902,23 @@ class _Replay:
                         if q > self.fulfilled[i]]  # fmt: skip
                 world.at(t, desk.release_stock, self.li, left, self.ref)
                 self._transition(t, staff["manager"], "cancelled", data)
-                self._history(
-                    t,
-                    staff["manager"],
-                    "stock",
-                    note="Stock released",
-                    data={"released": {str(cat.v_id[vi]): q for vi, q in left}},
-                )
+                released = {cat.v_id[vi]: q for vi, q in left}
+                self._history(t, staff["manager"], history.stock_released(released, {}))
             elif kind == "void":
                 payment = self._live_payment()
                 payment[3] = "voided"
                 self._transaction(payment, t, "void", payment[4], staff=staff["manager"])
                 self.voided = True
-                self._payment_changed(t, staff["manager"])
+                self._paid(t, staff["manager"], "voided", payment[4], payment)
             elif kind == "return":
                 self._return(t, data)
             elif kind == "refund":
                 self._refund(t, data)
             elif kind == "note":
-                self._history(t, staff["manager"], "note", note=data)
+                self._history(t, staff["manager"], history.noted(data))
         self.fulfillment_status = fulfillment_status_for(
             sum(q for _, q in self.picked), sum(self.fulfilled)
         ).value
-        _ = rng
 
     def _live_payment(self) -> list[Any]:
         return next(p for p in reversed(self.payments) if p[3] != "failed")
@@ -960,15 +961,16 @@ class _Replay:
             )
             self.fulfilled[i] += left
             items.append((vi, left))
-            shipped.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi], "quantity": left})
+            shipped.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi],
+                            "title": cat.p_title[cat.v_product[vi]], "quantity": left})  # fmt: skip
         desk.world.at(t, desk.ship_stock, self.li, items, self.ref)
         before = self.fulfillment_status
         after = fulfillment_status_for(sum(q for _, q in self.picked), sum(self.fulfilled)).value
         self.fulfillment_status = after
-        self._history(t, warehouse, "fulfillment", before, after,
-                      data={"fulfillment_id": fulfillment_id,
-                            "location": words.LOCATIONS[self.li].code, "carrier": carrier,
-                            "tracking_number": tracking, "lines": shipped})  # fmt: skip
+        event = history.fulfilled(fulfillment_id, before=before, after=after,
+                                  location=words.LOCATIONS[self.li].code, carrier=carrier,
+                                  tracking_number=tracking, lines=shipped)  # fmt: skip
+        self._history(t, warehouse, event)
         if after == FulfillmentStatus.FULFILLED.value:
             self._transition(t, warehouse, "shipped", "Everything was fulfilled")
 
@@ -1011,10 +1013,14 @@ class _Replay:
             )
             self.returned[i] += q
             items.append((vi, q, disposition))
-            described.append({"sku": cat.v_sku[vi], "quantity": q, "disposition": disposition})
+            described.append({"line_id": self.line_ids[i], "sku": cat.v_sku[vi],
+                              "title": cat.p_title[cat.v_product[vi]], "quantity": q,
+                              "disposition": disposition})  # fmt: skip
         desk.world.at(t, desk.return_stock, self.li, items, self.ref, f"return {return_id}")
-        self._history(t, warehouse, "return", note=reason,
-                      data={"return_id": return_id, "lines": described})  # fmt: skip
+        event = history.returned(return_id, lines=described,
+                                 locations=[words.LOCATIONS[self.li].code],
+                                 suggested_refund=link["amount"], note=reason)  # fmt: skip
+        self._history(t, warehouse, event)
 
     def _refund(self, t: int, data: Any) -> None:
         desk, ctx, rng = self.desk, self.ctx, self.rng
@@ -1033,12 +1039,18 @@ class _Replay:
         payment = self._live_payment()
         manager = desk.staff["manager"]
         if rng.random() < 0.03:  # the card issuer refused the first try
+            failed_id, refused = (
+                ctx.new_id("refunds"),
+                "The card issuer declined the refund; try again.",
+            )
             self.refunds.append(
-                (ctx.new_id("refunds"), self.order_id, payment[0], amount, "failed",
-                 idempotency_key(rng), None, reason,
-                 "The card issuer declined the refund; try again.", manager, ctx.at(t - HOUR),
-                 ctx.at(t - HOUR))
+                (failed_id, self.order_id, payment[0], amount, "failed", idempotency_key(rng), None,
+                 reason, refused, manager, ctx.at(t - HOUR), ctx.at(t - HOUR))
             )  # fmt: skip
+            status = self.payment_status
+            event = history.refund(amount, "failed", before=status, after=status,
+                                   refund_id=failed_id, note=refused)  # fmt: skip
+            self._history(t - HOUR, manager, event)
             self._transaction(
                 payment,
                 t - HOUR,
@@ -1069,9 +1081,10 @@ class _Replay:
         self._transaction(payment, t, "refund", amount, reference=reference, staff=manager)
         payment[6] += amount
         self.refunded += amount
-        self._history(t, manager, "refund", note=reason,
-                      data={"refund_id": refund_id, "amount": amount})  # fmt: skip
-        self._payment_changed(t, manager)
+        before, after = self._payment_changed()
+        event = history.refund(amount, "succeeded", before=before, after=after,
+                               refund_id=refund_id, note=reason)  # fmt: skip
+        self._history(t, manager, event)
 
     def write_children(self) -> None:
         """Append the rows that hang off the order (after the order and its lines)."""

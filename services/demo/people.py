@@ -10,6 +10,7 @@ from typing import Any
 from services.demo import vocabulary as words
 from services.demo.context import Context, Weighted, one, whole
 from services.demo.plan import DAY
+from services.demo.sink import jsonb
 
 _CITIES = Weighted(words.CITIES, [c[4] for c in words.CITIES])
 
@@ -22,6 +23,8 @@ class People:
     c_created: list[int] = field(default_factory=list)
     c_email: list[str] = field(default_factory=list)
     c_address: list[dict[str, Any]] = field(default_factory=list)
+    #: the same address encoded once for every order's snapshot of it
+    c_address_jsonb: list[bytes] = field(default_factory=list)
     c_tax: list[int] = field(default_factory=list)
     c_orders: list[int] = field(default_factory=list)
 
@@ -150,6 +153,7 @@ def build_customers(ctx: Context) -> People:
         people.c_created.append(made)
         people.c_email.append(email)
         people.c_address.append(home)
+        people.c_address_jsonb.append(jsonb(home))
         people.c_tax.append(tax)
         people.c_orders.append(0)
         if i % 512 == 0:

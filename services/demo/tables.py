@@ -184,6 +184,7 @@ TABLES = (
             "scanned_at",
             "staff_id",
             "voided_at",
+            "after_movement_id",
         ),
     ),
     TableSpec(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from models.status import MovementReason as R
@@ -21,6 +21,7 @@ from services.demo import vocabulary as words
 from services.demo.catalog import MAIN, OVERFLOW, SHOP, Catalog, PurchaseRun, purchase_runs
 from services.demo.context import Context
 from services.demo.plan import DAY, HOUR
+from services.demo.sink import jsonb
 
 #: units sold per order line, on average (for sizing opening stock and reorder points)
 UNITS_PER_LINE = 1.25
@@ -279,7 +280,7 @@ class World:
         supplier: int,
         lines: dict[int, int],
         *,
-        receipts: list[tuple[int, dict[int, int]]] = (),  # type: ignore[assignment]
+        receipts: Sequence[tuple[int, dict[int, int]]] = (),
         cancel_at: int | None = None,
         draft: bool = False,
         expected: int | None = None,
@@ -409,6 +410,26 @@ class World:
                 note="Pre-order stock for the Alpine Down Parka",
             )
 
+    def rush_purchase(self, t: int) -> None:
+        """A restock ordered two days before the end, still on its way: incoming stock."""
+        cat = self.cat
+        supplier = 0
+        candidates = [
+            vi
+            for vi in cat.stocked[MAIN]
+            if cat.p_supplier[cat.v_product[vi]] == supplier
+            and not cat.v_backorder[vi]
+            and cat.p_sell_from[cat.v_product[vi]] <= t < cat.p_sell_until[cat.v_product[vi]]
+        ]
+        if not candidates:
+            return
+        best = sorted(candidates, key=lambda v: -cat.v_popularity[v])[:8]
+        lines = {vi: self.reorder_quantity[MAIN][vi] or 6 for vi in sorted(best)}
+        arrival = t + words.SUPPLIERS[supplier].lead_days * DAY
+        self._purchase_order(
+            t, supplier, lines, receipts=[(arrival, lines)], note="Rush order for the weekend"
+        )
+
     def draft_purchase(self, t: int) -> None:
         """A purchase order someone started this morning and has not sent yet."""
         supplier = 3
@@ -498,11 +519,12 @@ class World:
         warehouse = self.staff["warehouse"]
         for vi in sorted(lines):
             q = lines[vi]
+            # As services.inventory.transfers ships: committed at the origin until it arrives.
             self.move(
                 t,
                 origin,
                 vi,
-                (-q, 0, 0, 0, 0, 0, 0),
+                (0, q, 0, 0, 0, 0, 0),
                 R.TRANSFER_SHIPPED,
                 reference,
                 None,
@@ -518,13 +540,23 @@ class World:
                 None,
                 warehouse,
             )
-        self.at(arrival, self._transfer_arrived, destination, number, lines)
+        self.at(arrival, self._transfer_arrived, origin, destination, number, lines)
 
     def _transfer_arrived(
-        self, t: int, destination: int, number: str, lines: dict[int, int]
+        self, t: int, origin: int, destination: int, number: str, lines: dict[int, int]
     ) -> None:
         for vi in sorted(lines):
             q = lines[vi]
+            self.move(
+                t,
+                origin,
+                vi,
+                (-q, -q, 0, 0, 0, 0, 0),
+                R.TRANSFER_RECEIVED,
+                ("transfer", number),
+                None,
+                self.staff["warehouse"],
+            )
             self.move(
                 t,
                 destination,
@@ -639,21 +671,26 @@ class World:
                 self.staff["warehouse"],
             )
 
-    def count(self, t: int, li: int, aisles: tuple[int, ...], post: bool) -> None:
-        """A cycle count of some aisles: scans, and (when posted) the differences as movements.
+    def count(self, t: int, li: int, first: str, last: str, post: bool) -> None:
+        """A cycle count of the bins from ``first`` to ``last``: its scans, and (when posted)
+        the differences as movements; unposted, it is a count still under way, two thirds done.
 
         The shop counts before it opens, so no sale lands between the scans and the posting.
         """
         ctx, cat, rng = self.ctx, self.cat, self.rng
-        scope_bins = [(bid, code) for bid, code, aisle in cat.bins[li] if aisle in aisles]
+        scope_bins = [(bid, code) for bid, code, _ in cat.bins[li] if first <= code <= last]
+        if not scope_bins:
+            return
         in_scope = {bid for bid, _ in scope_bins}
         counted = [
             vi
             for vi in cat.stocked[li]
             if cat.bin_of[li][vi] in in_scope and self.has_level[li][vi]
         ]
+        # walking order, as a counter goes along the shelves
+        counted.sort(key=lambda vi: cat.bin_of[li][vi])
         if not post:
-            counted = counted[: len(counted) // 2]
+            counted = counted[: len(counted) * 2 // 3]
         self.numbers["stock_counts"] += 1
         number = f"C-{self.numbers['stock_counts']}"
         count_id = ctx.new_id("stock_counts")
@@ -666,7 +703,8 @@ class World:
                 number,
                 self.loc_id[li],
                 "posted" if post else "open",
-                {"bins": [code for _, code in scope_bins]},
+                # services.inventory.counts reads a bin scope as its first and last code
+                jsonb({"bins": [scope_bins[0][1], scope_bins[-1][1]]}),
                 ctx.peek_id("stock_movements"),
                 warehouse,
                 None if posted_at is None else ctx.at(posted_at),
@@ -677,6 +715,8 @@ class World:
         differences = []
         step = duration // max(1, len(counted))
         scans = ctx.sink.rows("stock_count_scans")
+        # The ledger's last row when scanning: counts compare scans with the stock then.
+        watermark = ctx.peek_id("stock_movements")
         for k, vi in enumerate(counted):
             on_hand = self.figures[li][0][vi]
             roll = rng.random()
@@ -686,33 +726,17 @@ class World:
             elif roll < 0.08:
                 diff = 1
             when = ctx.at(t + k * step)
+            variant_id, bin_id, code = cat.v_id[vi], cat.bin_of[li][vi], cat.v_barcode[vi]
             if k == 0:  # a scan of the wrong item, undone straight away
                 scans.append(
-                    (
-                        ctx.new_id("stock_count_scans"),
-                        count_id,
-                        cat.v_id[vi],
-                        cat.bin_of[li][vi],
-                        1,
-                        cat.v_barcode[vi],
-                        when,
-                        warehouse,
-                        ctx.at(t + k * step + 5),
-                    )
-                )
-            scans.append(
-                (
-                    ctx.new_id("stock_count_scans"),
-                    count_id,
-                    cat.v_id[vi],
-                    cat.bin_of[li][vi],
-                    on_hand + diff,
-                    cat.v_barcode[vi],
-                    when,
-                    warehouse,
-                    None,
-                )
-            )
+                    (ctx.new_id("stock_count_scans"), count_id, variant_id, bin_id, 1, code,
+                     when, warehouse, ctx.at(t + k * step + 5), watermark)
+                )  # fmt: skip
+            if on_hand + diff > 0:  # an empty shelf has nothing to scan
+                scans.append(
+                    (ctx.new_id("stock_count_scans"), count_id, variant_id, bin_id,
+                     on_hand + diff, code, when, warehouse, None, watermark)
+                )  # fmt: skip
             if diff:
                 differences.append((vi, diff))
         if post and posted_at is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.demo import vocabulary as words
-from services.demo.catalog import OVERFLOW, SHOP
+from services.demo.catalog import MAIN, OVERFLOW, SHOP
 from services.demo.context import Context, Weighted
 from services.demo.orders import (
     AVERAGE_LINES,
@@ -14,6 +14,7 @@ from services.demo.orders import (
     ONLINE_HOURS,
     SCRIPTS,
     OrderDesk,
+    Script,
     sale_windows,
 )
 from services.demo.plan import DAY, HOUR
@@ -50,7 +51,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
     rng, end = ctx.rng, ctx.end
     expected = orders_per_day(ctx)
     days = len(expected)
-    scripts: dict[int, list[tuple[int, object]]] = {}
+    scripts: dict[int, list[tuple[int, Script]]] = {}
     for script in SCRIPTS:
         placed = end - script.before_end
         scripts.setdefault(placed // DAY, []).append((placed, script))
@@ -62,10 +63,11 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
     if desk.cat.preorder_variants:
         world.at(end - 20 * DAY + HOUR, world.preorder_purchase)
     # The last day's loose ends: a restock still on the road, papers not yet sent, a count
-    # under way in the overflow store.
+    # under way in the warehouse.
     world.at(end - 6 * HOUR, _restock_in_transit, world)
     world.at(end - 4 * HOUR, world.draft_purchase)
-    world.at(end - 3 * HOUR, world.count, OVERFLOW, (0,), False)
+    world.at(end - 2 * DAY, world.rush_purchase)
+    world.at(end - 3 * HOUR, world.count, MAIN, "A-01-1", "A-02-9", False)
     world.at(end - 2 * HOUR, _draft_transfer, world)
     count_day = max(1, days - COUNT_DAYS_BEFORE_END)
 
@@ -83,7 +85,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
                 t = start + hours.pick(rng) * HOUR + int(rng.random() * HOUR)
             world.at(t, desk.place, channel)
         for placed, script in scripts.get(day, ()):
-            world.at(placed, desk.place, script.channel, script)  # type: ignore[attr-defined]
+            world.at(placed, desk.place, script.channel, script)
         for run in world.runs_by_day.get(day, ()):
             world.at(run.placed, world.purchase_run, run)
         if day % 7 == 2:
@@ -93,14 +95,21 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
         for _ in range((rng.random() < 0.7) + (rng.random() < 0.3)):
             world.at(start + rng.randint(int(9.5 * HOUR), 18 * HOUR), world.adjust)
         if day == count_day:
-            world.at(start + 7 * HOUR, world.count, SHOP, (0, 1), True)
+            world.at(start + 7 * HOUR, world.count, SHOP, "A-01-1", "B-99-9", True)
         world.run_until(min(end, start + DAY - 1))
         ctx.progress("orders", day + 1, days)
     world.run_until(end)
 
 
 def _restock_in_transit(t: int, world: World) -> None:
-    world.restock_shop(t, arrive_after=26 * HOUR, note="Extra restock before the weekend")
+    """The shop's best sellers topped up for the weekend; they arrive after the end."""
+    cat = world.cat
+    best = sorted(cat.stocked[SHOP], key=lambda vi: -cat.v_popularity[vi])[:24]
+    wanted = sorted(world.shop_needs | set(best))
+    world.shop_needs.clear()
+    world.transfer(
+        t, MAIN, SHOP, wanted, arrive_after=26 * HOUR, note="Extra restock before the weekend"
+    )
 
 
 def _draft_transfer(t: int, world: World) -> None:

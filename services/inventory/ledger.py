@@ -209,16 +209,19 @@ def move_stock(
     reference: Reference | None = None,
     note: str | None = None,
     levels_locked: bool = False,
+    record_unchanged: bool = False,
 ) -> int:
     """Apply ``movements`` and append one ledger row each; returns how many rows moved.
 
     Movements for the same variant and location are merged. Missing levels are created.
+    ``record_unchanged`` keeps movements whose deltas are all zero as ledger rows, for a note
+    that a figure was looked at and left (an import that took a negative quantity as zero).
     Raises InsufficientStock (naming every short line) when a figure would go below zero for a
     deny-policy variant; then nothing was changed and the unit of work is still usable.
     ``levels_locked`` says the caller already created and locked every level (in order), as
     ``levels.locked_figures`` does, so they are not created and locked again.
     """
-    merged = _merge(movements)
+    merged = _merge(movements, keep_empty=record_unchanged)
     if not merged:
         return 0
     keys = [m.key for m in merged]
@@ -308,8 +311,8 @@ def reserve(
         raise InsufficientStock(_shortages(uow, short))
 
 
-def _merge(movements: Sequence[Movement]) -> list[Movement]:
-    """One movement per (variant, location), in that order, without the empty ones."""
+def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[Movement]:
+    """One movement per (variant, location), in that order; empty ones dropped unless kept."""
     totals: dict[tuple[int, int], list[int]] = {}
     for m in movements:
         deltas = (
@@ -327,7 +330,9 @@ def _merge(movements: Sequence[Movement]) -> list[Movement]:
         else:
             for i, delta in enumerate(deltas):
                 entry[i] += delta
-    return [Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if any(v)]
+    return [
+        Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if keep_empty or any(v)
+    ]
 
 
 def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:

@@ -23,6 +23,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound
+from services.orders import history
 from services.orders.actions import (
     ACTION_TARGETS,
     OrderAction,
@@ -30,6 +31,7 @@ from services.orders.actions import (
     allowed_actions,
     refusal,
 )
+from services.orders.history import Event
 from services.unit_of_work import UnitOfWork
 
 
@@ -130,29 +132,22 @@ def refresh_payment_status(uow: UnitOfWork, order: Order) -> PaymentStatus:
     return status
 
 
-def append_history(
-    uow: UnitOfWork,
-    actor: Actor,
-    order: Order,
-    kind: str,
-    *,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    """Append one event to the order's timeline (the table refuses changes afterwards)."""
-    payload = dict(data or {})
+def append_history(uow: UnitOfWork, actor: Actor, order: Order, event: Event) -> None:
+    """Append one event to the order's timeline (the table refuses changes afterwards).
+
+    ``event`` comes from the builders in ``services.orders.history``, which document each shape.
+    """
+    payload = dict(event.data)
     if actor.staff_id is None:
         payload.setdefault("actor", actor.name)
     uow.session.add(
         OrderHistory(
             order_id=order.id,
             staff_id=actor.staff_id,
-            kind=kind,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
+            kind=event.kind,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            note=event.note,
             data=payload,
         )
     )
@@ -170,9 +165,7 @@ def transition(
         action = next(a for a, t in ACTION_TARGETS.items() if t is target)
         raise InvalidTransition(refusal(state_of(uow, order), action))
     order.status = target.value
-    append_history(
-        uow, actor, order, "status", from_status=current.value, to_status=target.value, note=note
-    )
+    append_history(uow, actor, order, history.status_changed(current.value, target.value, note))
     uow.audit(
         actor,
         f"order.{target.value}",

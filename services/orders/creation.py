@@ -20,6 +20,7 @@ from services.actors import Actor
 from services.customers import NewCustomer, add_customer
 from services.errors import NotFound, ValidationFailed
 from services.inventory.ledger import Reference, ensure_levels, reserve
+from services.orders import history
 from services.orders.core import append_history, emit_availability, emit_order_changed
 from services.orders.rows import CreatedOrder
 from services.orders.totals import price_lines, totals_of
@@ -215,10 +216,7 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
             uow,
             actor,
             order,
-            "status",
-            to_status=OrderStatus.PENDING.value,
-            note=f"Order taken by {draft.channel}" + (f": {order.note}" if order.note else ""),
-            data={"created": True, "total": totals.total, "price_overrides": overrides},
+            history.placed(draft.channel, totals.total, note=order.note, price_overrides=overrides),
         )
         uow.audit(
             actor,

@@ -19,6 +19,7 @@ from models.status import MovementReason
 from services.actors import Actor
 from services.errors import Conflict, ValidationFailed
 from services.inventory.ledger import Movement, Reference, ensure_levels, move_stock, reserve
+from services.orders import history
 from services.orders.actions import OrderAction
 from services.orders.core import (
     append_history,
@@ -184,16 +185,14 @@ def edit_order(
             uow,
             actor,
             order,
-            "edit",
-            note=(note or "").strip() or None,
-            data={
-                "version": order.version,
-                "changes": described,
-                "before": before,
-                "after": after,
-                "difference": order.total - before_total,
-                "balance_due": balance,
-            },
+            history.edited(
+                order.version,
+                changes=described,
+                before=before,
+                after=after,
+                balance_due=balance,
+                note=(note or "").strip() or None,
+            ),
         )
         uow.audit(
             actor,

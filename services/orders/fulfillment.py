@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from models.inventory import Location
 from models.orders import Fulfillment, FulfillmentLine, Order, OrderLine
-from models.status import FulfillmentStatus, MovementReason, OrderStatus
+from models.status import FulfillmentStatus, MovementReason, OrderStatus, fulfillment_status_for
 from services.actors import Actor
 from services.errors import ValidationFailed
 from services.inventory.ledger import Movement, Reference, move_stock
+from services.orders import history
 from services.orders.actions import OrderAction
 from services.orders.core import (
     append_history,
@@ -173,7 +174,11 @@ def _ship(
         ).all()
     )
     ids = []
+    ordered = sum(ln.quantity for ln in lines.values())
     for loc, per_line in sorted(wanted.items()):
+        before = fulfillment_status_for(
+            ordered, sum(ln.fulfilled_quantity for ln in lines.values())
+        )
         fulfillment = Fulfillment(
             order_id=order.id,
             location_id=loc,
@@ -192,18 +197,20 @@ def _ship(
             {"line_id": i, "sku": lines[i].sku, "title": lines[i].product_title, "quantity": q}
             for i, q in per_line.items()
         ]
+        after = fulfillment_status_for(ordered, sum(ln.fulfilled_quantity for ln in lines.values()))
         append_history(
             uow,
             actor,
             order,
-            "fulfillment",
-            data={
-                "fulfillment_id": fulfillment.id,
-                "location": codes.get(loc),
-                "carrier": carrier,
-                "tracking_number": tracking_number,
-                "lines": shipped,
-            },
+            history.fulfilled(
+                fulfillment.id,
+                before=before.value,
+                after=after.value,
+                location=codes.get(loc),
+                carrier=carrier,
+                tracking_number=tracking_number,
+                lines=shipped,
+            ),
         )
         uow.audit(
             actor,

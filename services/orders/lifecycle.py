@@ -17,6 +17,7 @@ from models.status import MovementReason, OrderStatus
 from services.actors import Actor
 from services.errors import DomainError, ValidationFailed
 from services.inventory.ledger import Movement, Reference, move_stock
+from services.orders import history
 from services.orders.actions import ACTION_PERMISSIONS, OrderAction
 from services.orders.core import (
     append_history,
@@ -119,12 +120,10 @@ def cancel_order(
             uow,
             actor,
             order,
-            "stock",
-            note="Stock released" + (" and restocked" if restocked else ""),
-            data={
-                "released": {str(m.variant_id): -m.committed for m in released},
-                "restocked": {str(m.variant_id): m.on_hand for m in restocked},
-            },
+            history.stock_released(
+                {m.variant_id: -m.committed for m in released},
+                {m.variant_id: m.on_hand for m in restocked},
+            ),
         )
         emit_availability(uow, [m.variant_id for m in (*released, *restocked)])
         result = _result(uow, order)
@@ -140,7 +139,7 @@ def add_note(uow: UnitOfWork, actor: Actor, order_id: int, text: str) -> None:
     with uow:
         uow.require(actor, "orders.edit")
         order = lock_order(uow, order_id)
-        append_history(uow, actor, order, "note", note=text)
+        append_history(uow, actor, order, history.noted(text))
         uow.audit(actor, "order.note", "order", order.id, after={"note": text})
         uow.emit(
             "order.note_added", "order", order.id, payload={"number": order.number}, public=False

@@ -30,7 +30,6 @@ from sqlalchemy.orm import aliased
 
 from models.customers import Customer
 from models.inventory import Bin, InventoryLevel, Location
-from models.money import format_minor
 from models.orders import (
     Fulfillment,
     Order,
@@ -46,6 +45,7 @@ from services.actors import Actor
 from services.customers import SEARCH_EXPRESSION
 from services.errors import NotFound, ValidationFailed
 from services.orders.actions import OrderState
+from services.orders.history import describe_event
 from services.orders.rows import (
     CustomerSummary,
     FulfillmentLineRow,
@@ -270,7 +270,10 @@ def _search_hits(search: str) -> Any:
         return union(*parts)
     if len(term) >= MIN_FUZZY_SEARCH:
         pattern = like_pattern(term)
-        if " " not in term:  # a space means a name, never an e-mail address
+        if ("@" in term or "." in term) and " " not in term:
+            # Only e-mail-like text searches the order's own address (guest checkouts): a
+            # plain word there costs a million-row trigram scan and customers' addresses are
+            # searched through the customers index anyway.
             parts.append(select(Order.id.label("order_id")).where(Order.email.ilike(pattern)))
         matching_customers = select(Customer.id).where(SEARCH_EXPRESSION.op("ILIKE")(pattern))
         parts.append(
@@ -602,84 +605,3 @@ def _title(line: LineDetail | None) -> str:
         if line.variant_title
         else (line.product_title)
     )
-
-
-def describe_event(
-    kind: str,
-    from_status: str | None,
-    to_status: str | None,
-    note: str | None,
-    data: Mapping[str, Any],
-    currency: str = "USD",
-) -> str:
-    """One line of the timeline in the merchant's words."""
-
-    def money(minor: Any) -> str:
-        return format_minor(int(minor or 0), currency)
-
-    def items(lines: Any) -> str:
-        return ", ".join(
-            f"{ln.get('quantity')} × {ln.get('sku') or ln.get('title')}" for ln in lines or []
-        )
-
-    if kind == "status":
-        if data.get("created"):
-            return f"Order placed ({money(data.get('total'))})" + (f" — {note}" if note else "")
-        text_ = f"Status {from_status} → {to_status}".replace("_", " ")
-        return f"{text_}: {note}" if note else text_
-    if kind == "fulfillment":
-        parts = [f"Fulfilled {items(data.get('lines'))}"]
-        if data.get("location"):
-            parts.append(f"from {data['location']}")
-        if data.get("carrier"):
-            parts.append(f"via {data['carrier']}")
-        if data.get("tracking_number"):
-            parts.append(f"tracking {data['tracking_number']}")
-        return " ".join(parts)
-    if kind == "note":
-        return f"Note: {note}"
-    if kind == "edit":
-        changes = []
-        for c in data.get("changes", []):
-            if "shipping" in c:
-                changes.append(
-                    f"shipping {money(c['shipping']['from'])} → {money(c['shipping']['to'])}"
-                )
-            elif c.get("from") == 0:
-                changes.append(f"added {c['to']} × {c.get('sku') or c.get('title')}")
-            elif c.get("to") == 0:
-                changes.append(f"removed {c.get('sku') or c.get('title')}")
-            else:
-                changes.append(f"{c.get('sku') or c.get('title')} {c['from']} → {c['to']}")
-        before = (data.get("before") or {}).get("total")
-        after = (data.get("after") or {}).get("total")
-        balance = int(data.get("balance_due") or 0)
-        owed = (
-            f"; {money(balance)} to collect"
-            if balance > 0
-            else f"; {money(-balance)} to refund"
-            if balance < 0
-            else ""
-        )
-        return (
-            f"Edited (version {data.get('version')}): {'; '.join(changes)}; total "
-            f"{money(before)} → {money(after)}{owed}"
-        )
-    if kind == "payment":
-        return f"Payment of {money(data.get('amount'))} recorded" + (
-            f" ({data['gateway']})" if data.get("gateway") else ""
-        )
-    if kind == "refund":
-        status = data.get("status", "")
-        text_ = f"Refund of {money(data.get('amount'))} {status}".strip()
-        return f"{text_}: {note}" if note else text_
-    if kind == "return":
-        lines = ", ".join(
-            f"{ln.get('quantity')} × {ln.get('sku') or ln.get('title')} "
-            f"({str(ln.get('disposition', '')).replace('_', '-')})"
-            for ln in data.get("lines", [])
-        )
-        return f"Returned {lines}" + (f": {note}" if note else "")
-    if kind == "stock":
-        return note or "Stock changed"
-    return note or kind

@@ -24,6 +24,7 @@ from models.status import MovementReason, ReturnDisposition
 from services.actors import Actor
 from services.errors import ValidationFailed
 from services.inventory.ledger import Movement, Reference, move_stock
+from services.orders import history
 from services.orders.actions import OrderAction
 from services.orders.core import (
     append_history,
@@ -114,6 +115,7 @@ def record_return(
             refund += _paid_for(line, item.quantity)
             described.append(
                 {
+                    "line_id": line.id,
                     "sku": line.sku,
                     "title": line.product_title,
                     "quantity": item.quantity,
@@ -168,14 +170,13 @@ def record_return(
             uow,
             actor,
             order,
-            "return",
-            note=record.note,
-            data={
-                "return_id": record.id,
-                "lines": described,
-                "locations": sorted({codes.get(ln.location_id, "") for ln in record.lines}),
-                "suggested_refund": refund,
-            },
+            history.returned(
+                record.id,
+                lines=described,
+                locations=(codes.get(ln.location_id, "") for ln in record.lines),
+                suggested_refund=refund,
+                note=record.note,
+            ),
         )
         uow.audit(
             actor,

@@ -26,6 +26,7 @@ from models.payments import Payment, PaymentTransaction, Refund
 from models.status import OrderStatus, RefundStatus
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.orders import history
 from services.orders.core import (
     append_history,
     emit_order_changed,
@@ -97,11 +98,15 @@ def record_payment(
             uow,
             actor,
             order,
-            "payment",
-            from_status=before,
-            to_status=order.payment_status,
-            note=(note or "").strip() or None,
-            data={"payment_id": payment.id, "amount": amount, "gateway": gateway},
+            history.payment(
+                "paid",
+                amount,
+                before=before,
+                after=order.payment_status,
+                gateway=gateway,
+                payment_id=payment.id,
+                note=(note or "").strip() or None,
+            ),
         )
         uow.audit(
             actor,
@@ -337,11 +342,14 @@ def _settle(
             uow,
             actor,
             order,
-            "refund",
-            from_status=before,
-            to_status=order.payment_status,
-            note=reason if succeeded else (message or "Refused by the payment provider"),
-            data={"refund_id": refund_id, "amount": amount, "status": status.value},
+            history.refund(
+                amount,
+                status.value,
+                before=before,
+                after=order.payment_status,
+                refund_id=refund_id,
+                note=reason if succeeded else (message or "Refused by the payment provider"),
+            ),
         )
         uow.audit(
             actor,

@@ -16,6 +16,25 @@ from services.unit_of_work import Store
 #: the demo's year ends here in every test, so a failure can be replayed exactly
 END = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
+#: levels whose committed stock is not what open orders still have to ship plus what shipped
+#: transfers still owe their destination (as services.inventory.transfers commits it)
+COMMITTED_MISMATCHES = """
+    WITH owed AS (
+        SELECT variant_id, location_id, sum(qty) AS qty FROM (
+            SELECT l.variant_id, l.location_id, l.quantity - l.fulfilled_quantity AS qty
+            FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE o.status IN ('pending', 'confirmed', 'processing')
+            UNION ALL
+            SELECT tl.variant_id, t.origin_location_id, tl.quantity - tl.received_quantity
+            FROM transfer_lines tl JOIN transfers t ON t.id = tl.transfer_id
+            WHERE t.status IN ('shipped', 'partially_received')
+        ) x GROUP BY 1, 2
+    )
+    SELECT variant_id, location_id, i.committed, owed.qty
+    FROM inventory_levels i FULL JOIN owed USING (variant_id, location_id)
+    WHERE coalesce(i.committed, 0) <> coalesce(owed.qty, 0)
+"""
+
 
 @contextmanager
 def fresh_store(pg_server: Any, template_database: str) -> Iterator[Store]:

@@ -23,7 +23,7 @@ from services.demo.orders import payment_status_for
 from services.inventory.ledger import verify_ledger
 from services.staff import sign_in
 from services.unit_of_work import Store
-from tests.services.demo_support import END, fresh_store, rows, scalar
+from tests.services.demo_support import COMMITTED_MISMATCHES, END, fresh_store, rows, scalar
 
 pytestmark = pytest.mark.committed
 
@@ -114,23 +114,15 @@ def test_ledger_ids_follow_time_and_every_kind_of_movement_happened(demo) -> Non
     assert {r.value for r in expected} <= reasons
 
 
-def test_committed_stock_is_exactly_what_open_orders_still_have_to_ship(demo) -> None:
-    mismatches = rows(
-        demo,
-        """
-        WITH open AS (
-            SELECT l.variant_id, l.location_id, sum(l.quantity - l.fulfilled_quantity) AS qty
-            FROM order_lines l JOIN orders o ON o.id = l.order_id
-            WHERE o.status IN ('pending', 'confirmed', 'processing')
-            GROUP BY 1, 2
-        )
-        SELECT variant_id, location_id, i.committed, open.qty
-        FROM inventory_levels i FULL JOIN open USING (variant_id, location_id)
-        WHERE coalesce(i.committed, 0) <> coalesce(open.qty, 0)
-        """,
-    )
-    assert mismatches == []
+def test_committed_stock_is_exactly_what_open_orders_and_transfers_still_owe(demo) -> None:
+    assert rows(demo, COMMITTED_MISMATCHES) == []
     assert scalar(demo, "SELECT sum(committed) FROM inventory_levels") > 0
+    in_transit = scalar(
+        demo,
+        "SELECT sum(tl.quantity) FROM transfer_lines tl JOIN transfers t "
+        "ON t.id = tl.transfer_id WHERE t.status = 'shipped'",
+    )
+    assert in_transit > 0
 
 
 def test_refunds_never_exceed_what_was_captured(demo) -> None:
@@ -226,7 +218,7 @@ def test_every_status_change_is_in_the_order_history(demo) -> None:
     for order_id, kind, before, after in rows(
         demo,
         "SELECT order_id, kind, from_status, to_status FROM order_history "
-        "WHERE kind IN ('status', 'payment') ORDER BY order_id, id",
+        "WHERE kind IN ('status', 'payment', 'refund') ORDER BY order_id, id",
     ):
         (chains if kind == "status" else payments)[order_id].append((before, after))
     assert set(chains) == set(current)
@@ -423,3 +415,26 @@ def test_new_rows_continue_after_the_demo_ids_and_numbers(demo) -> None:
     assert number == highest_order + 1
     assert product_id == highest_product + 1
     assert po not in {r[0] for r in rows(demo, "SELECT number FROM purchase_orders")}
+
+
+def test_the_history_names_each_parcel_its_lines_and_tracking(demo) -> None:
+    mismatched = scalar(
+        demo,
+        """
+        SELECT count(*) FROM fulfillments f
+        LEFT JOIN order_history h ON h.kind = 'fulfillment'
+             AND (h.data->>'fulfillment_id')::int = f.id
+        WHERE h.id IS NULL OR h.order_id <> f.order_id
+           OR h.data->>'tracking_number' IS DISTINCT FROM f.tracking_number
+           OR jsonb_array_length(h.data->'lines') <>
+              (SELECT count(*) FROM fulfillment_lines fl WHERE fl.fulfillment_id = f.id)
+        """,
+    )
+    assert mismatched == 0
+    refunds = scalar(
+        demo,
+        "SELECT count(*) FROM refunds r WHERE r.status = 'succeeded' AND NOT EXISTS ("
+        "SELECT 1 FROM order_history h WHERE h.kind = 'refund' AND h.order_id = r.order_id "
+        "AND (h.data->>'refund_id')::int = r.id AND (h.data->>'amount')::bigint = r.amount)",
+    )
+    assert refunds == 0

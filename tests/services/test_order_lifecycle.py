@@ -146,7 +146,7 @@ def test_the_full_lifecycle_leaves_a_complete_history(store, staff) -> None:
         ("note", None, None),
         ("status", "pending", "confirmed"),
         ("status", "confirmed", "processing"),
-        ("fulfillment", None, None),
+        ("fulfillment", "unfulfilled", "fulfilled"),
         ("status", "processing", "shipped"),
         ("status", "shipped", "delivered"),
     ]

@@ -68,6 +68,7 @@ def test_bin_codes_sort_in_the_order_a_picker_walks() -> None:
 def test_skus_and_handles_are_made_of_safe_characters() -> None:
     assert abbreviation("Heather Grey") == "HGR"
     assert abbreviation("8.5") == "8H5"
+    assert abbreviation("14 oz") == "14OZ"
     assert abbreviation("XL") == "XL"
     assert slug("Cedar & Smoke Candle") == "cedar-smoke-candle"
 

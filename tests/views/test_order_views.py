@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from models.status import OrderStatus
 from services.orders import OrderAction, get_order_detail
 from tests import orders_support as support
 from views.orders import OrdersPage
+from views.orders.create_order import CreateOrderDialog
 from views.orders.dialogs import FulfilDialog
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
@@ -131,7 +132,7 @@ def test_scan_to_pack_refuses_a_wrong_item_and_ships_with_one_keystroke(
     scan(str(number))
     qtbot.waitUntil(lambda: dialog.session is not None, timeout=10_000)
     scan("OTHER")
-    assert "not on order" in dialog.signal.text() and "fce8e6" in dialog.signal.styleSheet()
+    assert "not on order" in dialog.signal.text() and dialog.signal.kind == "error"
     scan("PACK-A")
     scan("PACK-A")
     assert "already packed" in dialog.signal.text()
@@ -166,3 +167,136 @@ def test_editing_lines_before_packing_updates_totals_and_the_timeline(
     _idle(page)
     assert page.detail.timeline.item(0, 2).text().startswith("Edited (version")
     assert "EDIT-A 1 → 3" in page.detail.timeline.item(0, 2).text()
+
+
+def test_the_split_is_remembered_the_lines_fit_and_an_empty_search_says_so(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("LONG-SKU-0001-XL", "B"))
+    order_id = support.place(store, staff["manager"], shop, (2, 1), email="fit@example.com")
+    page = _page(context_for, qtbot)
+    page.resize(1210, 780)  # the page in a 1400 px window
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    assert page.detail.detail.id == order_id
+    lines = page.detail.lines
+    header = lines.horizontalHeader()
+    total = lines.columnCount() - 1
+    assert header.sectionViewportPosition(total) + header.sectionSize(total) <= (
+        lines.viewport().width()
+    )
+    assert not lines.horizontalScrollBar().isVisible()
+    assert lines.isColumnHidden(5)  # nothing returned: no Returned column
+    customer = page.model.columns.index(
+        next(c for c in page.model.columns if c.key == "customer_name")
+    )
+    assert page.table.columnViewportPosition(customer) + page.table.columnWidth(customer) <= (
+        page.table.viewport().width()
+    )
+
+    page.splitter.setSizes([420, 790])
+    remembered = page.splitter.sizes()
+    page.hide()
+    again = _page(context_for, qtbot)
+    again.resize(1210, 780)
+    assert again.splitter.sizes() == remembered
+    _idle(again)
+
+    qtbot.keyClicks(page.search, "nothing-like-this")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    page.show()
+    qtbot.waitUntil(lambda: page.no_match.isVisible(), timeout=10_000)
+    assert page.model.rowCount() == 0
+    assert page.no_match.text() == "No orders match the search or filters."
+    assert page.detail.detail is None and page.count.text() == "No orders match."
+    _idle(page)
+
+
+def _scan_into(qtbot, widget, code: str) -> None:
+    """A USB scanner: the code's characters at once, then Enter, aimed at ``widget``."""
+    qtbot.keyClicks(widget, code)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_scan_to_pack_takes_scans_with_no_field_focused_and_fills_tracking_from_its_label(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("SCAN-A", "SCAN-B"))
+    order_id = support.place(store, staff["manager"], shop, (2, 1))
+    support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    number = get_order_detail(store.unit_of_work(), order_id).number
+    page = _page(context_for, qtbot, role="warehouse")
+    page.open_scan_to_pack()
+    dialog = page.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    dialog.table.setFocus()  # the table takes no focus: nothing in the dialog has it
+    feedback: list[tuple[str, str]] = []
+    dialog.signal.shown.connect(lambda kind, message: feedback.append((kind, message)))
+
+    _scan_into(qtbot, dialog.table, f"#{number}")
+    qtbot.waitUntil(lambda: dialog.session is not None, timeout=10_000)
+    assert dialog.scan.text() == ""
+    _scan_into(qtbot, dialog, "SCAN-A")
+    _scan_into(qtbot, dialog, "SCAN-B")
+    _scan_into(qtbot, dialog, "SCAN-B")
+    assert feedback[-1][0] == "error" and "already packed" in feedback[-1][1]
+    assert dialog.session.units_left == 1
+    dialog.tracking.setFocus()
+    _scan_into(qtbot, dialog.tracking, "1Z999AA10123456784")
+    assert dialog.tracking.text() == "1Z999AA10123456784"
+    assert dialog.session.units_left == 1  # a label scan packs nothing
+    _scan_into(qtbot, dialog, "SCAN-A")
+    assert feedback[-1] == ("ok", "SCAN-A: 2 of 2. Complete: press Enter to ship.")
+    with qtbot.waitSignal(dialog.order_packed, timeout=10_000) as packed:
+        qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
+    assert packed.args[0].status == "shipped"
+    _idle(page)  # the page refreshes on the same connection: let it finish first
+    shipped = get_order_detail(store.unit_of_work(), order_id)
+    assert shipped.fulfillments[0].tracking_number == "1Z999AA10123456784"
+
+
+def test_the_new_order_dialog_adds_a_line_for_each_scan_without_a_click(
+    store, staff, context_for, qtbot
+) -> None:
+    support.shop(store, staff["admin"], skus=("ADD-ME", "ADD-ME-TOO"), on_hand=1)
+    page = _page(context_for, qtbot)
+    page.open_create_dialog()
+    dialog = page.dialog
+    assert isinstance(dialog, CreateOrderDialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    dialog.customer_search.setFocus()  # a person was about to look up the customer
+
+    def scan(code: str) -> None:
+        _scan_into(qtbot, dialog.customer_search, code)
+        dialog.context.tasks.wait_for_idle()
+        qtbot.wait(10)  # the result arrives by signal
+
+    scan("ADD-ME")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert dialog.customer_search.text() == ""  # the scan did not type into the field
+    assert dialog.scan_feedback.kind == "ok" and "ADD-ME: 1 in the order" in (
+        dialog.scan_feedback.text()
+    )
+    scan("ADD-ME")
+    qtbot.waitUntil(lambda: dialog._lines[0][1].value() == 2, timeout=10_000)
+    assert dialog.scan_feedback.kind == "warn" and "only 1 available" in (
+        dialog.scan_feedback.text()
+    )
+    scan("NO-SUCH-THING")
+    qtbot.waitUntil(lambda: dialog.scan_feedback.kind == "error", timeout=10_000)
+    assert dialog.table.rowCount() == 1 and dialog.isVisible()
+
+    # a search typed by hand lists what matches; Enter searches, it does not save the order
+    dialog.product_search.setFocus()
+    for char in "ADD-ME":
+        qtbot.keyClick(dialog.product_search, char)
+        qtbot.wait(70)  # a person's pace
+    qtbot.wait(70)
+    qtbot.keyClick(dialog.product_search, Qt.Key.Key_Return)
+    dialog.context.tasks.wait_for_idle()
+    qtbot.waitUntil(lambda: dialog._lines[0][1].value() == 3, timeout=10_000)
+    assert dialog.isVisible() and dialog.result() == 0
+    dialog.reject()
+    _idle(page)

@@ -1,23 +1,27 @@
 """The create-order dialog: a phone or e-mail order taken by hand.
 
-Pick a customer (search) or create one; add lines by search or scan (Enter adds an exact match
-at once); prices come from the catalog. Saving reserves the stock; a short line is refused
-with every short SKU named and nothing saved.
+Pick a customer (search) or create one; add lines by search or scan: a scanner's code is
+caught wherever the focus is in the dialog (``ScannerInput``) and adds the matching product at
+once, with a green flash and a ring, or a red one and three rings when nothing matches; a
+search typed by hand lists what matches. Prices come from the catalog. Saving reserves the
+stock; a short line is refused with every short SKU named and nothing saved. Enter in a search
+field searches; it never saves the order (only the Save button does).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +35,8 @@ from services.customers import AddressRow, CustomerRow, NewCustomer, search_cust
 from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
 from views.context import ViewContext
+from views.orders.dialogs import fit_columns
+from views.widgets.scanner import ScanFeedback, ScannerInput
 
 
 class CreateOrderDialog(QDialog):
@@ -38,7 +44,7 @@ class CreateOrderDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("New order")
-        self.resize(760, 620)
+        self.resize(820, 640)
         self.currency = "USD"
         self._customers: list[CustomerRow] = []
         self._lines: list[tuple[SellableVariant, QSpinBox]] = []
@@ -52,28 +58,39 @@ class CreateOrderDialog(QDialog):
         row = QVBoxLayout(existing)
         row.addWidget(self.customer_search)
         row.addWidget(self.customer_choice)
+        row.addStretch()
         new = QWidget()
         self.first_name, self.last_name = QLineEdit(), QLineEdit()
         self.email, self.phone = QLineEdit(), QLineEdit()
         self.line1, self.city = QLineEdit(), QLineEdit()
         self.postal_code, self.country = QLineEdit(), QLineEdit("US")
-        form = QFormLayout(new)
-        for label, widget in (
-            ("First name", self.first_name),
-            ("Last name", self.last_name),
-            ("E-mail", self.email),
-            ("Phone", self.phone),
-            ("Address", self.line1),
-            ("City", self.city),
-            ("Postal code", self.postal_code),
-            ("Country", self.country),
+        # two fields a row: the customer block stays short and the lines get the room
+        grid = QGridLayout(new)
+        for i, (label, widget) in enumerate(
+            (
+                ("First name", self.first_name),
+                ("Last name", self.last_name),
+                ("E-mail", self.email),
+                ("Phone", self.phone),
+                ("Address", self.line1),
+                ("City", self.city),
+                ("Postal code", self.postal_code),
+                ("Country", self.country),
+            )
         ):
-            form.addRow(label, widget)
+            grid.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            grid.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.customer_tabs.addTab(existing, "Existing customer")
         self.customer_tabs.addTab(new, "New customer")
+        self.customer_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         # lines
-        self.product_search = QLineEdit(placeholderText="Scan a barcode or type a SKU or name")
+        self.scanner = ScannerInput(self)
+        self.scanner.scanned.connect(self._on_scanner_scanned)
+        self.scan_feedback = ScanFeedback("Scan a barcode to add a line; no need to click first.")
+        self.product_search = QLineEdit(placeholderText="Type a SKU or name, then Enter")
         self.product_search.returnPressed.connect(self._on_product_search_return_pressed)
         self.product_choice = QComboBox()
         self.add_button = QPushButton("Add line")
@@ -84,8 +101,7 @@ class CreateOrderDialog(QDialog):
         find.addWidget(self.add_button)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Available", "Price", "Quantity"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
 
         # money and channel
         self.channel = QComboBox()
@@ -94,14 +110,27 @@ class CreateOrderDialog(QDialog):
         self.shipping = QLineEdit("0.00")
         self.discount = QLineEdit("0.00")
         self.tax_rate = QLineEdit("0", placeholderText="percent, e.g. 8.25")
-        self.total_label = QLabel()
+        for field in (self.shipping, self.discount, self.tax_rate):
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.total_label = QLabel(objectName="subtotal")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
-        money = QFormLayout()
-        money.addRow("Came in by", self.channel)
-        money.addRow("Shipping", self.shipping)
-        money.addRow("Order discount", self.discount)
-        money.addRow("Tax rate (%)", self.tax_rate)
-        money.addRow("Subtotal", self.total_label)
+        money = QGridLayout()
+        for i, (label, widget) in enumerate(
+            (
+                ("Came in by", self.channel),
+                ("Shipping", self.shipping),
+                ("Order discount", self.discount),
+                ("Tax rate (%)", self.tax_rate),
+            )
+        ):
+            money.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            money.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        money.addWidget(QLabel("Subtotal"), 0, 4, Qt.AlignmentFlag.AlignRight)
+        money.addWidget(self.total_label, 0, 5)
+        money.setColumnStretch(1, 1)
+        money.setColumnStretch(3, 1)
+        money.setColumnMinimumWidth(5, 90)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -109,16 +138,29 @@ class CreateOrderDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save order")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for button in (*buttons.buttons(), self.add_button):
+            button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Customer</b>"))
         layout.addWidget(self.customer_tabs)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Lines</b>"))
+        layout.addWidget(self.scan_feedback)
         layout.addLayout(find)
         layout.addWidget(self.table, 1)
         layout.addLayout(money)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._update_total()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter belongs to the search fields (they act on returnPressed): it never reaches
+        the Save button, which a half-typed order would otherwise hit. Ctrl+Enter saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- customers -------------------------------------------------------------------------
 
@@ -141,37 +183,68 @@ class CreateOrderDialog(QDialog):
     # -- lines -----------------------------------------------------------------------------
 
     def _on_product_search_return_pressed(self) -> None:
-        term = self.product_search.text()
+        self._find(self.product_search.text(), scanned=False)
+
+    def _on_scanner_scanned(self, code: str) -> None:
+        self._find(code, scanned=True)
+
+    def _find(self, term: str, *, scanned: bool) -> None:
+        term = term.strip()
+        if not term:
+            return
         store = self.context.store
         self.context.tasks.query(
-            lambda: find_sellable(store.unit_of_work(), term), on_done=self._on_products_found
+            lambda: find_sellable(store.unit_of_work(), term),
+            on_done=lambda found: self._on_products_found(found, term, scanned=scanned),
         )
 
-    def _on_products_found(self, found: list[SellableVariant]) -> None:
+    def _on_products_found(
+        self, found: list[SellableVariant], term: str, *, scanned: bool = False
+    ) -> None:
         self.product_choice.clear()
+        self.error.clear()
         for v in found:
             self.product_choice.addItem(
                 f"{v.sku or '—'}  {v.product_title} {v.variant_title}  "
                 f"({v.available} available, {format_minor(v.price, self.currency)})",
                 v,
             )
-        exact = [v for v in found if v.sku == self.product_search.text().strip()]
-        if len(found) == 1 or len(exact) == 1:  # a scan: add at once, ready for the next
-            self.add_line((exact or found)[0])
-            self.product_search.clear()
+        exact = [v for v in found if v.sku == term]
+        if len(found) == 1 or len(exact) == 1:  # one match: add at once, ready for the next
+            variant = (exact or found)[0]
+            quantity = self.add_line(variant)
+            if not scanned:
+                self.product_search.clear()
+            name = variant.sku or variant.product_title
+            self.scan_feedback.show_result(
+                "ok" if variant.available >= quantity or variant.allows_backorder else "warn",
+                f"{name}: {quantity} in the order"
+                + (
+                    ""
+                    if variant.available >= quantity or variant.allows_backorder
+                    else f" (only {variant.available} available)"
+                ),
+            )
         elif not found:
-            self.error.setText("Nothing in the catalog matches that.")
+            self.scan_feedback.show_result("error", f"Nothing in the catalog matches {term}.")
+        else:
+            self.scan_feedback.show_result(
+                "warn",
+                f"{len(found)}{'+' if len(found) >= 20 else ''} products match {term}: "
+                "choose one and press Add line.",
+            )
 
     def _on_add_button_clicked(self) -> None:
         variant = self.product_choice.currentData()
         if variant is not None:
             self.add_line(variant)
 
-    def add_line(self, variant: SellableVariant, quantity: int = 1) -> None:
+    def add_line(self, variant: SellableVariant, quantity: int = 1) -> int:
+        """Add ``quantity`` of the variant (to its line if it has one); the line's quantity."""
         for existing, spin in self._lines:
             if existing.variant_id == variant.variant_id:
                 spin.setValue(spin.value() + quantity)
-                return
+                return spin.value()
         row = self.table.rowCount()
         self.table.insertRow(row)
         title = variant.product_title + (
@@ -186,14 +259,18 @@ class CreateOrderDialog(QDialog):
             )
         ):
             item = QTableWidgetItem(text)
+            if column == 1:
+                item.setToolTip(text)
             if column >= 2:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         spin = QSpinBox(minimum=0, maximum=100_000, value=quantity)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         spin.valueChanged.connect(lambda _: self._update_total())
         self.table.setCellWidget(row, 4, spin)
         self._lines.append((variant, spin))
         self._update_total()
+        return quantity
 
     def _update_total(self) -> None:
         subtotal = sum(v.price * spin.value() for v, spin in self._lines)

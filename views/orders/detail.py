@@ -6,6 +6,8 @@ signed-in person, the same rule the services enforce.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,18 +30,32 @@ from services.orders import OrderAction, OrderDetail, allowed_actions
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
-#: button label and shortcut hint per action, in the order they are shown
-ACTION_BUTTONS: tuple[tuple[OrderAction, str], ...] = (
-    (OrderAction.CONFIRM, "Confirm"),
-    (OrderAction.START_PROCESSING, "Start processing"),
-    (OrderAction.FULFIL, "Fulfil…"),
-    (OrderAction.MARK_DELIVERED, "Mark delivered"),
-    (OrderAction.EDIT, "Edit lines…"),
-    (OrderAction.RECORD_PAYMENT, "Record payment…"),
-    (OrderAction.REFUND, "Refund…"),
-    (OrderAction.RETURN, "Return…"),
-    (OrderAction.CANCEL, "Cancel order…"),
+#: button label per action, in the order they are shown: moving the order on, then its lines
+#: and money (two rows, so the panel stays narrow enough for the list beside it)
+ACTION_ROWS: tuple[tuple[tuple[OrderAction, str], ...], ...] = (
+    (
+        (OrderAction.CONFIRM, "Confirm"),
+        (OrderAction.START_PROCESSING, "Start processing"),
+        (OrderAction.FULFIL, "Fulfil…"),
+        (OrderAction.MARK_DELIVERED, "Mark delivered"),
+        (OrderAction.CANCEL, "Cancel order…"),
+    ),
+    (
+        (OrderAction.EDIT, "Edit lines…"),
+        (OrderAction.RECORD_PAYMENT, "Record payment…"),
+        (OrderAction.REFUND, "Refund…"),
+        (OrderAction.RETURN, "Return…"),
+    ),
 )
+ACTION_BUTTONS = tuple(button for row in ACTION_ROWS for button in row)
+#: how an order came in, after "Placed <when>"
+CHANNELS = {
+    "online": "on the online store",
+    "pos": "in the shop",
+    "phone": "by phone",
+    "email": "by e-mail",
+    "manual": "by hand",
+}
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]
@@ -50,25 +66,40 @@ def _words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
+def _table(headers: list[str], stretch: int, *, wrap: bool = False) -> QTableWidget:
+    """A read-only table whose columns fit their contents and whose ``stretch`` column takes
+    the rest of the width (wrapping its text with ``wrap``), so it needs no sideways scroll."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setWordWrap(wrap)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    if wrap:
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setProperty("stretch", stretch)
     return table
 
 
 def _fill(table: QTableWidget, rows: list[list[str]], right: set[int] = frozenset()) -> None:
+    stretch = table.property("stretch")
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
             if c in right:
                 item.setTextAlignment(RIGHT)
+            if c == stretch:
+                item.setToolTip(value)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    for c in right:
+        header = table.horizontalHeaderItem(c)
+        if header is not None:
+            header.setTextAlignment(RIGHT)
 
 
 class OrderDetailPanel(QWidget):
@@ -89,24 +120,29 @@ class OrderDetailPanel(QWidget):
         self.customer = QLabel(wordWrap=True, objectName="orderCustomer")
         self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[OrderAction, QPushButton] = {}
-        actions = QHBoxLayout()
-        for action, label in ACTION_BUTTONS:
-            button = QPushButton(label, enabled=False)
-            button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
-            self.buttons[action] = button
-            actions.addWidget(button)
-        actions.addStretch()
+        actions = QVBoxLayout()
+        actions.setSpacing(4)
+        for group in ACTION_ROWS:
+            row = QHBoxLayout()
+            for action, label in group:
+                button = QPushButton(label, enabled=False)
+                button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
+                self.buttons[action] = button
+                row.addWidget(button)
+            row.addStretch()
+            actions.addLayout(row)
 
         self.lines = _table(
-            ["SKU", "Item", "Bin", "Qty", "Shipped", "Returned", "Price", "Total"], 1
+            ["SKU", "Item", "Bin", "Qty", "Shipped", "Returned", "Price", "Total"], 1, wrap=True
         )
         self.totals = QLabel(objectName="orderTotals")
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.timeline = _table(["When", "Who", "What"], 2)
-        self.timeline.setWordWrap(True)
-        self.shipments = _table(["When", "From", "Carrier", "Tracking", "Items", "By"], 4)
+        self.timeline = _table(["When", "Who", "What"], 2, wrap=True)
+        self.shipments = _table(
+            ["When", "From", "Carrier", "Tracking", "Items", "By"], 4, wrap=True
+        )
         self.money = _table(["When", "What", "Amount", "Status", "Reference"], 1)
-        self.returns = _table(["When", "Items", "Refund", "By"], 1)
+        self.returns = _table(["When", "Items", "Refund", "By"], 1, wrap=True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.shipments, "Shipments")
@@ -115,26 +151,29 @@ class OrderDetailPanel(QWidget):
         self.note = QLineEdit(placeholderText="Add a note to the timeline, then Enter")
         self.note.returnPressed.connect(self._on_note_return_pressed)
 
+        # the totals sit beside the customer, so the lines get the panel's whole width
         header = QGridLayout()
         header.addWidget(self.title, 0, 0)
         header.addWidget(self.statuses, 0, 1, Qt.AlignmentFlag.AlignRight)
-        header.addWidget(self.customer, 1, 0, 1, 2)
-        middle = QHBoxLayout()
-        middle.addWidget(self.lines, 3)
-        middle.addWidget(self.totals, 1)
+        header.addWidget(self.customer, 1, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.totals, 1, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        header.setColumnStretch(0, 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
         layout.addLayout(header)
         layout.addLayout(actions)
-        layout.addLayout(middle, 2)
+        layout.addWidget(self.lines, 2)
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self.note)
         self.show_empty()
 
-    def show_empty(self) -> None:
+    def show_empty(
+        self, message: str = "Choose an order in the list, or search for one (Ctrl+F)."
+    ) -> None:
         self.detail = None
         self.title.setText("No order selected")
         self.statuses.clear()
-        self.customer.setText("Choose an order in the list, or search for one (Ctrl+F).")
+        self.customer.setText(message)
         for button in self.buttons.values():
             button.setEnabled(False)
         for table in (self.lines, self.timeline, self.shipments, self.money, self.returns):
@@ -154,18 +193,31 @@ class OrderDetailPanel(QWidget):
             f"{_words(detail.status)} · {_words(detail.payment_status)} · "
             f"{_words(detail.fulfillment_status)}"
         )
-        who = detail.customer_name + (f" <{detail.email}>" if detail.email else "")
-        address = ", ".join(address_lines(detail.shipping_address))
-        placed = f"Placed {_when(detail.placed_at)} by {detail.channel}"
+        who = html.escape(
+            detail.customer_name
+            + (
+                f" <{detail.email}>"
+                if detail.email and detail.email != detail.customer_name
+                else ""
+            )
+        )
+        # wrap between an address's parts, not inside one (a phone number, a postal code)
+        address = ", ".join(
+            html.escape(part).replace(" ", "&nbsp;").replace("-", "\u2011")
+            for part in address_lines(detail.shipping_address)
+        )
+        placed = f"Placed {_when(detail.placed_at)} {CHANNELS.get(detail.channel, detail.channel)}"
         if detail.location_code:
-            placed += f", ships from {detail.location_code}"
+            placed += f", ships from {detail.location_code.replace('-', chr(0x2011))}"
         cancelled = (
-            f"<br><b>Cancelled</b> {_when(detail.cancelled_at)}: {detail.cancel_reason}"
+            f"<br><b>Cancelled</b> {_when(detail.cancelled_at)}: "
+            f"{html.escape(detail.cancel_reason or '')}"
             if detail.cancelled_at
             else ""
         )
         self.customer.setText(
-            f"<b>{who}</b><br>{address or 'No shipping address'}<br>{placed}{cancelled}"
+            f"<b>{who}</b><br>{'Ship to ' + address if address else 'No shipping address'}"
+            f"<br>{placed}{cancelled}"
         )
         allowed = allowed_actions(detail.state, actor)
         for action, button in self.buttons.items():
@@ -188,8 +240,11 @@ class OrderDetailPanel(QWidget):
             ],
             right={3, 4, 5, 6, 7},
         )
+        # most orders have nothing back: the column shows only when something came back
+        self.lines.setColumnHidden(5, not any(ln.returned_quantity for ln in detail.lines))
         t = detail.totals
-        balance = detail.balance_due
+        # a cancelled order owes nothing more; what it was paid shows as the refund owed
+        balance = min(detail.balance_due, 0) if detail.status == "cancelled" else detail.balance_due
         owed = (
             f"<tr><td>Balance due</td><td align=right><b>{money(balance)}</b></td></tr>"
             if balance > 0
@@ -197,14 +252,19 @@ class OrderDetailPanel(QWidget):
             if balance < 0
             else ""
         )
+        rows = [("Subtotal", money(t.subtotal))]
+        if t.discount_total:
+            rows.append(("Discounts", f"−{money(t.discount_total)}"))
+        rows += [
+            ("Shipping", money(t.shipping_total)),
+            ("Tax", money(t.tax_total)),
+            ("<b>Total</b>", f"<b>{money(t.total)}</b>"),
+            ("Paid", money(detail.paid)),
+        ]
         self.totals.setText(
             "<table cellspacing=4>"
-            f"<tr><td>Subtotal</td><td align=right>{money(t.subtotal)}</td></tr>"
-            f"<tr><td>Discounts</td><td align=right>-{money(t.discount_total)}</td></tr>"
-            f"<tr><td>Shipping</td><td align=right>{money(t.shipping_total)}</td></tr>"
-            f"<tr><td>Tax</td><td align=right>{money(t.tax_total)}</td></tr>"
-            f"<tr><td><b>Total</b></td><td align=right><b>{money(t.total)}</b></td></tr>"
-            f"<tr><td>Paid</td><td align=right>{money(detail.paid)}</td></tr>{owed}</table>"
+            + "".join(f"<tr><td>{k}</td><td align=right>{v}</td></tr>" for k, v in rows)
+            + f"{owed}</table>"
         )
         _fill(
             self.timeline,
@@ -213,7 +273,6 @@ class OrderDetailPanel(QWidget):
                 for e in reversed(detail.timeline)
             ],
         )
-        self.timeline.resizeRowsToContents()
         _fill(
             self.shipments,
             [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +44,22 @@ def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
     return buttons
 
 
+def fit_columns(table: QTableWidget, stretch: int) -> None:
+    """Columns as wide as their contents, ``stretch`` taking the rest; rows one line high."""
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _number_item(value: int) -> QTableWidgetItem:
+    item = QTableWidgetItem(str(value))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
 def _line_title(line: LineDetail) -> str:
     return (
         f"{line.product_title} — {line.variant_title}"
@@ -55,16 +72,24 @@ class _LineQuantities(QTableWidget):
     """Lines with a quantity spin box each, up to what is left on the line."""
 
     def __init__(self, lines: list[tuple[LineDetail, int]], parent: QWidget | None = None):
-        super().__init__(len(lines), 4, parent)
+        super().__init__(0, 4, parent)
         self.setHorizontalHeaderLabels(["SKU", "Item", "Left", "Quantity"])
-        self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self, 1)
         self.spins: dict[int, QSpinBox] = {}
+        self.set_lines(lines)
+
+    def set_lines(self, lines: list[tuple[LineDetail, int]]) -> None:
+        """Show these lines, each with all that is left on it chosen."""
+        self.setRowCount(len(lines))
+        self.spins = {}
         for row, (line, left) in enumerate(lines):
             self.setItem(row, 0, QTableWidgetItem(line.sku or ""))
-            self.setItem(row, 1, QTableWidgetItem(_line_title(line)))
-            self.setItem(row, 2, QTableWidgetItem(str(left)))
+            title = QTableWidgetItem(_line_title(line))
+            title.setToolTip(title.text())
+            self.setItem(row, 1, title)
+            self.setItem(row, 2, _number_item(left))
             spin = QSpinBox(maximum=left, value=left)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.setCellWidget(row, 3, spin)
             self.spins[line.id] = spin
 
@@ -78,7 +103,7 @@ class FulfilDialog(QDialog):
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Fulfil order #{detail.number}")
-        self.resize(620, 360)
+        self.resize(680, 380)
         locations = sorted({ln.location_code or "" for ln in detail.lines if ln.unfulfilled})
         self.location = QComboBox()
         for code in locations:
@@ -103,15 +128,13 @@ class FulfilDialog(QDialog):
 
     def _on_location_current_index_changed(self, _index: int = 0) -> None:
         code = self.location.currentText()
-        lines = [
-            (ln, ln.unfulfilled)
-            for ln in self._detail.lines
-            if ln.unfulfilled > 0 and (ln.location_code or "") == code
-        ]
-        table = _LineQuantities(lines)
-        self._box.replaceWidget(self.lines, table)
-        self.lines.deleteLater()
-        self.lines = table
+        self.lines.set_lines(
+            [
+                (ln, ln.unfulfilled)
+                for ln in self._detail.lines
+                if ln.unfulfilled > 0 and (ln.location_code or "") == code
+            ]
+        )
 
     def values(self) -> dict[str, object]:
         return {
@@ -156,20 +179,27 @@ class MoneyDialog(QDialog):
         parent: QWidget | None = None,
         *,
         reason: bool = False,
+        hint: str = "",
+        ok: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(420)
         self.currency = currency
         self.idempotency_key = uuid.uuid4().hex
         self.amount = QLineEdit(str(Money(max(suggested, 0), currency).to_decimal()))
-        self.reason = QLineEdit()
-        self.error = QLabel(styleSheet="color: #b3261e")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.selectAll()
+        self.reason = QLineEdit(placeholderText="Shown on the timeline")
+        self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
         form = QFormLayout(self)
+        if hint:
+            form.addRow(QLabel(hint, wordWrap=True))
         form.addRow(label, self.amount)
         if reason:
             form.addRow("Reason", self.reason)
         form.addRow(self.error)
-        form.addRow(_buttons(self, title.split(" ")[0]))
+        form.addRow(_buttons(self, ok or title.split(" ")[0]))
 
     def accept(self) -> None:
         try:
@@ -195,22 +225,25 @@ class ReturnDialog(QDialog):
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Return from order #{detail.number}")
-        self.resize(640, 320)
+        self.resize(760, 360)
         lines = [ln for ln in detail.lines if ln.returnable > 0]
-        self.table = QTableWidget(len(lines), 4)
-        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Returned", "What happens"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = QTableWidget(len(lines), 5)
+        self.table.setHorizontalHeaderLabels(["SKU", "Item", "Shipped", "Coming back", "Goes to"])
+        fit_columns(self.table, 1)
         self.rows: list[tuple[LineDetail, QSpinBox, QComboBox]] = []
         for row, line in enumerate(lines):
             self.table.setItem(row, 0, QTableWidgetItem(line.sku or ""))
-            self.table.setItem(row, 1, QTableWidgetItem(_line_title(line)))
+            title = QTableWidgetItem(_line_title(line))
+            title.setToolTip(title.text())
+            self.table.setItem(row, 1, title)
+            self.table.setItem(row, 2, _number_item(line.returnable))
             spin = QSpinBox(maximum=line.returnable)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             combo = QComboBox()
             for label, value in self.DISPOSITIONS:
                 combo.addItem(label, value)
-            self.table.setCellWidget(row, 2, spin)
-            self.table.setCellWidget(row, 3, combo)
+            self.table.setCellWidget(row, 3, spin)
+            self.table.setCellWidget(row, 4, combo)
             self.rows.append((line, spin, combo))
         self.note = QPlainTextEdit(maximumHeight=60, placeholderText="Note (optional)")
         self.refund = QCheckBox("Refund what these units were paid")
@@ -234,12 +267,11 @@ class EditLinesDialog(QDialog):
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit order #{detail.number}")
-        self.resize(600, 360)
+        self.resize(680, 380)
         self.detail = detail
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Quantity"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
         self.rows: list[tuple[int | None, int | None, int, QSpinBox]] = []
         for line in detail.lines:
             self._add_row(
@@ -262,6 +294,7 @@ class EditLinesDialog(QDialog):
         self.table.setItem(row, 0, QTableWidgetItem(sku))
         self.table.setItem(row, 1, QTableWidgetItem(title))
         spin = QSpinBox(maximum=100_000, value=quantity)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.table.setCellWidget(row, 2, spin)
         self.rows.append((line_id, variant_id, quantity, spin))
 

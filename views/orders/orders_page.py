@@ -7,10 +7,11 @@ F8 scan to pack, F5 reload.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,11 +22,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from models.money import format_minor
 from models.status import FulfillmentStatus, OrderStatus, PaymentStatus
 from services.documents import render_packing_slips, render_pick_list
 from services.orders import (
@@ -67,7 +68,11 @@ from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
+from views.widgets.table_view import ListView
 
+#: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
+DEFAULT_SPLIT = [550, 650]
+SPLITTER_KEY = "orders/splitter"
 STATUS_COLORS = {
     "cancelled": "#80868b",
     "pending": "#8a6d00",
@@ -80,8 +85,12 @@ def _words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+def _placed(value: datetime) -> str:
+    """Short, as a mail client does: the day and time this year, the day and year before."""
+    local = value.astimezone()
+    if local.year == datetime.now().astimezone().year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%d %b %Y")
 
 
 class OrdersPage(Page):
@@ -155,11 +164,14 @@ class OrdersPage(Page):
         tools.addWidget(self.count)
 
         store = context.store
+        # Newest first, always (the list has no sortable column): what matters most to the
+        # left, so a narrow pane still shows who ordered what for how much.
         self.model = KeysetTableModel(
             [
-                Column("number", "Order", sort="number", format=lambda n: f"#{n}", width=8),
-                Column("placed_at", "Placed", sort="placed_at", format=_when, width=16),
-                Column("customer_name", "Customer", width=24),
+                Column("number", "Order", format=lambda n: f"#{n}", width=8),
+                Column("placed_at", "Placed", format=_placed, width=13),
+                Column("customer_name", "Customer", width=25),
+                Column("total_display", "Total", align=RIGHT, width=11),
                 Column(
                     "status",
                     "Status",
@@ -167,35 +179,47 @@ class OrdersPage(Page):
                     width=11,
                     color=lambda s: STATUS_COLORS.get(s),
                 ),
-                Column("payment_status", "Payment", format=_words, width=15),
-                Column("fulfillment_status", "Fulfillment", format=_words, width=17),
+                Column("payment_status", "Payment", format=_words, width=17),
+                Column("fulfillment_status", "Fulfillment", format=_words, width=19),
                 Column("item_count", "Items", align=RIGHT, width=6),
-                Column("total_display", "Total", align=RIGHT, width=11),
             ],
             lambda request: list_orders(store.unit_of_work(), request),
             context.tasks,
         )
-        self.table = QTableView(objectName="orders")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = ListView(self.model, settings=context.settings, settings_key="orders/list")
+        self.table.setObjectName("orders")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for i, column in enumerate(self.model.columns):
-            if column.width:
-                self.table.setColumnWidth(i, column.width * 8)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.no_match = QLabel("No orders match.", objectName="noOrders")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet("color: #5f6368; font-size: 14px;")
+        self.no_match.hide()
+        overlay = QVBoxLayout(self.table.viewport())
+        overlay.addWidget(self.no_match)
         self.model.loaded.connect(self._on_model_loaded)
+        self.model.loading_changed.connect(
+            lambda loading: self.no_match.hide() if loading else None
+        )
         self.model.failed.connect(lambda message: self.count.setText(message))
 
         self.detail = OrderDetailPanel()
         self.detail.action_requested.connect(self._on_detail_action_requested)
         self.detail.note_added.connect(self._on_detail_note_added)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([560, 720])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="ordersSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        # the detail needs room for its lines (SKU, item, bin, quantities, money) before the
+        # list gets more than a few columns: on a narrow window the list gives way first
+        self.table.setMinimumWidth(300)
+        self.detail.setMinimumWidth(640)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        state = context.settings.value(SPLITTER_KEY)
+        if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
+            self.splitter.setSizes(DEFAULT_SPLIT)
+        self.splitter.splitterMoved.connect(lambda *_: self._save_splitter())
+        splitter = self.splitter
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(tools)
@@ -207,6 +231,13 @@ class OrdersPage(Page):
         QShortcut(QKeySequence("F8"), self, activated=self.open_scan_to_pack)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
         self._restore_filters()
+
+    def _save_splitter(self) -> None:
+        self.context.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._save_splitter()
+        super().hideEvent(event)
 
     def _combo(self, empty: str, values: Any) -> QComboBox:
         combo = QComboBox()
@@ -303,6 +334,15 @@ class OrdersPage(Page):
     def _on_model_loaded(self, rows: int) -> None:
         more = "" if self.model.is_complete else "+"
         self.count.setText(f"{rows}{more} orders" if rows else "No orders match.")
+        self.no_match.setVisible(rows == 0)
+        if rows == 0:
+            request = self.model.request
+            searched = bool(request.search) or any(request.filters.values())
+            self.no_match.setText(
+                "No orders match the search or filters." if searched else "No orders yet."
+            )
+            self._opened = None
+            self.detail.show_empty("No orders match; change the search or the filters.")
         if rows and self.table.currentIndex().row() < 0:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0),
@@ -380,7 +420,13 @@ class OrdersPage(Page):
         elif action is OrderAction.RECORD_PAYMENT:
             self._open_dialog(
                 MoneyDialog(
-                    "Record payment", "Amount received", detail.balance_due, detail.currency, self
+                    f"Record payment for order #{detail.number}",
+                    "Amount received",
+                    detail.balance_due,
+                    detail.currency,
+                    self,
+                    hint=f"Balance due: {format_minor(detail.balance_due, detail.currency)}.",
+                    ok="Record payment",
                 ),
                 lambda d: self._run(
                     record_payment, detail.id, amount=d.minor(), label="Recording payment"
@@ -389,12 +435,17 @@ class OrdersPage(Page):
         elif action is OrderAction.REFUND:
             self._open_dialog(
                 MoneyDialog(
-                    "Refund",
+                    f"Refund order #{detail.number}",
                     "Amount to refund",
                     detail.state.refundable,
                     detail.currency,
                     self,
                     reason=True,
+                    hint=(
+                        f"Up to {format_minor(detail.state.refundable, detail.currency)} can be "
+                        "refunded (what was captured, less earlier refunds)."
+                    ),
+                    ok="Refund",
                 ),
                 lambda d: self._run(
                     refund_order,

@@ -1,8 +1,11 @@
 """Scan to pack: scan the packing slip's order barcode, then every item into the parcel.
 
-A USB scanner types the code and Enter. A wrong item or one too many is refused with a red
-message and a beep, and nothing is counted; when every unit is in, Enter on the empty scan
-field (or Ctrl+Enter) fulfils the order, and the screen is ready for the next slip.
+A USB scanner types the code and Enter; the shared ``ScannerInput`` catches it wherever the
+focus is in the dialog (nobody has to click a field first), and a code typed by hand into the
+field works too. A wrong item or one too many is refused with a red flash and three rings,
+and nothing is counted; when every unit is in, Enter (or Ctrl+Enter) fulfils the order, and
+the screen is ready for the next slip. A scan while the tracking field has the focus fills it
+in: that is the carrier label's barcode.
 """
 
 from __future__ import annotations
@@ -10,10 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -31,10 +32,10 @@ from services.orders.picking import (
 )
 from services.orders.rows import FulfillmentResult
 from views.context import ViewContext
+from views.orders.dialogs import fit_columns
+from views.widgets.scanner import ScanFeedback, ScannerInput
 
-OK_STYLE = "background: #e6f4ea; color: #1e7d32; font-size: 16px; padding: 8px;"
-BAD_STYLE = "background: #fce8e6; color: #b3261e; font-size: 16px; padding: 8px;"
-IDLE_STYLE = "background: #f1f3f4; color: #202124; font-size: 16px; padding: 8px;"
+READY = "Scan the order barcode on the packing slip."
 
 
 class ScanToPackDialog(QDialog):
@@ -50,19 +51,20 @@ class ScanToPackDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Scan to pack")
-        self.resize(640, 520)
+        self.resize(680, 540)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session: PackSession | None = None
-        self.scan = QLineEdit(placeholderText="Scan the packing slip")
+        self.scanner = ScannerInput(self)
+        self.scanner.scanned.connect(self._on_scanner_scanned)
+        self.scan = QLineEdit(placeholderText="Scan the packing slip (or type its number)")
         self.scan.setStyleSheet("font-size: 18px; padding: 6px;")
         self.scan.returnPressed.connect(self._on_scan_return_pressed)
-        self.tracking = QLineEdit(placeholderText="Tracking number (optional)")
-        self.signal = QLabel("Scan the order barcode on the packing slip.", wordWrap=True)
-        self.signal.setStyleSheet(IDLE_STYLE)
+        self.tracking = QLineEdit(placeholderText="Tracking number (optional): scan the label")
+        self.signal = ScanFeedback(READY)
         self.order_label = QLabel()
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Packed"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete)
         QShortcut(QKeySequence("Escape"), self, activated=self.reset)
@@ -75,18 +77,37 @@ class ScanToPackDialog(QDialog):
         layout.addWidget(self.order_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(
-            QLabel("Enter on an empty scan or Ctrl+Enter ships a complete parcel; Esc starts over.")
+            QLabel(
+                "Scan anywhere in this window. Enter (or Ctrl+Enter) ships a complete parcel; "
+                "Esc starts over.",
+                wordWrap=True,
+            )
         )
         self.scan.setFocus()
 
     # -- scanning --------------------------------------------------------------------------
 
+    def _on_scanner_scanned(self, code: str) -> None:
+        if self.tracking.hasFocus():
+            self.tracking.setText(code.strip())
+            self.signal.show_result("ok", f"Tracking number {code.strip()}")
+            self.scan.setFocus()
+            return
+        self.take(code)
+
     def _on_scan_return_pressed(self) -> None:
         code = self.scan.text().strip()
         self.scan.clear()
         if not code:
-            if self.session is not None and self.session.is_complete:
+            if self.session is not None:
                 self.complete()
+            return
+        self.take(code)
+
+    def take(self, code: str) -> None:
+        """A code scanned or typed: the order to pack, or the next item for the parcel."""
+        code = code.strip()
+        if not code:
             return
         if self.session is None:
             self._open(code)
@@ -99,7 +120,7 @@ class ScanToPackDialog(QDialog):
             lambda: start_packing(store.unit_of_work(), actor, code),
             label="Opening order",
             on_done=self._on_order_opened,
-            on_error=lambda error: self._show(str(error), ok=False),
+            on_error=lambda error: self.signal.show_result("error", str(error)),
         )
 
     def _on_order_opened(self, order: PackingOrder) -> None:
@@ -110,19 +131,18 @@ class ScanToPackDialog(QDialog):
             self.table.setItem(row, 0, QTableWidgetItem(line.sku or ""))
             self.table.setItem(row, 1, QTableWidgetItem(line.title))
         self._refresh()
-        self.scan.setPlaceholderText("Scan each item")
-        self._show(f"Order #{order.number}: scan each item.", ok=True)
+        self.scan.setPlaceholderText("Scan each item (or type its SKU)")
+        self.signal.show_result("ok", f"Order #{order.number}: scan each item.")
 
     def on_outcome(self, outcome: ScanOutcome) -> None:
         self.scanned.emit(outcome)
         self._refresh()
         if not outcome.accepted:
-            QApplication.beep()  # audible without QtMultimedia (see DESIGN.md)
-            self._show(outcome.message, ok=False)
+            self.signal.show_result("error", outcome.message)
         elif self.session is not None and self.session.is_complete:
-            self._show(f"{outcome.message}. Complete: press Enter to ship.", ok=True)
+            self.signal.show_result("ok", f"{outcome.message}. Complete: press Enter to ship.")
         else:
-            self._show(outcome.message, ok=True)
+            self.signal.show_result("ok", outcome.message)
 
     def _refresh(self) -> None:
         if self.session is None:
@@ -135,10 +155,6 @@ class ScanToPackDialog(QDialog):
                 item.setForeground(Qt.GlobalColor.darkGreen)
             self.table.setItem(row, 2, item)
 
-    def _show(self, message: str, *, ok: bool) -> None:
-        self.signal.setText(message)
-        self.signal.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
-
     # -- completing ------------------------------------------------------------------------
 
     def complete(self) -> None:
@@ -147,8 +163,7 @@ class ScanToPackDialog(QDialog):
         if session is None:
             return
         if not session.is_complete:
-            QApplication.beep()
-            self._show(f"{session.units_left} more to scan before shipping.", ok=False)
+            self.signal.show_result("warn", f"{session.units_left} more to scan before shipping.")
             return
         store, actor = self.context.store, self.context.actor
         tracking = self.tracking.text().strip() or None
@@ -158,14 +173,14 @@ class ScanToPackDialog(QDialog):
             ),
             label="Shipping",
             on_done=self._on_packed,
-            on_error=lambda error: self._show(str(error), ok=False),
+            on_error=lambda error: self.signal.show_result("error", str(error)),
         )
 
     def _on_packed(self, result: FulfillmentResult) -> None:
         self.order_packed.emit(result)
         self.reset()
-        self._show(
-            f"Order #{result.number} is {result.status}. Scan the next packing slip.", ok=True
+        self.signal.show_result(
+            "ok", f"Order #{result.number} is {result.status}. Scan the next packing slip."
         )
 
     def reset(self) -> None:
@@ -173,7 +188,6 @@ class ScanToPackDialog(QDialog):
         self.table.setRowCount(0)
         self.order_label.clear()
         self.tracking.clear()
-        self.scan.setPlaceholderText("Scan the packing slip")
+        self.scan.setPlaceholderText("Scan the packing slip (or type its number)")
         self.scan.setFocus()
-        self._show("Scan the order barcode on the packing slip.", ok=True)
-        self.signal.setStyleSheet(IDLE_STYLE)
+        self.signal.show_result("idle", READY, sound=False)

@@ -239,9 +239,14 @@ class KeysetTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
-        self.set_query(
-            sort=self.columns[column].sort, descending=order == Qt.SortOrder.DescendingOrder
-        )
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._query.generation == 0:
+            # The view announcing its initial sort: remember it for the page's first query.
+            self._query.request = replace(
+                self._query.request, sort=self.columns[column].sort, descending=descending
+            )
+            return
+        self.set_query(sort=self.columns[column].sort, descending=descending)
 
     # -- rows ------------------------------------------------------------------------------
 

@@ -42,14 +42,19 @@ class ListView(QTableView):
         for i, column in enumerate(model.columns):
             if column.width:
                 self.setColumnWidth(i, column.width * CHAR_PX)
-        sortable = any(c.sort for c in model.columns)
-        self.setSortingEnabled(sortable)
         self._settings = settings
         self._key = settings_key
+        restored = False
         if settings is not None and settings_key:
             state = settings.value(f"{settings_key}/header")
             if isinstance(state, QByteArray):
-                header.restoreState(state)
+                restored = header.restoreState(state)
+        sortable = [i for i, c in enumerate(model.columns) if c.sort]
+        if sortable and not restored:
+            # Qt's default indicator is descending; a list starts A to Z on its first column.
+            header.setSortIndicator(sortable[0], Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(bool(sortable))
+        if settings is not None and settings_key:
             header.sectionResized.connect(self._save_header)
             header.sectionMoved.connect(self._save_header)
             header.sortIndicatorChanged.connect(self._save_header)

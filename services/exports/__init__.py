@@ -1,0 +1,1 @@
+"""Exporting from the store: the catalog as a Shopify product CSV."""

@@ -1,0 +1,123 @@
+"""Importing a product CSV (Shopify classic or 2025 headers, or WooCommerce).
+
+``plan_product_import`` is the dry run: every row of the file with what would happen to it
+(created, updated, unchanged, rejected, skipped), its line number and the reasons, and the
+issues the merchant must decide (a SKU on two products, negative stock where overselling is
+off, a barcode Excel turned into 7.84E+11, ...). ``import_products`` applies the same plan in
+one transaction, all or nothing, and refuses while any row is still rejected. Importing the
+same file again changes nothing: products are matched by handle, then by SKU; variants by SKU,
+then by their options; every field is compared before anything is written.
+
+Stock from the file (``Variant Inventory Qty``, ``Inventory quantity``, WooCommerce ``Stock``)
+is the quantity on hand at the default location, set through the stock ledger with the reason
+"import". A store without a default location gets one called "Main warehouse".
+"""
+
+from __future__ import annotations
+
+from services.actors import Actor
+from services.imports.planning import MONEY_FIELDS, plan_file
+from services.imports.records import (
+    KEEP,
+    ImportPlan,
+    ImportRejected,
+    ImportResult,
+    Outcome,
+    Resolutions,
+)
+from services.imports.writer import Writer
+from services.progress import NO_PROGRESS, Progress
+from services.unit_of_work import UnitOfWork
+
+__all__ = ["ImportRejected", "import_products", "plan_product_import"]
+
+
+def plan_product_import(
+    uow: UnitOfWork,
+    data: bytes,
+    *,
+    resolutions: Resolutions | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportPlan:
+    """The dry run: what importing ``data`` would do, row by row. Changes nothing.
+
+    Raises ValidationFailed for a file that is no product file at all, Cancelled.
+    """
+    with uow:
+        plan, _ = plan_file(uow.session, data, resolutions or Resolutions(), progress)
+        return plan
+
+
+def import_products(
+    uow: UnitOfWork,
+    actor: Actor,
+    data: bytes,
+    *,
+    filename: str = "",
+    resolutions: Resolutions | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportResult:
+    """Import the file as the dry run describes it: everything in one transaction, or nothing.
+
+    Raises ImportRejected while any row is rejected (the message counts them by kind),
+    PermissionDenied (catalog.import; catalog.prices to set prices; inventory.adjust to change
+    the stock of variants already in the catalog), Cancelled (``progress`` was cancelled:
+    nothing was changed).
+    """
+    with uow:
+        uow.require(actor, "catalog.import")
+        session = uow.session
+        plan, work = plan_file(session, data, resolutions or Resolutions(), progress)
+        if not plan.can_apply:
+            raise ImportRejected(
+                _rejection(plan), fields={"rows": f"{len(plan.rejected)} rejected"}
+            )
+        if any(
+            (vw.store is None and vw.variant.price not in (KEEP, 0))
+            or any(f in MONEY_FIELDS for f in vw.changed)
+            for pw in work.products
+            if not pw.product.skipped
+            for vw in pw.variants
+        ):
+            uow.require(actor, "catalog.prices")
+        if any(
+            vw.store is not None and vw.stock_delta for pw in work.products for vw in pw.variants
+        ):
+            uow.require(actor, "inventory.adjust")
+        batch = uow.new_batch()
+        writer = Writer(uow, actor, work, batch, progress, filename)
+        writer.write()
+        uow.audit(
+            actor,
+            "catalog.import",
+            "import",
+            batch,
+            after={
+                "file": filename,
+                "format": plan.format,
+                "products_created": plan.products.create,
+                "products_updated": plan.products.update,
+                "variants_created": plan.variants.create,
+                "variants_updated": plan.variants.update,
+                "skipped_rows": sum(1 for r in plan.rows if r.outcome is Outcome.SKIP),
+            },
+            note=f"Imported {filename or 'a product file'}",
+        )
+        uow.commit()
+    return ImportResult(plan, batch, writer.location_id, writer.movements)
+
+
+def _rejection(plan: ImportPlan) -> str:
+    counts: dict[str, int] = {}
+    for row in plan.rejected:
+        for issue in row.issues:
+            if issue.blocking:
+                counts[issue.kind.label] = counts.get(issue.kind.label, 0) + 1
+    kinds = "; ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
+    first = plan.rejected[0]
+    rows = "1 row needs" if len(plan.rejected) == 1 else f"{len(plan.rejected)} rows need"
+    return (
+        f"Nothing was imported: {rows} a decision or a fix ({kinds}). "
+        f"The first is line {first.line}: "
+        f"{first.reasons[0] if first.reasons else 'rejected'}"
+    )

@@ -1,0 +1,318 @@
+"""Shopify product files, classic and 2025 headers: rows grouped by handle into products.
+
+The first row of a handle carries the product (title, description, vendor, option names) and
+usually its first variant. Further rows with the same handle are more variants, or only an
+image ("image-only rows"). ``Option1 Name`` "Title" with the value "Default Title" means a
+product without options.
+"""
+
+from __future__ import annotations
+
+from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
+from services.imports import values
+from services.imports.columns import SHOPIFY, SHOPIFY_NOT_STORED, ColumnMap, map_columns, normalise
+from services.imports.records import (
+    KEEP,
+    ImageIn,
+    Issue,
+    IssueKind,
+    Parsed,
+    ProductIn,
+    VariantIn,
+)
+from services.imports.table import Row, Table
+
+_VARIANT_FIELDS = (
+    "option1_value",
+    "option2_value",
+    "option3_value",
+    "sku",
+    "price",
+    "grams",
+    "inventory_qty",
+    "barcode",
+    "compare_at_price",
+    "cost",
+)
+_2025_MARKS = {"url handle", "product image url", "inventory quantity", "compare-at price"}
+
+
+def read_shopify(table: Table, currency: str) -> Parsed:
+    columns = map_columns(table.headers, SHOPIFY, SHOPIFY_NOT_STORED)
+    headers = {normalise(h) for h in table.headers}
+    style = "2025 headers" if headers & _2025_MARKS else "classic headers"
+    parsed = Parsed(f"Shopify product CSV ({style})", [], [], {})
+    parsed.not_imported_columns = list(columns.not_imported)
+    translated = [(h, c) for h, c in columns.recognised if normalise(h) not in _ENGLISH]
+    if translated:
+        parsed.notes.append(
+            "Columns read by their meaning: "
+            + ", ".join(f"“{h}” as {c}" for h, c in translated)
+            + "."
+        )
+    if not columns.has("handle") and not columns.has("title"):
+        parsed.notes.append(
+            "The file has neither a Handle nor a Title column, so no row says which product it "
+            "belongs to."
+        )
+    reader = _Reader(columns, currency, parsed)
+    for row in table.rows:
+        reader.read(row)
+    return parsed
+
+
+_ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1]} | {
+    normalise(s)
+    for s in (
+        "URL handle",
+        "Description",
+        "Published on online store",
+        "SKU",
+        "Weight value (grams)",
+        "Inventory quantity",
+        "Continue selling when out of stock",
+        "Price",
+        "Compare-at price",
+        "Requires shipping",
+        "Charge tax",
+        "Barcode",
+        "Product image URL",
+        "Variant image URL",
+        "Variant Inventory Quantity",
+        "Compare at price",
+        "Body HTML",
+        "Product Type",
+        "Variant Cost",
+        "Collections",
+    )
+}
+
+
+class _Reader:
+    def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
+        self.c = columns
+        self.currency = currency
+        self.parsed = parsed
+        self.products: dict[str, ProductIn] = {}
+
+    def cell(self, row: Row, name: str) -> str:
+        return row.get(self.c.at(name)).strip()
+
+    def issue(self, line: int, kind: IssueKind, message: str) -> None:
+        self.parsed.issues.append(Issue(line, kind, message))
+
+    def read(self, row: Row) -> None:
+        handle_text = self.cell(row, "handle").lower()
+        title = self.cell(row, "title")
+        handle = handle_text or slugify(title)
+        sku = self.cell(row, "sku") or None
+        self.parsed.rows[row.line] = ("variant", handle or None, sku)
+        if row.problems:
+            for problem in row.problems:
+                self.issue(row.line, IssueKind.BAD_ROW, problem)
+            self.parsed.broken.add(row.line)
+            return
+        if not handle:
+            self.issue(
+                row.line,
+                IssueKind.NO_PRODUCT,
+                "This row has no handle and no title, so it belongs to no product.",
+            )
+            return
+        product = self.products.get(handle)
+        if product is None:
+            product = self._product(row, handle)
+            self.products[handle] = product
+            self.parsed.products.append(product)
+        product.lines.append(row.line)
+        if any(self.cell(row, f) for f in _VARIANT_FIELDS):
+            self._variant(row, product)
+        else:
+            self.parsed.rows[row.line] = (
+                "image" if self.cell(row, "image_src") else "product",
+                handle,
+                None,
+            )
+        self._images(row, product)
+
+    def _product(self, row: Row, handle: str) -> ProductIn:
+        p = ProductIn(line=row.line, handle=handle)
+        c = self.c
+        if c.has("title"):
+            p.title = self.cell(row, "title")
+        if c.has("body"):
+            p.description_html = row.get(c.at("body"))
+        if c.has("vendor"):
+            p.vendor = self.cell(row, "vendor") or None
+        if c.has("type"):
+            p.product_type = self.cell(row, "type") or None
+        if c.has("tags"):
+            p.tags = tuple(
+                dict.fromkeys(t.strip() for t in self.cell(row, "tags").split(",") if t.strip())
+            )
+        if c.has("seo_title"):
+            p.seo_title = self.cell(row, "seo_title") or None
+        if c.has("seo_description"):
+            p.seo_description = self.cell(row, "seo_description") or None
+        if c.has("collection"):
+            p.collections = [
+                t.strip() for t in self.cell(row, "collection").split(",") if t.strip()
+            ]
+        published: bool | None = None
+        if c.has("published"):
+            try:
+                published = values.boolean(self.cell(row, "published"))
+            except values.BadValue as error:
+                self.issue(row.line, IssueKind.BAD_PRODUCT, f"Published: {error}.")
+        if c.has("status") and self.cell(row, "status"):
+            status = self.cell(row, "status").lower()
+            if status in ("active", "draft", "archived"):
+                p.status = status
+            else:
+                self.issue(
+                    row.line,
+                    IssueKind.BAD_PRODUCT,
+                    f"Status “{self.cell(row, 'status')}” is not draft, active or archived.",
+                )
+        elif published is not None:
+            p.status = "active" if published else "draft"  # files from before Status existed
+        if published is not None:
+            p.published = published
+        names = [self.cell(row, f"option{n}_name") for n in (1, 2, 3)]
+        p.options_given = any(self.c.has(f"option{n}_name") for n in (1, 2, 3))
+        if names[0] == "Title" and self.cell(row, "option1_value") == DEFAULT_TITLE:
+            names = []
+        p.options = [(name, []) for name in names if name]
+        if len(p.options) > MAX_OPTIONS:
+            self.issue(row.line, IssueKind.BAD_PRODUCT, "A product has at most three options.")
+        return p
+
+    def _variant(self, row: Row, product: ProductIn) -> None:
+        c = self.c
+        line = row.line
+        sku = self.cell(row, "sku")
+        if sku.startswith("'"):
+            sku = sku.lstrip("'")
+            self.issue(line, IssueKind.TIDIED, f"SKU: leading apostrophe removed ({sku}).")
+        v = VariantIn(line=line, sku=sku or None)
+        self.parsed.rows[line] = ("variant", product.handle, v.sku)
+        if not v.sku and c.has("sku"):
+            self.issue(
+                line,
+                IssueKind.NO_SKU,
+                "No SKU: imported without one; a re-import finds it by its options.",
+            )
+        option_values = [self.cell(row, f"option{n}_value") or None for n in (1, 2, 3)]
+        if not product.options and option_values[0] == DEFAULT_TITLE:
+            option_values[0] = None
+        for k, value in enumerate(option_values):
+            if value is None:
+                continue
+            if k >= len(product.options):
+                if product.options or k > 0 or product.variants:
+                    self.issue(
+                        line,
+                        IssueKind.BAD_VALUE,
+                        f"Option{k + 1} value “{value}” has no option name on the product's "
+                        "first row.",
+                    )
+                    return
+                product.options.append(("Title", []))  # legacy files name the option "Title"
+            if value not in product.options[k][1]:
+                product.options[k][1].append(value)
+        for k, (name, _) in enumerate(product.options):
+            if option_values[k] is None:
+                self.issue(line, IssueKind.BAD_VALUE, f"No {name} given for this variant.")
+                return
+        v.options = (option_values[0], option_values[1], option_values[2])
+        ok = True
+        for name, target, parse in (
+            ("price", "price", self._money),
+            ("compare_at_price", "compare_at_price", self._money),
+            ("cost", "cost", self._money),
+            ("grams", "weight_grams", values.grams),
+            ("inventory_qty", "quantity", values.quantity),
+            ("requires_shipping", "requires_shipping", values.boolean),
+            ("taxable", "taxable", values.boolean),
+        ):
+            if not c.has(name):
+                continue
+            try:
+                value = parse(self.cell(row, name))
+            except values.BadValue as error:
+                self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
+                ok = False
+                continue
+            if value is None and name in ("requires_shipping", "taxable", "price"):
+                if name == "price":
+                    self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
+                continue
+            setattr(v, target, value)
+        if c.has("inventory_policy"):
+            policy = self.cell(row, "inventory_policy").lower()
+            if policy in ("deny", "false", "no"):
+                v.inventory_policy = "deny"
+            elif policy in ("continue", "true", "yes"):
+                v.inventory_policy = "continue"
+            elif policy:
+                self.issue(
+                    line,
+                    IssueKind.BAD_VALUE,
+                    f"When out of stock: “{policy}” is neither deny nor continue.",
+                )
+                ok = False
+        if c.has("barcode"):
+            reading = values.barcode(self.cell(row, "barcode"))
+            for note in reading.notes:
+                self.issue(line, IssueKind.TIDIED, f"Barcode: {note}.")
+            if reading.mangled:
+                self.issue(
+                    line,
+                    IssueKind.MANGLED_BARCODE,
+                    f"Barcode {reading.code} is in Excel's scientific notation: its digits are "
+                    "lost. Format the column as text in the spreadsheet and export again, or "
+                    "import the row without it.",
+                )
+                v.barcode = KEEP
+            else:
+                v.barcode = reading.code
+        image = self.cell(row, "variant_image")
+        if image:
+            v.image_src = image
+            if not any(i.src == image for i in product.images):
+                product.images.append(ImageIn(line, image, KEEP, None))
+        if ok:
+            product.variants.append(v)
+
+    def _money(self, text: str) -> int | None:
+        return values.money(text, self.currency)
+
+    def _images(self, row: Row, product: ProductIn) -> None:
+        src = self.cell(row, "image_src")
+        if not src:
+            return
+        position_text = self.cell(row, "image_position")
+        try:
+            position = values.quantity(position_text) if position_text else None
+        except values.BadValue:
+            position = None
+        alt = self.cell(row, "image_alt") if self.c.has("image_alt") else KEEP
+        for image in product.images:
+            if image.src == src:
+                # a variant image met first, or the same image twice: one image
+                if image.alt_text is KEEP or not image.alt_text:
+                    image.alt_text = alt
+                image.position = image.position or position
+                return
+        product.images.append(ImageIn(row.line, src, alt, position))
+
+
+_LABEL = {
+    "price": "Price",
+    "compare_at_price": "Compare-at price",
+    "cost": "Cost per item",
+    "grams": "Weight (grams)",
+    "inventory_qty": "Inventory quantity",
+    "requires_shipping": "Requires shipping",
+    "taxable": "Charge tax",
+}

@@ -1,0 +1,155 @@
+"""What the store holds for the products a file may touch, loaded in a few set-based queries
+(a re-import of a hundred thousand variants compares against all of them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.types import BigInteger, Text
+
+_IDS = ARRAY(BigInteger)
+
+
+@dataclass
+class StoredVariant:
+    id: int
+    product_id: int
+    position: int
+    sku: str | None
+    options: tuple[str | None, str | None, str | None]
+    price: int
+    compare_at_price: int | None
+    cost: int | None
+    weight_grams: int | None
+    inventory_policy: str
+    requires_shipping: bool
+    taxable: bool
+    barcodes: tuple[str, ...]
+    image_src: str | None
+    on_hand: int
+
+
+@dataclass
+class StoredProduct:
+    id: int
+    handle: str
+    title: str
+    description_html: str
+    vendor: str | None
+    product_type: str | None
+    tags: tuple[str, ...]
+    status: str
+    published: bool
+    seo_title: str | None
+    seo_description: str | None
+    options: list[tuple[str, list[str]]]
+    variants: list[StoredVariant] = field(default_factory=list)
+    #: (id, src, alt, position)
+    images: list[tuple[int, str, str, int]] = field(default_factory=list)
+    collections: set[str] = field(default_factory=set)
+
+
+def load_store(
+    session: Session, handles: list[str], skus: list[str], location_id: int | None
+) -> tuple[dict[int, StoredProduct], dict[str, int], dict[str, int]]:
+    """The stored state of every product the file may touch: by id, handle -> id, SKU -> id."""
+    rows = session.execute(
+        text(
+            """
+            SELECT p.id, p.handle, p.title, p.description_html, p.vendor, p.product_type,
+                   p.tags, p.status, p.published_at IS NOT NULL AS published, p.seo_title,
+                   p.seo_description
+            FROM products p
+            WHERE p.handle = ANY(:handles)
+               OR p.id IN (SELECT product_id FROM variants WHERE sku = ANY(:skus))
+            """
+        ).bindparams(bindparam("handles", type_=ARRAY(Text)), bindparam("skus", type_=ARRAY(Text))),
+        {"handles": handles, "skus": skus},
+    )
+    products = {
+        r.id: StoredProduct(
+            r.id,
+            r.handle,
+            r.title,
+            r.description_html,
+            r.vendor,
+            r.product_type,
+            tuple(r.tags),
+            r.status,
+            r.published,
+            r.seo_title,
+            r.seo_description,
+            [],
+        )
+        for r in rows
+    }
+    if not products:
+        return {}, {}, {}
+    ids = sorted(products)
+    by_ids = {"ids": ids}
+    for r in session.execute(
+        text(
+            "SELECT product_id, name, values FROM product_options WHERE product_id = ANY(:ids) "
+            "ORDER BY product_id, position"
+        ).bindparams(bindparam("ids", type_=_IDS)),
+        by_ids,
+    ):
+        products[r.product_id].options.append((r.name, list(r.values)))
+    for r in session.execute(
+        text(
+            """
+            SELECT v.id, v.product_id, v.position, v.sku, v.option1, v.option2, v.option3,
+                   v.price, v.compare_at_price, v.cost, v.weight_grams, v.inventory_policy,
+                   v.requires_shipping, v.taxable, i.src AS image_src,
+                   ARRAY(SELECT b.code FROM barcodes b WHERE b.variant_id = v.id ORDER BY b.id)
+                       AS barcodes,
+                   coalesce(l.on_hand, 0) AS on_hand
+            FROM variants v
+            LEFT JOIN product_images i ON i.id = v.image_id
+            LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = :location
+            WHERE v.product_id = ANY(:ids) ORDER BY v.product_id, v.position, v.id
+            """
+        ).bindparams(bindparam("ids", type_=_IDS)),
+        by_ids | {"location": location_id or 0},
+    ):
+        products[r.product_id].variants.append(
+            StoredVariant(
+                r.id,
+                r.product_id,
+                r.position,
+                r.sku,
+                (r.option1, r.option2, r.option3),
+                r.price,
+                r.compare_at_price,
+                r.cost,
+                r.weight_grams,
+                r.inventory_policy,
+                r.requires_shipping,
+                r.taxable,
+                tuple(r.barcodes),
+                r.image_src,
+                r.on_hand,
+            )
+        )
+    for r in session.execute(
+        text(
+            "SELECT id, product_id, src, alt_text, position FROM product_images "
+            "WHERE product_id = ANY(:ids) ORDER BY product_id, position, id"
+        ).bindparams(bindparam("ids", type_=_IDS)),
+        by_ids,
+    ):
+        products[r.product_id].images.append((r.id, r.src, r.alt_text, r.position))
+    for r in session.execute(
+        text(
+            "SELECT cp.product_id, c.title FROM collection_products cp "
+            "JOIN collections c ON c.id = cp.collection_id WHERE cp.product_id = ANY(:ids)"
+        ).bindparams(bindparam("ids", type_=_IDS)),
+        by_ids,
+    ):
+        products[r.product_id].collections.add(r.title)
+    by_handle = {p.handle: p.id for p in products.values()}
+    by_sku = {v.sku: p.id for p in products.values() for v in p.variants if v.sku}
+    return products, by_handle, by_sku

@@ -1,0 +1,125 @@
+"""Cell values as merchants' files hold them, parsed into the catalog's types.
+
+Each parser returns the value, or raises ``BadValue`` with a message in the merchant's words.
+Money becomes integer minor units through ``models.money`` (Decimal only here, at the edge).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from models.money import to_minor
+from services.catalog.rules import clean_barcode
+
+
+class BadValue(ValueError):
+    """A cell that cannot mean what its column says."""
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+_CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
+
+
+def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> int | None:
+    """``"19.99"``, ``"$1,234.50"``, ``"12,99"`` (a decimal comma) -> minor units; "" -> None.
+
+    Raises BadValue for anything that is not an amount ("call us", "12.5.1", a negative).
+    """
+    raw = text.strip()
+    if not raw:
+        return None
+    cleaned = _CURRENCY.sub("", raw).replace("\u00a0", "").replace(" ", "")
+    if decimal_comma or _DECIMAL_COMMA.match(cleaned):
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise BadValue(f"“{raw}” is not an amount of money") from None
+    if not value.is_finite():
+        raise BadValue(f"“{raw}” is not an amount of money")
+    if value < 0:
+        raise BadValue(f"“{raw}” is negative; prices and costs are zero or more")
+    return to_minor(value, currency)
+
+
+def quantity(text: str) -> int | None:
+    """A stock quantity: ``"12"``, ``"12.0"``, ``"-3"``; "" -> None (not given)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        raise BadValue(f"“{raw}” is not a quantity") from None
+    if value != value.to_integral_value():
+        raise BadValue(f"“{raw}” is not a whole number of items")
+    return int(value)
+
+
+def boolean(text: str) -> bool | None:
+    """TRUE/FALSE, yes/no, 1/0 (and their translations); "" -> None."""
+    raw = text.strip().lower()
+    if not raw:
+        return None
+    if raw in {"true", "yes", "y", "1", "wahr", "ja", "vrai", "oui", "verdadero", "sí", "si"}:
+        return True
+    if raw in {"false", "no", "n", "0", "-1", "falsch", "nein", "faux", "non", "falso"}:
+        return False
+    raise BadValue(f"“{text.strip()}” is neither yes nor no")
+
+
+_GRAMS_PER = {
+    "g": Decimal(1),
+    "kg": Decimal(1000),
+    "lb": Decimal("453.59237"),
+    "lbs": Decimal("453.59237"),
+    "oz": Decimal("28.349523125"),
+}
+
+
+def grams(text: str, unit: str = "g") -> int | None:
+    """A weight in ``unit`` as whole grams (Shopify writes ``226.796185`` for 8 oz)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise BadValue(f"“{raw}” is not a weight") from None
+    if value < 0:
+        raise BadValue(f"“{raw}” is a negative weight")
+    return int((value * _GRAMS_PER[unit]).to_integral_value())
+
+
+@dataclass(frozen=True)
+class BarcodeReading:
+    code: str | None
+    #: what was tidied, for the dry run ("leading apostrophe removed")
+    notes: tuple[str, ...] = ()
+    #: Excel turned it into 7.84E+11: the digits are gone and cannot be recovered
+    mangled: bool = False
+
+
+_SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE][+-]?\d+$")
+
+
+def barcode(text: str) -> BarcodeReading:
+    raw = text.strip()
+    if not raw:
+        return BarcodeReading(None)
+    notes: list[str] = []
+    if raw.startswith("'"):
+        # Excel users type a leading apostrophe to keep the leading zeros of a code
+        raw = raw.lstrip("'")
+        notes.append("leading apostrophe removed")
+    if _SCIENTIFIC.match(raw):
+        return BarcodeReading(raw, tuple(notes), mangled=True)
+    code = clean_barcode(raw)
+    if code != raw:
+        notes.append(f"written {raw}, kept as {code}")
+    return BarcodeReading(code, tuple(notes))

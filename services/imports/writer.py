@@ -1,0 +1,596 @@
+"""Writing an import's ``Work`` with a handful of set-based statements, whatever the size of
+the file: products, options, images, variants and barcodes through ``unnest`` arrays, stock
+through the ledger (``move_stock``, reason "import"), then one audit entry and one outbox event
+per product."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import BigInteger, Boolean, Integer, Text
+
+from models.status import MovementReason
+from services.actors import Actor
+from services.catalog.events import ProductChange, emit_product_changes
+from services.catalog.rules import slugify
+from services.imports.planning import ProductWork, VariantWork, Work
+from services.imports.records import KEEP, VariantIn
+from services.imports.stored import StoredVariant
+from services.inventory.ledger import Movement, Reference, move_stock
+from services.progress import Progress
+from services.unit_of_work import UnitOfWork
+
+_IDS = ARRAY(BigInteger)
+
+
+class Writer:
+    """Writes a plan with a handful of set-based statements, whatever the file's size."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        work: Work,
+        batch: str,
+        progress: Progress,
+        filename: str,
+    ) -> None:
+        self.uow = uow
+        self.session = uow.session
+        self.actor = actor
+        self.work = work
+        self.batch = batch
+        self.progress = progress
+        self.filename = filename
+        self.location_id = work.location_id
+        self.movements = 0
+        self.product_ids: dict[int, int] = {}  # id(ProductIn) -> product id
+
+    def tick(self, stage: str, done: int, total: int = 8) -> None:
+        self.progress.report(done, total, stage)  # raises Cancelled when asked to stop
+
+    def write(self) -> None:
+        live = [pw for pw in self.work.products if not pw.product.skipped]
+        new = [pw for pw in live if pw.store is None]
+        updated = [pw for pw in live if pw.store is not None]
+        self.tick("Writing products", 1)
+        self._insert_products(new)
+        self._update_products([pw for pw in updated if pw.changed])
+        self.tick("Writing options and images", 2)
+        self._options([pw for pw in live if pw.store is None or pw.options_changed])
+        images = self._images(live)
+        self.tick("Writing variants", 3)
+        variant_ids = self._variants(live, images)
+        self.tick("Writing barcodes", 4)
+        self._barcodes(live, variant_ids)
+        self.tick("Setting stock", 5)
+        self._stock(live, variant_ids)
+        self.tick("Collections", 6)
+        self._collections(live)
+        self.tick("Recording the import", 7)
+        self._audit_and_announce(new, updated)
+        self.tick("Done", 8)
+
+    def pid(self, pw: ProductWork) -> int:
+        return pw.store.id if pw.store is not None else self.product_ids[id(pw.product)]
+
+    def _insert_products(self, new: list[ProductWork]) -> None:
+        if not new:
+            return
+        rows = self.session.execute(
+            text(
+                """
+                INSERT INTO products (handle, title, description_html, vendor, product_type,
+                                      tags, status, published_at, seo_title, seo_description)
+                SELECT d.handle, d.title, d.body, d.vendor, d.type,
+                       CASE WHEN d.tags = '' THEN '{}'::text[]
+                            ELSE string_to_array(d.tags, chr(31)) END,
+                       d.status, CASE WHEN d.published THEN now() END, d.seo_title, d.seo_desc
+                FROM unnest(:handle, :title, :body, :vendor, :type, :tags, :status, :published,
+                            :seo_title, :seo_desc)
+                    AS d(handle, title, body, vendor, type, tags, status, published, seo_title,
+                         seo_desc)
+                RETURNING id, handle
+                """
+            ).bindparams(
+                *(
+                    bindparam(n, type_=ARRAY(Text))
+                    for n in (
+                        "handle",
+                        "title",
+                        "body",
+                        "vendor",
+                        "type",
+                        "tags",
+                        "status",
+                        "seo_title",
+                        "seo_desc",
+                    )
+                ),
+                bindparam("published", type_=ARRAY(Boolean)),
+            ),
+            {
+                "handle": [pw.product.handle for pw in new],
+                "title": [keep_or(pw.product.title, pw.product.handle) for pw in new],
+                "body": [keep_or(pw.product.description_html, "") for pw in new],
+                "vendor": [keep_or(pw.product.vendor, None) for pw in new],
+                "type": [keep_or(pw.product.product_type, None) for pw in new],
+                "tags": [chr(31).join(keep_or(pw.product.tags, ())) for pw in new],
+                "status": [keep_or(pw.product.status, "draft") for pw in new],
+                "published": [bool(pw.published) for pw in new],
+                "seo_title": [keep_or(pw.product.seo_title, None) for pw in new],
+                "seo_desc": [keep_or(pw.product.seo_description, None) for pw in new],
+            },
+        )
+        by_handle = {r.handle: r.id for r in rows}
+        for pw in new:
+            self.product_ids[id(pw.product)] = by_handle[pw.product.handle]
+
+    def _update_products(self, changed: list[ProductWork]) -> None:
+        if not changed:
+            return
+
+        def pick(pw: ProductWork, name: str) -> Any:
+            new = getattr(pw.product, name)
+            return getattr(pw.store, name) if new is KEEP else new
+
+        self.session.execute(
+            text(
+                """
+                UPDATE products p SET handle = d.handle, title = d.title,
+                    description_html = d.body, vendor = d.vendor, product_type = d.type,
+                    tags = CASE WHEN d.tags = '' THEN '{}'::text[]
+                                ELSE string_to_array(d.tags, chr(31)) END,
+                    status = d.status,
+                    published_at = CASE
+                        WHEN d.status <> 'active' THEN NULL
+                        WHEN d.publish IS NULL THEN p.published_at
+                        WHEN d.publish THEN coalesce(p.published_at, now()) END,
+                    seo_title = d.seo_title, seo_description = d.seo_desc,
+                    version = p.version + 1, updated_at = now()
+                FROM unnest(:id, :handle, :title, :body, :vendor, :type, :tags, :status, :publish,
+                            :seo_title, :seo_desc)
+                    AS d(id, handle, title, body, vendor, type, tags, status, publish, seo_title,
+                         seo_desc)
+                WHERE p.id = d.id
+                """
+            ).bindparams(
+                bindparam("id", type_=_IDS),
+                *(
+                    bindparam(n, type_=ARRAY(Text))
+                    for n in (
+                        "handle",
+                        "title",
+                        "body",
+                        "vendor",
+                        "type",
+                        "tags",
+                        "status",
+                        "seo_title",
+                        "seo_desc",
+                    )
+                ),
+                bindparam("publish", type_=ARRAY(Boolean)),
+            ),
+            {
+                "id": [pw.store.id for pw in changed if pw.store],
+                "handle": [pw.product.handle for pw in changed],
+                "title": [pick(pw, "title") for pw in changed],
+                "body": [pick(pw, "description_html") for pw in changed],
+                "vendor": [pick(pw, "vendor") for pw in changed],
+                "type": [pick(pw, "product_type") for pw in changed],
+                "tags": [chr(31).join(pick(pw, "tags")) for pw in changed],
+                "status": [pick(pw, "status") for pw in changed],
+                "publish": [pw.published for pw in changed],
+                "seo_title": [pick(pw, "seo_title") for pw in changed],
+                "seo_desc": [pick(pw, "seo_description") for pw in changed],
+            },
+        )
+
+    def _options(self, pws: list[ProductWork]) -> None:
+        ids = [self.pid(pw) for pw in pws]
+        if not ids:
+            return
+        self.session.execute(
+            text("DELETE FROM product_options WHERE product_id = ANY(:ids)").bindparams(
+                bindparam("ids", type_=_IDS)
+            ),
+            {"ids": ids},
+        )
+        rows = [
+            (self.pid(pw), position, name, chr(31).join(vals))
+            for pw in pws
+            for position, (name, vals) in enumerate(pw.product.options, start=1)
+        ]
+        if rows:
+            self.session.execute(
+                text(
+                    "INSERT INTO product_options (product_id, position, name, values) "
+                    "SELECT p, n, name, string_to_array(vals, chr(31)) "
+                    "FROM unnest(:p, :n, :name, :vals) AS d(p, n, name, vals)"
+                ).bindparams(
+                    bindparam("p", type_=_IDS),
+                    bindparam("n", type_=ARRAY(Integer)),
+                    bindparam("name", type_=ARRAY(Text)),
+                    bindparam("vals", type_=ARRAY(Text)),
+                ),
+                {
+                    "p": [r[0] for r in rows],
+                    "n": [r[1] for r in rows],
+                    "name": [r[2] for r in rows],
+                    "vals": [r[3] for r in rows],
+                },
+            )
+
+    def _images(self, pws: list[ProductWork]) -> dict[tuple[int, str], int]:
+        """Image ids by (product id, src): stored ones and those inserted now."""
+        ids: dict[tuple[int, str], int] = {}
+        for pw in pws:
+            if pw.store is not None:
+                for iid, src, _, _ in pw.store.images:
+                    ids[(pw.store.id, src)] = iid
+        new = [(self.pid(pw), i) for pw in pws for i in pw.new_images]
+        if new:
+            rows = self.session.execute(
+                text(
+                    "INSERT INTO product_images (product_id, position, src, alt_text) "
+                    "SELECT * FROM unnest(:p, :n, :src, :alt) RETURNING id, product_id, src"
+                ).bindparams(
+                    bindparam("p", type_=_IDS),
+                    bindparam("n", type_=ARRAY(Integer)),
+                    bindparam("src", type_=ARRAY(Text)),
+                    bindparam("alt", type_=ARRAY(Text)),
+                ),
+                {
+                    "p": [p for p, _ in new],
+                    "n": [i.position or 1 for _, i in new],
+                    "src": [i.src for _, i in new],
+                    "alt": [keep_or(i.alt_text, "") for _, i in new],
+                },
+            )
+            for r in rows:
+                ids[(r.product_id, r.src)] = r.id
+        updates = [u for pw in pws for u in pw.image_updates]
+        if updates:
+            self.session.execute(
+                text(
+                    "UPDATE product_images i SET alt_text = d.alt, position = d.n "
+                    "FROM unnest(:id, :alt, :n) AS d(id, alt, n) WHERE i.id = d.id"
+                ).bindparams(
+                    bindparam("id", type_=_IDS),
+                    bindparam("alt", type_=ARRAY(Text)),
+                    bindparam("n", type_=ARRAY(Integer)),
+                ),
+                {
+                    "id": [u[0] for u in updates],
+                    "alt": [u[1] for u in updates],
+                    "n": [u[2] for u in updates],
+                },
+            )
+        return ids
+
+    def _variants(
+        self, pws: list[ProductWork], images: dict[tuple[int, str], int]
+    ) -> dict[int, int]:
+        """Variant ids by line: inserted and updated variants of the file."""
+        ids: dict[int, int] = {}
+        inserts: list[tuple[int, int, VariantWork]] = []
+        updates: list[VariantWork] = []
+        for pw in pws:
+            pid = self.pid(pw)
+            position = max((v.position for v in pw.store.variants), default=0) if pw.store else 0
+            for vw in pw.variants:
+                if vw.store is None:
+                    position += 1
+                    inserts.append((pid, position, vw))
+                else:
+                    ids[vw.variant.line] = vw.store.id
+                    if vw.changed:
+                        updates.append(vw)
+
+        def image_of(pid: int, vw: VariantWork) -> int | None:
+            src = vw.variant.image_src
+            if src:
+                return images.get((pid, src))
+            return None
+
+        if inserts:
+            rows = self.session.execute(
+                text(
+                    """
+                    INSERT INTO variants (product_id, position, sku, option1, option2, option3,
+                        price, compare_at_price, cost, weight_grams, inventory_policy,
+                        requires_shipping, taxable, image_id)
+                    SELECT * FROM unnest(:p, :n, :sku, :o1, :o2, :o3, :price, :compare, :cost,
+                                         :grams, :policy, :ship, :tax, :image)
+                    RETURNING id, product_id, position
+                    """
+                ).bindparams(*_variant_binds(), bindparam("n", type_=ARRAY(Integer))),
+                _variant_params(
+                    [(pid, vw.variant, None, image_of(pid, vw)) for pid, _, vw in inserts]
+                )
+                | {"n": [n for _, n, _ in inserts]},
+            )
+            by_key = {(r.product_id, r.position): r.id for r in rows}
+            for pid, n, vw in inserts:
+                ids[vw.variant.line] = by_key[(pid, n)]
+        if updates:
+            params = _variant_params(
+                [
+                    (vw.store.product_id, vw.variant, vw.store, image_of(vw.store.product_id, vw))
+                    for vw in updates
+                    if vw.store is not None
+                ]
+            )
+            # SKUs may move between variants of the file: free them first
+            self.session.execute(
+                text(
+                    "UPDATE variants SET sku = NULL WHERE id = ANY(:ids) AND sku IS NOT NULL "
+                    "AND sku <> ALL(coalesce(:skus, '{}'))"
+                ).bindparams(bindparam("ids", type_=_IDS), bindparam("skus", type_=ARRAY(Text))),
+                {
+                    "ids": [vw.store.id for vw in updates if vw.store],
+                    "skus": [s for s in params["sku"] if s],
+                },
+            )
+            self.session.execute(
+                text(
+                    """
+                    UPDATE variants v SET sku = d.sku, option1 = d.o1, option2 = d.o2,
+                        option3 = d.o3, price = d.price, compare_at_price = d.compare,
+                        cost = d.cost, weight_grams = d.grams, inventory_policy = d.policy,
+                        requires_shipping = d.ship, taxable = d.tax,
+                        image_id = coalesce(d.image, v.image_id),
+                        version = v.version + 1, updated_at = now()
+                    FROM unnest(:id, :sku, :o1, :o2, :o3, :price, :compare, :cost, :grams,
+                                :policy, :ship, :tax, :image)
+                        AS d(id, sku, o1, o2, o3, price, compare, cost, grams, policy, ship,
+                             tax, image)
+                    WHERE v.id = d.id
+                    """
+                ).bindparams(*_variant_binds(with_product=False), bindparam("id", type_=_IDS)),
+                {k: v for k, v in params.items() if k != "p"}
+                | {"id": [vw.store.id for vw in updates if vw.store]},
+            )
+            self._bump([vw.store.product_id for vw in updates if vw.store])
+        return ids
+
+    def _bump(self, product_ids: Iterable[int]) -> None:
+        """A product whose variants changed has a new version: open editors see a conflict."""
+        ids = sorted(set(product_ids))
+        if ids:
+            self.session.execute(
+                text(
+                    "UPDATE products SET version = version + 1, updated_at = now() "
+                    "WHERE id = ANY(:ids)"
+                ).bindparams(bindparam("ids", type_=_IDS)),
+                {"ids": ids},
+            )
+
+    def _barcodes(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
+        replace: list[tuple[int, str, tuple[str, ...]]] = []
+        for pw in pws:
+            for vw in pw.variants:
+                code = vw.variant.barcode
+                if not isinstance(code, str):
+                    continue
+                if vw.store is None:
+                    replace.append((variant_ids[vw.variant.line], code, ()))
+                elif "barcode" in vw.changed:
+                    others = tuple(b for b in vw.store.barcodes if b != code)
+                    replace.append((vw.store.id, code, others))
+        if not replace:
+            return
+        # the file's barcode goes first (the main one); the variant's others stay after it
+        self.session.execute(
+            text("DELETE FROM barcodes WHERE variant_id = ANY(:ids)").bindparams(
+                bindparam("ids", type_=_IDS)
+            ),
+            {"ids": [vid for vid, _, _ in replace]},
+        )
+        rows = [(vid, code) for vid, main, others in replace for code in (main, *others)]
+        self.session.execute(
+            text(
+                "INSERT INTO barcodes (variant_id, code) SELECT * FROM unnest(:v, :c) "
+                "ON CONFLICT DO NOTHING"
+            ).bindparams(bindparam("v", type_=_IDS), bindparam("c", type_=ARRAY(Text))),
+            {"v": [r[0] for r in rows], "c": [r[1] for r in rows]},
+        )
+
+    def _stock(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
+        moves = [
+            (variant_ids[vw.variant.line], vw)
+            for pw in pws
+            for vw in pw.variants
+            if vw.stock_delta or vw.variant.stock_note
+        ]
+        if not moves:
+            return
+        location = self._default_location()
+        reference = Reference.of("import", self.batch)
+        plain = [
+            Movement(vid, location, on_hand=vw.stock_delta)
+            for vid, vw in moves
+            if not vw.variant.stock_note
+        ]
+        self.movements += move_stock(
+            self.uow,
+            self.actor,
+            plain,
+            reason=MovementReason.IMPORT,
+            reference=reference,
+            note=f"Imported from {self.filename}" if self.filename else "Imported from a file",
+        )
+        for vid, vw in moves:
+            if vw.variant.stock_note:
+                self.movements += move_stock(
+                    self.uow,
+                    self.actor,
+                    [Movement(vid, location, on_hand=vw.stock_delta)],
+                    reason=MovementReason.IMPORT,
+                    reference=reference,
+                    note=vw.variant.stock_note,
+                    record_unchanged=True,
+                )
+
+    def _default_location(self) -> int:
+        if self.location_id is not None:
+            return self.location_id
+        code = "MAIN"
+        taken = set(self.session.execute(text("SELECT code FROM locations")).scalars())
+        n = 1
+        while code in taken:
+            n += 1
+            code = f"MAIN{n}"
+        self.location_id = int(
+            self.session.execute(
+                text(
+                    "INSERT INTO locations (code, name, is_default) "
+                    "VALUES (:code, 'Main warehouse', true) RETURNING id"
+                ),
+                {"code": code},
+            ).scalar_one()
+        )
+        self.uow.audit(
+            self.actor,
+            "inventory.location.create",
+            "location",
+            self.location_id,
+            after={"code": code, "name": "Main warehouse", "is_default": True},
+            note="Created for stock in an imported product file: the store had no default "
+            "location.",
+        )
+        return self.location_id
+
+    def _collections(self, pws: list[ProductWork]) -> None:
+        wanted = [(self.pid(pw), title) for pw in pws for title in pw.new_collections]
+        groups = [
+            (g.title, [m if isinstance(m, int) else self.product_ids[id(m)] for m in members])
+            for g, members, _ in self.work.grouped
+        ]
+        titles = list(dict.fromkeys([t for _, t in wanted] + [t for t, _ in groups]))
+        if not titles:
+            return
+        self.session.execute(
+            text(
+                "INSERT INTO collections (title, handle) "
+                "SELECT t, h FROM unnest(:t, :h) AS d(t, h) "
+                "WHERE NOT EXISTS (SELECT 1 FROM collections c WHERE c.title = d.t) "
+                "ON CONFLICT (handle) DO NOTHING"
+            ).bindparams(bindparam("t", type_=ARRAY(Text)), bindparam("h", type_=ARRAY(Text))),
+            {"t": titles, "h": [slugify(t) or "collection" for t in titles]},
+        )
+        ids = {
+            r.title: r.id
+            for r in self.session.execute(
+                text("SELECT title, id FROM collections WHERE title = ANY(:t)").bindparams(
+                    bindparam("t", type_=ARRAY(Text))
+                ),
+                {"t": titles},
+            )
+        }
+        pairs = [(ids[t], p) for p, t in wanted if t in ids] + [
+            (ids[t], p) for t, members in groups for p in members if t in ids
+        ]
+        if pairs:
+            self.session.execute(
+                text(
+                    "INSERT INTO collection_products (collection_id, product_id) "
+                    "SELECT * FROM unnest(:c, :p) ON CONFLICT DO NOTHING"
+                ).bindparams(bindparam("c", type_=_IDS), bindparam("p", type_=_IDS)),
+                {"c": [c for c, _ in pairs], "p": [p for _, p in pairs]},
+            )
+
+    def _audit_and_announce(self, new: list[ProductWork], updated: list[ProductWork]) -> None:
+        touched = [
+            pw
+            for pw in updated
+            if pw.changed
+            or pw.new_collections
+            or any(vw.store is None or vw.changed for vw in pw.variants)
+        ]
+        entries: list[tuple[object, dict[str, Any] | None, dict[str, Any] | None]] = [
+            (self.pid(pw), None, _summary(pw)) for pw in new
+        ] + [(self.pid(pw), {"version_before_import": True}, _summary(pw)) for pw in touched]
+        self.uow.audit_many(
+            self.actor,
+            "catalog.import.product",
+            "product",
+            entries,
+            note=f"Import of {self.filename}" if self.filename else "Import",
+        )
+        self._bump([self.pid(pw) for pw in touched if not pw.changed])
+        for topic, pws in (("product.created", new), ("product.updated", touched)):
+            changes = [
+                ProductChange(
+                    self.pid(pw),
+                    pw.product.handle,
+                    tuple(vw.variant.sku for vw in pw.variants if vw.variant.sku),
+                    bool(pw.published) or bool(pw.store and pw.store.published),
+                    tuple(sorted(set(pw.changed) | {f for vw in pw.variants for f in vw.changed})),
+                    pw.store.handle if pw.store else None,
+                )
+                for pw in pws
+            ]
+            emit_product_changes(self.uow, topic, changes)
+
+
+def _summary(pw: ProductWork) -> dict[str, Any]:
+    return {
+        "handle": pw.product.handle,
+        "changed": sorted(set(pw.changed)),
+        "variants_created": sum(1 for vw in pw.variants if vw.store is None),
+        "variants_updated": sum(1 for vw in pw.variants if vw.store is not None and vw.changed),
+        "line": pw.product.line,
+    }
+
+
+def keep_or(value: Any, default: Any) -> Any:
+    return default if value is KEEP else value
+
+
+def _variant_binds(*, with_product: bool = True) -> tuple:
+    return (
+        *((bindparam("p", type_=_IDS),) if with_product else ()),
+        bindparam("sku", type_=ARRAY(Text)),
+        bindparam("o1", type_=ARRAY(Text)),
+        bindparam("o2", type_=ARRAY(Text)),
+        bindparam("o3", type_=ARRAY(Text)),
+        bindparam("price", type_=ARRAY(BigInteger)),
+        bindparam("compare", type_=ARRAY(BigInteger)),
+        bindparam("cost", type_=ARRAY(BigInteger)),
+        bindparam("grams", type_=ARRAY(Integer)),
+        bindparam("policy", type_=ARRAY(Text)),
+        bindparam("ship", type_=ARRAY(Boolean)),
+        bindparam("tax", type_=ARRAY(Boolean)),
+        bindparam("image", type_=_IDS),
+    )
+
+
+def _variant_params(
+    rows: list[tuple[int, VariantIn, StoredVariant | None, int | None]],
+) -> dict[str, list[Any]]:
+    def pick(v: VariantIn, s: StoredVariant | None, name: str, default: Any) -> Any:
+        value = getattr(v, name)
+        if value is KEEP:
+            return getattr(s, name) if s is not None else default
+        return value
+
+    return {
+        "p": [p for p, _, _, _ in rows],
+        "sku": [v.sku for _, v, _, _ in rows],
+        "o1": [v.options[0] for _, v, _, _ in rows],
+        "o2": [v.options[1] for _, v, _, _ in rows],
+        "o3": [v.options[2] for _, v, _, _ in rows],
+        "price": [pick(v, s, "price", 0) or 0 for _, v, s, _ in rows],
+        "compare": [pick(v, s, "compare_at_price", None) for _, v, s, _ in rows],
+        "cost": [pick(v, s, "cost", None) for _, v, s, _ in rows],
+        "grams": [pick(v, s, "weight_grams", None) for _, v, s, _ in rows],
+        "policy": [pick(v, s, "inventory_policy", "deny") for _, v, s, _ in rows],
+        "ship": [pick(v, s, "requires_shipping", True) for _, v, s, _ in rows],
+        "tax": [pick(v, s, "taxable", True) for _, v, s, _ in rows],
+        "image": [i for _, _, _, i in rows],
+    }
