@@ -73,3 +73,14 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, s
     yield shown
     crashes = [text for kind, text in shown if kind == "critical"]
     assert not crashes, crashes
+
+
+def settle(widget: Any) -> None:
+    """Hide a screen and wait for its background work (and the work its results started), so
+    nothing runs on after the test's store is gone. Pass as qtbot's ``before_close_func``."""
+    widget.hide()
+    tasks = widget.context.tasks
+    for _ in range(20):
+        tasks.wait_for_idle()
+        if not tasks.running:
+            return

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from services.inventory.locations import assign_bin
 from tests import factories
-from tests.inventory_helpers import figures, ledger_rows, message_boxes, stock
+from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
 from views.inventory import InventoryPage
 from views.inventory.counts_tab import StartCountDialog
 
@@ -45,7 +45,7 @@ class _Scanner:
 @pytest.fixture
 def counting(context_for, qtbot, shelf):
     page = InventoryPage(context_for("warehouse"))
-    qtbot.addWidget(page)
+    qtbot.addWidget(page, before_close_func=settle)
     page.resize(1280, 800)
     page.show()
     page.tabs.setCurrentWidget(page.counts)
@@ -60,7 +60,9 @@ def counting(context_for, qtbot, shelf):
     qtbot.waitUntil(lambda: screen.detail is not None, timeout=10_000)
     page.activateWindow()  # as the window manager does when the dialog closes
     qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
-    return page, screen, _Scanner(qtbot, screen)
+    yield page, screen, _Scanner(qtbot, screen)
+    page.hide()  # nothing refreshes after the test's store is gone
+    _settle(page)
 
 
 def _settle(page) -> None:

@@ -11,7 +11,7 @@ from app.live import OutboxListener
 from models.status import MovementReason
 from services.inventory.adjustments import AdjustmentLine, adjust_stock
 from tests import factories
-from tests.inventory_helpers import message_boxes, stock
+from tests.inventory_helpers import message_boxes, settle, stock
 from views.context import LiveChanges, ViewContext
 from views.inventory import InventoryPage
 from views.tasks import TaskRunner
@@ -36,7 +36,7 @@ def test_an_adjustment_elsewhere_refreshes_the_stock_list_within_a_second(
         live=live,
     )
     page = InventoryPage(context)
-    qtbot.addWidget(page)
+    qtbot.addWidget(page, before_close_func=settle)
     page.show()
     live.changed.connect(lambda topics: page.cares_about(topics) and page.on_store_changed(topics))
     url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -10,7 +10,7 @@ from models.status import MovementReason
 from services.inventory.purchasing import create_supplier
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from tests import factories
-from tests.inventory_helpers import figures, ledger_rows, message_boxes, stock
+from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
 from views.inventory import InventoryPage
 from views.inventory.common import RowsTableModel
 from views.inventory.dialogs import AdjustDialog, VariantHistoryDialog
@@ -31,7 +31,7 @@ def warehouse(store, staff):
 def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
     context = context_for(role)
     page = InventoryPage(context)
-    qtbot.addWidget(page)
+    qtbot.addWidget(page, before_close_func=settle)
     page.resize(1280, 800)
     page.show()
     page.on_shown()

@@ -15,7 +15,7 @@ from services.inventory.purchasing import (
     place_purchase_order,
 )
 from tests import factories
-from tests.inventory_helpers import figures, message_boxes, stock
+from tests.inventory_helpers import figures, message_boxes, settle, stock
 from views.inventory import InventoryPage
 from views.inventory.transfers_tab import TransferDialog
 
@@ -34,7 +34,7 @@ def places(store, staff):
 
 def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
     page = InventoryPage(context_for(role))
-    qtbot.addWidget(page)
+    qtbot.addWidget(page, before_close_func=settle)
     page.resize(1280, 800)
     page.show()
     page.activateWindow()

@@ -364,6 +364,11 @@ class CountingScreen(QWidget):
         ):
             QShortcut(QKeySequence(key), self, activated=slot)
 
+    def hideEvent(self, event: Any) -> None:
+        # a screen no one sees does not refresh; it reloads when shown again
+        self._refresh_timer.stop()
+        super().hideEvent(event)
+
     # -- loading ---------------------------------------------------------------------------
 
     def open(self, detail: CountDetail) -> None:
