@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Select, func, literal, or_, select, text
+from sqlalchemy import Integer, Select, and_, cast, func, literal, or_, select, text, union
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from models.catalog import Barcode, Product, Variant
 from models.inventory import InventoryLevel, Location, StockMovement
@@ -137,12 +138,19 @@ def _apply_filters(statement: Select[Any], filters: Mapping[str, Any], search: s
         statement = statement.where(m.occurred_at < filters["until"])
     term = search.strip()
     if term:
-        # a SKU, a barcode, or a document number: exact matches stay on the indexes
+        # a SKU, a barcode, or a document number. Written so each is an index lookup the
+        # planner can combine: the variants as an array computed once, the documents by
+        # (type, number)
+        found = union(
+            select(Variant.id.label("id")).where(Variant.sku == term),
+            select(Barcode.variant_id.label("id")).where(Barcode.code == term),
+        ).subquery()
+        # the cast makes it one array value (an InitPlan), not a subquery ANY would scan
+        variants = cast(select(func.array_agg(found.c.id)).scalar_subquery(), ARRAY(Integer))
         statement = statement.where(
             or_(
-                m.variant_id.in_(select(Variant.id).where(Variant.sku == term)),
-                m.variant_id.in_(select(Barcode.variant_id).where(Barcode.code == term)),
-                m.reference_id == term,
+                m.variant_id == func.any(variants),
+                and_(m.reference_type.in_(list(REFERENCE_LABELS)), m.reference_id == term),
             )
         )
     return statement

@@ -11,7 +11,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, text, tuple_
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    union,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -352,29 +364,90 @@ def list_stock(uow: UnitOfWork, request: PageRequest) -> Page[StockRow]:
         raise ValidationFailed(f"The stock list cannot be sorted by {sort!r}.")
     with uow:
         statement, tables = _stock_statement(flt)
-        if request.search:
+        if request.search.strip():
+            # plan each search for its own term (a generic plan ignores the trigram indexes)
             uow.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            pattern = like_pattern(request.search.strip())
-            statement = statement.where(
-                or_(
-                    Variant.sku.ilike(pattern),
-                    (
-                        Product.title
-                        + " "
-                        + func.coalesce(Product.vendor, "")
-                        + " "
-                        + func.words(Product.tags)
-                    ).ilike(pattern),
-                    Variant.id.in_(
-                        select(Barcode.variant_id).where(Barcode.code == request.search.strip())
-                    ),
-                )
+            statement = statement.where(Variant.id.in_(_matching_variants(request.search)))
+        one_location = flt.location_id is not None
+        if sort == "sku":
+            rows, next_after = _sku_keyset(uow.session, statement, tables, one_location, request)
+        else:
+            order = _sort_columns(sort, tables, one_location)
+            rows, next_after = keyset(
+                uow.session, statement, order, request.after, request.limit, request.descending
             )
-        order = _sort_columns(sort, tables, flt.location_id is not None)
-        rows, next_after = keyset(
-            uow.session, statement, order, request.after, request.limit, request.descending
-        )
         return Page([_stock_row(r) for r in rows], next_after)
+
+
+#: the expression of products' trigram index, written as the index has it so it is used
+_PRODUCT_WORDS = literal_column(
+    "(products.title || ' ' || coalesce(products.vendor, '') || ' ' || words(products.tags))"
+)
+
+
+def _matching_variants(search: str) -> Select[Any]:
+    """Variants whose SKU or product (title, vendor, tags) contains ``search``, or that carry
+    it as a barcode. One indexed lookup per kind, united: an OR across the joined tables
+    would read every variant."""
+    term = search.strip()
+    pattern = like_pattern(term)
+    return union(
+        select(Variant.id).where(Variant.sku.ilike(pattern)),
+        select(Variant.id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(_PRODUCT_WORDS.ilike(pattern)),
+        select(Barcode.variant_id).where(Barcode.code == term),
+    )
+
+
+def _sku_keyset(
+    session: Session,
+    statement: Select[Any],
+    tables: _StockTables,
+    one_location: bool,
+    request: PageRequest,
+) -> tuple[list[Any], tuple[Any, ...] | None]:
+    """Keyset paging by SKU, where variants without a SKU come after the others (before, when
+    descending). SKUs with a value are read along their unique index, those without by id;
+    the cursor's first value is None once the page is among the variants without one."""
+    tail = [Variant.id] if one_location else [tables.level.c.variant_id, tables.level.c.location_id]
+    after, limit, descending = request.after, request.limit, request.descending
+    with_sku = statement.where(Variant.sku.is_not(None))
+    without_sku = statement.where(Variant.sku.is_(None))
+    phases: list[tuple[Select[Any], list[Any], tuple[Any, ...] | None]] = []
+    if after is None:
+        sku_phase = (with_sku, [Variant.sku, *tail], None)
+        null_phase = (without_sku, tail, None)
+    elif after[0] is not None:
+        bound = Variant.sku <= after[0] if descending else Variant.sku >= after[0]
+        sku_phase = (with_sku.where(bound), [Variant.sku, *tail], tuple(after))
+        null_phase = (without_sku, tail, None)
+    else:
+        sku_phase = (with_sku, [Variant.sku, *tail], None)
+        null_phase = (without_sku, tail, tuple(after[1:]))
+    if descending:
+        # NULLs sort first when descending, as PostgreSQL has it
+        phases = [null_phase] if after is None or after[0] is None else []
+        phases.append(sku_phase)
+    else:
+        phases = [sku_phase] if after is None or after[0] is not None else []
+        phases.append(null_phase)
+    rows: list[tuple[Any, tuple[Any, ...]]] = []
+    more = False
+    for phase_statement, order, phase_after in phases:
+        wanted = limit + 1 - len(rows)
+        if wanted <= 0:
+            break
+        found, _ = keyset(session, phase_statement, order, phase_after, wanted, descending)
+        is_sku_phase = len(order) > len(tail)
+        for r in found:
+            values = tuple(getattr(r, f"_k{i}") for i in range(len(order)))
+            rows.append((r, values if is_sku_phase else (None, *values)))
+    if len(rows) > limit:
+        more = True
+        rows = rows[:limit]
+    next_after = rows[-1][1] if more and rows else None
+    return [r for r, _ in rows], next_after
 
 
 @dataclass(frozen=True)

@@ -313,9 +313,20 @@ def update_purchase_order(
             )
         require_variants(uow.session, merged)
         before = {line.variant_id: (line.quantity, line.unit_cost) for line in order.lines}
-        order.lines = [
-            PurchaseOrderLine(variant_id=v, quantity=q, unit_cost=c) for v, (q, c) in merged.items()
-        ]
+        # change lines in place: replacing them would insert before deleting, and a variant
+        # may appear on an order once
+        existing = {line.variant_id: line for line in order.lines}
+        for variant_id, line in existing.items():
+            if variant_id not in merged:
+                order.lines.remove(line)
+        for variant_id, (quantity, cost) in merged.items():
+            if variant_id in existing:
+                existing[variant_id].quantity = quantity
+                existing[variant_id].unit_cost = cost
+            else:
+                order.lines.append(
+                    PurchaseOrderLine(variant_id=variant_id, quantity=quantity, unit_cost=cost)
+                )
         order.note, order.expected_at = note, expected_at
         # touch the order row itself so its version moves even when only lines changed
         order.updated_at = func.now()

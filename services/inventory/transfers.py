@@ -182,7 +182,17 @@ def update_transfer(
             )
         require_variants(uow.session, merged)
         before = {line.variant_id: line.quantity for line in transfer.lines}
-        transfer.lines = [TransferLine(variant_id=v, quantity=q) for v, q in merged.items()]
+        # change lines in place: replacing them would insert before deleting, and a variant
+        # may appear on a transfer once
+        existing = {line.variant_id: line for line in transfer.lines}
+        for variant_id, line in existing.items():
+            if variant_id not in merged:
+                transfer.lines.remove(line)
+        for variant_id, quantity in merged.items():
+            if variant_id in existing:
+                existing[variant_id].quantity = quantity
+            else:
+                transfer.lines.append(TransferLine(variant_id=variant_id, quantity=quantity))
         transfer.note = note
         # touch the transfer row itself so its version moves even when only lines changed
         transfer.updated_at = func.now()

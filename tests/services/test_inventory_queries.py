@@ -113,6 +113,25 @@ def test_the_stock_list_pages_by_keyset_in_every_sort(store, staff) -> None:
         list_stock(store.unit_of_work(), PageRequest(sort="price"))
 
 
+def test_sorting_by_sku_pages_through_items_without_a_sku_too(store, staff) -> None:
+    place = factories.location(store)
+    skus = ("NS-B", None, "NS-A", None, "NS-C", None)
+    variants = factories.product(store, skus=skus, title="Nosku")
+    for v in variants:
+        stock(store, staff, v, place, 1)
+    for filters in ({"location_id": place}, {}):
+        for descending in (False, True):
+            request = PageRequest(
+                limit=2, search="Nosku", sort="sku", descending=descending, filters=filters
+            )
+            rows = _all(lambda r: list_stock(store.unit_of_work(), r), request)
+            named = [r.sku for r in rows if r.sku]
+            assert len(rows) == 6 and len({r.variant_id for r in rows}) == 6
+            assert named == (["NS-C", "NS-B", "NS-A"] if descending else ["NS-A", "NS-B", "NS-C"])
+            nameless = [i for i, r in enumerate(rows) if r.sku is None]
+            assert nameless == ([0, 1, 2] if descending else [3, 4, 5])
+
+
 def test_a_scanned_code_finds_the_variant_by_barcode_or_sku_ignoring_dashes(store) -> None:
     [variant] = factories.product(store, skus=("978-0-13-468599-1",))
     assert [

@@ -220,3 +220,27 @@ def test_purchase_orders_list_with_totals_and_search(store, staff, supplier) -> 
         "Acme Wholesale",
     )
     assert list_purchase_orders(store.unit_of_work(), PageRequest(search="zzz")).rows == []
+
+
+def test_editing_a_draft_can_keep_an_item_with_a_new_quantity_and_cost(
+    store, staff, supplier
+) -> None:
+    a, b = factories.product(store, skus=("POK-A", "POK-B"))
+    place = factories.location(store)
+    draft = create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier,
+        location_id=place,
+        lines=[PurchaseLineInput(a, 1, 100), PurchaseLineInput(b, 1, 100)],
+    )
+    edited = update_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        draft.id,
+        version=draft.version,
+        lines=[PurchaseLineInput(a, 4, 120)],
+    )
+    assert [(line.variant.sku, line.quantity, line.unit_cost) for line in edited.lines] == [
+        ("POK-A", 4, 120)
+    ]

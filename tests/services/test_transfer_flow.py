@@ -177,3 +177,16 @@ def test_transfers_list_newest_first_and_filter_by_status(store, staff, places) 
     drafts = list_transfers(store.unit_of_work(), PageRequest(filters={"status": "draft"}))
     assert [t.number for t in drafts.rows] == [first.number]
     assert drafts.rows[0].units == 1 and drafts.rows[0].origin_name == "Location WH"
+
+
+def test_editing_a_draft_can_keep_an_item_with_a_new_quantity(store, staff, places) -> None:
+    a, b = factories.product(store, skus=("KEEP-A", "KEEP-B"))
+    draft = _draft(store, staff, places, [(a, 1), (b, 1)])
+    edited = update_transfer(
+        store.unit_of_work(),
+        staff["warehouse"],
+        draft.id,
+        version=draft.version,
+        lines=[(a, 5)],
+    )
+    assert [(line.variant.sku, line.quantity) for line in edited.lines] == [("KEEP-A", 5)]

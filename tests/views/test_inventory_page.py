@@ -10,10 +10,12 @@ from models.status import MovementReason
 from services.inventory.purchasing import create_supplier
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from tests import factories
-from tests.inventory_helpers import figures, ledger_rows, stock
+from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
 from views.inventory import InventoryPage
 from views.inventory.common import RowsTableModel
 from views.inventory.dialogs import AdjustDialog, VariantHistoryDialog
+
+__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def warehouse(store, staff):
 def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
     context = context_for(role)
     page = InventoryPage(context)
-    qtbot.addWidget(page)
+    qtbot.addWidget(page, before_close_func=settle)
     page.resize(1280, 800)
     page.show()
     page.on_shown()
@@ -37,7 +39,12 @@ def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
 
 
 def _idle(page: InventoryPage) -> None:
-    page.context.tasks.wait_for_idle()
+    """Wait until background work is done (and what its results started), so the test may
+    use the store's one connection itself."""
+    for _ in range(20):
+        page.context.tasks.wait_for_idle()
+        if not page.context.tasks.running:
+            return
 
 
 def _skus(model) -> list[str]:
@@ -110,12 +117,14 @@ def test_a_stale_figure_in_the_adjust_dialog_is_refused_and_reloaded(
     tab.open_adjust()
     dialog = tab.dialog
     dialog._new_spin(0).setValue(9)
+    _idle(page)
     stock(store, staff, red, place, 1)  # another workstation: 5 -> 6
     dialog.save()
     _idle(page)
     qtbot.waitUntil(lambda: "changed since you opened it" in dialog.message.text(), timeout=5000)
-    assert figures(store, red, place)["on_hand"] == 6
     qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "6", timeout=5000)
+    _idle(page)
+    assert figures(store, red, place)["on_hand"] == 6
 
 
 def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, warehouse) -> None:

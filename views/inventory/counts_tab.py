@@ -364,6 +364,11 @@ class CountingScreen(QWidget):
         ):
             QShortcut(QKeySequence(key), self, activated=slot)
 
+    def hideEvent(self, event: Any) -> None:
+        # a screen no one sees does not refresh; it reloads when shown again
+        self._refresh_timer.stop()
+        super().hideEvent(event)
+
     # -- loading ---------------------------------------------------------------------------
 
     def open(self, detail: CountDetail) -> None:
@@ -588,21 +593,39 @@ class CountingScreen(QWidget):
     # -- closing ---------------------------------------------------------------------------
 
     def post(self) -> None:
+        """Read the variances afresh, ask with them, then post."""
         if self.detail is None or not self.post_button.isEnabled():
+            return
+        self._refresh_timer.stop()
+        self.tasks.query(
+            count_variances,
+            self.context.store.unit_of_work(),
+            self.detail.id,
+            on_done=self._confirm_post,
+            label="Comparing",
+        )
+
+    def _confirm_post(self, lines: list[VarianceLine]) -> None:
+        self._on_variances(lines)
+        if self.detail is None:
             return
         posted = [line for line in self._lines if line.in_scope and line.variance]
         outside = [line for line in self._lines if not line.in_scope]
         uncounted = [line for line in self._lines if line.state == "not counted"]
+        items = "1 item changes" if len(posted) == 1 else f"{len(posted)} items change"
         text = (
-            f"Post {self.detail.number}? {len(posted)} items change on hand "
+            f"Post {self.detail.number}? {items} on hand "
             f"(+{sum(v.variance for v in posted if v.variance > 0)} / "
             f"{sum(v.variance for v in posted if v.variance < 0)} units), as movements with "
             "reason Count."
         )
         if uncounted:
-            text += f"\n\n{len(uncounted)} items expected here were not counted: they go to 0."
+            text += (
+                f"\n\n{len(uncounted)} of the items expected here were not counted: "
+                "their on hand goes to 0."
+            )
         if outside:
-            text += f"\n{len(outside)} items found outside this count are not posted."
+            text += f"\n{len(outside)} of the items found are outside this count: not posted."
         if not confirm_text(self, "Post count", text):
             return
         count_id, version = self.detail.id, self.detail.version

@@ -1,0 +1,165 @@
+"""Transfers and receiving, driven as a person with a scanner would: build a transfer by
+scanning, ship it, receive it by scanning at the other end; receive a purchase order by
+scanning and see the cost updated."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import text
+
+from services.inventory.purchasing import (
+    PurchaseLineInput,
+    create_purchase_order,
+    create_supplier,
+    place_purchase_order,
+)
+from tests import factories
+from tests.inventory_helpers import figures, message_boxes, settle, stock
+from views.inventory import InventoryPage
+from views.inventory.transfers_tab import TransferDialog
+
+__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
+
+
+@pytest.fixture
+def places(store, staff):
+    main = factories.location(store, "MAIN", is_default=True)
+    shop = factories.location(store, "SHOP")
+    variants = factories.product(store, skus=("TRF-A", "TRF-B"))
+    for variant in variants:
+        stock(store, staff, variant, main, 10)
+    return main, shop, variants
+
+
+def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
+    page = InventoryPage(context_for(role))
+    qtbot.addWidget(page, before_close_func=settle)
+    page.resize(1280, 800)
+    page.show()
+    page.activateWindow()
+    return page
+
+
+def _settle(page) -> None:
+    for _ in range(20):
+        page.context.tasks.wait_for_idle()
+        if not page.context.tasks.running:
+            return
+
+
+def _scan(qtbot, tab, code: str) -> None:
+    """A USB scanner's burst into whatever has the focus on ``tab``."""
+    ticks = iter(i * 0.004 for i in range(10_000))
+    tab.scanner._clock = lambda: next(ticks)
+    target = tab.lines
+    for char in code:
+        qtbot.keyClick(target, char)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def test_a_transfer_is_drafted_shipped_and_received_by_scanning(
+    context_for, qtbot, store, places
+) -> None:
+    main, shop, (a, b) = places
+    page = _page(context_for, qtbot)
+    page.tabs.setCurrentWidget(page.transfers)
+    tab = page.transfers
+    tab.open_new()
+    dialog = tab.dialog
+    assert isinstance(dialog, TransferDialog)
+    qtbot.waitUntil(
+        lambda: dialog.origin.location_id == main and dialog.destination.location_id == shop,
+        timeout=10_000,
+    )
+    qtbot.keyClicks(dialog.editor.code, "TRF-A")
+    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(dialog.editor.lines) == 1, timeout=10_000)
+    dialog.editor.add_code("TRF-A")  # the same item again: one more
+    qtbot.waitUntil(lambda: dialog.editor.lines[0].quantity == 2, timeout=10_000)
+    dialog.save()
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.status == "draft", timeout=10_000)
+    _scan(qtbot, tab, "TRF-B")  # scanning into a draft adds the item
+    qtbot.waitUntil(lambda: len(tab.detail.lines) == 2, timeout=10_000)
+    assert "TRF-B" in tab.feedback.text() and tab.feedback.kind == "ok"
+    assert tab.ship_button.isEnabled() and not tab.receive_button.isEnabled()
+    tab.ship()
+    qtbot.waitUntil(lambda: tab.detail.status == "shipped", timeout=10_000)
+    _settle(page)
+    assert figures(store, a, main)["committed"] == 2
+    assert figures(store, b, shop)["incoming"] == 1
+    tab.per_scan.setValue(2)
+    _scan(qtbot, tab, "TRF-A")
+    qtbot.waitUntil(lambda: "2 of 2 received" in tab.feedback.text(), timeout=10_000)
+    assert tab.detail.status == "partially_received"
+    _scan(qtbot, tab, "TRF-A")  # one too many
+    qtbot.waitUntil(lambda: tab.feedback.kind == "error", timeout=10_000)
+    assert "have been received" in tab.feedback.text()
+    _scan(qtbot, tab, "TRF-B")
+    qtbot.waitUntil(lambda: tab.detail.status == "received", timeout=10_000)
+    assert "transfer complete" in tab.feedback.text()
+    _settle(page)
+    assert figures(store, a, shop)["on_hand"] == 2
+    assert figures(store, a, main)["on_hand"] == 8
+
+
+def test_a_purchase_order_is_received_by_scanning_and_updates_the_cost(
+    context_for, qtbot, store, staff, places
+) -> None:
+    main, _, (a, _) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Scan Supplies")
+    draft = create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier.id,
+        location_id=main,
+        lines=[PurchaseLineInput(a, 3, 500)],
+    )
+    page = _page(context_for, qtbot)
+    page.tabs.setCurrentWidget(page.receiving)
+    tab = page.receiving
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
+    assert tab.order_button.isEnabled() and not tab.receive_button.isEnabled()
+    tab.mark_ordered()
+    qtbot.waitUntil(lambda: tab.detail.status == "ordered", timeout=10_000)
+    _scan(qtbot, tab, "TRF-A")
+    qtbot.waitUntil(lambda: "1 of 3 received" in tab.feedback.text(), timeout=10_000)
+    _scan(qtbot, tab, "NOT-A-CODE")
+    qtbot.waitUntil(lambda: tab.feedback.kind == "error", timeout=10_000)
+    assert "No item has the barcode or SKU" in tab.feedback.text()
+    tab.receive_all()
+    qtbot.waitUntil(lambda: tab.detail.status == "received", timeout=10_000)
+    _settle(page)
+    level = figures(store, a, main)
+    assert (level["on_hand"], level["incoming"]) == (13, 0)
+    with store.session_factory() as session:
+        cost = session.execute(text("SELECT cost FROM variants WHERE id = :v"), {"v": a})
+        assert cost.scalar_one() == 500  # no earlier cost known: the order's cost
+
+
+def test_the_receiving_list_filters_by_state(context_for, qtbot, store, staff, places) -> None:
+    main, _, (a, _) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Filter Co")
+    first = create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier.id,
+        location_id=main,
+        lines=[PurchaseLineInput(a, 1, 100)],
+    )
+    place_purchase_order(store.unit_of_work(), staff["warehouse"], first.id)
+    create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier.id,
+        location_id=main,
+        lines=[PurchaseLineInput(a, 1, 100)],
+    )
+    page = _page(context_for, qtbot)
+    page.tabs.setCurrentWidget(page.receiving)
+    tab = page.receiving
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
+    tab.status.setCurrentIndex(tab.status.findText("Waiting to be received"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    assert tab.model.row(0).number == first.number
+    _settle(page)
