@@ -105,7 +105,11 @@ class StockTab(QWidget):
         )
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(lambda message: self.feedback.show_result("error", message))
+        restored = context.settings.contains("inventory/stock/header")
         self.table = ListView(self.model, settings=context.settings, settings_key="inventory/stock")
+        if not restored:
+            # a header starts sorted descending; people read SKUs from A
+            self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionMode(ListView.SelectionMode.ExtendedSelection)
         stretch_column(self.table, 1)
         self.table.doubleClicked.connect(lambda _: self.open_history())
