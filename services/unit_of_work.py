@@ -22,7 +22,7 @@ from enum import Enum
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -157,7 +157,8 @@ class UnitOfWork:
             for entity_id, before, after in entries
         ]
         if rows:
-            self.session.execute(insert(AuditEntry), rows)
+            # Core, not an ORM bulk insert: a third of a small action's time went to the ORM here.
+            self.session.connection().execute(AuditEntry.__table__.insert(), rows)
 
     def emit(
         self,
@@ -194,7 +195,7 @@ class UnitOfWork:
             for aggregate_id, payload, tags in events
         ]
         if rows:
-            self.session.execute(insert(OutboxEvent), rows)
+            self.session.connection().execute(OutboxEvent.__table__.insert(), rows)
 
     def new_batch(self) -> str:
         """Group the audit entries of this unit of work (a bulk edit, an import)."""
