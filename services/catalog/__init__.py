@@ -6,5 +6,10 @@
   merchant's terms, version conflicts.
 - ``bulk``: bulk edits with a preview, applied in one transaction, reverted from the audit log.
 - ``publishing`` and ``collections``: what the storefront shows.
+- ``events``: the outbox events of catalog changes, with their storefront cache tags.
 - ``rules``: the pure rules all of them share (handles, barcodes, option grids, price rounding).
+- ``records``: the frozen records the services return.
+- ``arrays``: moving a hundred thousand values to and from PostgreSQL cheaply.
+
+Imports and exports of product files live in ``services.imports`` and ``services.exports``.
 """
