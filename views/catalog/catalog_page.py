@@ -216,12 +216,12 @@ class CatalogPage(Page):
     def _columns(self) -> list[Column]:
         money = lambda v: format_minor(v, self.currency)  # noqa: E731
         return [
-            Column("product_title", "Product", CatalogSort.TITLE.value, width=28),
+            Column("product_title", "Product", CatalogSort.TITLE.value, width=23),
             Column("variant_title", "Variant", width=14),
-            Column("sku", "SKU", CatalogSort.SKU.value, width=16),
-            Column("barcode", "Barcode", width=14),
-            Column("vendor", "Vendor", CatalogSort.VENDOR.value, width=14),
-            Column("product_type", "Type", CatalogSort.TYPE.value, width=11),
+            Column("sku", "SKU", CatalogSort.SKU.value, width=18),
+            Column("barcode", "Barcode", width=16),
+            Column("vendor", "Vendor", CatalogSort.VENDOR.value, width=16),
+            Column("product_type", "Type", CatalogSort.TYPE.value, width=10),
             Column(
                 "status",
                 "Status",
@@ -229,7 +229,7 @@ class CatalogPage(Page):
                 color=STATUS_COLORS.get,
                 width=8,
             ),
-            Column("published", "Online", format=lambda p: "●" if p else "", width=6),
+            Column("published", "Online", format=lambda p: "●" if p else "", width=5),
             Column("price", "Price", CatalogSort.PRICE.value, RIGHT, money, width=9),
             Column("compare_at_price", "Compare-at", align=RIGHT, format=money, width=10),
             Column("available", "Available", align=RIGHT, color=_stock_color, width=9),

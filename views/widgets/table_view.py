@@ -41,7 +41,8 @@ class ListView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for i, column in enumerate(model.columns):
             if column.width:
-                self.setColumnWidth(i, column.width * CHAR_PX)
+                # never narrower than the header's own text (with its sort arrow)
+                self.setColumnWidth(i, max(column.width * CHAR_PX, header.sectionSizeHint(i)))
         self._settings = settings
         self._key = settings_key
         restored = False
