@@ -22,12 +22,15 @@ from models.staff import Staff
 from models.status import (
     COUNT_TRANSITIONS,
     CountStatus,
-    IllegalTransition,
     MovementReason,
-    require_transition,
 )
 from services.actors import Actor
-from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.inventory.documents import (
+    announce,
+    check_status_change,
+    lock_document,
+)
 from services.inventory.ledger import STATES, Movement, Reference, move_stock
 from services.inventory.levels import (
     TOPIC_COUNT,
@@ -237,7 +240,7 @@ def start_count(
             count.id,
             after={"number": count.number, "location_id": location_id, "scope": scope.to_json()},
         )
-        _announce(uow, count)
+        announce(uow, TOPIC_COUNT, "stock_count", count)
         detail = _detail(uow, count.id)
         uow.commit()
         return detail
@@ -435,7 +438,7 @@ def undo_last_scan(uow: UnitOfWork, actor: Actor, count_id: int) -> CountScanRes
             quantity=-scan.quantity,
             expected=expected,
         )
-        _announce(uow, count)
+        announce(uow, TOPIC_COUNT, "stock_count", count)
         uow.commit()
         return result
 
@@ -769,8 +772,8 @@ def post_count(
     """
     with uow:
         uow.require(actor, "inventory.count")
-        count = _locked(uow, count_id, version)
-        _transition(count, CountStatus.POSTED)
+        count = lock_document(uow, StockCount, count_id, version, "Count")
+        check_status_change(count, COUNT_TRANSITIONS, CountStatus.POSTED, STATUS_LABELS, "Count")
         # lock first: then nothing can move these levels, and one reading of the variances
         # is the one posted
         figures = _lock_count_levels(uow, count)
@@ -825,7 +828,7 @@ def post_count(
         announce_levels(
             uow, [m.key for m in movements], reason=MovementReason.COUNT, reference=count.number
         )
-        _announce(uow, count)
+        announce(uow, TOPIC_COUNT, "stock_count", count)
         posting = CountPosting(count.number, len(lines), added, removed, tuple(lines))
         uow.commit()
         return posting
@@ -835,8 +838,8 @@ def cancel_count(uow: UnitOfWork, actor: Actor, count_id: int) -> CountDetail:
     """Abandon an open count; its scans are kept for the record, nothing is posted."""
     with uow:
         uow.require(actor, "inventory.count")
-        count = _locked(uow, count_id, None)
-        _transition(count, CountStatus.CANCELLED)
+        count = lock_document(uow, StockCount, count_id, None, "Count")
+        check_status_change(count, COUNT_TRANSITIONS, CountStatus.CANCELLED, STATUS_LABELS, "Count")
         count.status = CountStatus.CANCELLED
         uow.session.flush()
         uow.audit(
@@ -847,7 +850,7 @@ def cancel_count(uow: UnitOfWork, actor: Actor, count_id: int) -> CountDetail:
             before={"status": "open"},
             after={"status": "cancelled"},
         )
-        _announce(uow, count)
+        announce(uow, TOPIC_COUNT, "stock_count", count)
         detail = _detail(uow, count.id)
         uow.commit()
         return detail
@@ -875,36 +878,6 @@ def _open_count(uow: UnitOfWork, count_id: int) -> StockCount:
             "start a new count to keep counting."
         )
     return count
-
-
-def _locked(uow: UnitOfWork, count_id: int, version: int | None) -> StockCount:
-    count = uow.session.get(StockCount, count_id, with_for_update=True, populate_existing=True)
-    if count is None:
-        raise NotFound(f"Count {count_id} no longer exists.")
-    if version is not None and count.version != version:
-        raise Conflict(f"Count {count.number} was changed by someone else; reload it.")
-    return count
-
-
-def _transition(count: StockCount, target: CountStatus) -> None:
-    current = CountStatus(count.status)
-    try:
-        require_transition(COUNT_TRANSITIONS, current, target)
-    except IllegalTransition:
-        raise InvalidTransition(
-            f"Count {count.number} is {STATUS_LABELS[current].lower()}; it cannot be "
-            f"{STATUS_LABELS[target].lower()} now."
-        ) from None
-
-
-def _announce(uow: UnitOfWork, count: StockCount) -> None:
-    uow.emit(
-        TOPIC_COUNT,
-        "stock_count",
-        count.id,
-        payload={"number": count.number, "status": str(count.status)},
-        public=False,
-    )
 
 
 def _detail(uow: UnitOfWork, count_id: int) -> CountDetail:

@@ -22,13 +22,17 @@ from models.inventory import Location, PurchaseOrder, PurchaseOrderLine, Supplie
 from models.staff import Staff
 from models.status import (
     PURCHASE_ORDER_TRANSITIONS,
-    IllegalTransition,
     MovementReason,
     PurchaseOrderStatus,
-    require_transition,
 )
 from services.actors import Actor
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.inventory.documents import (
+    announce,
+    audit_status,
+    check_status_change,
+    lock_document,
+)
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
     TOPIC_COST,
@@ -285,7 +289,7 @@ def create_purchase_order(
             order.id,
             after={"number": order.number, "lines": merged},
         )
-        _announce(uow, order)
+        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -306,7 +310,7 @@ def update_purchase_order(
     merged = _merge_lines(lines)
     with uow:
         uow.require(actor, "inventory.receive")
-        order = _locked(uow, order_id, version)
+        order = lock_document(uow, PurchaseOrder, order_id, version, "Purchase order")
         if order.status != PurchaseOrderStatus.DRAFT:
             raise InvalidTransition(
                 f"{order.number} has been {order.status}; only a draft can be edited."
@@ -339,7 +343,7 @@ def update_purchase_order(
             before={"lines": before},
             after={"lines": merged},
         )
-        _announce(uow, order)
+        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -351,8 +355,14 @@ def place_purchase_order(
     """Mark a draft as ordered: its quantities become incoming at the receiving location."""
     with uow:
         uow.require(actor, "inventory.receive")
-        order = _locked(uow, order_id, version)
-        _transition(order, PurchaseOrderStatus.ORDERED)
+        order = lock_document(uow, PurchaseOrder, order_id, version, "Purchase order")
+        check_status_change(
+            order,
+            PURCHASE_ORDER_TRANSITIONS,
+            PurchaseOrderStatus.ORDERED,
+            STATUS_LABELS,
+            "Purchase order",
+        )
         movements = [
             Movement(line.variant_id, order.location_id, incoming=line.quantity)
             for line in order.lines
@@ -366,13 +376,18 @@ def place_purchase_order(
         )
         order.status = PurchaseOrderStatus.ORDERED
         uow.session.flush()
-        _audit_status(
-            uow, actor, order, PurchaseOrderStatus.DRAFT, "inventory.purchase_order.order"
+        audit_status(
+            uow,
+            actor,
+            "purchase_order",
+            order,
+            PurchaseOrderStatus.DRAFT,
+            "inventory.purchase_order.order",
         )
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_ordered", reference=order.number
         )
-        _announce(uow, order)
+        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -407,7 +422,7 @@ def _receive(
     note: str | None,
 ) -> PurchaseOrderDetail:
     uow.require(actor, "inventory.receive")
-    order = _locked(uow, order_id, None)
+    order = lock_document(uow, PurchaseOrder, order_id, None, "Purchase order")
     if order.status not in (
         PurchaseOrderStatus.ORDERED,
         PurchaseOrderStatus.PARTIALLY_RECEIVED,
@@ -452,19 +467,20 @@ def _receive(
     before = PurchaseOrderStatus(order.status)
     done = all(line.received_quantity == line.quantity for line in order.lines)
     target = PurchaseOrderStatus.RECEIVED if done else PurchaseOrderStatus.PARTIALLY_RECEIVED
-    _transition(order, target)
+    check_status_change(order, PURCHASE_ORDER_TRANSITIONS, target, STATUS_LABELS, "Purchase order")
     order.status = target
     uow.session.flush()
-    _audit_status(
+    audit_status(
         uow,
         actor,
+        "purchase_order",
         order,
         before,
         "inventory.purchase_order.receive",
         extra={"received": wanted, "costs": costs},
     )
     announce_levels(uow, [m.key for m in movements], reason="received", reference=order.number)
-    _announce(uow, order)
+    announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
     return _detail(uow, order.id)
 
 
@@ -502,9 +518,15 @@ def cancel_purchase_order(
     """Cancel an order; what was never received is no longer incoming. Received stock stays."""
     with uow:
         uow.require(actor, "inventory.receive")
-        order = _locked(uow, order_id, None)
+        order = lock_document(uow, PurchaseOrder, order_id, None, "Purchase order")
         before = PurchaseOrderStatus(order.status)
-        _transition(order, PurchaseOrderStatus.CANCELLED)
+        check_status_change(
+            order,
+            PURCHASE_ORDER_TRANSITIONS,
+            PurchaseOrderStatus.CANCELLED,
+            STATUS_LABELS,
+            "Purchase order",
+        )
         movements = []
         if before is not PurchaseOrderStatus.DRAFT:
             movements = [
@@ -527,11 +549,19 @@ def cancel_purchase_order(
             )
         order.status = PurchaseOrderStatus.CANCELLED
         uow.session.flush()
-        _audit_status(uow, actor, order, before, "inventory.purchase_order.cancel", note=note)
+        audit_status(
+            uow,
+            actor,
+            "purchase_order",
+            order,
+            before,
+            "inventory.purchase_order.cancel",
+            note=note,
+        )
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_cancelled", reference=order.number
         )
-        _announce(uow, order)
+        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -709,57 +739,6 @@ def _merge_lines(lines: Sequence[PurchaseLineInput]) -> dict[int, tuple[int, int
         else:
             merged[line.variant_id] = (line.quantity, line.unit_cost)
     return dict(sorted(merged.items()))
-
-
-def _locked(uow: UnitOfWork, order_id: int, version: int | None) -> PurchaseOrder:
-    order = uow.session.get(PurchaseOrder, order_id, with_for_update=True, populate_existing=True)
-    if order is None:
-        raise NotFound(f"Purchase order {order_id} no longer exists.")
-    if version is not None and order.version != version:
-        raise Conflict(f"{order.number} was changed by someone else; reload it and try again.")
-    return order
-
-
-def _transition(order: PurchaseOrder, target: PurchaseOrderStatus) -> None:
-    current = PurchaseOrderStatus(order.status)
-    try:
-        require_transition(PURCHASE_ORDER_TRANSITIONS, current, target)
-    except IllegalTransition:
-        raise InvalidTransition(
-            f"{order.number} is {STATUS_LABELS[current].lower()}; it cannot be "
-            f"{STATUS_LABELS[target].lower()} now."
-        ) from None
-
-
-def _audit_status(
-    uow: UnitOfWork,
-    actor: Actor,
-    order: PurchaseOrder,
-    before: PurchaseOrderStatus,
-    action: str,
-    *,
-    note: str | None = None,
-    extra: dict[str, object] | None = None,
-) -> None:
-    uow.audit(
-        actor,
-        action,
-        "purchase_order",
-        order.id,
-        before={"status": before.value},
-        after={"status": order.status, **(extra or {})},
-        note=note,
-    )
-
-
-def _announce(uow: UnitOfWork, order: PurchaseOrder) -> None:
-    uow.emit(
-        TOPIC_PURCHASE_ORDER,
-        "purchase_order",
-        order.id,
-        payload={"number": order.number, "status": str(order.status)},
-        public=False,
-    )
 
 
 def _detail(uow: UnitOfWork, order_id: int) -> PurchaseOrderDetail:

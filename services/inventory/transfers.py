@@ -19,13 +19,17 @@ from models.inventory import Location, Transfer, TransferLine
 from models.staff import Staff
 from models.status import (
     TRANSFER_TRANSITIONS,
-    IllegalTransition,
     MovementReason,
     TransferStatus,
-    require_transition,
 )
 from services.actors import Actor
-from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.inventory.documents import (
+    announce,
+    audit_status,
+    check_status_change,
+    lock_document,
+)
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
     TOPIC_TRANSFER,
@@ -154,7 +158,7 @@ def create_transfer(
             transfer.id,
             after={"number": transfer.number, "lines": merged},
         )
-        _announce(uow, transfer)
+        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -174,7 +178,7 @@ def update_transfer(
     merged = _merge_lines(lines)
     with uow:
         uow.require(actor, "inventory.transfer")
-        transfer = _locked(uow, transfer_id, version)
+        transfer = lock_document(uow, Transfer, transfer_id, version, "Transfer")
         if transfer.status != TransferStatus.DRAFT:
             raise InvalidTransition(
                 f"Transfer {transfer.number} has been {transfer.status}; only a draft can be "
@@ -205,7 +209,7 @@ def update_transfer(
             before={"lines": before},
             after={"lines": merged},
         )
-        _announce(uow, transfer)
+        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -220,8 +224,10 @@ def ship_transfer(
     ``version``."""
     with uow:
         uow.require(actor, "inventory.transfer")
-        transfer = _locked(uow, transfer_id, version)
-        _transition(transfer, TransferStatus.SHIPPED)
+        transfer = lock_document(uow, Transfer, transfer_id, version, "Transfer")
+        check_status_change(
+            transfer, TRANSFER_TRANSITIONS, TransferStatus.SHIPPED, STATUS_LABELS, "Transfer"
+        )
         movements = []
         for line in transfer.lines:
             movements.append(
@@ -240,14 +246,16 @@ def ship_transfer(
         transfer.status = TransferStatus.SHIPPED
         transfer.shipped_at = datetime.now(UTC)
         uow.session.flush()
-        _audit_status(uow, actor, transfer, TransferStatus.DRAFT, "inventory.transfer.ship")
+        audit_status(
+            uow, actor, "transfer", transfer, TransferStatus.DRAFT, "inventory.transfer.ship"
+        )
         announce_levels(
             uow,
             [m.key for m in movements],
             reason=MovementReason.TRANSFER_SHIPPED,
             reference=transfer.number,
         )
-        _announce(uow, transfer)
+        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -282,7 +290,7 @@ def _receive(
     note: str | None,
 ) -> TransferDetail:
     uow.require(actor, "inventory.transfer")
-    transfer = _locked(uow, transfer_id, None)
+    transfer = lock_document(uow, Transfer, transfer_id, None, "Transfer")
     if transfer.status not in (TransferStatus.SHIPPED, TransferStatus.PARTIALLY_RECEIVED):
         label = STATUS_LABELS[TransferStatus(transfer.status)].lower()
         raise InvalidTransition(
@@ -338,13 +346,19 @@ def _receive(
     before = TransferStatus(transfer.status)
     done = all(line.received_quantity == line.quantity for line in transfer.lines)
     target = TransferStatus.RECEIVED if done else TransferStatus.PARTIALLY_RECEIVED
-    _transition(transfer, target)
+    check_status_change(transfer, TRANSFER_TRANSITIONS, target, STATUS_LABELS, "Transfer")
     transfer.status = target
     if done:
         transfer.received_at = datetime.now(UTC)
     uow.session.flush()
-    _audit_status(
-        uow, actor, transfer, before, "inventory.transfer.receive", extra={"received": wanted}
+    audit_status(
+        uow,
+        actor,
+        "transfer",
+        transfer,
+        before,
+        "inventory.transfer.receive",
+        extra={"received": wanted},
     )
     announce_levels(
         uow,
@@ -352,7 +366,7 @@ def _receive(
         reason=MovementReason.TRANSFER_RECEIVED,
         reference=transfer.number,
     )
-    _announce(uow, transfer)
+    announce(uow, TOPIC_TRANSFER, "transfer", transfer)
     return _detail(uow, transfer.id)
 
 
@@ -393,9 +407,11 @@ def cancel_transfer(
     at the origin, no longer incoming at the destination. What was received stays."""
     with uow:
         uow.require(actor, "inventory.transfer")
-        transfer = _locked(uow, transfer_id, None)
+        transfer = lock_document(uow, Transfer, transfer_id, None, "Transfer")
         before = TransferStatus(transfer.status)
-        _transition(transfer, TransferStatus.CANCELLED)
+        check_status_change(
+            transfer, TRANSFER_TRANSITIONS, TransferStatus.CANCELLED, STATUS_LABELS, "Transfer"
+        )
         movements = []
         for line in transfer.lines:
             remaining = line.quantity - line.received_quantity
@@ -417,14 +433,16 @@ def cancel_transfer(
             )
         transfer.status = TransferStatus.CANCELLED
         uow.session.flush()
-        _audit_status(uow, actor, transfer, before, "inventory.transfer.cancel", note=note)
+        audit_status(
+            uow, actor, "transfer", transfer, before, "inventory.transfer.cancel", note=note
+        )
         announce_levels(
             uow,
             [m.key for m in movements],
             reason=MovementReason.TRANSFER_CANCELLED,
             reference=transfer.number,
         )
-        _announce(uow, transfer)
+        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -513,59 +531,6 @@ def _merge_lines(lines: Sequence[tuple[int, int]]) -> dict[int, int]:
             raise ValidationFailed("Transfer at least 1 of each item.")
         merged[variant_id] = merged.get(variant_id, 0) + quantity
     return dict(sorted(merged.items()))
-
-
-def _locked(uow: UnitOfWork, transfer_id: int, version: int | None) -> Transfer:
-    transfer = uow.session.get(Transfer, transfer_id, with_for_update=True, populate_existing=True)
-    if transfer is None:
-        raise NotFound(f"Transfer {transfer_id} no longer exists.")
-    if version is not None and transfer.version != version:
-        raise Conflict(
-            f"Transfer {transfer.number} was changed by someone else; reload it and try again."
-        )
-    return transfer
-
-
-def _transition(transfer: Transfer, target: TransferStatus) -> None:
-    current = TransferStatus(transfer.status)
-    try:
-        require_transition(TRANSFER_TRANSITIONS, current, target)
-    except IllegalTransition:
-        raise InvalidTransition(
-            f"Transfer {transfer.number} is {STATUS_LABELS[current].lower()}; it cannot be "
-            f"{STATUS_LABELS[target].lower()} now."
-        ) from None
-
-
-def _audit_status(
-    uow: UnitOfWork,
-    actor: Actor,
-    transfer: Transfer,
-    before: TransferStatus,
-    action: str,
-    *,
-    note: str | None = None,
-    extra: dict[str, object] | None = None,
-) -> None:
-    uow.audit(
-        actor,
-        action,
-        "transfer",
-        transfer.id,
-        before={"status": before.value},
-        after={"status": transfer.status, **(extra or {})},
-        note=note,
-    )
-
-
-def _announce(uow: UnitOfWork, transfer: Transfer) -> None:
-    uow.emit(
-        TOPIC_TRANSFER,
-        "transfer",
-        transfer.id,
-        payload={"number": transfer.number, "status": str(transfer.status)},
-        public=False,
-    )
 
 
 def _detail(uow: UnitOfWork, transfer_id: int) -> TransferDetail:
