@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -181,7 +182,7 @@ class TaskRunner(QObject):
     @Slot(object, object)
     def _on_task_finished(self, task: Task, result: Any) -> None:
         on_done, _, _ = self._finish(task)
-        if on_done is not None and not task.is_cancelled:
+        if on_done is not None and not task.is_cancelled and _receiver_alive(on_done):
             on_done(result)
 
     @Slot(object, object)
@@ -190,7 +191,8 @@ class TaskRunner(QObject):
         if isinstance(error, Cancelled):
             return
         if on_error is not None:
-            on_error(error)
+            if _receiver_alive(on_error):
+                on_error(error)
         else:
             self.report_error(error)
 
@@ -232,6 +234,11 @@ class TaskRunner(QObject):
             "saved. The details are in the log file; please send it to support.",
         )
 
+    def owned_by(self, widget: QObject) -> OwnedTasks:
+        """This runner for one widget: results arriving after the widget is gone (a dialog
+        closed while its query ran) are dropped instead of reaching a deleted object."""
+        return OwnedTasks(widget, self)
+
     @property
     def running(self) -> list[Task]:
         return list(self._running)
@@ -257,3 +264,40 @@ class TaskRunner(QObject):
     def _show_busy(self) -> None:
         if self._running:
             self.busy_changed.emit(self._running[-1].label)
+
+
+def _receiver_alive(callback: Callable[..., Any]) -> bool:
+    """False when ``callback`` is a method of a Qt object that has been deleted."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
+class OwnedTasks:
+    """A TaskRunner seen from one widget (``TaskRunner.owned_by``)."""
+
+    def __init__(self, widget: QObject, runner: TaskRunner) -> None:
+        self._widget, self._runner = widget, runner
+
+    def _guard(self, callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+        if callback is None:
+            return None
+        widget = self._widget
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(widget):
+                callback(value)
+
+        return call
+
+    def query(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
+        kwargs["on_error"] = self._guard(kwargs.get("on_error"))
+        return self._runner.query(fn, *args, **kwargs)
+
+    def change(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
+        kwargs["on_error"] = self._guard(kwargs.get("on_error"))
+        return self._runner.change(fn, *args, **kwargs)
+
+    def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
+        self._runner.report_error(error, parent)

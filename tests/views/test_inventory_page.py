@@ -12,8 +12,8 @@ from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from tests import factories
 from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
 from views.inventory import InventoryPage
-from views.inventory.common import RowsTableModel
 from views.inventory.dialogs import AdjustDialog, VariantHistoryDialog
+from views.widgets.lazy_table import RowsTableModel
 
 __all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
 

@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,45 +30,8 @@ from PySide6.QtWidgets import (
 from services.inventory.levels import VariantRef, lookup_code, search_variants
 from services.inventory.locations import LocationRow, list_locations
 from views.context import ViewContext
-from views.tasks import TaskRunner
-from views.widgets.lazy_table import Column
 from views.widgets.money_field import MoneyField
 from views.widgets.search_box import SearchBox
-
-
-class GuardedTasks:
-    """The task runner for one widget: results arriving after the widget was closed (a
-    dialog shut while its query ran) are dropped instead of reaching a deleted object."""
-
-    def __init__(self, widget: QObject, runner: TaskRunner) -> None:
-        self._widget, self._runner = widget, runner
-
-    def _guard(self, callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
-        if callback is None:
-            return None
-        widget = self._widget
-
-        def call(value: Any) -> None:
-            if shiboken6.isValid(widget):
-                callback(value)
-
-        return call
-
-    def query(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
-        if kwargs.get("on_error") is not None:
-            kwargs["on_error"] = self._guard(kwargs["on_error"])
-        return self._runner.query(fn, *args, **kwargs)
-
-    def change(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        kwargs["on_done"] = self._guard(kwargs.get("on_done"))
-        if kwargs.get("on_error") is not None:
-            kwargs["on_error"] = self._guard(kwargs["on_error"])
-        return self._runner.change(fn, *args, **kwargs)
-
-    def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
-        self._runner.report_error(error, parent)
-
 
 RED = "#b3261e"
 GREEN = "#1e7d32"
@@ -114,7 +74,7 @@ class LocationCombo(QComboBox):
         self, context: ViewContext, *, allow_all: bool = False, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.setMinimumWidth(190)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._allow_all = allow_all
@@ -160,7 +120,7 @@ class ItemPickerDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.setWindowTitle(title)
         self.resize(560, 420)
@@ -240,7 +200,7 @@ class LinesEditor(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self._with_cost = with_cost
         self._currency = currency
@@ -384,57 +344,3 @@ def confirm_text(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-class RowsTableModel(QAbstractTableModel):
-    """A table of frozen rows already in memory (a count's variances, a document's lines),
-    shown through the same ``Column`` definitions as the lazy lists."""
-
-    def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = columns
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row(self, n: int) -> Any:
-        return self._rows[n]
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        column = self.columns[index.column()]
-        value = getattr(self._rows[index.row()], column.key, None)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if value is None:
-                return ""
-            return column.format(value) if column.format else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align.value)
-        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
-            color = column.color(value)
-            return QBrush(QColor(color)) if color else None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None

@@ -58,15 +58,13 @@ from views.inventory.common import (
     GREEN,
     MUTED,
     RED,
-    GuardedTasks,
     ItemPickerDialog,
     LocationCombo,
-    RowsTableModel,
     confirm_text,
     stretch_column,
     when,
 )
-from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
+from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel, RowsTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.table_view import ListView
 
@@ -132,7 +130,7 @@ class StartCountDialog(QDialog):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.result_detail: CountDetail | None = None
         self.setWindowTitle("Start a count")
@@ -240,7 +238,7 @@ class CountingScreen(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.detail: CountDetail | None = None
         self.bin_id: int | None = None
@@ -669,7 +667,7 @@ class CountingScreen(QWidget):
 class CountsTab(QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None
         self.stack = QStackedWidget()

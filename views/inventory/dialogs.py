@@ -46,7 +46,7 @@ from services.inventory.levels import (
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from services.inventory.shopify_csv import ImportReport
 from views.context import ViewContext
-from views.inventory.common import RED, GuardedTasks, ItemPickerDialog, negative_red, when
+from views.inventory.common import RED, ItemPickerDialog, negative_red, when
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
 
@@ -82,7 +82,7 @@ class AdjustDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.location_id = location_id
         self.setWindowTitle(f"Adjust stock at {location_name}")
@@ -300,7 +300,7 @@ class MoveStateDialog(QDialog):
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.row = context, row
         self.setWindowTitle(f"Move {row.sku or row.product_title} between states")
         self.from_state = QComboBox()
@@ -364,7 +364,7 @@ class ReorderDialog(QDialog):
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.row = context, row
         self.setWindowTitle(f"Reorder point of {row.sku or row.product_title}")
         self.enabled = QCheckBox("Warn when available stock is at or below")
@@ -428,7 +428,7 @@ class VariantHistoryDialog(QDialog):
         self, context: ViewContext, variant_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.variant_id = context, variant_id
         self.setWindowTitle("Stock history")
         self.resize(1100, 620)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import MUTED, GuardedTasks
+from views.inventory.common import MUTED
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
@@ -48,7 +48,7 @@ class DocumentsTab(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.detail: Any = None
         self.dialog: QWidget | None = None

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.history import MovementRow, export_movements, list_movements
 from views.context import ViewContext
-from views.inventory.common import MUTED, GuardedTasks, LocationCombo, stretch_column, when
+from views.inventory.common import MUTED, LocationCombo, stretch_column, when
 from views.inventory.dialogs import VariantHistoryDialog
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.search_box import SearchBox
@@ -42,7 +42,7 @@ COLUMNS = [
 class LedgerTab(QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None
         self.location = LocationCombo(context, allow_all=True)

@@ -25,7 +25,6 @@ from views.context import ViewContext
 from views.inventory.common import (
     MUTED,
     RED,
-    GuardedTasks,
     LocationCombo,
     negative_red,
     stretch_column,
@@ -55,7 +54,7 @@ class OrderFromLowStockDialog(QDialog):
         self, context: ViewContext, rows: list[LowStockRow], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.rows = context, rows
         self.setWindowTitle("Order low stock")
         self.supplier = QComboBox(minimumWidth=220)
@@ -121,7 +120,7 @@ class LowStockTab(QWidget):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None
         self.location = LocationCombo(context, allow_all=True)

@@ -45,7 +45,7 @@ from services.inventory.purchasing import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
 
@@ -69,7 +69,7 @@ class PurchaseOrderDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.draft = context, draft
         self.result_detail: PurchaseOrderDetail | None = None
         self.setWindowTitle(f"Edit {draft.number}" if draft else "New purchase order")

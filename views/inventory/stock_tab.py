@@ -26,7 +26,7 @@ from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
 from services.inventory.shopify_csv import ImportReport, export_inventory_csv, import_inventory_csv
 from views.context import ViewContext
-from views.inventory.common import MUTED, GuardedTasks, LocationCombo, negative_red, stretch_column
+from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
     AdjustDialog,
     ImportReportDialog,
@@ -75,7 +75,7 @@ FILTERS = (
 class StockTab(QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None  # the dialog open now (tests reach it here)
         self.location = LocationCombo(context, allow_all=True)

@@ -36,7 +36,7 @@ from services.inventory.transfers import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, GuardedTasks, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
 
@@ -55,7 +55,7 @@ class TransferDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tasks = GuardedTasks(self, context.tasks)
+        self.tasks = context.tasks.owned_by(self)
         self.context, self.draft = context, draft
         self.result_detail: TransferDetail | None = None
         self.setWindowTitle(f"Edit {draft.number}" if draft else "New transfer")

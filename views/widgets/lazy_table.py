@@ -59,7 +59,82 @@ class _Query:
     generation: int = 0
 
 
-class KeysetTableModel(QAbstractTableModel):
+class ColumnTableModel(QAbstractTableModel):
+    """Rows of frozen dataclasses shown through ``Column`` definitions; subclasses decide where
+    the rows come from. ``data()`` only reads rows already held."""
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[Any] = []
+
+    # -- Qt model API ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        column = self.columns[index.column()]
+        value = getattr(self._rows[index.row()], column.key, None)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if value is None:
+                return ""
+            return column.format(value) if column.format else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
+            color = column.color(value)
+            return QBrush(QColor(color)) if color else None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def row(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def find(self, predicate: Callable[[Any], bool]) -> int:
+        """The position of the first loaded row matching ``predicate``, or -1."""
+        return next((i for i, r in enumerate(self._rows) if predicate(r)), -1)
+
+
+class RowsTableModel(ColumnTableModel):
+    """A table of rows already in memory (a count's variances, a document's lines), shown
+    through the same ``Column`` definitions as the lazy lists."""
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+
+class KeysetTableModel(ColumnTableModel):
     """Rows of any frozen dataclass, loaded page by page.
 
     Signals:
@@ -81,12 +156,10 @@ class KeysetTableModel(QAbstractTableModel):
         page_size: int = 200,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
+        super().__init__(columns, parent)
         self._fetch = fetch
         self._tasks = tasks
         self._page_size = page_size
-        self._rows: list[Any] = []
         self._next: PageRequest | None = None
         self._query = _Query(PageRequest(limit=page_size))
         self._loading = False
@@ -183,12 +256,6 @@ class KeysetTableModel(QAbstractTableModel):
 
     # -- Qt model API ----------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (
             not parent.isValid()
@@ -201,41 +268,6 @@ class KeysetTableModel(QAbstractTableModel):
         if self.canFetchMore(parent) and self._next is not None:
             self._load(self._next)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        column = self.columns[index.column()]
-        value = getattr(self._rows[index.row()], column.key, None)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if value is None:
-                return ""
-            return column.format(value) if column.format else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align.value)
-        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
-            color = column.color(value)
-            return QBrush(QColor(color)) if color else None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[index.row()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        column = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align.value)
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
@@ -247,15 +279,3 @@ class KeysetTableModel(QAbstractTableModel):
             )
             return
         self.set_query(sort=self.columns[column].sort, descending=descending)
-
-    # -- rows ------------------------------------------------------------------------------
-
-    def row(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def find(self, predicate: Callable[[Any], bool]) -> int:
-        """The position of the first loaded row matching ``predicate``, or -1."""
-        return next((i for i, r in enumerate(self._rows) if predicate(r)), -1)
