@@ -81,6 +81,26 @@ def test_one_search_box_finds_orders_by_customer_email_sku_and_tracking(
     assert numbers(store, search=search) == [orders[who].number]
 
 
+def test_the_start_of_an_address_finds_orders_placed_under_an_address_since_changed(
+    store, staff, orders
+) -> None:
+    shop = orders["shop"]
+    moved = create_order(
+        store.unit_of_work(),
+        staff["manager"],
+        OrderDraft(
+            lines=[DraftLine(shop.variants[0], 1)],
+            new_customer=NewCustomer("Ada", "Lovelace", "ada@engine.example"),
+            email="countess@old-address.example",  # the order went to another address
+            location_id=shop.location_id,
+        ),
+    )
+    assert numbers(store, search="Countess@old") == [moved.number]  # by prefix, any order
+    assert numbers(store, search="countess@old-address.example") == [moved.number]  # exactly
+    assert numbers(store, search="ada@engine") == [moved.number]  # the customer's address
+    assert numbers(store, search="buyer@shop") == [orders["guest"].number]  # inside a guest's
+
+
 def test_search_by_order_number_with_or_without_the_hash(store, orders) -> None:
     n = orders["linus"].number
     assert numbers(store, search=str(n)) == [n]
