@@ -10,7 +10,7 @@ from typing import Any
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from services.documents.barcodes import code128
+from services.documents.barcodes import code128_symbol, draw_code128
 from services.documents.pick_list import BOLD, FONT, MARGIN, _fit
 from services.orders.picking import PackingSlip
 
@@ -76,7 +76,12 @@ def _slip(canvas: Canvas, slip: PackingSlip, width: float, height: float) -> Non
 
 
 def _top(
-    canvas: Canvas, slip: PackingSlip, width: float, height: float, *, continued: bool
+    canvas: Canvas,
+    slip: PackingSlip,
+    width: float,
+    height: float,
+    *,
+    continued: bool,
 ) -> float:
     top = height - MARGIN
     store = slip.store
@@ -93,9 +98,16 @@ def _top(
     canvas.drawRightString(width - MARGIN, top - 16, title)
     canvas.setFont(BOLD, 12)
     canvas.drawRightString(width - MARGIN, top - 32, f"Order #{slip.number}")
-    symbol = code128(str(slip.number), height=32, max_width=150)
+    symbol = code128_symbol(str(slip.number), 32.0, 150)
     # quiet zones are part of the symbol's width: align the bars, not the zone, to the margin
-    symbol.drawOn(canvas, width - MARGIN - symbol.width + symbol.lquiet, top - 72)
+    draw_code128(
+        canvas,
+        symbol.value,
+        width - MARGIN - symbol.width + symbol.lquiet,
+        top - 72,
+        height=32,
+        max_width=150,
+    )
     canvas.setFont(FONT, 9)
     canvas.drawRightString(width - MARGIN, top - 84, f"Placed {slip.placed_at:%Y-%m-%d}")
     y = min(y, top - 96) - 10

@@ -56,9 +56,10 @@ def render_pick_list(pick_list: PickList, *, page_size: tuple[float, float] = LE
     canvas.setTitle(f"Pick list {pick_list.batch}")
     canvas.setAuthor(pick_list.store_name or "Merchant Office")
     total = len(pages)
+    units = pick_list.total_units
     for number, blocks in enumerate(pages, start=1):
         columns = any(b.kind in ("row", "group") for b in blocks)
-        y = _header(canvas, pick_list, number, total, width, height, columns=columns)
+        y = _header(canvas, pick_list, units, number, total, width, height, columns=columns)
         for block in blocks:
             y = _draw(canvas, block, y, width)
         canvas.showPage()
@@ -129,6 +130,7 @@ def _paginate(blocks: list[_Block], page_height: float) -> list[list[_Block]]:
 def _header(
     canvas: Canvas,
     pick_list: PickList,
+    units: int,
     number: int,
     total: int,
     width: float,
@@ -149,7 +151,7 @@ def _header(
         top - 30,
         f"Date {pick_list.created_at:%Y-%m-%d %H:%M} UTC    "
         f"Picker {pick_list.picker or '________________'}    "
-        f"{len(pick_list.orders)} orders    {pick_list.total_units} units",
+        f"{len(pick_list.orders)} orders    {units} units",
     )
     canvas.drawRightString(width - MARGIN, top - 30, f"Page {number} of {total}")
     canvas.setFont(BOLD, 8)

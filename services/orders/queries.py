@@ -2,8 +2,10 @@
 
 Search takes one box of text and finds orders by number (``1042`` or ``#1042``), tracking
 number, SKU (exact), and customer name or e-mail (trigram indexes, three characters or more).
-The matching order ids are gathered first (a MATERIALIZED CTE over indexed lookups), then
-paged by (placed_at, id), so a search costs what its matches cost, not what the table costs.
+Each way of matching is an indexed lookup. The matching order ids are gathered first (up to
+``BROAD_SEARCH`` of them) and paged by (placed_at, id), so a narrow search costs what its
+matches cost, not what the table costs; a broad one ("Grace": thousands of orders) instead
+walks the list newest first and keeps the matches, which stops as soon as a page is full.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
+    ColumnElement,
+    Integer,
     Select,
     and_,
+    any_,
     cast,
     delete,
     func,
     or_,
     select,
     text,
-    union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -64,6 +70,12 @@ from services.paging import Page, PageRequest, keyset_page, like_pattern
 from services.unit_of_work import UnitOfWork
 
 _MAX_BIGINT = 2**63 - 1
+#: more matching orders than this and a search walks the list instead of gathering them:
+#: gathering costs about the matches (M), walking about 201 x orders / M rows, the two meet
+#: near M = sqrt(201 x a million) ~ 14,000 (measured over a million orders)
+BROAD_SEARCH = 10_000
+#: as many customers matching by name or e-mail make a search broad (they have many orders)
+BROAD_CUSTOMERS = 2_000
 #: shortest text searched by name or e-mail (trigrams need three characters)
 MIN_FUZZY_SEARCH = 3
 
@@ -199,15 +211,14 @@ def list_orders(uow: UnitOfWork, request: PageRequest) -> Page[OrderRow]:
         )
         search = request.search.strip()
         if search:
-            hits = _search_hits(search).cte("hits").prefix_with("MATERIALIZED")
-            statement = statement.join(hits, hits.c.order_id == Order.id)
+            statement = statement.where(_matching(uow, _search_routes(search)))
         statement = _apply_filter(uow, statement, order_filter)
         sort_key = Order.number if request.sort == "number" else Order.placed_at
         descending = request.descending if request.sort else True
         page_request = PageRequest(
             after=request.after,
             limit=request.limit,
-            search=search,
+            search="",  # applied above (custom plans included)
             sort=request.sort,
             descending=descending,
             filters=request.filters,
@@ -236,50 +247,102 @@ def list_orders(uow: UnitOfWork, request: PageRequest) -> Page[OrderRow]:
         )
 
 
-def _search_hits(search: str) -> Any:
-    """A union of order ids matching ``search`` by every route that has an index.
+@dataclass(frozen=True)
+class _Routes:
+    """The ways a search can match an order, each with an index. ``customers`` is the fuzzy
+    match on the customer's name and e-mail (``SEARCH_EXPRESSION ILIKE pattern``), apart
+    because a broad search evaluates it on each order's own customer instead of collecting
+    every matching customer first (half the customers, for "customer1")."""
+
+    exact: tuple[ColumnElement[bool], ...]
+    customers: str | None = None
+
+    def walked(self) -> ColumnElement[bool]:
+        """One condition checked on each order read newest first (a broad search); it needs
+        the page query's join to ``customers``."""
+        out = list(self.exact)
+        if self.customers is not None:
+            out.append(_customer_matches(self.customers))
+        return or_(*out)
+
+
+def _customer_matches(pattern: str) -> ColumnElement[bool]:
+    return SEARCH_EXPRESSION.op("ILIKE")(pattern)
+
+
+def _matching(uow: UnitOfWork, routes: _Routes) -> ColumnElement[bool]:
+    """The orders ``routes`` match, as a condition for the page query (joined to customers).
+
+    Narrow (up to ``BROAD_SEARCH`` orders, and fewer than ``BROAD_CUSTOMERS`` customers by
+    name): their ids, gathered by each route's index, so a page sorts at most that many.
+    Broad: the routes themselves, checked on each order read newest first, which stops as
+    soon as the page is full (matches are common, so that is soon).
+    """
+    # psycopg prepares repeated statements; a generic plan ignores the search term and a
+    # 2 ms trigram search becomes 250 ms. Plan every search for its own term.
+    uow.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    gathered = list(routes.exact)
+    if routes.customers is not None:
+        customers = list(
+            uow.session.scalars(
+                select(Customer.id)
+                .where(_customer_matches(routes.customers))
+                .limit(BROAD_CUSTOMERS)
+            )
+        )
+        if len(customers) >= BROAD_CUSTOMERS:
+            return routes.walked()
+        if customers:
+            gathered.append(Order.customer_id == any_(cast(customers, ARRAY(Integer))))
+    hits = union_all(*(select(Order.id.label("order_id")).where(r) for r in gathered))
+    ids = list(uow.session.scalars(select(hits.subquery().c.order_id).limit(BROAD_SEARCH + 1)))
+    if len(ids) > BROAD_SEARCH:
+        return routes.walked()
+    return Order.id == any_(cast(sorted(set(ids)) or [0], ARRAY(Integer)))
+
+
+def _search_routes(search: str) -> _Routes:
+    """The ways ``search`` can match an order, each with an index.
 
     Digits are an order number, a tracking number or a SKU, never a name (a fuzzy search on
-    digits matches half the e-mail addresses). A full e-mail address is looked up exactly.
+    digits matches half the e-mail addresses). A full e-mail address is looked up exactly; the
+    start of one ("ada@exa") by prefix over every order; other e-mail-like text anywhere in a
+    guest checkout's address or a customer's.
     """
     term = search.strip()
     upper = term.upper()
-    parts: list[Select[Any]] = [
-        select(Fulfillment.order_id.label("order_id")).where(
-            Fulfillment.tracking_number.in_({term, upper})
+    routes: list[ColumnElement[bool]] = [
+        Order.id.in_(
+            select(Fulfillment.order_id).where(Fulfillment.tracking_number.in_({term, upper}))
         ),
-        select(OrderLine.order_id.label("order_id")).where(OrderLine.sku.in_({term, upper})),
+        Order.id.in_(select(OrderLine.order_id).where(OrderLine.sku.in_({term, upper}))),
     ]
     digits = term.removeprefix("#").strip()
     if digits.isdigit():
         if int(digits) <= _MAX_BIGINT:
-            parts.append(
-                select(Order.id.label("order_id")).where(
-                    Order.number == cast(int(digits), BigInteger)
-                )
-            )
-        return union(*parts)
+            routes.append(Order.number == cast(int(digits), BigInteger))
+        return _Routes(tuple(routes))
     if _EMAIL.fullmatch(term):
         email = term.lower()
-        parts.append(select(Order.id.label("order_id")).where(func.lower(Order.email) == email))
-        parts.append(
-            select(Order.id.label("order_id")).where(
-                Order.customer_id.in_(select(Customer.id).where(Customer.email.in_({term, email})))
-            )
+        routes.append(func.lower(Order.email) == email)
+        routes.append(
+            Order.customer_id.in_(select(Customer.id).where(Customer.email.in_({term, email})))
         )
-        return union(*parts)
+        return _Routes(tuple(routes))
     if len(term) >= MIN_FUZZY_SEARCH:
         pattern = like_pattern(term)
         if ("@" in term or "." in term) and " " not in term:
-            # Only e-mail-like text searches the order's own address (guest checkouts): a
-            # plain word there costs a million-row trigram scan and customers' addresses are
-            # searched through the customers index anyway.
-            parts.append(select(Order.id.label("order_id")).where(Order.email.ilike(pattern)))
-        matching_customers = select(Customer.id).where(SEARCH_EXPRESSION.op("ILIKE")(pattern))
-        parts.append(
-            select(Order.id.label("order_id")).where(Order.customer_id.in_(matching_customers))
-        )
-    return union(*parts)
+            # Only e-mail-like text searches the orders' own addresses. Anywhere in the address
+            # for guest checkouts (their trigram index is partial: a trigram search over every
+            # order's address reads a million entries for "com" and costs ~100 ms); registered
+            # customers' addresses are searched through the customers' index below.
+            routes.append(and_(Order.customer_id.is_(None), Order.email.ilike(pattern)))
+            if "@" in term and not term.startswith("@"):
+                # The start of an address ("ada@exa"): every order's own address by prefix
+                # (a btree range), which also finds an address a customer has since changed.
+                routes.append(func.lower(Order.email).like(like_pattern(term.lower())[1:]))
+        return _Routes(tuple(routes), customers=pattern)
+    return _Routes(tuple(routes))
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -90,6 +90,8 @@ SEARCHES = {
     "tracking": ["1Z0000000000500001", "1Z0000000000999001"],
 }
 
+BROAD = ["Grace", "Surname77", "customer1"]
+
 RAW = {
     "order number": "SELECT id FROM orders WHERE number = :n",
     "customer name": (
@@ -98,8 +100,9 @@ RAW = {
         " coalesce(c.email, '')) ILIKE :p ORDER BY o.placed_at DESC, o.id DESC LIMIT 201"
     ),
     "e-mail": (
-        "SELECT id FROM orders WHERE email ILIKE :p ORDER BY placed_at DESC, id DESC LIMIT 201"
-    ),  # the obvious query; ours looks a full address up exactly instead
+        "SELECT id FROM orders WHERE lower(email) LIKE :l ORDER BY placed_at DESC, id DESC"
+        " LIMIT 201"
+    ),  # the start of the address, on its btree; ours also searches customers' addresses
     "sku": (
         "SELECT o.id FROM orders o WHERE o.id IN (SELECT order_id FROM order_lines"
         " WHERE sku = :t) ORDER BY o.placed_at DESC, o.id DESC LIMIT 201"
@@ -115,6 +118,15 @@ def test_search_over_a_million_orders(big_store) -> None:
     ours: dict[str, list[float]] = {}
     raw: dict[str, list[float]] = {}
     found: dict[str, int] = {}
+    # The first search of each kind in a process pays once for SQLAlchemy compiling a new
+    # statement shape (and, the first time, for a full garbage collection): reported apart,
+    # so the p95 below is what a person searching all day sees, not one outlier per kind.
+    cold = {
+        kind: _times(
+            lambda t=terms[0]: list_orders(big_store.unit_of_work(), PageRequest(search=t)), 1
+        )[0]
+        for kind, terms in SEARCHES.items()
+    }
     for kind, terms in SEARCHES.items():
         for _round in range(6):  # past psycopg's prepare threshold of five
             for term in terms:
@@ -127,6 +139,7 @@ def test_search_over_a_million_orders(big_store) -> None:
                 params = {
                     "n": int(term.lstrip("#")) if term.lstrip("#").isdigit() else 0,
                     "p": f"%{term}%",
+                    "l": f"{term.lower()}%",
                     "t": term,
                 }
                 raw.setdefault(kind, []).extend(
@@ -135,6 +148,12 @@ def test_search_over_a_million_orders(big_store) -> None:
         found[kind] = sum(
             len(list_orders(big_store.unit_of_work(), PageRequest(search=t)).rows) for t in terms
         )
+    # Broad searches (thousands of matching orders) apart, to keep the figures above
+    # comparable between runs: a first name (a twentieth of the customers), a surname stem.
+    broad = {
+        term: _times(lambda t=term: list_orders(big_store.unit_of_work(), PageRequest(search=t)), 6)
+        for term in BROAD
+    }
     everything = [t for values in ours.values() for t in values]
     everything_raw = [t for values in raw.values() for t in values]
     lines = [
@@ -148,5 +167,9 @@ def test_search_over_a_million_orders(big_store) -> None:
         + f"\n  all searches   p95 {_p95(everything):6.1f} ms (target < 50 ms);"
         f" raw SQL p95 {_p95(everything_raw):.1f} ms;"
         f" ratio {_p95(everything) / _p95(everything_raw):.1f}x"
+        + "\n  broad: "
+        + ", ".join(f"{t!r} p50 {statistics.median(v):.0f} ms" for t, v in broad.items())
+        + "\n  first search of each kind (cold): "
+        + ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in cold.items())
     )
     assert all(found.values())

@@ -81,6 +81,47 @@ def test_one_search_box_finds_orders_by_customer_email_sku_and_tracking(
     assert numbers(store, search=search) == [orders[who].number]
 
 
+def test_the_start_of_an_address_finds_orders_placed_under_an_address_since_changed(
+    store, staff, orders
+) -> None:
+    shop = orders["shop"]
+    moved = create_order(
+        store.unit_of_work(),
+        staff["manager"],
+        OrderDraft(
+            lines=[DraftLine(shop.variants[0], 1)],
+            new_customer=NewCustomer("Ada", "Lovelace", "ada@engine.example"),
+            email="countess@old-address.example",  # the order went to another address
+            location_id=shop.location_id,
+        ),
+    )
+    assert numbers(store, search="Countess@old") == [moved.number]  # by prefix, any order
+    assert numbers(store, search="countess@old-address.example") == [moved.number]  # exactly
+    assert numbers(store, search="ada@engine") == [moved.number]  # the customer's address
+    assert numbers(store, search="buyer@shop") == [orders["guest"].number]  # inside a guest's
+
+
+@pytest.mark.parametrize(
+    "search", ["hopper", "kernel.example", "guest.buyer", "MUG-01", "1Z999AA10123456784", "e"]
+)
+def test_a_broad_search_walks_the_list_and_finds_what_a_narrow_one_gathers(
+    store, orders, monkeypatch, search
+) -> None:
+    from services.orders import queries
+
+    narrow = numbers(store, search=search)
+    monkeypatch.setattr(queries, "BROAD_SEARCH", 0)  # every search counts as broad...
+    assert numbers(store, search=search) == narrow
+    monkeypatch.setattr(queries, "BROAD_CUSTOMERS", 1)  # ...even before gathering orders
+    assert numbers(store, search=search) == narrow
+    first = list_orders(store.unit_of_work(), PageRequest(search="example", limit=1))
+    second = list_orders(
+        store.unit_of_work(), PageRequest(search="example", limit=1, after=first.next_after)
+    )
+    monkeypatch.setattr(queries, "BROAD_SEARCH", 1000)
+    assert [r.number for r in first.rows + second.rows] == numbers(store, search="example")[:2]
+
+
 def test_search_by_order_number_with_or_without_the_hash(store, orders) -> None:
     n = orders["linus"].number
     assert numbers(store, search=str(n)) == [n]

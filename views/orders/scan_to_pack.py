@@ -52,7 +52,6 @@ class ScanToPackDialog(QDialog):
         self.context = context
         self.setWindowTitle("Scan to pack")
         self.resize(680, 540)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session: PackSession | None = None
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(self._on_scanner_scanned)
