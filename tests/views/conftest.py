@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
@@ -35,3 +36,14 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
     yield make
     for context in contexts:
         context.tasks.wait_for_idle()
+
+
+
+@pytest.fixture(autouse=True)
+def no_window_left_open(qapp) -> Iterator[None]:
+    """Close what a test left on screen: a modal dialog still up would take the keys (and
+    the scanner's place) in whichever test runs next in this process."""
+    yield
+    for window in QApplication.topLevelWidgets():
+        if window.isVisible():
+            window.close()

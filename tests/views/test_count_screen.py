@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from services.inventory.locations import assign_bin
 from tests import factories
 from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
+from tests.views.scanning import Keyboard
 from views.inventory import InventoryPage
 from views.inventory.counts_tab import StartCountDialog
 
@@ -24,22 +25,6 @@ def shelf(store, staff):
     assign_bin(store.unit_of_work(), staff["manager"], tee, place, "A-01")
     assign_bin(store.unit_of_work(), staff["manager"], mug, place, "B-01")
     return place, tee, mug
-
-
-class _Scanner:
-    """Types like a USB scanner into whatever has the focus, on a clock of its own."""
-
-    def __init__(self, qtbot, screen) -> None:
-        self.qtbot, self.now = qtbot, 0.0
-        screen.scanner._clock = lambda: self.now
-
-    def scan(self, widget, code: str) -> None:
-        for char in code:
-            self.now += 0.004
-            self.qtbot.keyClick(widget, char)
-        self.now += 0.004
-        self.qtbot.keyClick(widget, Qt.Key.Key_Return)
-        self.now += 1.0
 
 
 @pytest.fixture
@@ -60,7 +45,7 @@ def counting(context_for, qtbot, shelf):
     qtbot.waitUntil(lambda: screen.detail is not None, timeout=10_000)
     page.activateWindow()  # as the window manager does when the dialog closes
     qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
-    yield page, screen, _Scanner(qtbot, screen)
+    yield page, screen, Keyboard(qtbot, screen.scanner)
     page.hide()  # nothing refreshes after the test's store is gone
     _settle(page)
 

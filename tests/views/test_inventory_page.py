@@ -11,6 +11,7 @@ from services.inventory.purchasing import create_supplier
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from tests import factories
 from tests.inventory_helpers import figures, ledger_rows, message_boxes, settle, stock
+from tests.views.scanning import Keyboard
 from views.inventory import InventoryPage
 from views.inventory.dialogs import AdjustDialog, VariantHistoryDialog
 from views.widgets.lazy_table import RowsTableModel
@@ -132,15 +133,12 @@ def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, wa
     tab = page.stock
     qtbot.waitUntil(lambda: tab.model.rowCount() >= 3, timeout=10_000)
     tab.table.setFocus()
-    ticks = iter(i * 0.004 for i in range(1000))
-    tab.scanner._clock = lambda: next(ticks)
-    qtbot.keyClicks(tab.table, "INV-BLUE")
-    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    keyboard = Keyboard(qtbot, tab.scanner)
+    keyboard.scan(tab.table, "INV-BLUE")
     qtbot.waitUntil(lambda: tab.feedback.kind == "ok", timeout=10_000)
     qtbot.waitUntil(lambda: _skus(tab.model) == ["INV-BLUE"], timeout=10_000)
     assert "INV-BLUE" in tab.feedback.text()
-    qtbot.keyClicks(tab.table, "NOPE-404")
-    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    keyboard.scan(tab.table, "NOPE-404")
     qtbot.waitUntil(lambda: tab.feedback.kind == "error", timeout=10_000)
     assert "Unknown code NOPE-404" in tab.feedback.text()
 

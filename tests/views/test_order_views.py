@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from models.status import OrderStatus
 from services.orders import OrderAction, get_order_detail
 from tests import orders_support as support
+from tests.views.scanning import Keyboard
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
 from views.orders.dialogs import FulfilDialog
@@ -212,12 +213,6 @@ def test_the_split_is_remembered_the_lines_fit_and_an_empty_search_says_so(
     _idle(page)
 
 
-def _scan_into(qtbot, widget, code: str) -> None:
-    """A USB scanner: the code's characters at once, then Enter, aimed at ``widget``."""
-    qtbot.keyClicks(widget, code)
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
-
-
 def test_scan_to_pack_takes_scans_with_no_field_focused_and_fills_tracking_from_its_label(
     store, staff, context_for, qtbot
 ) -> None:
@@ -233,20 +228,21 @@ def test_scan_to_pack_takes_scans_with_no_field_focused_and_fills_tracking_from_
     dialog.table.setFocus()  # the table takes no focus: nothing in the dialog has it
     feedback: list[tuple[str, str]] = []
     dialog.signal.shown.connect(lambda kind, message: feedback.append((kind, message)))
+    keyboard = Keyboard(qtbot, dialog.scanner)
 
-    _scan_into(qtbot, dialog.table, f"#{number}")
+    keyboard.scan(dialog.table, f"#{number}")
     qtbot.waitUntil(lambda: dialog.session is not None, timeout=10_000)
     assert dialog.scan.text() == ""
-    _scan_into(qtbot, dialog, "SCAN-A")
-    _scan_into(qtbot, dialog, "SCAN-B")
-    _scan_into(qtbot, dialog, "SCAN-B")
+    keyboard.scan(dialog, "SCAN-A")
+    keyboard.scan(dialog, "SCAN-B")
+    keyboard.scan(dialog, "SCAN-B")
     assert feedback[-1][0] == "error" and "already packed" in feedback[-1][1]
     assert dialog.session.units_left == 1
     dialog.tracking.setFocus()
-    _scan_into(qtbot, dialog.tracking, "1Z999AA10123456784")
+    keyboard.scan(dialog.tracking, "1Z999AA10123456784")
     assert dialog.tracking.text() == "1Z999AA10123456784"
     assert dialog.session.units_left == 1  # a label scan packs nothing
-    _scan_into(qtbot, dialog, "SCAN-A")
+    keyboard.scan(dialog, "SCAN-A")
     assert feedback[-1] == ("ok", "SCAN-A: 2 of 2. Complete: press Enter to ship.")
     with qtbot.waitSignal(dialog.order_packed, timeout=10_000) as packed:
         qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
@@ -267,9 +263,10 @@ def test_the_new_order_dialog_adds_a_line_for_each_scan_without_a_click(
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
     dialog.customer_search.setFocus()  # a person was about to look up the customer
+    keyboard = Keyboard(qtbot, dialog.scanner)
 
     def scan(code: str) -> None:
-        _scan_into(qtbot, dialog.customer_search, code)
+        keyboard.scan(dialog.customer_search, code)
         dialog.context.tasks.wait_for_idle()
         qtbot.wait(10)  # the result arrives by signal
 
@@ -290,11 +287,8 @@ def test_the_new_order_dialog_adds_a_line_for_each_scan_without_a_click(
 
     # a search typed by hand lists what matches; Enter searches, it does not save the order
     dialog.product_search.setFocus()
-    for char in "ADD-ME":
-        qtbot.keyClick(dialog.product_search, char)
-        qtbot.wait(70)  # a person's pace
-    qtbot.wait(70)
-    qtbot.keyClick(dialog.product_search, Qt.Key.Key_Return)
+    keyboard.type(dialog.product_search, "ADD-ME")
+    keyboard.press_enter(dialog.product_search)
     dialog.context.tasks.wait_for_idle()
     qtbot.waitUntil(lambda: dialog._lines[0][1].value() == 3, timeout=10_000)
     assert dialog.isVisible() and dialog.result() == 0

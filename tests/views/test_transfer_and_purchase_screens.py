@@ -16,6 +16,7 @@ from services.inventory.purchasing import (
 )
 from tests import factories
 from tests.inventory_helpers import figures, message_boxes, settle, stock
+from tests.views.scanning import Keyboard
 from views.inventory import InventoryPage
 from views.inventory.transfers_tab import TransferDialog
 
@@ -50,12 +51,7 @@ def _settle(page) -> None:
 
 def _scan(qtbot, tab, code: str) -> None:
     """A USB scanner's burst into whatever has the focus on ``tab``."""
-    ticks = iter(i * 0.004 for i in range(10_000))
-    tab.scanner._clock = lambda: next(ticks)
-    target = tab.lines
-    for char in code:
-        qtbot.keyClick(target, char)
-    qtbot.keyClick(target, Qt.Key.Key_Return)
+    Keyboard(qtbot, tab.scanner).scan(tab.lines, code)
 
 
 def test_a_transfer_is_drafted_shipped_and_received_by_scanning(

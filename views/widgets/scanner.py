@@ -60,6 +60,7 @@ class ScannerInput(QObject):
         max_gap_ms: int = MAX_GAP_MS,
         min_length: int = MIN_LENGTH,
         clock: Callable[[], float] = time.monotonic,
+        hold_ms: int | None = None,
     ) -> None:
         super().__init__(root)
         self._root = root
@@ -70,7 +71,9 @@ class ScannerInput(QObject):
         self._last = 0.0
         self._replaying = False
         self.enabled = True
-        self._flush_timer = QTimer(self, singleShot=True, interval=max_gap_ms)
+        # how long held keys wait for the next one before going on to their widget; tests
+        # driving ``clock`` by hand lengthen it so a slow machine does not flush a scan midway
+        self._flush_timer = QTimer(self, singleShot=True, interval=hold_ms or max_gap_ms)
         self._flush_timer.timeout.connect(self.flush)
         app = QApplication.instance()
         assert app is not None, "a QApplication must exist before a ScannerInput"
