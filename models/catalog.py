@@ -56,6 +56,10 @@ class Product(Versioned, Timestamped, Base):
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
+        # Half of each page left free: a bulk edit or an import bumps the version of thousands
+        # of neighbouring products, and with room on their page those are HOT updates that
+        # touch none of the nine indexes (the trigram index among them).
+        {"postgresql_with": {"fillfactor": "50"}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,13 +121,17 @@ class Variant(Versioned, Timestamped, Base):
         Index("uq_variants_sku", "sku", unique=True, postgresql_where=text("sku IS NOT NULL")),
         Index("ix_variants_product_id_position", "product_id", "position"),
         Index("ix_variants_sku_sort", text(SKU_SORT), "id"),
-        Index("ix_variants_price_id", "price", "id"),
         Index(
             "ix_variants_sku_trgm",
             "sku",
             postgresql_using="gin",
             postgresql_ops={"sku": "gin_trgm_ops"},
         ),
+        # No index holds a price, money or policy column, and half of each page is left free:
+        # a bulk price change then writes each new row version next to the old one (a HOT
+        # update) instead of into all six indexes. The price order of the catalog list lives
+        # in ``variant_price_keys``.
+        {"postgresql_with": {"fillfactor": "50"}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +165,24 @@ class Variant(Versioned, Timestamped, Base):
         """ "Red / Large", or "Default Title" like Shopify when the product has no options."""
         values = [v for v in (self.option1, self.option2, self.option3) if v]
         return " / ".join(values) if values else "Default Title"
+
+
+class VariantPriceKey(Base):
+    """Each variant's price, kept for the catalog list's sort by price (an index on it).
+
+    Derived data, like an index: triggers on ``variants`` insert, update and delete these rows
+    in the same statement, set by set (``catalog_0002``), so nothing writes them directly. It
+    is a table of its own so that ``variants`` has no index on the price: a price change there
+    stays a HOT update, and only this narrow row and its two index entries are rewritten.
+    """
+
+    __tablename__ = "variant_price_keys"
+    __table_args__ = (Index("ix_variant_price_keys_price", "price", "variant_id"),)
+
+    # no foreign key: the delete trigger removes a variant's row, and a key checked row by
+    # row would cost every variant insert a locking lookup
+    variant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    price: Mapped[int] = mapped_column(MinorUnits)
 
 
 class Barcode(Base):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from models.money import format_minor
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
-from services.catalog.arrays import Array, without_cycle_collection
+from services.catalog.arrays import Array, literal
 from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title
@@ -378,12 +378,14 @@ def apply_bulk_edit(
 ) -> BulkResult:
     """Apply ``edit`` to the selection in one transaction, audited under one batch.
 
-    Rows are locked in id order and recomputed from their values now, so the result is what
-    the edit means even if a price changed since the preview. Raises PermissionDenied
-    (catalog.import; catalog.prices for money), ValidationFailed, NotFound.
+    The products are locked in id order and every new value is computed from the variants'
+    values now, so the result is what the edit means even if a price changed since the
+    preview. Raises PermissionDenied (catalog.import; catalog.prices for money),
+    ValidationFailed, NotFound, Conflict (a variant changed by someone who does not lock its
+    product while the edit ran; nothing was changed).
     """
     edit.validate()
-    with uow, without_cycle_collection():
+    with uow:
         uow.require(actor, "catalog.import")
         if edit.touches_money:
             uow.require(actor, "catalog.prices")
@@ -395,27 +397,12 @@ def apply_bulk_edit(
             raise ValidationFailed("No variants are selected.")
         description = edit.describe(currency, names)
         batch = uow.new_batch()
-        _lock(session, ids)
+        published_before = _lock(session, _PRODUCTS_OF_VARIANTS, {"ids": literal(ids, "bigint")})
         _defer_trigram_index_work(session)
-        current = _load(session, ids)
-        variant_rows: list[tuple[_Current, dict, dict]] = []
-        product_rows: dict[int, tuple[_Current, dict, dict]] = {}
-        for c in current:
-            before, after, _ = _compute(c, edit, currency)
-            variant_part = {
-                k: v for k, v in after.items() if k in (*MONEY_FIELDS, "inventory_policy")
-            }
-            if variant_part:
-                variant_rows.append((c, {k: before[k] for k in variant_part}, variant_part))
-            product_part = {
-                k: v for k, v in after.items() if k in ("status", "tags", "collection_ids")
-            }
-            if product_part and c.product_id not in product_rows:
-                product_rows[c.product_id] = (c, {k: before[k] for k in product_part}, product_part)
-        published_before = _published(session, {c.product_id for c in current})
-        _write_variants(session, actor, batch, variant_rows)
-        _write_products(session, actor, batch, list(product_rows.values()))
-        touched = {c.product_id for c, _, _ in variant_rows} | set(product_rows)
+        variants = _apply_to_variants(session, actor, batch, ids, edit, currency)
+        product_rows = _product_rows(session, set(published_before), edit)
+        _write_products(session, actor, batch, product_rows)
+        touched = variants.product_ids | {pid for pid, _, _ in product_rows}
         _bump_products(session, touched)
         summary = _summary_entry(
             session,
@@ -425,124 +412,200 @@ def apply_bulk_edit(
             note=description,
             after={
                 "edit": edit.to_json(),
-                "variants": len(variant_rows),
+                "variants": variants.written,
                 "products": len(touched),
                 "selected": len(ids),
             },
         )
-        fields = tuple(
-            sorted(
-                {k for _, _, a in variant_rows for k in a}
-                | {k for _, _, a in product_rows.values() for k in a}
-            )
-        )
+        fields = tuple(sorted(variants.fields | {k for _, _, a in product_rows for k in a}))
         changes = product_changes(uow, touched, fields=fields, published_before=published_before)
         emit_product_changes(uow, "product.updated", changes)
         uow.commit()
-    return BulkResult(batch, summary, len(variant_rows), len(touched), description)
+    return BulkResult(batch, summary, variants.written, len(touched), description)
 
 
 def _defer_trigram_index_work(session: Session) -> None:
-    """An updated variant gets new entries in every index, the SKU trigram index too; those go
-    to the index's pending list (merged by autovacuum) instead of in while the merchant waits."""
+    """A variant row that cannot be updated in place (its page is full) gets new entries in
+    every index, the SKU trigram index too; those go to the index's pending list (merged by
+    autovacuum) instead of in while the merchant waits."""
     session.execute(text("SET LOCAL gin_pending_list_limit = '256MB'"))
 
 
-def _lock(session: Session, ids: Sequence[int]) -> None:
-    """Lock the variants' products in id order, the order every catalog writer locks in, so a
-    bulk edit and a product save queue instead of deadlocking.
-
-    The variants themselves are not locked in a pass of their own (for 100,000 rows that
-    costs what updating them costs): the UPDATE changes only rows still at the version read,
-    and ``_write_variants`` refuses the edit when someone changed one meanwhile.
-    """
-    session.execute(
-        text(
-            "SELECT 1 FROM products WHERE id IN (SELECT v.product_id FROM unnest(:ids) AS k(id) "
-            "JOIN variants v ON v.id = k.id) ORDER BY id FOR UPDATE"
-        ).bindparams(bindparam("ids", type_=_IDS)),
-        {"ids": list(ids)},
-    )
-
-
-def _published(session: Session, product_ids: set[int]) -> dict[int, bool]:
-    rows = session.execute(
-        text(
-            "SELECT id, published_at IS NOT NULL AS p FROM products "
-            "WHERE id IN (SELECT unnest(CAST(:ids AS bigint[])))"
-        ),
-        {"ids": sorted(product_ids)},
-    )
-    return {r.id: r.p for r in rows}
-
-
-_VARIANTS_UPDATE = text(
-    """
-    WITH d AS (
-        SELECT * FROM unnest(:ids, :versions, :price, :compare_at, :cost, :policy,
-                             CAST(:before AS jsonb[]), CAST(:after AS jsonb[]))
-            AS d(id, version, price, compare_at_price, cost, inventory_policy, before, after)
-    ), upd AS (
-        UPDATE variants v SET
-            price = CASE WHEN d.after ? 'price' THEN d.price ELSE v.price END,
-            compare_at_price = CASE WHEN d.after ? 'compare_at_price'
-                THEN d.compare_at_price ELSE v.compare_at_price END,
-            cost = CASE WHEN d.after ? 'cost' THEN d.cost ELSE v.cost END,
-            inventory_policy = coalesce(d.inventory_policy, v.inventory_policy),
-            version = v.version + 1,
-            updated_at = now()
-        FROM d WHERE v.id = d.id AND v.version = d.version
-        RETURNING v.id
-    )
-    INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note, batch_id)
-    SELECT :staff_id, :action, 'variant', d.id::text, d.before, d.after, :note, :batch
-    FROM d JOIN upd USING (id)
-    """
-).bindparams(
-    bindparam("ids", type_=_IDS),
-    bindparam("versions", type_=Array("integer")),
-    bindparam("price", type_=Array("bigint")),
-    bindparam("compare_at", type_=Array("bigint")),
-    bindparam("cost", type_=Array("bigint")),
-    bindparam("policy", type_=Array("text")),
-    bindparam("before", type_=Array("text")),
-    bindparam("after", type_=Array("text")),
+#: the products of the variants in ``:ids``
+_PRODUCTS_OF_VARIANTS = (
+    "SELECT v.product_id FROM unnest(CAST(:ids AS bigint[])) AS k(id) "
+    "JOIN variants v ON v.id = k.id"
+)
+#: the products a bulk edit batch changed, directly or through their variants
+_PRODUCTS_OF_BATCH = (
+    "SELECT v.product_id FROM audit_log a JOIN variants v ON v.id = a.entity_id::bigint "
+    "WHERE a.batch_id = :batch AND a.entity_type = 'variant' "
+    "UNION SELECT a.entity_id::bigint FROM audit_log a "
+    "WHERE a.batch_id = :batch AND a.entity_type = 'product'"
 )
 
 
-def _write_variants(
-    session: Session, actor: Actor, batch: str, rows: list[tuple[_Current, dict, dict]]
-) -> None:
-    """One UPDATE for every variant and one INSERT for its audit entry, in the same statement."""
-    if not rows:
-        return
-    written = session.execute(
-        _VARIANTS_UPDATE,
-        {
-            "ids": [c.variant_id for c, _, _ in rows],
-            "versions": [c.version for c, _, _ in rows],
-            "price": [a.get("price") for _, _, a in rows],
-            "compare_at": [a.get("compare_at_price") for _, _, a in rows],
-            "cost": [a.get("cost") for _, _, a in rows],
-            "policy": [a.get("inventory_policy") for _, _, a in rows],
-            "before": [json.dumps(b) for _, b, _ in rows],
-            "after": [json.dumps(a) for _, _, a in rows],
-            "staff_id": actor.staff_id,
-            "action": "catalog.bulk_edit.variant",
-            "note": None if actor.staff_id is not None else actor.name,
-            "batch": batch,
-        },
+def _lock(session: Session, product_ids: str, params: dict[str, Any]) -> dict[int, bool]:
+    """Lock the products ``product_ids`` (a query) selects in id order, the order every
+    catalog writer locks in, so a bulk edit and a product save queue instead of deadlocking.
+    Returns whether each is published, as it stands before the edit.
+
+    The variants themselves are not locked in a pass of their own (for 100,000 rows that
+    costs what updating them costs): their UPDATE changes only rows still at the version it
+    read, and the edit is refused when someone changed one meanwhile.
+    """
+    rows = session.execute(
+        text(
+            "SELECT id, published_at IS NOT NULL AS published FROM products "
+            f"WHERE id IN ({product_ids}) ORDER BY id FOR UPDATE"
+        ),
+        params,
     )
-    if written.rowcount != len(rows):
-        changed = len(rows) - written.rowcount
-        raise Conflict(
-            f"{changed:,} of these variants were changed by someone else while the bulk edit "
-            "ran, so nothing was changed. Preview the edit again and apply it."
+    return {r.id: r.published for r in rows}
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the variant statement of a bulk edit or revert did."""
+
+    written: int = 0
+    product_ids: set[int] = field(default_factory=set)
+    fields: set[str] = field(default_factory=set)
+
+
+#: per money field: the column, and whether it may be NULL (a NULL is looked up as -1)
+_MONEY_COLUMNS = {"price": False, "compare_at_price": True, "cost": True}
+
+
+def _apply_to_variants(
+    session: Session,
+    actor: Actor,
+    batch: str,
+    ids: Sequence[int],
+    edit: BulkEdit,
+    currency: str,
+) -> _Written:
+    """Change the variants in one statement that also writes their audit entries.
+
+    Prices repeat: 100,000 variants hold a few thousand distinct amounts. The shared rule
+    (``AmountChange.apply``) runs once per distinct amount here, and the statement looks each
+    variant's new amount up in that table, so no row travels to Python and back.
+    """
+    money = [name for name in MONEY_FIELDS if getattr(edit, name) is not None]
+    if not money and not edit.inventory_policy:
+        return _Written()
+    key = {
+        name: f"coalesce(c.{name}, -1)" if _MONEY_COLUMNS[name] else f"c.{name}" for name in money
+    }
+    params: dict[str, Any] = {
+        "ids": ids,
+        "staff_id": actor.staff_id,
+        "note": None if actor.staff_id is not None else actor.name,
+        "batch": batch,
+    }
+    binds = [bindparam("ids", type_=_IDS)]
+    if money:
+        current = session.execute(
+            text(
+                "SELECT "
+                + ", ".join(f"array_agg(DISTINCT {key[name]}) AS {name}" for name in money)
+                + " FROM unnest(:ids) AS k(id) JOIN variants c ON c.id = k.id"
+            ).bindparams(bindparam("ids", type_=_IDS)),
+            {"ids": ids},
+        ).one()
+    joins, new = [], {}
+    for name in money:
+        change: AmountChange = getattr(edit, name)
+        olds = list(getattr(current, name) or ())
+        params[f"{name}_old"] = olds
+        params[f"{name}_new"] = [change.apply(None if o == -1 else o, currency) for o in olds]
+        binds += [
+            bindparam(f"{name}_old", type_=_IDS),
+            bindparam(f"{name}_new", type_=_IDS),
+        ]
+        joins.append(
+            f"JOIN unnest(:{name}_old, :{name}_new) AS m_{name}(old, new) "
+            f"ON m_{name}.old = {key[name]}"
         )
+        new[name] = f"m_{name}.new"
+    if edit.inventory_policy:
+        new["inventory_policy"] = "CAST(:policy AS text)"
+        params["policy"] = edit.inventory_policy
+    changed = {name: f"c.new_{name} IS DISTINCT FROM c.{name}" for name in new}
+
+    def json_of(prefix: str) -> str:
+        return " || ".join(
+            f"CASE WHEN {changed[name]} THEN jsonb_build_object('{name}', c.{prefix}{name}) "
+            "ELSE '{}'::jsonb END"
+            for name in new
+        )
+
+    statement = text(
+        f"""
+        WITH c AS MATERIALIZED (
+            SELECT v.id, v.product_id, v.version, {", ".join(f"v.{n}" for n in new)}
+            FROM unnest(:ids) AS k(id) JOIN variants v ON v.id = k.id
+        ), n AS MATERIALIZED (
+            SELECT c.*, {", ".join(f"{expr} AS new_{name}" for name, expr in new.items())}
+            FROM c {" ".join(joins)}
+        ), d AS MATERIALIZED (
+            SELECT c.*, {json_of("")} AS before, {json_of("new_")} AS after
+            FROM n AS c WHERE {" OR ".join(changed.values())}
+        ), upd AS (
+            UPDATE variants v SET {", ".join(f"{name} = d.new_{name}" for name in new)},
+                version = v.version + 1, updated_at = now()
+            FROM d WHERE v.id = d.id AND v.version = d.version
+            RETURNING v.id, d.before, d.after
+        ), audit AS (
+            INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after,
+                                   note, batch_id)
+            SELECT :staff_id, 'catalog.bulk_edit.variant', 'variant', id::text, before, after,
+                   :note, :batch
+            FROM upd ORDER BY id
+        )
+        SELECT (SELECT count(*) FROM c) AS found, (SELECT count(*) FROM n) AS computed,
+               (SELECT count(*) FROM d) AS changing, (SELECT count(*) FROM upd) AS written,
+               ARRAY(SELECT DISTINCT product_id FROM d) AS product_ids,
+               ARRAY(SELECT DISTINCT jsonb_object_keys(after) FROM d) AS fields
+        """
+    ).bindparams(*binds)
+    result = session.execute(statement, params).one()
+    if result.computed != result.found or result.written != result.changing:
+        raise Conflict(
+            "Some of these variants were changed by someone else while the bulk edit ran, so "
+            "nothing was changed. Preview the edit again and apply it."
+        )
+    return _Written(result.written, set(result.product_ids), set(result.fields))
+
+
+def _product_rows(
+    session: Session, product_ids: set[int], edit: BulkEdit
+) -> list[tuple[int, dict, dict]]:
+    """(product, before, after) of each product whose status, tags or collections change."""
+    if not edit.touches_products:
+        return []
+    rows = []
+    for pid, now in sorted(_products_now(session, product_ids).items()):
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if edit.status and edit.status != now["status"]:
+            before["status"], after["status"] = now["status"], edit.status
+        tags = _tags(tuple(now["tags"]), edit)
+        if list(tags) != now["tags"]:
+            before["tags"], after["tags"] = now["tags"], list(tags)
+        collections = _collections(tuple(now["collection_ids"]), edit)
+        if list(collections) != now["collection_ids"]:
+            before["collection_ids"], after["collection_ids"] = (
+                now["collection_ids"],
+                list(collections),
+            )
+        if after:
+            rows.append((pid, before, after))
+    return rows
 
 
 def _write_products(
-    session: Session, actor: Actor, batch: str, rows: list[tuple[_Current, dict, dict]]
+    session: Session, actor: Actor, batch: str, rows: list[tuple[int, dict, dict]]
 ) -> None:
     if not rows:
         return
@@ -577,7 +640,7 @@ def _write_products(
             bindparam("before_json", type_=Array("text")),
         ),
         {
-            "ids": [c.product_id for c, _, _ in rows],
+            "ids": [pid for pid, _, _ in rows],
             "status": [a.get("status") for _, _, a in rows],
             "after_json": [json.dumps(a) for _, _, a in rows],
             "before_json": [json.dumps(b) for _, b, _ in rows],
@@ -586,7 +649,7 @@ def _write_products(
             "batch": batch,
         },
     )
-    _set_collections(session, [(c.product_id, b, a) for c, b, a in rows])
+    _set_collections(session, rows)
 
 
 def _set_collections(session: Session, rows: list[tuple[int, dict, dict]]) -> None:
@@ -683,13 +746,9 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         ).scalar()
         if reverted:
             raise Conflict("That bulk edit has already been reverted.")
-        variants = session.execute(
-            text(
-                "SELECT entity_id::bigint AS id, before, after FROM audit_log "
-                "WHERE batch_id = :batch AND entity_type = 'variant' ORDER BY id"
-            ),
-            {"batch": entry.batch_id},
-        ).all()
+        edit = entry.after.get("edit", {})
+        if any(k in edit for k in MONEY_FIELDS):
+            uow.require(actor, "catalog.prices")
         products = session.execute(
             text(
                 "SELECT entity_id::bigint AS id, before, after FROM audit_log "
@@ -697,40 +756,11 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
             ),
             {"batch": entry.batch_id},
         ).all()
-        edit = entry.after.get("edit", {})
-        if any(k in edit for k in MONEY_FIELDS):
-            uow.require(actor, "catalog.prices")
         batch = uow.new_batch()
-        ids = [r.id for r in variants]
-        product_ids = {r.id for r in products}
-        if ids:
-            product_ids |= set(
-                session.execute(
-                    text(
-                        "SELECT v.product_id FROM unnest(:ids) AS k(id) "
-                        "JOIN variants v ON v.id = k.id"
-                    ).bindparams(bindparam("ids", type_=_IDS)),
-                    {"ids": ids},
-                ).scalars()
-            )
-            _lock(session, ids)
-            _defer_trigram_index_work(session)
-        current = {c.variant_id: c for c in _load(session, ids)}
-        kept: list[str] = []
-        restore: list[tuple[_Current, dict, dict]] = []
-        for r in variants:
-            c = current.get(r.id)
-            if c is None:
-                kept.append(f"variant {r.id} was deleted")
-                continue
-            now = {k: getattr(c, k) for k in r.after}
-            if now != r.after:
-                kept.append(
-                    f"{c.sku or c.product_title + ' ' + variant_title(c.options)} was changed since"
-                )
-                continue
-            restore.append((c, dict(r.after), dict(r.before)))
-        product_restore: list[tuple[_Current, dict, dict]] = []
+        published_before = _lock(session, _PRODUCTS_OF_BATCH, {"batch": entry.batch_id})
+        _defer_trigram_index_work(session)
+        variants, kept = _revert_variants(session, actor, batch, entry.batch_id)
+        product_restore: list[tuple[int, dict, dict]] = []
         by_product = _products_now(session, {r.id for r in products})
         for r in products:
             now = by_product.get(r.id)
@@ -740,27 +770,9 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
             if {k: now[k] for k in r.after} != r.after:
                 kept.append(f"“{now['title']}” was changed since")
                 continue
-            stub = _Current(
-                r.id,
-                r.id,
-                now["title"],
-                (None, None, None),
-                None,
-                0,
-                None,
-                None,
-                "deny",
-                now["status"],
-                tuple(now["tags"]),
-                tuple(now["collection_ids"]),
-            )
-            product_restore.append((stub, dict(r.after), dict(r.before)))
-        published_before = _published(session, product_ids)
-        _write_variants(session, actor, batch, restore)
+            product_restore.append((r.id, dict(r.after), dict(r.before)))
         _write_products(session, actor, batch, product_restore)
-        touched = {c.product_id for c, _, _ in restore} | {
-            c.product_id for c, _, _ in product_restore
-        }
+        touched = variants.product_ids | {pid for pid, _, _ in product_restore}
         _bump_products(session, touched)
         note = f"Reverted: {entry.note}"
         _summary_entry(
@@ -772,7 +784,7 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
             after={
                 "reverts": entry.batch_id,
                 "reverts_entry": audit_entry_id,
-                "variants": len(restore),
+                "variants": variants.written,
                 "products": len(touched),
                 "kept": kept,
             },
@@ -783,7 +795,99 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
             product_changes(uow, touched, published_before=published_before),
         )
         uow.commit()
-    return RevertResult(batch, len(restore), len(product_restore), tuple(kept))
+    return RevertResult(batch, variants.written, len(product_restore), tuple(kept))
+
+
+#: a variant's fields a bulk edit may change, as its audit entries hold them
+_NOW = (
+    "jsonb_build_object('price', v.price, 'compare_at_price', v.compare_at_price, "
+    "'cost', v.cost, 'inventory_policy', v.inventory_policy)"
+)
+
+
+def _revert_variants(
+    session: Session, actor: Actor, batch: str, reverted_batch: str
+) -> tuple[_Written, list[str]]:
+    """Put back the variant values the audit entries of ``reverted_batch`` hold, in one
+    statement with their own audit entries, where a variant still has the values the edit
+    gave it. Returns what was written and, in the merchant's words, what was kept."""
+    restore = " ".join(
+        f"""{name} = CASE WHEN d.before ? '{name}'
+                THEN CAST(d.before ->> '{name}' AS {kind}) ELSE v.{name} END,"""
+        for name, kind in (
+            ("price", "bigint"),
+            ("compare_at_price", "bigint"),
+            ("cost", "bigint"),
+            ("inventory_policy", "text"),
+        )
+    )
+    result = session.execute(
+        text(
+            f"""
+            WITH e AS MATERIALIZED (
+                SELECT a.entity_id::bigint AS id, a.before, a.after FROM audit_log a
+                WHERE a.batch_id = :batch AND a.entity_type = 'variant'
+            ), c AS MATERIALIZED (
+                SELECT e.*, v.version, v.product_id,
+                       v.id IS NOT NULL AND {_NOW} @> e.after AS same
+                FROM e LEFT JOIN variants v ON v.id = e.id
+            ), d AS MATERIALIZED (
+                SELECT * FROM c WHERE same
+            ), upd AS (
+                UPDATE variants v SET {restore} version = v.version + 1, updated_at = now()
+                FROM d WHERE v.id = d.id AND v.version = d.version
+                RETURNING v.id, d.before, d.after
+            ), audit AS (
+                INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after,
+                                       note, batch_id)
+                SELECT :staff_id, 'catalog.bulk_edit.variant', 'variant', id::text, after,
+                       before, :note, :new_batch
+                FROM upd ORDER BY id
+            )
+            SELECT (SELECT count(*) FROM d) AS changing, (SELECT count(*) FROM upd) AS written,
+                   ARRAY(SELECT DISTINCT product_id FROM d) AS product_ids,
+                   ARRAY(SELECT id FROM c WHERE NOT same ORDER BY id) AS kept
+            """
+        ),
+        {
+            "batch": reverted_batch,
+            "new_batch": batch,
+            "staff_id": actor.staff_id,
+            "note": None if actor.staff_id is not None else actor.name,
+        },
+    ).one()
+    if result.written != result.changing:
+        raise Conflict(
+            "Some of these variants were changed by someone else while the revert ran, so "
+            "nothing was changed. Try again."
+        )
+    return _Written(result.written, set(result.product_ids)), _kept(session, result.kept)
+
+
+def _kept(session: Session, ids: list[int]) -> list[str]:
+    """ "TEE-L was changed since" for each variant id; "variant 7 was deleted" for gone ones."""
+    if not ids:
+        return []
+    rows = {
+        r.id: r
+        for r in session.execute(
+            text(
+                "SELECT v.id, v.sku, p.title, v.option1, v.option2, v.option3 "
+                "FROM unnest(:ids) AS k(id) JOIN variants v ON v.id = k.id "
+                "JOIN products p ON p.id = v.product_id"
+            ).bindparams(bindparam("ids", type_=_IDS)),
+            {"ids": ids},
+        )
+    }
+    kept = []
+    for vid in ids:
+        r = rows.get(vid)
+        if r is None:
+            kept.append(f"variant {vid} was deleted")
+        else:
+            name = r.sku or f"{r.title} {variant_title((r.option1, r.option2, r.option3))}"
+            kept.append(f"{name} was changed since")
+    return kept
 
 
 def _products_now(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:

@@ -109,10 +109,15 @@ class CatalogFilter:
 class _Sort:
     keys: tuple[str, ...]  # SQL expressions over p (products) and v (variants)
     product_level: bool
+    #: a table the sort keys come from, joined to ``v``; its own column ends the key
+    join: str = ""
+    tail: tuple[str, ...] = ("v.id",)
+    #: the price column that a price filter bounds (the joined one, to seek in its index)
+    price: str = "v.price"
 
     @property
     def full(self) -> tuple[str, ...]:
-        tail = ("p.id", "v.position", "v.id") if self.product_level else ("v.id",)
+        tail = ("p.id", "v.position", "v.id") if self.product_level else self.tail
         return self.keys + tail
 
     @property
@@ -132,7 +137,16 @@ _SORTS = {
     CatalogSort.VENDOR: _Sort((_on("p", VENDOR_SORT), _on("p", TITLE_SORT)), True),
     CatalogSort.TYPE: _Sort((_on("p", TYPE_SORT), _on("p", TITLE_SORT)), True),
     CatalogSort.SKU: _Sort((_on("v", SKU_SORT),), False),
-    CatalogSort.PRICE: _Sort(("v.price",), False),
+    # The price order is kept in a narrow table of its own (models.catalog.VariantPriceKey),
+    # so that a price change leaves the indexes of ``variants`` alone. Its (price, variant)
+    # index is walked in order; the keyset bound is written on its columns to seek there.
+    CatalogSort.PRICE: _Sort(
+        ("vp.price",),
+        False,
+        join="JOIN variant_price_keys vp ON vp.variant_id = v.id",
+        tail=("vp.variant_id",),
+        price="vp.price",
+    ),
 }
 _BARCODE_STARTS = 'b.code COLLATE "C" LIKE :barcode_prefix'
 _AVAILABLE = (
@@ -174,11 +188,11 @@ def _product_conditions(f: CatalogFilter, where: _Where) -> None:
         where.add("p.published_at IS NOT NULL" if f.published else "p.published_at IS NULL")
 
 
-def _variant_conditions(f: CatalogFilter, where: _Where) -> None:
+def _variant_conditions(f: CatalogFilter, where: _Where, *, price: str = "v.price") -> None:
     if f.price_min is not None:
-        where.add("v.price >= :price_min", price_min=f.price_min)
+        where.add(f"{price} >= :price_min", price_min=f.price_min)
     if f.price_max is not None:
-        where.add("v.price <= :price_max", price_max=f.price_max)
+        where.add(f"{price} <= :price_max", price_max=f.price_max)
     if f.stock is StockFilter.IN_STOCK:
         where.add(f"{_AVAILABLE} > 0")
     elif f.stock is StockFilter.OUT_OF_STOCK:
@@ -291,13 +305,14 @@ def _walk(
     """Sort keys and ids of one page, walking the sort index with every condition applied."""
     where = _Where()
     _product_conditions(f, where)
-    _variant_conditions(f, where)
+    _variant_conditions(f, where, price=sort.price)
     if term:
         _search_condition(term, where)
     _keyset(sort, request, where)
     return _keyed(
         session,
-        f"SELECT {_key_columns(sort)} FROM variants v JOIN products p ON p.id = v.product_id "
+        f"SELECT {_key_columns(sort)} FROM variants v {sort.join} "
+        f"JOIN products p ON p.id = v.product_id "
         f"WHERE {where.sql()} ORDER BY {_order(sort, request.descending)} LIMIT :limit",
         where.params | {"limit": request.limit + 1},
         len(sort.full),
@@ -436,10 +451,11 @@ def _branch_page(
     where = _Where()
     where.add(condition, **params)
     _product_conditions(f, where)
-    _variant_conditions(f, where)
+    _variant_conditions(f, where, price=sort.price)
     _keyset(sort, request, where)
     statement = text(
-        f"SELECT {_key_columns(sort)} FROM variants v JOIN products p ON p.id = v.product_id "
+        f"SELECT {_key_columns(sort)} FROM variants v {sort.join} "
+        f"JOIN products p ON p.id = v.product_id "
         f"WHERE {where.sql()} ORDER BY {_order(sort, request.descending)} LIMIT :limit"
     )
     if "ids" in params:

@@ -13,9 +13,10 @@ from services.catalog.bulk import (
     preview_bulk_edit,
     revert_bulk_edit,
 )
-from services.catalog.queries import CatalogFilter
+from services.catalog.queries import CatalogFilter, CatalogSort, list_variants
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.errors import Conflict, PermissionDenied
+from services.paging import PageRequest
 from tests import factories
 
 RAISE_10_ENDING_99 = AmountChange(Adjustment.INCREASE_PERCENT, 1000, Rounding.END_99)
@@ -149,3 +150,31 @@ def test_warehouse_staff_cannot_bulk_edit_prices(store, staff) -> None:
             BulkEdit(price=RAISE_10_ENDING_99),
         )
     assert _prices(store, ids) == [1000]
+
+
+def _by_price(store) -> list[str]:
+    page = list_variants(store.unit_of_work(), PageRequest(sort=CatalogSort.PRICE))
+    return [row.sku for row in page.rows]
+
+
+def test_the_list_sorted_by_price_follows_every_price_change(store, staff) -> None:
+    cheap = factories.product(store, skus=("CHEAP",), price=1000)
+    factories.product(store, skus=("DEAR",), price=2000)
+    assert _by_price(store) == ["CHEAP", "DEAR"]
+    result = apply_bulk_edit(
+        store.unit_of_work(),
+        staff["merchandiser"],
+        Selection(variant_ids=tuple(cheap)),
+        BulkEdit(price=AmountChange(Adjustment.SET, 3000)),
+    )
+    assert _by_price(store) == ["DEAR", "CHEAP"]
+    revert_bulk_edit(store.unit_of_work(), staff["merchandiser"], result.audit_entry_id)
+    assert _by_price(store) == ["CHEAP", "DEAR"]
+    with store.session_factory() as session:
+        out_of_step = session.execute(
+            text(
+                "SELECT count(*) FROM variants v FULL JOIN variant_price_keys k "
+                "ON k.variant_id = v.id WHERE k.price IS DISTINCT FROM v.price"
+            )
+        ).scalar_one()
+    assert out_of_step == 0

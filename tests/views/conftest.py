@@ -38,7 +38,6 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
         context.tasks.wait_for_idle()
 
 
-
 @pytest.fixture(autouse=True)
 def no_window_left_open(qapp) -> Iterator[None]:
     """Close what a test left on screen: a modal dialog still up would take the keys (and
