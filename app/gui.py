@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.embedded_server import start_embedded_server
 from app.settings import APP_NAME, ORGANIZATION, Settings
 from services.progress import Progress
 from views.context import LiveChanges
@@ -22,6 +24,7 @@ from views.tasks import TaskRunner
 
 if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
     from app.bootstrap import OpenStore
+    from services.unit_of_work import Store
 
 log = logging.getLogger(__name__)
 
@@ -32,27 +35,42 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "app.qss"
 class StoreReady:
     opened: OpenStore
     description: str
-    demo_sign_in: tuple[str, str] | None
+    #: the embedded store, whose demo sign-in the dialog may offer
+    embedded: bool
 
 
 def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
     """Runs off the UI thread: start the embedded server, migrate, seed the demo on first run."""
-    from app.bootstrap import open_store
-
     progress.report(0, 0, "Starting the store…")
+    with ThreadPoolExecutor(1) as pool:
+        # the embedded server starts while SQLAlchemy and the models load (a fifth of a cold
+        # start); open_store then finds it running
+        starting = (
+            None
+            if settings.database_url
+            else pool.submit(start_embedded_server, settings.data_dir / "pgdata")
+        )
+        from app.bootstrap import open_store
+
+        if starting is not None:
+            starting.result()
     opened = open_store(settings)
     if settings.database_url:
-        where, demo_sign_in = f"the store at {opened.engine.url.host or 'localhost'}", None
+        where = f"the store at {opened.engine.url.host or 'localhost'}"
     else:
-        where, demo_sign_in = "the embedded store", seed_demo_if_empty(opened, progress)
-    return StoreReady(opened, f"Connected to {where}.", demo_sign_in)
+        where = "the embedded store"
+        seed_demo_if_empty(opened, progress)
+    return StoreReady(opened, f"Connected to {where}.", embedded=not settings.database_url)
 
 
-def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> tuple[str, str] | None:
-    """Seed the demo into an empty embedded store (the first ``make run``), and return the demo
-    sign-in while it still works, for the dialog to show."""
+def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
+    """Seed the demo into an empty embedded store: the first ``make run``."""
+    from sqlalchemy import text
+
+    with opened.store.session_factory() as session:
+        if session.scalar(text("SELECT EXISTS (SELECT FROM products)")):
+            return  # the usual start: no need to load the demo generator
     from services import demo
-    from services.staff import sign_in_works
 
     demo.seed_if_empty(
         opened.store,
@@ -60,10 +78,15 @@ def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> tuple[str, str]
             done, total, f"Creating the demo store (first start only): {stage}…"
         ),
     )
-    email, password = demo.DEMO_SIGN_IN
-    return (
-        demo.DEMO_SIGN_IN if sign_in_works(opened.store.unit_of_work(), email, password) else None
-    )
+
+
+def demo_sign_in_if_it_works(store: Store) -> tuple[str, str] | None:
+    """The demo store's sign-in while it still works, for the dialog to show. Checked after
+    sign-in is offered: verifying a password hash is slow on purpose."""
+    from services.demo import DEMO_SIGN_IN
+    from services.staff import sign_in_works
+
+    return DEMO_SIGN_IN if sign_in_works(store.unit_of_work(), *DEMO_SIGN_IN) else None
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -127,8 +150,15 @@ class App:
         self.login.set_store_ready(
             lambda email, password: sign_in(store.unit_of_work(), email, password),
             description=self.ready.description,
-            demo_sign_in=self.ready.demo_sign_in,
         )
+        if self.ready.embedded:
+            self.tasks.owned_by(self.login).query(
+                demo_sign_in_if_it_works, store, on_done=self._offer_demo_sign_in
+            )
+
+    def _offer_demo_sign_in(self, demo_sign_in: tuple[str, str] | None) -> None:
+        if demo_sign_in is not None and self.login is not None:
+            self.login.show_demo_sign_in(*demo_sign_in)
 
     def _on_store_failed(self, error: BaseException) -> None:
         log.error("Could not open the store", exc_info=error)

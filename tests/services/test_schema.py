@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import models
-from app.database import is_up_to_date, make_engine, upgrade
+from app.database import alembic_config, is_up_to_date, make_engine, migration_heads, upgrade
 from models.base import append_only_tables
 from models.migrations import include_object
 from tests.conftest import Server
@@ -27,6 +27,12 @@ def test_migrations_apply_to_an_empty_database_and_are_idempotent(pg_server: Ser
     finally:
         engine.dispose()
         pg_server.drop_database(name)
+
+
+def test_the_heads_read_at_start_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert migration_heads() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def test_models_match_the_migrations(engine) -> None:

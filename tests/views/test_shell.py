@@ -21,8 +21,8 @@ def _ready_dialog(store, qtbot) -> LoginDialog:
     dialog.set_store_ready(
         lambda e, p: sign_in(store.unit_of_work(), e, p),
         description="Connected.",
-        demo_sign_in=("admin@example.com", "pw"),
     )
+    dialog.show_demo_sign_in("admin@example.com", "pw")
     return dialog
 
 

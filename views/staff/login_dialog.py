@@ -84,18 +84,18 @@ class LoginDialog(QDialog):
         sign_in: Callable[[str, str], Actor],
         *,
         description: str,
-        demo_sign_in: tuple[str, str] | None = None,
     ) -> None:
         self._sign_in = sign_in
         self.store_state.setText(description)
         self.sign_in_button.setEnabled(True)
-        if demo_sign_in:
-            email, password = demo_sign_in
-            self.hint.setText(f"Demo store sign-in: <b>{email}</b> / <b>{password}</b>")
-            self.hint.show()
-            if not self.email.text():
-                self.email.setText(email)
-                self.password.setFocus()
+
+    def show_demo_sign_in(self, email: str, password: str) -> None:
+        """Offer the demo store's sign-in; the e-mail is filled in unless one was typed."""
+        self.hint.setText(f"Demo store sign-in: <b>{email}</b> / <b>{password}</b>")
+        self.hint.show()
+        if not self.email.text():
+            self.email.setText(email)
+            self.password.setFocus()
 
     def set_store_failed(self, message: str) -> None:
         self.store_state.setText(message)
