@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
 from views.context import ViewContext
 from views.inventory.common import MUTED
@@ -43,6 +44,8 @@ class DocumentsTab(QWidget):
 
     noun = "document"
     statuses: Sequence[tuple[str, str | None]] = ()
+    #: states in which a scan receives a unit (in a draft, a scan adds a line)
+    receiving_states: Sequence[str] = ()
     list_columns: Sequence[Column] = ()
     line_headers: Sequence[str] = ()
 
@@ -144,8 +147,76 @@ class DocumentsTab(QWidget):
     def open_new(self) -> None:
         raise NotImplementedError
 
-    def on_scanned(self, code: str) -> None:
+    def status_name(self, status: str) -> str:
         raise NotImplementedError
+
+    def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
+        """Runs off the UI thread: the draft ``detail`` with ``quantity`` more of ``variant``;
+        returns the saved detail."""
+        raise NotImplementedError
+
+    def receive_scan(self, detail: Any, code: str, quantity: int) -> tuple[Any, Any]:
+        """Runs off the UI thread: receive ``quantity`` of the item ``code`` names; returns the
+        document's detail and the line received."""
+        raise NotImplementedError
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def on_scanned(self, code: str) -> None:
+        detail = self.detail
+        if detail is None:
+            self.feedback.show_result("error", f"Open a {self.noun} first, then scan its items.")
+            return
+        quantity = self.take_per_scan()
+        if detail.status == "draft":
+            self.tasks.query(
+                lookup_code,
+                self.context.store.unit_of_work(),
+                code,
+                on_done=lambda found: self._add_scanned(detail, code, found, quantity),
+            )
+        elif detail.status in self.receiving_states:
+            self.tasks.change(
+                lambda: self.receive_scan(detail, code, quantity),
+                on_done=self._on_received,
+                on_error=self.scan_failed,
+                label="Receiving",
+            )
+        else:
+            self.feedback.show_result(
+                "error",
+                f"{detail.number} is {self.status_name(detail.status).lower()}; nothing to scan.",
+            )
+
+    def _add_scanned(self, detail: Any, code: str, found: list[Any], quantity: int) -> None:
+        if not found:
+            self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
+            return
+        variant = found[0]
+        self.tasks.change(
+            lambda: self.add_to_draft(detail, variant, quantity),
+            on_done=lambda new: self._on_added(new, variant),
+            on_error=self.scan_failed,
+            label="Adding",
+        )
+
+    def _on_added(self, detail: Any, variant: Any) -> None:
+        self.shown(detail)
+        self.select_line(variant.sku)
+        total = sum(
+            line.quantity for line in detail.lines if line.variant.variant_id == variant.variant_id
+        )
+        self.feedback.show_result("ok", f"{variant.label}: {total} on this {self.noun}")
+
+    def _on_received(self, result: tuple[Any, Any]) -> None:
+        detail, line = result
+        self.shown(detail)
+        self.select_line(line.variant.sku)
+        done = f" — {self.noun} complete" if detail.status == "received" else ""
+        self.feedback.show_result(
+            "ok",
+            f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
+        )
 
     # -- shared ----------------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from models.money import format_minor
 from models.status import PurchaseOrderStatus
-from services.inventory.levels import lookup_code
 from services.inventory.purchasing import (
     STATUS_LABELS,
     PurchaseLineInput,
@@ -186,6 +185,7 @@ class PurchaseOrderDialog(QDialog):
 
 class ReceivingTab(DocumentsTab):
     noun = "purchase order"
+    receiving_states = ("ordered", "partially_received")
     statuses = (
         ("Open purchase orders", ["draft", "ordered", "partially_received"]),
         ("Waiting to be received", ["ordered", "partially_received"]),
@@ -313,71 +313,29 @@ class ReceivingTab(DocumentsTab):
                 cancel_purchase_order, self.detail.id, note=note.strip() or None, label="Cancelling"
             )
 
-    # -- scanning --------------------------------------------------------------------------
+    # -- scanning (DocumentsTab) -----------------------------------------------------------
 
-    def on_scanned(self, code: str) -> None:
-        detail = self.detail
-        if detail is None:
-            self.feedback.show_result("error", "Open a purchase order first, then scan its items.")
-            return
-        quantity = self.take_per_scan()
-        if detail.status == "draft":
-            self.tasks.query(
-                lookup_code,
-                self.context.store.unit_of_work(),
-                code,
-                on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
-            )
-        elif detail.status in ("ordered", "partially_received"):
-            self.tasks.change(
-                lambda: receive_purchase_scan(
-                    self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
-                ),
-                on_done=self._on_received,
-                on_error=self.scan_failed,
-                label="Receiving",
-            )
-        else:
-            self.feedback.show_result(
-                "error", f"{detail.number} is {_status(detail.status).lower()}; nothing to scan."
-            )
+    def status_name(self, status: str) -> str:
+        return _status(status)
 
-    def _add_to_draft(
-        self, detail: PurchaseOrderDetail, code: str, found: list[Any], quantity: int
-    ) -> None:
-        if not found:
-            self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
-            return
-        variant = found[0]
+    def add_to_draft(
+        self, detail: PurchaseOrderDetail, variant: Any, quantity: int
+    ) -> PurchaseOrderDetail:
         lines = {line.variant.variant_id: [line.quantity, line.unit_cost] for line in detail.lines}
-        entry = lines.setdefault(variant.variant_id, [0, variant.cost or 0])
-        entry[0] += quantity
-        self.tasks.change(
-            lambda: update_purchase_order(
-                self.context.store.unit_of_work(),
-                self.context.actor,
-                detail.id,
-                version=detail.version,
-                lines=[PurchaseLineInput(v, q, c) for v, (q, c) in lines.items()],
-                note=detail.note,
-                expected_at=detail.expected_at,
-            ),
-            on_done=lambda new: self._on_added(new, variant, entry[0]),
-            on_error=self.scan_failed,
-            label="Adding",
+        lines.setdefault(variant.variant_id, [0, variant.cost or 0])[0] += quantity
+        return update_purchase_order(
+            self.context.store.unit_of_work(),
+            self.context.actor,
+            detail.id,
+            version=detail.version,
+            lines=[PurchaseLineInput(v, q, c) for v, (q, c) in lines.items()],
+            note=detail.note,
+            expected_at=detail.expected_at,
         )
 
-    def _on_added(self, detail: PurchaseOrderDetail, variant: Any, total: int) -> None:
-        self.shown(detail)
-        self.select_line(variant.sku)
-        self.feedback.show_result("ok", f"{variant.label}: {total} on this order")
-
-    def _on_received(self, result: tuple[PurchaseOrderDetail, Any]) -> None:
-        detail, line = result
-        self.shown(detail)
-        self.select_line(line.variant.sku)
-        done = " — order complete" if detail.status == "received" else ""
-        self.feedback.show_result(
-            "ok",
-            f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
+    def receive_scan(
+        self, detail: PurchaseOrderDetail, code: str, quantity: int
+    ) -> tuple[Any, Any]:
+        return receive_purchase_scan(
+            self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
         )

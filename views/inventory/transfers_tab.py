@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from models.status import TransferStatus
-from services.inventory.levels import lookup_code
 from services.inventory.transfers import (
     STATUS_LABELS,
     TransferDetail,
@@ -131,6 +130,7 @@ class TransferDialog(QDialog):
 
 class TransfersTab(DocumentsTab):
     noun = "transfer"
+    receiving_states = ("shipped", "partially_received")
     statuses = (
         ("Open transfers", ["draft", "shipped", "partially_received"]),
         ("All transfers", None),
@@ -259,69 +259,24 @@ class TransfersTab(DocumentsTab):
                 cancel_transfer, self.detail.id, note=note.strip() or None, label="Cancelling"
             )
 
-    # -- scanning --------------------------------------------------------------------------
+    # -- scanning (DocumentsTab) -----------------------------------------------------------
 
-    def on_scanned(self, code: str) -> None:
-        detail = self.detail
-        if detail is None:
-            self.feedback.show_result("error", "Open a transfer first, then scan its items.")
-            return
-        quantity = self.take_per_scan()
-        if detail.status == "draft":
-            self.tasks.query(
-                lookup_code,
-                self.context.store.unit_of_work(),
-                code,
-                on_done=lambda found: self._add_to_draft(detail, code, found, quantity),
-            )
-        elif detail.status in ("shipped", "partially_received"):
-            self.tasks.change(
-                lambda: receive_transfer_scan(
-                    self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
-                ),
-                on_done=self._on_received,
-                on_error=self.scan_failed,
-                label="Receiving",
-            )
-        else:
-            self.feedback.show_result(
-                "error", f"{detail.number} is {_status(detail.status).lower()}; nothing to scan."
-            )
+    def status_name(self, status: str) -> str:
+        return _status(status)
 
-    def _add_to_draft(
-        self, detail: TransferDetail, code: str, found: list[Any], quantity: int
-    ) -> None:
-        if not found:
-            self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
-            return
-        variant = found[0]
+    def add_to_draft(self, detail: TransferDetail, variant: Any, quantity: int) -> TransferDetail:
         lines = {line.variant.variant_id: line.quantity for line in detail.lines}
         lines[variant.variant_id] = lines.get(variant.variant_id, 0) + quantity
-        self.tasks.change(
-            lambda: update_transfer(
-                self.context.store.unit_of_work(),
-                self.context.actor,
-                detail.id,
-                version=detail.version,
-                lines=list(lines.items()),
-                note=detail.note,
-            ),
-            on_done=lambda new: self._on_added(new, variant, lines[variant.variant_id]),
-            on_error=self.scan_failed,
-            label="Adding",
+        return update_transfer(
+            self.context.store.unit_of_work(),
+            self.context.actor,
+            detail.id,
+            version=detail.version,
+            lines=list(lines.items()),
+            note=detail.note,
         )
 
-    def _on_added(self, detail: TransferDetail, variant: Any, total: int) -> None:
-        self.shown(detail)
-        self.select_line(variant.sku)
-        self.feedback.show_result("ok", f"{variant.label}: {total} on this transfer")
-
-    def _on_received(self, result: tuple[TransferDetail, Any]) -> None:
-        detail, line = result
-        self.shown(detail)
-        self.select_line(line.variant.sku)
-        done = " — transfer complete" if detail.status == "received" else ""
-        self.feedback.show_result(
-            "ok",
-            f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
+    def receive_scan(self, detail: TransferDetail, code: str, quantity: int) -> tuple[Any, Any]:
+        return receive_transfer_scan(
+            self.context.store.unit_of_work(), self.context.actor, detail.id, code, quantity
         )
