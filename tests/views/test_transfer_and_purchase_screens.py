@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 from sqlalchemy import text
 
 from services.inventory.purchasing import (
@@ -131,6 +132,42 @@ def test_a_purchase_order_is_received_by_scanning_and_updates_the_cost(
     with store.session_factory() as session:
         cost = session.execute(text("SELECT cost FROM variants WHERE id = :v"), {"v": a})
         assert cost.scalar_one() == 500  # no earlier cost known: the order's cost
+
+
+def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_incoming(
+    context_for, qtbot, store, staff, places, monkeypatch
+) -> None:
+    main, _, (a, _) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Late Supplies")
+    draft = create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier.id,
+        location_id=main,
+        lines=[PurchaseLineInput(a, 4, 500)],
+    )
+    place_purchase_order(store.unit_of_work(), staff["warehouse"], draft.id, version=draft.version)
+    page = _page(context_for, qtbot)
+    page.tabs.setCurrentWidget(page.receiving)
+    tab = page.receiving
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
+    assert figures(store, a, main)["incoming"] == 4
+    asked: list[str] = []
+
+    def answer(_parent, title, text):  # type: ignore[no-untyped-def]
+        asked.append(f"{title}: {text}")
+        return "Supplier closed", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    assert tab.cancel_button.isEnabled()
+    tab.cancel()
+    qtbot.waitUntil(lambda: tab.detail.status == "cancelled", timeout=10_000)
+    _settle(page)
+    assert asked == [
+        f"Cancel {draft.number}: What was not received is no longer incoming.\nWhy is it cancelled?"
+    ]
+    assert figures(store, a, main)["incoming"] == 0
+    assert not tab.cancel_button.isEnabled() and not tab.edit_button.isEnabled()
 
 
 def test_the_receiving_list_filters_by_state(context_for, qtbot, store, staff, places) -> None:

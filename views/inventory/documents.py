@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -46,6 +47,8 @@ class DocumentsTab(QWidget):
     statuses: Sequence[tuple[str, str | None]] = ()
     #: states in which a scan receives a unit (in a draft, a scan adds a line)
     receiving_states: Sequence[str] = ()
+    #: the permission needed to create and work these documents
+    permission = ""
     list_columns: Sequence[Column] = ()
     line_headers: Sequence[str] = ()
 
@@ -144,10 +147,21 @@ class DocumentsTab(QWidget):
     def show_detail(self, detail: Any) -> None:
         raise NotImplementedError
 
-    def open_new(self) -> None:
+    def status_name(self, status: str) -> str:
         raise NotImplementedError
 
-    def status_name(self, status: str) -> str:
+    def allowed_actions(self, status: str) -> frozenset[str]:
+        raise NotImplementedError
+
+    def editor(self, detail: Any) -> Any:
+        """The dialog that creates (``detail`` None) or edits a draft; it has ``result_detail``."""
+        raise NotImplementedError
+
+    def cancel_consequence(self, detail: Any) -> str:
+        """What cancelling ``detail`` does, in a sentence for the cancel prompt."""
+        raise NotImplementedError
+
+    def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         raise NotImplementedError
 
     def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
@@ -217,6 +231,49 @@ class DocumentsTab(QWidget):
             "ok",
             f"{line.variant.label}: {line.received_quantity} of {line.quantity} received{done}",
         )
+
+    # -- shared actions --------------------------------------------------------------------
+
+    def actions(self, detail: Any) -> frozenset[str]:
+        """What may be done to ``detail`` now, by this person."""
+        if detail is None or not self.context.can(self.permission):
+            return frozenset()
+        return self.allowed_actions(detail.status)
+
+    def open_new(self) -> None:
+        if self.context.can(self.permission):
+            self._open_dialog(self.editor(None))
+
+    def open_edit(self) -> None:
+        if "edit" in self.actions(self.detail):
+            self._open_dialog(self.editor(self.detail))
+
+    def _open_dialog(self, dialog: Any) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
+        dialog.show()
+
+    def change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
+        """Run the service ``fn`` on the open document's store as this person; show its result."""
+        self.tasks.change(
+            lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
+            on_done=self.shown,
+            label=label,
+        )
+
+    def cancel(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        note, ok = QInputDialog.getText(
+            self,
+            f"Cancel {detail.number}",
+            f"{self.cancel_consequence(detail)}\nWhy is it cancelled?",
+        )
+        if ok:
+            self.change(
+                self.cancel_document, detail.id, note=note.strip() or None, label="Cancelling"
+            )
 
     # -- shared ----------------------------------------------------------------------------
 

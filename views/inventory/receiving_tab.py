@@ -185,6 +185,7 @@ class PurchaseOrderDialog(QDialog):
 
 class ReceivingTab(DocumentsTab):
     noun = "purchase order"
+    permission = "inventory.receive"
     receiving_states = ("ordered", "partially_received")
     statuses = (
         ("Open purchase orders", ["draft", "ordered", "partially_received"]),
@@ -207,8 +208,7 @@ class ReceivingTab(DocumentsTab):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        allowed = context.can("inventory.receive")
-        self.new_button.setEnabled(allowed)
+        self.new_button.setEnabled(context.can(self.permission))
         self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
         self.order_button = self.add_button("Mark ordered", self.mark_ordered, "Ctrl+O")
         self.receive_button = self.add_button("Receive all left", self.receive_all, "Ctrl+Shift+R")
@@ -224,8 +224,7 @@ class ReceivingTab(DocumentsTab):
         return get_purchase_order(self.context.store.unit_of_work(), document_id)
 
     def show_detail(self, detail: PurchaseOrderDetail | None) -> None:
-        allowed = self.context.can("inventory.receive")
-        actions = allowed_actions(detail.status) if detail and allowed else frozenset()
+        actions = self.actions(detail)
         self.edit_button.setEnabled("edit" in actions)
         self.order_button.setEnabled("order" in actions)
         self.receive_button.setEnabled("receive" in actions)
@@ -270,53 +269,32 @@ class ReceivingTab(DocumentsTab):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_new(self) -> None:
-        if self.context.can("inventory.receive"):
-            self._open_dialog(PurchaseOrderDialog(self.context, None, self))
-
-    def open_edit(self) -> None:
-        if self.detail is not None and "edit" in allowed_actions(self.detail.status):
-            self._open_dialog(PurchaseOrderDialog(self.context, self.detail, self))
-
-    def _open_dialog(self, dialog: PurchaseOrderDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
-        dialog.show()
-
-    def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
-        self.tasks.change(
-            lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
-            on_done=self.shown,
-            label=label,
-        )
-
     def mark_ordered(self) -> None:
         if self.detail is not None:
-            self._change(
+            self.change(
                 place_purchase_order, self.detail.id, version=self.detail.version, label="Ordering"
             )
 
     def receive_all(self) -> None:
         if self.detail is not None:
-            self._change(receive_purchase_order, self.detail.id, label="Receiving")
+            self.change(receive_purchase_order, self.detail.id, label="Receiving")
 
-    def cancel(self) -> None:
-        if self.detail is None:
-            return
-        note, ok = QInputDialog.getText(
-            self,
-            f"Cancel {self.detail.number}",
-            "What was not received is no longer incoming.\nWhy is it cancelled?",
-        )
-        if ok:
-            self._change(
-                cancel_purchase_order, self.detail.id, note=note.strip() or None, label="Cancelling"
-            )
-
-    # -- scanning (DocumentsTab) -----------------------------------------------------------
+    # -- what DocumentsTab asks ------------------------------------------------------------
 
     def status_name(self, status: str) -> str:
         return _status(status)
+
+    def allowed_actions(self, status: str) -> frozenset[str]:
+        return allowed_actions(status)
+
+    def editor(self, detail: Any) -> PurchaseOrderDialog:
+        return PurchaseOrderDialog(self.context, detail, self)
+
+    def cancel_consequence(self, detail: Any) -> str:
+        return "What was not received is no longer incoming."
+
+    def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
+        return cancel_purchase_order(uow, actor, document_id, note=note)
 
     def add_to_draft(
         self, detail: PurchaseOrderDetail, variant: Any, quantity: int

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -130,6 +129,7 @@ class TransferDialog(QDialog):
 
 class TransfersTab(DocumentsTab):
     noun = "transfer"
+    permission = "inventory.transfer"
     receiving_states = ("shipped", "partially_received")
     statuses = (
         ("Open transfers", ["draft", "shipped", "partially_received"]),
@@ -152,8 +152,7 @@ class TransfersTab(DocumentsTab):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        allowed = context.can("inventory.transfer")
-        self.new_button.setEnabled(allowed)
+        self.new_button.setEnabled(context.can(self.permission))
         self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
         self.ship_button = self.add_button("Ship", self.ship, "Ctrl+S")
         self.receive_button = self.add_button("Receive all left", self.receive_all, "Ctrl+Shift+R")
@@ -169,8 +168,7 @@ class TransfersTab(DocumentsTab):
         return get_transfer(self.context.store.unit_of_work(), document_id)
 
     def show_detail(self, detail: TransferDetail | None) -> None:
-        allowed = self.context.can("inventory.transfer")
-        actions = allowed_actions(detail.status) if detail and allowed else frozenset()
+        actions = self.actions(detail)
         self.edit_button.setEnabled("edit" in actions)
         self.ship_button.setEnabled("ship" in actions)
         self.receive_button.setEnabled("receive" in actions)
@@ -211,58 +209,34 @@ class TransfersTab(DocumentsTab):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_new(self) -> None:
-        if not self.context.can("inventory.transfer"):
-            return
-        self._open_dialog(TransferDialog(self.context, None, self))
-
-    def open_edit(self) -> None:
-        if self.detail is not None and "edit" in allowed_actions(self.detail.status):
-            self._open_dialog(TransferDialog(self.context, self.detail, self))
-
-    def _open_dialog(self, dialog: TransferDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
-        dialog.show()
-
-    def _change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
-        self.tasks.change(
-            lambda: fn(self.context.store.unit_of_work(), self.context.actor, *args, **kwargs),
-            on_done=self.shown,
-            label=label,
-        )
-
     def ship(self) -> None:
         if self.detail is not None:
-            self._change(
+            self.change(
                 ship_transfer, self.detail.id, version=self.detail.version, label="Shipping"
             )
 
     def receive_all(self) -> None:
         if self.detail is not None:
-            self._change(receive_transfer, self.detail.id, label="Receiving")
+            self.change(receive_transfer, self.detail.id, label="Receiving")
 
-    def cancel(self) -> None:
-        if self.detail is None:
-            return
-        shipped = self.detail.status != "draft"
-        text = (
-            "What was not received stays at the origin and is no longer incoming."
-            if shipped
-            else "The draft is kept for the record; nothing moves."
-        )
-        note, ok = QInputDialog.getText(
-            self, f"Cancel {self.detail.number}", f"{text}\nWhy is it cancelled?"
-        )
-        if ok:
-            self._change(
-                cancel_transfer, self.detail.id, note=note.strip() or None, label="Cancelling"
-            )
-
-    # -- scanning (DocumentsTab) -----------------------------------------------------------
+    # -- what DocumentsTab asks ------------------------------------------------------------
 
     def status_name(self, status: str) -> str:
         return _status(status)
+
+    def allowed_actions(self, status: str) -> frozenset[str]:
+        return allowed_actions(status)
+
+    def editor(self, detail: Any) -> TransferDialog:
+        return TransferDialog(self.context, detail, self)
+
+    def cancel_consequence(self, detail: Any) -> str:
+        if detail.status == "draft":
+            return "The draft is kept for the record; nothing moves."
+        return "What was not received stays at the origin and is no longer incoming."
+
+    def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
+        return cancel_transfer(uow, actor, document_id, note=note)
 
     def add_to_draft(self, detail: TransferDetail, variant: Any, quantity: int) -> TransferDetail:
         lines = {line.variant.variant_id: line.quantity for line in detail.lines}
