@@ -6,8 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +32,6 @@ from services.catalog.bulk import (
     BulkEditEntry,
     BulkPreview,
     BulkResult,
-    PreviewRow,
     RevertResult,
     Selection,
     apply_bulk_edit,
@@ -46,8 +44,8 @@ from services.catalog.records import CollectionRow
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.errors import ValidationFailed
 from views.context import ViewContext
+from views.widgets.lazy_table import Column, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 _ADJUSTMENTS = (
     ("Leave as is", None),
     ("Set to", Adjustment.SET),
@@ -122,59 +120,33 @@ class AmountEditor(QWidget):
         return AmountChange(adjustment, minor, rounding)
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(RowsTableModel):
     """The preview's rows: each variant with its values before and after."""
 
-    HEADERS = ("Product", "Variant", "SKU", "Before", "After", "Note")
-
     def __init__(self, currency: str, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            [
+                Column("product_title", "Product"),
+                Column("variant_title", "Variant"),
+                Column("sku", "SKU"),
+                Column("before", "Before", value=lambda row: self._describe(row.before)),
+                Column(
+                    "after",
+                    "After",
+                    value=lambda row: self._describe(row.after) if row.changes else "no change",
+                    color=lambda shown: "#80868b" if shown == "no change" else None,
+                ),
+                Column(
+                    "warnings",
+                    "Note",
+                    value=lambda row: "; ".join(row.warnings),
+                    color=lambda shown: "#8a6d00" if shown else None,
+                ),
+            ],
+            parent,
+        )
         self.currency = currency
-        self.rows: list[PreviewRow] = []
         self.collections: dict[int, str] = {}
-
-    def set_rows(self, rows: list[PreviewRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.product_title,
-                row.variant_title,
-                row.sku or "",
-                self._describe(row.before),
-                self._describe(row.after) if row.changes else "no change",
-                "; ".join(row.warnings),
-            )[column]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 5 and row.warnings:
-                return QBrush(QColor("#8a6d00"))
-            if column == 4 and not row.changes:
-                return QBrush(QColor("#80868b"))
-        return None
 
     def _describe(self, values: dict[str, Any]) -> str:
         parts = []

@@ -12,8 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,8 +46,8 @@ from services.imports.records import (
 from services.imports.table import ENCODINGS
 from views.context import ViewContext
 from views.tasks import Task
+from views.widgets.lazy_table import RIGHT, Column, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 OUTCOME_COLORS = {
     Outcome.CREATE: "#1e7d32",
     Outcome.UPDATE: "#1a73e8",
@@ -65,60 +64,41 @@ OUTCOME_WORDS = {
 }
 
 
-class PlanModel(QAbstractTableModel):
+def _notes(row: RowResult) -> str:
+    """The row's issues, less the one a rejection already says."""
+    return "; ".join(
+        i.message for i in row.issues if not (i.blocking and row.outcome is Outcome.REJECT)
+    )
+
+
+def _everything(row: RowResult) -> str:
+    return "\n".join([*row.reasons, *(i.message for i in row.issues)])
+
+
+def plan_model(parent: Any = None) -> RowsTableModel:
     """The dry run's rows: line, what happens, handle, SKU, and why."""
-
-    HEADERS = ("Line", "Result", "Handle", "SKU", "What happens", "Notes")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RowResult] = []
-
-    def set_rows(self, rows: list[RowResult]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            notes = "; ".join(
-                i.message for i in row.issues if not (i.blocking and row.outcome is Outcome.REJECT)
-            )
-            return (
-                str(row.line),
-                OUTCOME_WORDS[row.outcome],
-                row.handle or "",
-                row.sku or "",
-                "; ".join(row.reasons),
-                notes,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
-            return QBrush(QColor(OUTCOME_COLORS[row.outcome]))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([*row.reasons, *(i.message for i in row.issues)])
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
-            return int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
-        return None
+    return RowsTableModel(
+        [
+            Column("line", "Line", align=RIGHT, tooltip=_everything),
+            Column(
+                "outcome",
+                "Result",
+                format=OUTCOME_WORDS.__getitem__,
+                color=OUTCOME_COLORS.__getitem__,
+                tooltip=_everything,
+            ),
+            Column("handle", "Handle", tooltip=_everything),
+            Column("sku", "SKU", tooltip=_everything),
+            Column(
+                "reasons",
+                "What happens",
+                value=lambda row: "; ".join(row.reasons),
+                tooltip=_everything,
+            ),
+            Column("notes", "Notes", value=_notes, tooltip=_everything),
+        ],
+        parent,
+    )
 
 
 class ImportDialog(QDialog):
@@ -180,7 +160,7 @@ class ImportDialog(QDialog):
         rows_bar.addStretch(1)
         rows_bar.addWidget(self.row_choice)
 
-        self.model = PlanModel(self)
+        self.model = plan_model(self)
         self.table = QTableView(objectName="planRows")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -341,10 +321,10 @@ class ImportDialog(QDialog):
         self.table.setColumnWidth(4, min(self.table.columnWidth(4), 560))
 
     def _on_row_selected(self, current: QModelIndex, _: QModelIndex) -> None:
-        if not current.isValid() or current.row() >= len(self.model.rows):
+        if not current.isValid() or current.row() >= self.model.rowCount():
             self.detail.clear()
             return
-        row = self.model.rows[current.row()]
+        row = self.model.row(current.row())
         parts = [f"<b>Line {row.line}: {OUTCOME_WORDS[row.outcome]}</b>"]
         parts += [_escape(r) for r in row.reasons]
         for issue in row.issues:
@@ -359,7 +339,7 @@ class ImportDialog(QDialog):
         if choice is None:
             return
         for index in self.table.selectionModel().selectedRows():
-            row = self.model.rows[index.row()]
+            row = self.model.row(index.row())
             for issue in row.issues:
                 if choice in issue.choices:
                     self.by_line[(row.line, issue.kind)] = choice

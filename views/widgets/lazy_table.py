@@ -42,6 +42,8 @@ class Column:
         format: turns the value into text (money, dates); ``str`` by default.
         color: optional colour for the value (red for negative stock, say).
         width: the initial width in characters, for the view to apply.
+        value: computes the value from the whole row, when it is not one attribute.
+        tooltip: the row's tooltip in this column.
     """
 
     key: str
@@ -51,6 +53,11 @@ class Column:
     format: Callable[[Any], str] | None = None
     color: Callable[[Any], str | None] | None = None
     width: int | None = None
+    value: Callable[[Any], Any] | None = None
+    tooltip: Callable[[Any], str] | None = None
+
+    def of(self, row: Any) -> Any:
+        return self.value(row) if self.value is not None else getattr(row, self.key, None)
 
 
 @dataclass
@@ -80,7 +87,8 @@ class ColumnTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         column = self.columns[index.column()]
-        value = getattr(self._rows[index.row()], column.key, None)
+        row = self._rows[index.row()]
+        value = column.of(row)
         if role == Qt.ItemDataRole.DisplayRole:
             if value is None:
                 return ""
@@ -90,8 +98,10 @@ class ColumnTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
             color = column.color(value)
             return QBrush(QColor(color)) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
         if role == Qt.ItemDataRole.UserRole:
-            return self._rows[index.row()]
+            return row
         return None
 
     def headerData(
