@@ -24,6 +24,21 @@ from services.progress import Progress
 from services.unit_of_work import UnitOfWork
 
 _IDS = Array("bigint")
+#: the text columns a product write sends as arrays
+_PRODUCT_TEXT = tuple(
+    bindparam(name, type_=Array("text"))
+    for name in (
+        "handle",
+        "title",
+        "body",
+        "vendor",
+        "type",
+        "tags",
+        "status",
+        "seo_title",
+        "seo_desc",
+    )
+)
 
 
 class Writer:
@@ -99,20 +114,7 @@ class Writer:
                 RETURNING id, handle
                 """
             ).bindparams(
-                *(
-                    bindparam(n, type_=Array("text"))
-                    for n in (
-                        "handle",
-                        "title",
-                        "body",
-                        "vendor",
-                        "type",
-                        "tags",
-                        "status",
-                        "seo_title",
-                        "seo_desc",
-                    )
-                ),
+                *_PRODUCT_TEXT,
                 bindparam("published", type_=Array("boolean")),
             ),
             {
@@ -162,20 +164,7 @@ class Writer:
                 """
             ).bindparams(
                 bindparam("id", type_=_IDS),
-                *(
-                    bindparam(n, type_=Array("text"))
-                    for n in (
-                        "handle",
-                        "title",
-                        "body",
-                        "vendor",
-                        "type",
-                        "tags",
-                        "status",
-                        "seo_title",
-                        "seo_desc",
-                    )
-                ),
+                *_PRODUCT_TEXT,
                 bindparam("publish", type_=Array("boolean")),
             ),
             {
