@@ -9,28 +9,65 @@
 
 Leaving the block without ``commit()`` rolls everything back, audit and outbox rows included.
 A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way.
+
+Writes that nothing in the unit of work reads back (the audit entry, the outbox events, a
+single reservation) are *deferred*: they travel with the next statement, or with the COMMIT,
+in the same round trip. A hot SKU's row then stays locked only while the server runs the
+reservation and the COMMIT, not while the client hears back and answers.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, text
+import psycopg
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.audit import AuditEntry
-from models.outbox import OutboxEvent
 from services.actors import Actor
 from services.errors import PermissionDenied, StoreUnavailable
 from services.permissions import PERMISSION_PHRASES
+
+#: the SQLSTATE of ``refuse(kind, detail)``, the SQL function a deferred write calls to refuse
+#: itself (models/migrations/versions/inventory_0002_deferred_writes.py)
+REFUSED = "MO409"
+#: where a connection keeps the deferred writes of the unit of work using it
+_DEFERRED = "merchant_office_deferred_writes"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How a deferred write that refused itself becomes a domain error: ``kind`` is the first
+    argument its SQL gives ``refuse``; ``explain`` gets the unit of work (rolled back, usable
+    for reading) and the second argument, as JSON."""
+
+    kind: str
+    explain: Callable[[UnitOfWork, Any], Exception]
+
+
+class WriteRefused(Exception):
+    """Raised where a deferred write refused itself; the unit of work turns it into its
+    Refusal's domain error as the block exits."""
+
+    def __init__(self, kind: str, detail: Any) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    params: Mapping[str, Any]
 
 
 class Store:
@@ -41,6 +78,8 @@ class Store:
             self.session_factory = engine_or_factory
         else:
             self.session_factory = sessionmaker(engine_or_factory, expire_on_commit=False)
+        if not event.contains(self.engine, "before_cursor_execute", _send_deferred_first):
+            event.listen(self.engine, "before_cursor_execute", _send_deferred_first)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -59,11 +98,15 @@ class UnitOfWork:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._committed = False
+        self._deferred: list[_Write] = []
+        self._deferred_on: dict[Any, Any] | None = None
+        self._refusals: dict[str, Refusal] = {}
         self.batch_id: str | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._store.session_factory()
         self._committed = False
+        self._deferred, self._deferred_on, self._refusals = [], None, {}
         return self
 
     def __exit__(
@@ -73,8 +116,11 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            self._forget_deferred()
             if not self._committed:
                 self.session.rollback()
+            if isinstance(exc, WriteRefused) and exc.kind in self._refusals:
+                raise self._refusals[exc.kind].explain(self, exc.detail) from None
         finally:
             self.session.close()
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -83,14 +129,43 @@ class UnitOfWork:
             ) from exc
 
     def commit(self) -> None:
+        if self._deferred:
+            self.session.flush()  # pending ORM changes go first, as they were made first
+            connection = self.session.connection()
+            writes = self._forget_deferred()
+            if writes:
+                # a session joined to an outer transaction (the tests') commits a savepoint
+                outermost = connection.get_nested_transaction() is None
+                _send(connection, writes, commit=outermost)
         self.session.commit()
         self._committed = True
 
     def rollback(self) -> None:
+        self._forget_deferred()
         self.session.rollback()
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.session.execute(statement, params)
+
+    def defer(self, sql: str, params: Mapping[str, Any], *, refusal: Refusal | None = None) -> None:
+        """Queue a write whose result this unit of work does not read: it is sent just before
+        the next statement, or with the COMMIT, without a round trip of its own. ``sql`` is
+        driver SQL (``%(name)s`` parameters). It may refuse itself in SQL with
+        ``refuse(kind, detail)``; ``refusal`` then says which domain error the caller gets."""
+        if self._deferred_on is None:
+            # the connection's info outlives the Connection object, which may close first
+            self._deferred_on = self.session.connection().info
+            self._deferred_on[_DEFERRED] = self._deferred
+        self._deferred.append(_Write(sql, params))
+        if refusal is not None:
+            self._refusals[refusal.kind] = refusal
+
+    def _forget_deferred(self) -> list[_Write]:
+        writes, self._deferred = self._deferred, []
+        if self._deferred_on is not None:
+            self._deferred_on.pop(_DEFERRED, None)
+            self._deferred_on = None
+        return writes
 
     # -- permissions -----------------------------------------------------------------------
 
@@ -105,12 +180,7 @@ class UnitOfWork:
                 raise PermissionDenied(f"{actor.name} may not {describe(permission)}.")
             return
         allowed = self.session.execute(
-            text(
-                "SELECT EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp"
-                " ON rp.role_id = s.role_id WHERE s.id = :staff AND s.is_active"
-                " AND rp.permission_code = :permission)"
-            ),
-            {"staff": actor.staff_id, "permission": permission},
+            _ALLOWED, {"staff": actor.staff_id, "permission": permission}
         ).scalar_one()
         if not allowed:
             raise PermissionDenied(
@@ -157,8 +227,7 @@ class UnitOfWork:
             for entity_id, before, after in entries
         ]
         if rows:
-            # Core, not an ORM bulk insert: a third of a small action's time went to the ORM here.
-            self.session.connection().execute(AuditEntry.__table__.insert(), rows)
+            self.defer(_AUDIT, {"rows": json.dumps(rows)})
 
     def emit(
         self,
@@ -195,12 +264,68 @@ class UnitOfWork:
             for aggregate_id, payload, tags in events
         ]
         if rows:
-            self.session.connection().execute(OutboxEvent.__table__.insert(), rows)
+            self.defer(_EMIT, {"rows": json.dumps(rows)})
 
     def new_batch(self) -> str:
         """Group the audit entries of this unit of work (a bulk edit, an import)."""
         self.batch_id = uuid.uuid4().hex
         return self.batch_id
+
+
+_ALLOWED = text(
+    "SELECT EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp ON rp.role_id = s.role_id"
+    " WHERE s.id = :staff AND s.is_active AND rp.permission_code = :permission)"
+)
+_AUDIT = """
+    INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note, batch_id)
+    SELECT staff_id, action, entity_type, entity_id, before, after, note, batch_id
+    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(staff_id bigint, action text,
+        entity_type text, entity_id text, before jsonb, after jsonb, note text, batch_id text)
+"""
+_EMIT = """
+    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
+    SELECT topic, aggregate_type, aggregate_id, payload, cache_tags, public
+    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(topic text, aggregate_type text,
+        aggregate_id text, payload jsonb, cache_tags text[], public boolean)
+"""
+
+
+def _send_deferred_first(
+    conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    """Before any statement runs on a connection, send the writes deferred on it: a statement
+    must see every write its unit of work made before it."""
+    writes = conn.info.get(_DEFERRED)
+    if writes:
+        pending = list(writes)
+        writes.clear()
+        _send(conn, pending, commit=False)
+
+
+def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None:
+    """Send ``writes`` (and the COMMIT) as one query: one round trip for all of them.
+
+    The parameters are bound by the client (``ClientCursor.mogrify``, psycopg's own quoting)
+    because only a simple query may hold several statements; psycopg's pipeline mode would do
+    the same in one round trip but costs more time in the client than the round trip saves.
+    """
+    driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    binder = psycopg.ClientCursor(driver)
+    script = ";\n".join(binder.mogrify(w.sql, w.params) for w in writes)
+    try:
+        driver.execute(script + (";\nCOMMIT" if commit else ""))  # type: ignore[arg-type]
+    except psycopg.Error as error:
+        if error.sqlstate == REFUSED:
+            detail = error.diag.message_detail
+            raise WriteRefused(
+                error.diag.message_primary or "", json.loads(detail) if detail else None
+            ) from None
+        lost = driver.broken or driver.closed
+        if lost:
+            connection.invalidate(error)  # as SQLAlchemy does when its own statement finds it
+        raise DBAPIError.instance(
+            script, {}, error, psycopg.Error, connection_invalidated=lost
+        ) from error
 
 
 def describe(permission: str) -> str:

@@ -47,19 +47,13 @@ class ProductChange:
         return body
 
 
-_EMIT = text(
-    """
+_EMIT = """
     INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT :topic, :type, d.id, d.payload, CASE WHEN d.tags = '' THEN '{}'::text[]
+    SELECT %(topic)s, %(type)s, d.id, d.payload, CASE WHEN d.tags = '' THEN '{}'::text[]
            ELSE string_to_array(d.tags, chr(31)) END, d.public
-    FROM unnest(:ids, CAST(:payloads AS jsonb[]), :tags, :public) AS d(id, payload, tags, public)
-    """
-).bindparams(
-    bindparam("ids", type_=Array("text")),
-    bindparam("payloads", type_=Array("text")),
-    bindparam("tags", type_=Array("text")),
-    bindparam("public", type_=Array("boolean")),
-)
+    FROM unnest(%(ids)s::text[], %(payloads)s::jsonb[], %(tags)s::text[], %(public)s::boolean[])
+        AS d(id, payload, tags, public)
+"""
 
 
 def emit_product_changes(uow: UnitOfWork, topic: str, changes: Sequence[ProductChange]) -> None:
@@ -70,7 +64,7 @@ def emit_product_changes(uow: UnitOfWork, topic: str, changes: Sequence[ProductC
     """
     if not changes:
         return
-    uow.execute(
+    uow.defer(
         _EMIT,
         {
             "topic": topic,

@@ -249,17 +249,17 @@ def move_between_states(
         return result
 
 
+_NUMBER_AND_LOCATIONS = text(
+    "SELECT nextval('stock_adjustment_number_seq') AS number, "
+    "array(SELECT id FROM locations WHERE id = ANY(:ids)) AS found, "
+    "array(SELECT name FROM locations WHERE id = ANY(:ids) AND NOT is_active) AS closed"
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+
+
 def _number_for_locations(uow: UnitOfWork, location_ids: set[int]) -> str:
     """The document's number ("ADJ-1001"), once its locations are known to be open. One round
     trip for both: a single adjustment should cost as few as possible."""
-    row = uow.execute(
-        text(
-            "SELECT nextval('stock_adjustment_number_seq') AS number, "
-            "array(SELECT id FROM locations WHERE id = ANY(:ids)) AS found, "
-            "array(SELECT name FROM locations WHERE id = ANY(:ids) AND NOT is_active) AS closed"
-        ).bindparams(bindparam("ids", type_=ARRAY(BigInteger))),
-        {"ids": sorted(location_ids)},
-    ).one()
+    row = uow.execute(_NUMBER_AND_LOCATIONS, {"ids": sorted(location_ids)}).one()
     missing = sorted(location_ids - set(row.found))
     if missing:
         raise NotFound(f"Location {', '.join(map(str, missing))} no longer exists.")

@@ -19,7 +19,7 @@ from sqlalchemy.types import BigInteger, Integer
 from models.status import MovementReason
 from services.actors import Actor
 from services.errors import InsufficientStock, Shortage
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import Refusal, UnitOfWork
 
 #: the figures a movement may change, in ledger column order
 STATES = (
@@ -123,11 +123,13 @@ _MOVE = text(
     *(bindparam(s, type_=_INT_ARRAY) for s in STATES),
 )
 
-_RESERVE = text(
-    """
+#: one statement for every line, sent with the next statement or the COMMIT (``uow.defer``):
+#: a line is reserved only where enough is available, and if any line is not, the statement
+#: refuses with the lines it could not reserve, so the whole unit of work rolls back
+_RESERVE = """
     WITH d AS (
-        SELECT * FROM unnest(:variant_ids, :location_ids, :quantities)
-            AS d(variant_id, location_id, quantity)
+        SELECT * FROM unnest(%(variant_ids)s::bigint[], %(location_ids)s::bigint[],
+                             %(quantities)s::int[]) AS d(variant_id, location_id, quantity)
     ),
     upd AS (
         UPDATE inventory_levels l SET committed = l.committed + d.quantity, updated_at = now()
@@ -139,20 +141,18 @@ _RESERVE = text(
     ins AS (
         INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
                                      reference_type, reference_id, note, staff_id)
-        SELECT variant_id, location_id, quantity, 'reserved', :reference_type, :reference_id,
-               :note, :staff_id
+        SELECT variant_id, location_id, quantity, 'reserved', %(reference_type)s,
+               %(reference_id)s, %(note)s, %(staff_id)s
         FROM upd
     )
-    SELECT variant_id, location_id FROM upd
-    """
-).bindparams(
-    bindparam("variant_ids", type_=_BIGINT_ARRAY),
-    bindparam("location_ids", type_=_BIGINT_ARRAY),
-    bindparam("quantities", type_=_INT_ARRAY),
-)
+    SELECT refuse('insufficient_stock', (
+        SELECT jsonb_agg(jsonb_build_array(d.variant_id, d.location_id, d.quantity))
+        FROM d WHERE (d.variant_id, d.location_id) NOT IN (SELECT variant_id, location_id FROM upd)
+    ))
+    WHERE (SELECT count(*) FROM upd) < cardinality(%(variant_ids)s::bigint[])
+"""
 
-
-#: ``_RESERVE`` for one line, in the driver's own parameter style
+#: ``_RESERVE`` for one line: a hot SKU's, so as little for the server to do as can be
 _RESERVE_ONE = """
     WITH upd AS (
         UPDATE inventory_levels l SET committed = l.committed + %(quantity)s, updated_at = now()
@@ -167,7 +167,16 @@ _RESERVE_ONE = """
                %(reference_id)s, %(note)s, %(staff_id)s
         FROM upd
     )
-    SELECT variant_id, location_id FROM upd
+    SELECT refuse('insufficient_stock', jsonb_build_array(jsonb_build_array(
+        %(variant_id)s, %(location_id)s, %(quantity)s)))
+    WHERE NOT EXISTS (SELECT 1 FROM upd)
+"""
+
+_LOCK = """
+    SELECT 1 FROM inventory_levels l
+    JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l)
+      ON l.variant_id = k.v AND l.location_id = k.l
+    ORDER BY l.variant_id, l.location_id FOR UPDATE OF l
 """
 
 
@@ -186,18 +195,13 @@ def ensure_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
 
 
 def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
-    """Lock inventory levels in (variant, location) order, the one order every path uses."""
+    """Lock inventory levels in (variant, location) order, the one order every path uses.
+    The lock is taken before the unit of work's next statement, without a round trip of its
+    own."""
     keys = sorted(set(keys))
     if len(keys) < 2:
         return  # a single-row UPDATE takes its own lock; nothing to order
-    uow.execute(
-        text(
-            "SELECT 1 FROM inventory_levels l JOIN unnest(:v, :l) AS k(v, l) "
-            "ON l.variant_id = k.v AND l.location_id = k.l "
-            "ORDER BY l.variant_id, l.location_id FOR UPDATE OF l"
-        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
-        {"v": [k[0] for k in keys], "l": [k[1] for k in keys]},
-    )
+    uow.defer(_LOCK, {"v": [k[0] for k in keys], "l": [k[1] for k in keys]})
 
 
 def move_stock(
@@ -317,8 +321,10 @@ def reserve(
     """Commit stock for (variant, location, quantity) lines, all or none.
 
     One conditional UPDATE: a line is reserved only where ``available >= quantity`` (or the
-    variant allows backorders). If any line is short, InsufficientStock names every short line
-    and the caller's unit of work rolls back the others.
+    variant allows backorders). It is deferred (``UnitOfWork.defer``): it reaches the store
+    with the unit of work's next statement or its COMMIT, in the same round trip, so a hot
+    row is not held locked while the client hears back. If any line is short, the unit of
+    work rolls back and raises InsufficientStock naming every short line.
     """
     quantities: dict[tuple[int, int], int] = {}
     for variant_id, location_id, quantity in lines:
@@ -328,48 +334,41 @@ def reserve(
             quantity
         )
     keys = sorted(quantities)
+    where = {
+        "reference_type": reference.type,
+        "reference_id": reference.id,
+        "note": note,
+        "staff_id": actor.staff_id,
+    }
     if len(keys) == 1:
-        # the storefront's usual order, and a hot SKU's: one row, so no locking order to keep;
-        # sent as plain driver SQL because on a hot row every microsecond between this
-        # statement and the COMMIT is time the row stays locked for everyone else
+        # the storefront's usual order, and a hot SKU's: one row, so no locking order to keep
         [(variant_id, location_id)] = keys
-        reserved = (
-            uow.session.connection()
-            .exec_driver_sql(
-                _RESERVE_ONE,
-                {
-                    "variant_id": variant_id,
-                    "location_id": location_id,
-                    "quantity": quantities[keys[0]],
-                    "reference_type": reference.type,
-                    "reference_id": reference.id,
-                    "note": note,
-                    "staff_id": actor.staff_id,
-                },
-            )
-            .all()
+        params = {"variant_id": variant_id, "location_id": location_id}
+        uow.defer(
+            _RESERVE_ONE, {**params, "quantity": quantities[keys[0]], **where}, refusal=_SHORT
         )
-        if not reserved:
-            short = [Movement(variant_id, location_id, committed=quantities[keys[0]])]
-            raise InsufficientStock(_shortages(uow, short))
         return
     lock_levels(uow, keys)
-    reserved = uow.execute(
+    uow.defer(
         _RESERVE,
         {
             "variant_ids": [k[0] for k in keys],
             "location_ids": [k[1] for k in keys],
             "quantities": [quantities[k] for k in keys],
-            "reference_type": reference.type,
-            "reference_id": reference.id,
-            "note": note,
-            "staff_id": actor.staff_id,
+            **where,
         },
-    ).all()
-    if len(reserved) < len(keys):
-        got = {(r.variant_id, r.location_id) for r in reserved}
-        short = [Movement(k[0], k[1], committed=quantities[k]) for k in keys if k not in got]
-        raise InsufficientStock(_shortages(uow, short))
+        refusal=_SHORT,
+    )
+
+
+def _explain_shortage(uow: UnitOfWork, lines: list[list[int]]) -> InsufficientStock:
+    """The lines a reservation could not take, read again after the rollback. If another
+    transaction has put stock back meanwhile, every line is still named, with what it sees."""
+    short = [Movement(v, loc, committed=q) for v, loc, q in lines]
+    return InsufficientStock(_shortages(uow, short) or _shortages(uow, short, every=True))
+
+
+_SHORT = Refusal("insufficient_stock", _explain_shortage)
 
 
 def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[Movement]:
@@ -394,8 +393,11 @@ def _merge(movements: Sequence[Movement], *, keep_empty: bool = False) -> list[M
     return [Movement(k[0], k[1], *v) for k, v in sorted(totals.items()) if keep_empty or any(v)]
 
 
-def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]:
-    """For the lines that failed: how much they take from available, and what is available."""
+def _shortages(
+    uow: UnitOfWork, movements: Sequence[Movement], *, every: bool = False
+) -> list[Shortage]:
+    """For the lines that failed: how much they take from available, and what is available.
+    Only the lines that are short now, unless ``every``."""
     figures = ", ".join(f"coalesce(l.{s}, 0) AS {s}" for s in STATES)
     rows = uow.execute(
         text(
@@ -412,7 +414,7 @@ def _shortages(uow: UnitOfWork, movements: Sequence[Movement]) -> list[Shortage]
         row = by_key[m.key]
         change = m.on_hand - m.committed - sum(getattr(m, s) for s in STATES[2:6])
         goes_negative = any(getattr(row, s) + getattr(m, s) < 0 for s in STATES)
-        if row.available + change < 0 or goes_negative:
+        if every or row.available + change < 0 or goes_negative:
             wanted = max(-change, *(-getattr(m, s) for s in STATES))
             shortages.append(Shortage(row.sku, m.variant_id, m.location_id, wanted, row.available))
     return shortages

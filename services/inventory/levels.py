@@ -203,15 +203,21 @@ def find_variants_by_code(session: Session, code: str) -> list[VariantRef]:
     return [_variant_ref(r) for r in rows]
 
 
+#: ``_variant_columns`` as plain SQL: every stock action looks its variants up, and building
+#: and compiling the ORM query cost more than the round trip
+_VARIANT_REFS = text(
+    "SELECT v.id AS variant_id, v.sku, p.title AS product_title, "
+    "coalesce(nullif(concat_ws(' / ', v.option1, v.option2, v.option3), ''), 'Default Title') "
+    "AS variant_title, v.inventory_policy AS policy, v.cost "
+    "FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=_BIGINT_ARRAY))
+
+
 def variant_refs(session: Session, variant_ids: Iterable[int]) -> dict[int, VariantRef]:
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(*_variant_columns())
-        .join(Product, Product.id == Variant.product_id)
-        .where(Variant.id.in_(ids))
-    ).all()
+    rows = session.execute(_VARIANT_REFS, {"ids": ids}).all()
     return {r.variant_id: _variant_ref(r) for r in rows}
 
 
@@ -290,34 +296,33 @@ def _figures(row: Any) -> Figures:
     return Figures(row.variant_id, row.location_id, **{s: getattr(row, s) for s in STATES})
 
 
-_ANNOUNCE = text(
-    """
+_ANNOUNCE = """
     INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT :topic, 'variant', l.variant_id::text,
+    SELECT %(topic)s, 'variant', l.variant_id::text,
            jsonb_build_object('location_id', l.location_id, 'available', l.available,
                               'on_hand', l.on_hand, 'committed', l.committed,
-                              'incoming', l.incoming, 'reason', CAST(:reason AS text),
-                              'reference', CAST(:reference AS text)),
+                              'incoming', l.incoming, 'reason', %(reason)s::text,
+                              'reference', %(reference)s::text),
            array_remove(ARRAY['product:' || p.handle, 'sku:' || v.sku], NULL),
            true
-    FROM inventory_levels l JOIN unnest(:v, :l) AS k(v, l)
+    FROM inventory_levels l JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l)
          ON l.variant_id = k.v AND l.location_id = k.l
     JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
     ORDER BY l.variant_id, l.location_id
-    """
-).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY))
+"""
 
 
 def announce_levels(
     uow: UnitOfWork, keys: Iterable[tuple[int, int]], *, reason: str, reference: str | None = None
 ) -> None:
     """Tell the storefront and other workstations that these levels changed: one outbox event
-    per level, written by one statement (a 5,000-line count stays one round trip). Cache tags
-    name the SKU and the product so a storefront revalidates only those pages."""
+    per level, with the figures as they stand after the unit of work's earlier writes. One
+    deferred statement (``UnitOfWork.defer``), however many levels: a 5,000-line count too.
+    Cache tags name the SKU and the product so a storefront revalidates only those pages."""
     ordered = sorted(set(keys))
     if not ordered:
         return
-    uow.execute(
+    uow.defer(
         _ANNOUNCE,
         {
             "topic": TOPIC_LEVELS,

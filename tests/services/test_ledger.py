@@ -94,6 +94,7 @@ def test_reservation_names_every_short_line_and_reserves_none(store, staff) -> N
             [(a, place, 2), (b, place, 2), (c, place, 1)],
             reference=Reference.of("order", 1),
         )
+        uow.commit()  # a reservation travels with the COMMIT, and is refused there
     assert {s.sku for s in raised.value.shortages} == {"B1", "C1"}
     assert _level(store, a, place)["committed"] == 0
 

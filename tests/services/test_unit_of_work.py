@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from services.errors import StoreUnavailable
+from models.status import MovementReason
+from services.errors import InsufficientStock, StoreUnavailable
+from services.inventory.ledger import Movement, Reference, move_stock, reserve
+from tests import factories
 
 
 def _count(store, sql: str) -> int:
@@ -48,3 +51,56 @@ def test_a_dropped_connection_is_reported_and_nothing_is_half_written(
         uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.change'") == 0
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.again'") == 1
+
+
+def test_a_deferred_write_is_there_for_the_next_statement(store, staff) -> None:
+    with store.unit_of_work() as uow:
+        uow.audit(staff["admin"], "thing.change", "thing", 1, after={"tags": ["a", "b"]})
+        uow.emit("thing.changed", "thing", 1, payload={"n": 1}, cache_tags=["sku:A"])
+        seen = uow.execute(
+            text(
+                "SELECT (SELECT after FROM audit_log WHERE action = 'thing.change'), "
+                "(SELECT cache_tags FROM outbox_events WHERE topic = 'thing.changed')"
+            )
+        ).one()
+        assert tuple(seen) == ({"tags": ["a", "b"]}, ["sku:A"])
+        uow.commit()
+
+
+def test_a_deferred_write_in_a_savepoint_that_rolls_back_is_undone(store, staff) -> None:
+    with store.unit_of_work() as uow:
+        savepoint = uow.session.begin_nested()
+        uow.audit(staff["admin"], "thing.undone", "thing", 1)
+        savepoint.rollback()
+        uow.audit(staff["admin"], "thing.kept", "thing", 1)
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.undone'") == 0
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.kept'") == 1
+
+
+@pytest.mark.committed
+def test_a_deferred_write_that_refuses_undoes_the_whole_unit_and_says_why(
+    committed_store, committed_staff
+) -> None:
+    store, actor = committed_store, committed_staff["admin"]
+    [variant] = factories.product(store, skus=("LAST-ONE",))
+    place = factories.location(store)
+    with store.unit_of_work() as uow:
+        move_stock(
+            uow, actor, [Movement(variant, place, on_hand=1)], reason=MovementReason.RECEIVED
+        )
+        uow.commit()
+    with pytest.raises(InsufficientStock, match="LAST-ONE: 2 wanted, 1 available"):
+        with store.unit_of_work() as uow:
+            uow.audit(actor, "thing.before", "thing", 1)
+            reserve(uow, actor, [(variant, place, 2)], reference=Reference.of("order", 7))
+            uow.emit("thing.after", "thing", 1)
+            uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.before'") == 0
+    assert _count(store, "SELECT count(*) FROM outbox_events WHERE topic = 'thing.after'") == 0
+    assert _count(store, "SELECT sum(committed_delta) FROM stock_movements") == 0
+    # the connection went back to the pool clean: the next unit of work commits as usual
+    with store.unit_of_work() as uow:
+        reserve(uow, actor, [(variant, place, 1)], reference=Reference.of("order", 8))
+        uow.commit()
+    assert _count(store, "SELECT sum(committed_delta) FROM stock_movements") == 1
