@@ -141,8 +141,8 @@ _RESERVE = """
     ins AS (
         INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
                                      reference_type, reference_id, note, staff_id)
-        SELECT variant_id, location_id, quantity, 'reserved', %(reference_type)s,
-               %(reference_id)s, %(note)s, %(staff_id)s
+        SELECT variant_id, location_id, quantity, 'reserved', %(reference_type)s::text,
+               %(reference_id)s::text, %(note)s::text, %(staff_id)s::bigint
         FROM upd
     )
     SELECT refuse('insufficient_stock', (
@@ -155,16 +155,17 @@ _RESERVE = """
 #: ``_RESERVE`` for one line: a hot SKU's, so as little for the server to do as can be
 _RESERVE_ONE = """
     WITH upd AS (
-        UPDATE inventory_levels l SET committed = l.committed + %(quantity)s, updated_at = now()
-        WHERE l.variant_id = %(variant_id)s AND l.location_id = %(location_id)s
-          AND (l.allow_negative OR l.available >= %(quantity)s)
+        UPDATE inventory_levels l SET committed = l.committed + %(quantity)s::int,
+            updated_at = now()
+        WHERE l.variant_id = %(variant_id)s::bigint AND l.location_id = %(location_id)s::bigint
+          AND (l.allow_negative OR l.available >= %(quantity)s::int)
         RETURNING l.variant_id, l.location_id
     ),
     ins AS (
         INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
                                      reference_type, reference_id, note, staff_id)
-        SELECT variant_id, location_id, %(quantity)s, 'reserved', %(reference_type)s,
-               %(reference_id)s, %(note)s, %(staff_id)s
+        SELECT variant_id, location_id, %(quantity)s, 'reserved', %(reference_type)s::text,
+               %(reference_id)s::text, %(note)s::text, %(staff_id)s::bigint
         FROM upd
     )
     SELECT refuse('insufficient_stock', jsonb_build_array(jsonb_build_array(
