@@ -19,7 +19,6 @@ reservation and the COMMIT, not while the client hears back and answers.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from decimal import Decimal
 from enum import Enum
 from types import TracebackType
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import psycopg
 from sqlalchemy import Connection, Engine, event, text
@@ -307,22 +305,15 @@ def _send_deferred_first(
 def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None:
     """Send ``writes`` (and the COMMIT) as one query: one round trip for all of them.
 
-    Only a simple query may hold several statements, so each write runs as ``EXECUTE`` of a
-    statement prepared once per connection, its arguments quoted by psycopg's own client-side
-    binding. psycopg's pipeline mode would also take one round trip, but costs more time in
-    the client than the round trip saves; unprepared, the server would plan every write anew.
+    The parameters are bound by the client (``ClientCursor.mogrify``, psycopg's own quoting)
+    because only a simple query may hold several statements; psycopg's pipeline mode would do
+    the same in one round trip but costs more time in the client than the round trip saves.
     """
     driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
     binder = psycopg.ClientCursor(driver)
-    script = []
+    script = ";\n".join(binder.mogrify(w.sql, w.params) for w in writes)
     try:
-        for write in writes:
-            name, parameters = _prepared(driver, write.sql)
-            arguments = ", ".join(binder.mogrify("%s", [write.params[p]]) for p in parameters)
-            script.append(f"EXECUTE {name}({arguments})" if parameters else f"EXECUTE {name}")
-        if commit:
-            script.append("COMMIT")
-        driver.execute(";\n".join(script))  # type: ignore[arg-type]
+        driver.execute(script + (";\nCOMMIT" if commit else ""))  # type: ignore[arg-type]
     except psycopg.Error as error:
         if error.sqlstate == REFUSED:
             detail = error.diag.message_detail
@@ -333,37 +324,8 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
         if lost:
             connection.invalidate(error)  # as SQLAlchemy does when its own statement finds it
         raise DBAPIError.instance(
-            ";\n".join(script) or writes[0].sql,
-            {},
-            error,
-            psycopg.Error,
-            connection_invalidated=lost,
+            script, {}, error, psycopg.Error, connection_invalidated=lost
         ) from error
-
-
-#: per connection: the SQL of each deferred write -> its prepared name and parameter order
-_PREPARED: WeakKeyDictionary[psycopg.Connection, dict[str, tuple[str, tuple[str, ...]]]] = (
-    WeakKeyDictionary()
-)
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _prepared(driver: psycopg.Connection, sql: str) -> tuple[str, tuple[str, ...]]:
-    """Prepare ``sql`` on this connection the first time it is deferred there (a prepared
-    statement outlives the transaction, even one rolled back)."""
-    known = _PREPARED.setdefault(driver, {})
-    if sql not in known:
-        order: list[str] = []
-
-        def number(match: re.Match[str]) -> str:
-            if match[1] not in order:
-                order.append(match[1])
-            return f"${order.index(match[1]) + 1}"
-
-        name = f"deferred_write_{len(known) + 1}"
-        driver.execute(f"PREPARE {name} AS {_PLACEHOLDER.sub(number, sql)}")  # type: ignore[arg-type]
-        known[sql] = (name, tuple(order))
-    return known[sql]
 
 
 def describe(permission: str) -> str:
