@@ -11,8 +11,8 @@ Leaving the block without ``commit()`` rolls everything back, audit and outbox r
 A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way.
 
 Writes that nothing in the unit of work reads back (the audit entry, the outbox events, a
-single reservation) are *deferred*: they travel with the next statement, or with the COMMIT,
-in the same round trip. A hot SKU's row then stays locked only while the server runs the
+reservation) are *deferred*: they travel with the next statement, or with the COMMIT, in
+the same round trip. A hot SKU's row then stays locked only while the server runs the
 reservation and the COMMIT, not while the client hears back and answers.
 """
 
