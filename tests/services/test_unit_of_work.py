@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
+from app import database
 from models.status import MovementReason
 from services.errors import InsufficientStock, StoreUnavailable
 from services.inventory.ledger import Movement, Reference, move_stock, reserve
@@ -90,12 +92,14 @@ def test_a_deferred_write_that_refuses_undoes_the_whole_unit_and_says_why(
             uow, actor, [Movement(variant, place, on_hand=1)], reason=MovementReason.RECEIVED
         )
         uow.commit()
-    with pytest.raises(InsufficientStock, match="LAST-ONE: 2 wanted, 1 available"):
-        with store.unit_of_work() as uow:
-            uow.audit(actor, "thing.before", "thing", 1)
-            reserve(uow, actor, [(variant, place, 2)], reference=Reference.of("order", 7))
-            uow.emit("thing.after", "thing", 1)
-            uow.commit()
+    with (
+        pytest.raises(InsufficientStock, match="LAST-ONE: 2 wanted, 1 available"),
+        store.unit_of_work() as uow,
+    ):
+        uow.audit(actor, "thing.before", "thing", 1)
+        reserve(uow, actor, [(variant, place, 2)], reference=Reference.of("order", 7))
+        uow.emit("thing.after", "thing", 1)
+        uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.before'") == 0
     assert _count(store, "SELECT count(*) FROM outbox_events WHERE topic = 'thing.after'") == 0
     assert _count(store, "SELECT sum(committed_delta) FROM stock_movements") == 0
@@ -104,3 +108,23 @@ def test_a_deferred_write_that_refuses_undoes_the_whole_unit_and_says_why(
         reserve(uow, actor, [(variant, place, 1)], reference=Reference.of("order", 8))
         uow.commit()
     assert _count(store, "SELECT sum(committed_delta) FROM stock_movements") == 1
+
+
+@pytest.mark.committed
+def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_use(
+    committed_store, committed_staff, monkeypatch
+) -> None:
+    store = committed_store
+    monkeypatch.setattr(database, "IDLE_BEFORE_PING", 0.0)
+    with store.unit_of_work() as uow:
+        pids = [uow.execute(text("SELECT pg_backend_pid()")).scalar_one()]
+    libpq = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as other:  # not from the pool
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", (pids[0],))
+    for n in range(3):  # whichever pooled connection comes next, the action goes through
+        with store.unit_of_work() as uow:
+            uow.audit(committed_staff["admin"], "thing.after_drop", "thing", n)
+            pids.append(uow.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            uow.commit()
+    assert pids[0] not in pids[1:]
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.after_drop'") == 3
