@@ -258,7 +258,7 @@ def move_stock(
     if not levels_locked:
         ensure_levels(uow, keys)
         lock_levels(uow, keys)
-    where = {
+    why = {
         "reason": MovementReason(reason).value,
         "reference_type": reference.type if reference else None,
         "reference_id": reference.id if reference else None,
@@ -268,7 +268,7 @@ def move_stock(
     if len(merged) == 1:
         [m] = merged
         figures = {s: getattr(m, s) for s in STATES}
-        params = {"variant_id": m.variant_id, "location_id": m.location_id, **figures, **where}
+        params = {"variant_id": m.variant_id, "location_id": m.location_id, **figures, **why}
         moved = int(uow.execute(_MOVE_ONE, params).rowcount)
     else:
         params = {
@@ -276,7 +276,7 @@ def move_stock(
             "location_ids": [m.location_id for m in merged],
             **{s: [getattr(m, s) for m in merged] for s in STATES},
             "line_count": len(merged),
-            **where,
+            **why,
         }
         moved = int(uow.execute(_MOVE, params).rowcount)
     if moved < len(merged):
@@ -369,7 +369,7 @@ def reserve(
             quantity
         )
     keys = sorted(quantities)
-    where = {
+    why = {
         "reference_type": reference.type,
         "reference_id": reference.id,
         "note": note,
@@ -380,7 +380,7 @@ def reserve(
         [(variant_id, location_id)] = keys
         quantity = quantities[keys[0]]
         params = {"variant_id": variant_id, "location_id": location_id, "quantity": quantity}
-        params |= where
+        params |= why
         uow.defer(_RESERVE_ONE_LEDGER, params)
         uow.defer(_RESERVE_ONE_LEVEL, params, refusal=_SHORT)
         return
@@ -391,7 +391,7 @@ def reserve(
             "variant_ids": [k[0] for k in keys],
             "location_ids": [k[1] for k in keys],
             "quantities": [quantities[k] for k in keys],
-            **where,
+            **why,
         },
         refusal=_SHORT,
     )
