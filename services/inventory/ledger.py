@@ -1,11 +1,11 @@
 """The stock ledger: the one place stock figures change.
 
 Every change to ``inventory_levels`` happens in the same SQL statement that appends its
-``stock_movements`` rows (for a hot SKU's reservation, in the same query), so the figures and
-the ledger always agree (``verify_ledger`` proves it). Rows are locked in (variant, location)
-order so concurrent multi-line operations cannot deadlock. Reservations are a conditional
-UPDATE (``available >= quantity``), never a read then a write in Python, so stock is never
-oversold.
+``stock_movements`` rows (a one-line reservation: in the same call of ``reserve_stock``), so
+the figures and the ledger always agree (``verify_ledger`` proves it). Rows are locked in
+(variant, location) order so concurrent multi-line operations cannot deadlock. Reservations
+are a conditional UPDATE (``available >= quantity``), never a read then a write in Python, so
+stock is never oversold.
 """
 
 from __future__ import annotations
@@ -176,26 +176,12 @@ _RESERVE = """
     WHERE (SELECT count(*) FROM upd) < cardinality(%(variant_ids)s::bigint[])
 """
 
-#: ``_RESERVE`` for one line, a hot SKU's, in two statements sent in one query: the ledger
-#: row first, before the level's lock is taken, then the level, so the row stays locked only
-#: for its UPDATE and the COMMIT. If the level is short, the refusal rolls the ledger row back.
-_RESERVE_ONE_LEDGER = """
-    INSERT INTO stock_movements (variant_id, location_id, committed_delta, reason,
-                                 reference_type, reference_id, note, staff_id)
-    VALUES (%(variant_id)s, %(location_id)s, %(quantity)s, 'reserved', %(reference_type)s,
-            %(reference_id)s, %(note)s, %(staff_id)s)
-"""
-_RESERVE_ONE_LEVEL = """
-    WITH upd AS (
-        UPDATE inventory_levels l SET committed = l.committed + %(quantity)s::int,
-            updated_at = now()
-        WHERE l.variant_id = %(variant_id)s::bigint AND l.location_id = %(location_id)s::bigint
-          AND (l.allow_negative OR l.available >= %(quantity)s::int)
-        RETURNING 1
-    )
-    SELECT refuse('insufficient_stock', jsonb_build_array(jsonb_build_array(
-        %(variant_id)s, %(location_id)s, %(quantity)s)))
-    WHERE NOT EXISTS (SELECT 1 FROM upd)
+#: ``_RESERVE`` for one line, a hot SKU's: the ledger row first, before the level's lock is
+#: taken, so the row stays locked only for its UPDATE and the COMMIT (a function kept by the
+#: server with its plans: models/migrations/versions/inventory_0003_reserve_stock.py)
+_RESERVE_ONE = """
+    SELECT reserve_stock(%(variant_id)s, %(location_id)s, %(quantity)s, %(reference_type)s,
+                         %(reference_id)s, %(note)s, %(staff_id)s)
 """
 
 _LOCK = """
@@ -381,8 +367,7 @@ def reserve(
         quantity = quantities[keys[0]]
         params = {"variant_id": variant_id, "location_id": location_id, "quantity": quantity}
         params |= why
-        uow.defer(_RESERVE_ONE_LEDGER, params)
-        uow.defer(_RESERVE_ONE_LEVEL, params, refusal=_SHORT)
+        uow.defer(_RESERVE_ONE, params, refusal=_SHORT)
         return
     lock_levels(uow, keys)
     uow.defer(
