@@ -276,18 +276,10 @@ _ALLOWED = text(
     "SELECT EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp ON rp.role_id = s.role_id"
     " WHERE s.id = :staff AND s.is_active AND rp.permission_code = :permission)"
 )
-_AUDIT = """
-    INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note, batch_id)
-    SELECT staff_id, action, entity_type, entity_id, before, after, note, batch_id
-    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(staff_id bigint, action text,
-        entity_type text, entity_id text, before jsonb, after jsonb, note text, batch_id text)
-"""
-_EMIT = """
-    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT topic, aggregate_type, aggregate_id, payload, cache_tags, public
-    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(topic text, aggregate_type text,
-        aggregate_id text, payload jsonb, cache_tags text[], public boolean)
-"""
+#: functions, not statements: their plans are kept for the session, while a deferred
+#: statement would be planned anew every time (models/migrations/versions/inventory_0004_*)
+_AUDIT = "SELECT append_audit(%(rows)s::jsonb)"
+_EMIT = "SELECT append_outbox(%(rows)s::jsonb)"
 
 
 def _send_deferred_first(

@@ -303,25 +303,20 @@ def _figures(row: Any) -> Figures:
     return Figures(row.variant_id, row.location_id, **{s: getattr(row, s) for s in STATES})
 
 
-_ANNOUNCE = """
+#: one level, the usual case: a function, so the server keeps its plan (a deferred statement
+#: is planned every time it is sent); several: one statement over ``level_announcements`` too
+_ANNOUNCE_ONE = "SELECT announce_level(%(topic)s, %(reason)s, %(reference)s, %(v)s, %(l)s)"
+_ANNOUNCE_MANY = """
     INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT %(topic)s, 'variant', l.variant_id::text,
-           jsonb_build_object('location_id', l.location_id, 'available', l.available,
-                              'on_hand', l.on_hand, 'committed', l.committed,
-                              'incoming', l.incoming, 'reason', %(reason)s::text,
-                              'reference', %(reference)s::text),
-           array_remove(ARRAY['product:' || p.handle, 'sku:' || v.sku], NULL),
-           true
-    FROM inventory_levels l JOIN variants v ON v.id = l.variant_id
-    JOIN products p ON p.id = v.product_id
+    SELECT %(topic)s, 'variant', a.variant_id::text,
+           a.figures || jsonb_build_object('reason', %(reason)s::text,
+                                           'reference', %(reference)s::text),
+           a.cache_tags, true
+    FROM level_announcements a
+    JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l)
+      ON a.variant_id = k.v AND a.location_id = k.l
+    ORDER BY a.variant_id, a.location_id
 """
-#: a deferred write is planned every time it is sent: one level, the usual case, is announced
-#: with scalar parameters, which plan faster than a join with the arrays
-_ANNOUNCE_ONE = _ANNOUNCE + "WHERE l.variant_id = %(v)s::bigint AND l.location_id = %(l)s::bigint"
-_ANNOUNCE_MANY = _ANNOUNCE + (
-    "JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l) "
-    "ON l.variant_id = k.v AND l.location_id = k.l ORDER BY l.variant_id, l.location_id"
-)
 
 
 def announce_levels(

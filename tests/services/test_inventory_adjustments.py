@@ -231,3 +231,33 @@ def test_an_adjustment_is_audited_and_announced_to_other_workstations(store, sta
     assert result.number in audit["note"]
     assert event["payload"]["available"] == 2
     assert "sku:ANN-1" in event["cache_tags"]
+
+
+def test_a_multi_line_document_announces_each_level_with_its_figures(store, staff) -> None:
+    a, b = factories.product(store, skus=("ANN-A", "ANN-B"))
+    place = factories.location(store)
+    result = adjust_stock(
+        store.unit_of_work(),
+        staff["warehouse"],
+        [AdjustmentLine(a, place, change=3), AdjustmentLine(b, place, set_to=7)],
+        reason=MovementReason.COUNT,
+    )
+    with store.session_factory() as session:
+        events = (
+            session.execute(
+                text(
+                    "SELECT aggregate_id, payload, cache_tags FROM outbox_events "
+                    "WHERE topic = 'inventory.levels_changed' ORDER BY id"
+                )
+            )
+            .mappings()
+            .all()
+        )
+    assert [(e["aggregate_id"], e["payload"]["on_hand"]) for e in events] == [
+        (str(a), 3),
+        (str(b), 7),
+    ]
+    assert {(e["payload"]["reason"], e["payload"]["reference"]) for e in events} == {
+        ("count", result.number)
+    }
+    assert ["sku:ANN-A" in e["cache_tags"] for e in events] == [True, False]
