@@ -22,11 +22,13 @@ from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
     STATE_NAMES,
     UNAVAILABLE_STATES,
+    VARIANT_REFS_SQL,
     Figures,
     VariantRef,
     announce_levels,
     locked_figures,
-    require_variants,
+    require_all_found,
+    variant_refs_from_json,
 )
 from services.unit_of_work import UnitOfWork
 
@@ -127,8 +129,9 @@ def adjust_stock(
     _validate_lines(lines)
     with uow:
         uow.require(actor, "inventory.adjust")
-        refs = require_variants(uow.session, [line.variant_id for line in lines])
-        number = _number_for_locations(uow, {line.location_id for line in lines})
+        number, refs = _open_document(
+            uow, {line.variant_id for line in lines}, {line.location_id for line in lines}
+        )
         before = locked_figures(uow, [(line.variant_id, line.location_id) for line in lines])
         changes: dict[tuple[int, int], dict[str, int]] = {}
         conflicts = []
@@ -202,8 +205,9 @@ def move_between_states(
             raise ValidationFailed("Move a quantity of at least 1.")
     with uow:
         uow.require(actor, "inventory.adjust")
-        refs = require_variants(uow.session, [m.variant_id for m in moves])
-        number = _number_for_locations(uow, {m.location_id for m in moves})
+        number, refs = _open_document(
+            uow, {m.variant_id for m in moves}, {m.location_id for m in moves}
+        )
         before = locked_figures(uow, [(m.variant_id, m.location_id) for m in moves])
         changes: dict[tuple[int, int], dict[str, int]] = {}
         for move in moves:
@@ -249,17 +253,28 @@ def move_between_states(
         return result
 
 
-_NUMBER_AND_LOCATIONS = text(
+_OPEN_DOCUMENT = text(
     "SELECT nextval('stock_adjustment_number_seq') AS number, "
-    "array(SELECT id FROM locations WHERE id = ANY(:ids)) AS found, "
-    "array(SELECT name FROM locations WHERE id = ANY(:ids) AND NOT is_active) AS closed"
-).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+    "array(SELECT id FROM locations WHERE id = ANY(:location_ids)) AS found, "
+    "array(SELECT name FROM locations WHERE id = ANY(:location_ids) AND NOT is_active) AS closed, "
+    f"(SELECT coalesce(jsonb_agg(r), '[]') FROM ({VARIANT_REFS_SQL}) r) AS variants"
+).bindparams(
+    bindparam("location_ids", type_=ARRAY(BigInteger)),
+    bindparam("variant_ids", type_=ARRAY(BigInteger)),
+)
 
 
-def _number_for_locations(uow: UnitOfWork, location_ids: set[int]) -> str:
-    """The document's number ("ADJ-1001"), once its locations are known to be open. One round
-    trip for both: a single adjustment should cost as few as possible."""
-    row = uow.execute(_NUMBER_AND_LOCATIONS, {"ids": sorted(location_ids)}).one()
+def _open_document(
+    uow: UnitOfWork, variant_ids: set[int], location_ids: set[int]
+) -> tuple[str, dict[int, VariantRef]]:
+    """The document's number ("ADJ-1001") and its variants, once they and its locations are
+    known to exist and the locations to be open. One round trip for all of it: a single
+    adjustment should cost as little as it can."""
+    row = uow.execute(
+        _OPEN_DOCUMENT,
+        {"location_ids": sorted(location_ids), "variant_ids": sorted(variant_ids)},
+    ).one()
+    refs = require_all_found(variant_ids, variant_refs_from_json(row.variants))
     missing = sorted(location_ids - set(row.found))
     if missing:
         raise NotFound(f"Location {', '.join(map(str, missing))} no longer exists.")
@@ -267,7 +282,7 @@ def _number_for_locations(uow: UnitOfWork, location_ids: set[int]) -> str:
         raise ValidationFailed(
             f"{', '.join(row.closed)} is closed; reopen it before changing its stock."
         )
-    return f"ADJ-{row.number}"
+    return f"ADJ-{row.number}", refs
 
 
 def _adjustment_reason(reason: MovementReason | str) -> MovementReason:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -205,32 +206,42 @@ def find_variants_by_code(session: Session, code: str) -> list[VariantRef]:
 
 #: ``_variant_columns`` as plain SQL: every stock action looks its variants up, and building
 #: and compiling the ORM query cost more than the round trip
-_VARIANT_REFS = text(
+VARIANT_REFS_SQL = (
     "SELECT v.id AS variant_id, v.sku, p.title AS product_title, "
     "coalesce(nullif(concat_ws(' / ', v.option1, v.option2, v.option3), ''), 'Default Title') "
     "AS variant_title, v.inventory_policy AS policy, v.cost "
-    "FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY(:ids)"
-).bindparams(bindparam("ids", type_=_BIGINT_ARRAY))
+    "FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY(:variant_ids)"
+)
+_VARIANT_REFS = text(VARIANT_REFS_SQL).bindparams(bindparam("variant_ids", type_=_BIGINT_ARRAY))
 
 
 def variant_refs(session: Session, variant_ids: Iterable[int]) -> dict[int, VariantRef]:
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    rows = session.execute(_VARIANT_REFS, {"ids": ids}).all()
+    rows = session.execute(_VARIANT_REFS, {"variant_ids": ids}).all()
     return {r.variant_id: _variant_ref(r) for r in rows}
 
 
 def require_variants(session: Session, variant_ids: Iterable[int]) -> dict[int, VariantRef]:
     """The variants, or NotFound naming the ids that do not exist (deleted meanwhile)."""
     ids = set(variant_ids)
-    refs = variant_refs(session, ids)
+    return require_all_found(ids, variant_refs(session, ids))
+
+
+def require_all_found(ids: set[int], refs: dict[int, VariantRef]) -> dict[int, VariantRef]:
+    """``refs`` if it holds every variant of ``ids``; else NotFound naming those it lacks."""
     missing = sorted(ids - set(refs))
     if missing:
         raise NotFound(
             f"Variant {', '.join(map(str, missing))} no longer exists; reload and try again."
         )
     return refs
+
+
+def variant_refs_from_json(rows: list[dict[str, Any]]) -> dict[int, VariantRef]:
+    """VariantRefs from ``VARIANT_REFS_SQL`` rows aggregated as JSON by a larger query."""
+    return {r["variant_id"]: _variant_ref(SimpleNamespace(**r)) for r in rows}
 
 
 def require_location(session: Session, location_id: int) -> Location:
