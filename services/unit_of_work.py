@@ -169,20 +169,23 @@ class UnitOfWork:
 
     # -- permissions -----------------------------------------------------------------------
 
-    def require(self, actor: Actor, permission: str) -> None:
+    def require(self, actor: Actor, permission: str, *, granted: bool | None = None) -> None:
         """Raise PermissionDenied unless ``actor`` may ``permission`` now.
 
         Staff are checked against the store, not the copy taken at sign-in, so deactivating a
-        person or changing a role binds on their next action.
+        person or changing a role binds on their next action. ``granted`` is the store's answer
+        when the caller's first query already asked it (``GRANTED``, with ``:staff`` and
+        ``:permission``), which saves a round trip on a hot action.
         """
         if actor.is_system:
             if not actor.can(permission):
                 raise PermissionDenied(f"{actor.name} may not {describe(permission)}.")
             return
-        allowed = self.session.execute(
-            _ALLOWED, {"staff": actor.staff_id, "permission": permission}
-        ).scalar_one()
-        if not allowed:
+        if granted is None:
+            granted = self.session.execute(
+                _GRANTED, {"staff": actor.staff_id, "permission": permission}
+            ).scalar_one()
+        if not granted:
             raise PermissionDenied(
                 f"{actor.name} ({actor.role}) may not {describe(permission)}. "
                 "Ask an admin if your job needs it."
@@ -272,10 +275,12 @@ class UnitOfWork:
         return self.batch_id
 
 
-_ALLOWED = text(
-    "SELECT EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp ON rp.role_id = s.role_id"
+#: whether staff member ``:staff`` may ``:permission`` now, as an SQL expression
+GRANTED = (
+    "EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp ON rp.role_id = s.role_id"
     " WHERE s.id = :staff AND s.is_active AND rp.permission_code = :permission)"
 )
+_GRANTED = text(f"SELECT {GRANTED}")
 #: functions, not statements: their plans are kept for the session, while a deferred
 #: statement would be planned anew every time (models/migrations/versions/inventory_0004_*)
 _AUDIT = "SELECT append_audit(%(rows)s::jsonb)"

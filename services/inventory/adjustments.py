@@ -30,7 +30,7 @@ from services.inventory.levels import (
     require_all_found,
     variant_refs_from_json,
 )
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import GRANTED, UnitOfWork
 
 #: the reasons a person may give for an adjustment, in the order the dialog lists them
 ADJUSTMENT_REASONS = (
@@ -128,9 +128,8 @@ def adjust_stock(
     reason = _adjustment_reason(reason)
     _validate_lines(lines)
     with uow:
-        uow.require(actor, "inventory.adjust")
         number, refs = _open_document(
-            uow, {line.variant_id for line in lines}, {line.location_id for line in lines}
+            uow, actor, {line.variant_id for line in lines}, {line.location_id for line in lines}
         )
         before = locked_figures(uow, [(line.variant_id, line.location_id) for line in lines])
         changes: dict[tuple[int, int], dict[str, int]] = {}
@@ -204,9 +203,8 @@ def move_between_states(
         if move.quantity <= 0:
             raise ValidationFailed("Move a quantity of at least 1.")
     with uow:
-        uow.require(actor, "inventory.adjust")
         number, refs = _open_document(
-            uow, {m.variant_id for m in moves}, {m.location_id for m in moves}
+            uow, actor, {m.variant_id for m in moves}, {m.location_id for m in moves}
         )
         before = locked_figures(uow, [(m.variant_id, m.location_id) for m in moves])
         changes: dict[tuple[int, int], dict[str, int]] = {}
@@ -254,7 +252,7 @@ def move_between_states(
 
 
 _OPEN_DOCUMENT = text(
-    "SELECT nextval('stock_adjustment_number_seq') AS number, "
+    f"SELECT {GRANTED} AS granted, nextval('stock_adjustment_number_seq') AS number, "
     "array(SELECT id FROM locations WHERE id = ANY(:location_ids)) AS found, "
     "array(SELECT name FROM locations WHERE id = ANY(:location_ids) AND NOT is_active) AS closed, "
     f"(SELECT coalesce(jsonb_agg(r), '[]') FROM ({VARIANT_REFS_SQL}) r) AS variants"
@@ -265,15 +263,21 @@ _OPEN_DOCUMENT = text(
 
 
 def _open_document(
-    uow: UnitOfWork, variant_ids: set[int], location_ids: set[int]
+    uow: UnitOfWork, actor: Actor, variant_ids: set[int], location_ids: set[int]
 ) -> tuple[str, dict[int, VariantRef]]:
-    """The document's number ("ADJ-1001") and its variants, once they and its locations are
-    known to exist and the locations to be open. One round trip for all of it: a single
-    adjustment should cost as little as it can."""
+    """Check that ``actor`` may adjust stock, then return the document's number ("ADJ-1001")
+    and its variants, once they and its locations are known to exist and the locations to be
+    open. One round trip for all of it: a single adjustment should cost as little as it can."""
     row = uow.execute(
         _OPEN_DOCUMENT,
-        {"location_ids": sorted(location_ids), "variant_ids": sorted(variant_ids)},
+        {
+            "staff": actor.staff_id,
+            "permission": "inventory.adjust",
+            "location_ids": sorted(location_ids),
+            "variant_ids": sorted(variant_ids),
+        },
     ).one()
+    uow.require(actor, "inventory.adjust", granted=row.granted)
     refs = require_all_found(variant_ids, variant_refs_from_json(row.variants))
     missing = sorted(location_ids - set(row.found))
     if missing:
