@@ -50,6 +50,19 @@ def _settle(page) -> None:
             return
 
 
+def _purchase_order(
+    store, staff, supplier_id: int, place: int, variant: int, quantity: int, cost: int
+):
+    """A draft purchase order of one line, made by the warehouse."""
+    return create_purchase_order(
+        store.unit_of_work(),
+        staff["warehouse"],
+        supplier_id=supplier_id,
+        location_id=place,
+        lines=[PurchaseLineInput(variant, quantity, cost)],
+    )
+
+
 def _scan(qtbot, tab, code: str) -> None:
     """A USB scanner's burst into whatever has the focus on ``tab``."""
     Keyboard(qtbot, tab.scanner).scan(tab.lines, code)
@@ -105,13 +118,7 @@ def test_a_purchase_order_is_received_by_scanning_and_updates_the_cost(
 ) -> None:
     main, _, (a, _) = places
     supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Scan Supplies")
-    draft = create_purchase_order(
-        store.unit_of_work(),
-        staff["warehouse"],
-        supplier_id=supplier.id,
-        location_id=main,
-        lines=[PurchaseLineInput(a, 3, 500)],
-    )
+    draft = _purchase_order(store, staff, supplier.id, main, a, 3, 500)
     page = _page(context_for, qtbot)
     page.tabs.setCurrentWidget(page.receiving)
     tab = page.receiving
@@ -139,13 +146,7 @@ def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_in
 ) -> None:
     main, _, (a, _) = places
     supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Late Supplies")
-    draft = create_purchase_order(
-        store.unit_of_work(),
-        staff["warehouse"],
-        supplier_id=supplier.id,
-        location_id=main,
-        lines=[PurchaseLineInput(a, 4, 500)],
-    )
+    draft = _purchase_order(store, staff, supplier.id, main, a, 4, 500)
     place_purchase_order(store.unit_of_work(), staff["warehouse"], draft.id, version=draft.version)
     page = _page(context_for, qtbot)
     page.tabs.setCurrentWidget(page.receiving)
@@ -173,21 +174,9 @@ def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_in
 def test_the_receiving_list_filters_by_state(context_for, qtbot, store, staff, places) -> None:
     main, _, (a, _) = places
     supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Filter Co")
-    first = create_purchase_order(
-        store.unit_of_work(),
-        staff["warehouse"],
-        supplier_id=supplier.id,
-        location_id=main,
-        lines=[PurchaseLineInput(a, 1, 100)],
-    )
+    first = _purchase_order(store, staff, supplier.id, main, a, 1, 100)
     place_purchase_order(store.unit_of_work(), staff["warehouse"], first.id)
-    create_purchase_order(
-        store.unit_of_work(),
-        staff["warehouse"],
-        supplier_id=supplier.id,
-        location_id=main,
-        lines=[PurchaseLineInput(a, 1, 100)],
-    )
+    _purchase_order(store, staff, supplier.id, main, a, 1, 100)
     page = _page(context_for, qtbot)
     page.tabs.setCurrentWidget(page.receiving)
     tab = page.receiving
