@@ -79,8 +79,9 @@ class InventoryLevel(Base):
 
     Only ``services.inventory`` changes these figures, and always together with a
     ``StockMovement`` row in the same statement, so the ledger and the figures agree.
-    ``allow_negative`` mirrors the variant's inventory policy (a trigger keeps it in step) so a
-    CHECK can forbid negative stock for deny-policy variants.
+    ``allow_negative`` mirrors the variant's inventory policy so a CHECK can forbid negative
+    stock for deny-policy variants: triggers fill it in when an INSERT leaves it out, refuse a
+    level whose flag disagrees, and keep it in step when the policy changes.
     """
 
     __tablename__ = "inventory_levels"
@@ -127,7 +128,7 @@ class InventoryLevel(Base):
             "on_hand - committed - damaged - quality_control - safety_stock - other_unavailable"
         ),
     )
-    allow_negative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    allow_negative: Mapped[bool] = mapped_column(Boolean)
     reorder_point: Mapped[int | None] = mapped_column(Integer)
     reorder_quantity: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -278,8 +278,10 @@ _OPEN = text(
             AS d(variant_id, location_id, on_hand)
     ),
     ins AS (
-        INSERT INTO inventory_levels (variant_id, location_id, on_hand)
-        SELECT variant_id, location_id, on_hand FROM d ORDER BY variant_id, location_id
+        INSERT INTO inventory_levels (variant_id, location_id, on_hand, allow_negative)
+        SELECT d.variant_id, d.location_id, d.on_hand, v.inventory_policy = 'continue'
+        FROM d JOIN variants v ON v.id = d.variant_id
+        ORDER BY d.variant_id, d.location_id
         ON CONFLICT DO NOTHING
         RETURNING variant_id, location_id, on_hand
     )

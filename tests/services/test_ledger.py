@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from models.status import MovementReason
 from services.errors import InsufficientStock
@@ -14,6 +15,7 @@ from services.inventory.ledger import (
     Reference,
     ensure_levels,
     move_stock,
+    open_levels,
     reserve,
     verify_ledger,
 )
@@ -107,6 +109,35 @@ def test_backorder_variants_may_be_reserved_below_zero(store, staff) -> None:
         reserve(uow, staff["admin"], [(variant, place, 3)], reference=Reference.of("order", 2))
         uow.commit()
     assert _level(store, variant, place)["available"] == -3
+
+
+def test_a_level_may_be_negative_exactly_when_its_variant_may_be_oversold(store, staff) -> None:
+    [backorder] = factories.product(store, policy="continue")
+    [deny] = factories.product(store)
+    place = factories.location(store)
+    with store.unit_of_work() as uow:
+        # opened with their stock in one statement (an import's path) or empty (the others')
+        left = open_levels(
+            uow, staff["admin"], [(backorder, place, -4)], reason=MovementReason.IMPORT
+        )
+        ensure_levels(uow, [(deny, place)])
+        uow.commit()
+    assert left == []
+    assert _level(store, backorder, place)["allow_negative"] is True
+    assert _level(store, backorder, place)["on_hand"] == -4
+    assert _level(store, deny, place)["allow_negative"] is False
+
+    [other] = factories.product(store)
+    with store.session_factory() as session, pytest.raises(IntegrityError, match="policy"):
+        session.execute(
+            text(
+                "INSERT INTO inventory_levels (variant_id, location_id, allow_negative) "
+                "VALUES (:v, :l, true)"
+            ),
+            {"v": other, "l": place},
+        )
+    with store.unit_of_work() as uow, pytest.raises(IntegrityError, match="on_hand"):
+        open_levels(uow, staff["admin"], [(other, place, -1)], reason=MovementReason.IMPORT)
 
 
 @pytest.mark.committed
