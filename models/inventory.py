@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Sequence,
@@ -135,11 +136,21 @@ class InventoryLevel(Base):
 
 
 class StockMovement(Base):
-    """One change to one inventory level: the ledger. Append-only (a trigger refuses changes)."""
+    """One change to one inventory level: the ledger. Append-only (a trigger refuses changes).
+
+    A movement references its level, checked at commit (see migration inventory_0006).
+    """
 
     __tablename__ = "stock_movements"
     __table_args__ = (
         CheckConstraint(check_in("reason", MovementReason), name="reason"),
+        ForeignKeyConstraint(
+            ["variant_id", "location_id"],
+            ["inventory_levels.variant_id", "inventory_levels.location_id"],
+            ondelete="CASCADE",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
         Index("ix_stock_movements_variant_location_id", "variant_id", "location_id", "id"),
         Index("ix_stock_movements_reference", "reference_type", "reference_id"),
         Index("ix_stock_movements_occurred_at", "occurred_at"),
@@ -150,8 +161,8 @@ class StockMovement(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
-    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    variant_id: Mapped[int]
+    location_id: Mapped[int]
     on_hand_delta: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     committed_delta: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     damaged_delta: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -140,6 +140,29 @@ def test_a_level_may_be_negative_exactly_when_its_variant_may_be_oversold(store,
         open_levels(uow, staff["admin"], [(other, place, -1)], reason=MovementReason.IMPORT)
 
 
+def test_a_ledger_row_without_its_level_is_refused_at_commit(store, staff) -> None:
+    [variant] = factories.product(store)
+    place = factories.location(store)
+    with store.session_factory() as session:
+        session.execute(
+            text(
+                "INSERT INTO stock_movements (variant_id, location_id, on_hand_delta, reason) "
+                "VALUES (:v, :l, 5, 'correction')"
+            ),
+            {"v": variant, "l": place},
+        )
+        with pytest.raises(IntegrityError, match="inventory_levels"):
+            session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # what COMMIT does first
+
+
+def test_reserving_where_the_variant_was_never_stocked_is_not_enough_stock(store, staff) -> None:
+    [variant] = factories.product(store)
+    place = factories.location(store)
+    with pytest.raises(InsufficientStock, match="0 available"), store.unit_of_work() as uow:
+        reserve(uow, staff["admin"], [(variant, place, 1)], reference=Reference.of("order", 9))
+        uow.commit()
+
+
 @pytest.mark.committed
 def test_racing_for_the_last_units_never_oversells(committed_store, committed_staff) -> None:
     store = committed_store
