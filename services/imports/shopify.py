@@ -9,7 +9,7 @@ product without options.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from operator import itemgetter
 
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
@@ -110,7 +110,9 @@ class _Reader:
         self._pick = _picker(tuple(columns.index.values()))
         self._row: Row | None = None
         self._values: dict[str, str] = {}
-        money = partial(values.money, currency=currency)  # not a bound method: no cycle
+        # a catalog repeats a few thousand amounts; not a bound method, so the reader holds
+        # no reference cycle
+        money = lru_cache(maxsize=4096)(partial(values.money, currency=currency))
         self._parsers = [
             (name, target, parse)
             for name, target, parse in (
