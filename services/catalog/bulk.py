@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from models.money import format_minor
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
-from services.catalog.arrays import Array, literal
+from services.arrays import Array, literal
 from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title

@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import IntegrityError
 
 from services.actors import Actor
+from services.arrays import Array
 from services.catalog import rules
-from services.catalog.arrays import Array
 from services.catalog.records import CollectionRow
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.unit_of_work import UnitOfWork

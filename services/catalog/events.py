@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from services.catalog.arrays import Array
+from services.arrays import Array, literal
 from services.unit_of_work import UnitOfWork
 
 PRODUCT = "product"
@@ -69,10 +69,11 @@ def emit_product_changes(uow: UnitOfWork, topic: str, changes: Sequence[ProductC
         {
             "topic": topic,
             "type": PRODUCT,
-            "ids": [str(c.product_id) for c in changes],
-            "payloads": [json.dumps(c.payload()) for c in changes],
-            "tags": [chr(31).join(c.cache_tags()) for c in changes],
-            "public": [c.published for c in changes],
+            # array literals: the driver adapts a list value by value (a regex for each)
+            "ids": literal([str(c.product_id) for c in changes], "text"),
+            "payloads": literal([json.dumps(c.payload()) for c in changes], "text"),
+            "tags": literal([chr(31).join(c.cache_tags()) for c in changes], "text"),
+            "public": literal([c.published for c in changes], "boolean"),
         },
     )
 

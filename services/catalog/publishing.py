@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 
 from services.actors import Actor
-from services.catalog.arrays import Array
+from services.arrays import Array
 from services.catalog.events import emit_product_changes, product_changes
 from services.errors import InvalidTransition, ValidationFailed
 from services.unit_of_work import UnitOfWork

@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from models.catalog import SKU_SORT, TITLE_SORT, TYPE_SORT, VENDOR_SORT
-from services.catalog.arrays import Array
+from services.arrays import Array
 from services.catalog.records import (
     CollectionRow,
     ImageDetail,

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from models.money import Money
-from services.catalog.arrays import Array
+from services.arrays import Array
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
 from services.imports.columns import SHOPIFY, SHOPIFY_2025

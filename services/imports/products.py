@@ -16,7 +16,7 @@ is the quantity on hand at the default location, set through the stock ledger wi
 from __future__ import annotations
 
 from services.actors import Actor
-from services.catalog.arrays import without_cycle_collection
+from services.arrays import without_cycle_collection
 from services.imports.planning import MONEY_FIELDS, plan_file
 from services.imports.records import (
     KEEP,

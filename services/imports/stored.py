@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from services.catalog.arrays import Array
+from services.arrays import Array
 
 _IDS = Array("bigint")
 

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, text
 
 from models.status import MovementReason
 from services.actors import Actor
-from services.catalog.arrays import Array
+from services.arrays import Array
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import slugify
 from services.imports.planning import ProductWork, VariantWork, Work

@@ -19,6 +19,7 @@ from sqlalchemy.types import BigInteger, Integer
 
 from models.status import MovementReason
 from services.actors import Actor
+from services.arrays import literal
 from services.errors import InsufficientStock, Shortage
 from services.unit_of_work import Refusal, UnitOfWork
 
@@ -213,7 +214,13 @@ def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
     keys = sorted(set(keys))
     if len(keys) < 2:
         return  # a single-row UPDATE takes its own lock; nothing to order
-    uow.defer(_LOCK, {"v": [k[0] for k in keys], "l": [k[1] for k in keys]})
+    uow.defer(
+        _LOCK,
+        {
+            "v": literal([k[0] for k in keys], "bigint"),
+            "l": literal([k[1] for k in keys], "bigint"),
+        },
+    )
 
 
 def move_stock(
@@ -319,9 +326,9 @@ def open_levels(
     opened = uow.execute(
         _OPEN,
         {
-            "variant_ids": "{" + ",".join(str(k[0]) for k, _ in lines) + "}",
-            "location_ids": "{" + ",".join(str(k[1]) for k, _ in lines) + "}",
-            "on_hand": "{" + ",".join(str(q) for _, q in lines) + "}",
+            "variant_ids": literal([k[0] for k, _ in lines], "bigint"),
+            "location_ids": literal([k[1] for k, _ in lines], "bigint"),
+            "on_hand": literal([q for _, q in lines], "integer"),
             "reason": MovementReason(reason).value,
             "reference_type": reference.type if reference else None,
             "reference_id": reference.id if reference else None,

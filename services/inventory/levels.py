@@ -32,6 +32,7 @@ from sqlalchemy.types import BigInteger
 
 from models.catalog import Barcode, Product, Variant
 from models.inventory import Bin, InventoryLevel, Location
+from services.arrays import literal as array_literal
 from services.errors import NotFound, ValidationFailed
 from services.inventory.ledger import STATES, ensure_levels
 from services.paging import Page, PageRequest, like_pattern
@@ -345,7 +346,10 @@ def announce_levels(
         uow.defer(_ANNOUNCE_ONE, {**about, "v": ordered[0][0], "l": ordered[0][1]})
     else:
         v, loc = [k[0] for k in ordered], [k[1] for k in ordered]
-        uow.defer(_ANNOUNCE_MANY, {**about, "v": v, "l": loc})
+        uow.defer(
+            _ANNOUNCE_MANY,
+            {**about, "v": array_literal(v, "bigint"), "l": array_literal(loc, "bigint")},
+        )
 
 
 # -- the stock list ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import bindparam, text
 
-from services.catalog.arrays import Array
+from services.arrays import Array
 
 AWKWARD = [
     'Says "hi"',
