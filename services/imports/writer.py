@@ -307,7 +307,7 @@ class Writer:
                 )
                 | {"n": [n for _, n, _ in inserts]},
             )
-            by_key = {(r.product_id, r.position): r.id for r in rows}
+            by_key = {(p, n): i for i, p, n in rows.all()}  # tuples: 100,000 rows
             for pid, n, vw in inserts:
                 ids[vw.variant.line] = by_key[(pid, n)]
         if updates:
