@@ -8,9 +8,7 @@ product without options.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache, partial
-from operator import itemgetter
 
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
 from services.imports import values
@@ -92,13 +90,6 @@ _ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1
 }
 
 
-def _picker(indices: tuple[int, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
-    """The cells at ``indices`` of a row, as a tuple."""
-    if len(indices) > 1:
-        return itemgetter(*indices)
-    return lambda cells: tuple(cells[i] for i in indices)  # itemgetter(i) gives the bare cell
-
-
 class _Reader:
     def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
         self.c = columns
@@ -106,8 +97,7 @@ class _Reader:
         self.parsed = parsed
         self.products: dict[str, ProductIn] = {}
         # the row's cells by field name, read once per row (a file can hold a million cells)
-        self._names = tuple(columns.index)
-        self._pick = _picker(tuple(columns.index.values()))
+        self._index = [(name, i) for name, i in columns.index.items()]
         self._row: Row | None = None
         self._values: dict[str, str] = {}
         # a catalog repeats a few thousand amounts; not a bound method, so the reader holds
@@ -134,8 +124,7 @@ class _Reader:
         if row is not self._row:
             self._row = row
             cells = row.cells
-            # C loops (itemgetter, map, zip): a comprehension here was a fifth of the parse
-            self._values = dict(zip(self._names, map(str.strip, self._pick(cells)), strict=True))
+            self._values = {name: cells[i].strip() for name, i in self._index}
         return self._values.get(name, "")
 
     def issue(self, line: int, kind: IssueKind, message: str) -> None:
