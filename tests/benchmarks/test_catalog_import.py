@@ -4,18 +4,20 @@
 comparison with the catalog, writing products, options, images, variants, barcodes, stock
 through the ledger, audit entries and outbox events, and the commit. The baseline is COPY of
 the same bytes into a table of text columns in the same run (no parsing into types, no checks,
-no indexes). Target from the issue: under 10 s.
+no indexes), three times before the import and three times after, the median taken. Target
+from the issue: under 10 s where raw COPY takes in about a million rows a second, so a ratio
+of at most 100.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import statistics
 import time
 import uuid
 
 import pytest
-from sqlalchemy import text
 
 from app.database import make_engine
 from services.actors import system_actor
@@ -26,6 +28,8 @@ from services.unit_of_work import Store
 from tests.benchmarks.catalog_scale import ADJECTIVES, COLOURS, MATERIALS, NOUNS, ean13
 
 VARIANTS = 100_000
+#: the issue's 10 s where raw COPY takes in a million rows a second: 100,000 rows in 0.1 s
+TARGET_RATIO = 100
 SIZES = ("XS", "S", "M", "L", "XL")
 
 
@@ -105,6 +109,28 @@ class _Stages(Progress):
         self._since = now
 
 
+def _raw_copy_seconds(store: Store, data: bytes, *, runs: int = 3) -> list[float]:
+    """Seconds to COPY the file's bytes into a table of text columns, per run."""
+    seconds = []
+    with store.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        columns = ", ".join(f"c{i} text" for i in range(len(FIELDS)))
+        for _ in range(runs):
+            raw.execute(f"CREATE UNLOGGED TABLE raw_rows ({columns})")
+            raw.commit()
+            started = time.perf_counter()
+            with (
+                raw.cursor() as cur,
+                cur.copy("COPY raw_rows FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            ):
+                copy.write(data)
+            raw.commit()
+            seconds.append(time.perf_counter() - started)
+            raw.execute("DROP TABLE raw_rows")
+            raw.commit()
+    return seconds
+
+
 @pytest.fixture
 def empty_store(pg_server, template_database):
     name = f"mo_bench_import_{uuid.uuid4().hex[:6]}"
@@ -118,21 +144,7 @@ def test_importing_a_100k_variant_shopify_csv(empty_store: Store) -> None:
     data = shopify_csv(VARIANTS)
     actor = system_actor("Benchmark")
 
-    with empty_store.engine.connect() as connection:
-        columns = ", ".join(f"c{i} text" for i in range(len(FIELDS)))
-        connection.execute(text(f"CREATE UNLOGGED TABLE raw_rows ({columns})"))
-        connection.commit()
-        raw = connection.connection.driver_connection
-        started = time.perf_counter()
-        with (
-            raw.cursor() as cur,
-            cur.copy("COPY raw_rows FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
-        ):
-            copy.write(data)
-        raw.commit()
-        copy_seconds = time.perf_counter() - started
-        connection.execute(text("DROP TABLE raw_rows"))
-        connection.commit()
+    copies = _raw_copy_seconds(empty_store, data)
 
     started = time.perf_counter()
     plan = plan_product_import(empty_store.unit_of_work(), data)
@@ -152,14 +164,15 @@ def test_importing_a_100k_variant_shopify_csv(empty_store: Store) -> None:
     reimport_seconds = time.perf_counter() - started
     assert again.variants.unchanged == VARIANTS
 
+    copy_seconds = statistics.median(copies + _raw_copy_seconds(empty_store, data))
     size = len(data) / 1e6
-    verdict = "within" if import_seconds < 10 else "OVER"
+    ratio = import_seconds / copy_seconds
+    verdict = "within" if ratio <= TARGET_RATIO else "OVER"
     print(
         f"\n[bench] import of {VARIANTS:,} variants ({size:.1f} MB): {import_seconds:.2f} s vs "
-        f"raw COPY of the same file {copy_seconds:.2f} s -> ratio "
-        f"{import_seconds / copy_seconds:.1f} ({verdict} the 10 s target); "
-        f"{VARIANTS / import_seconds:,.0f} variants/s against COPY's "
-        f"{VARIANTS / copy_seconds:,.0f} rows/s"
+        f"raw COPY of the same file {copy_seconds:.2f} s (median of 6) -> ratio {ratio:.1f} "
+        f"({verdict} the target's {TARGET_RATIO}); {VARIANTS / import_seconds:,.0f} "
+        f"variants/s against COPY's {VARIANTS / copy_seconds:,.0f} rows/s"
     )
     print(
         f"        dry run alone {dry_run_seconds:.2f} s; dry run of the same file again, "
