@@ -398,7 +398,7 @@ def apply_bulk_edit(
         description = edit.describe(currency, names)
         batch = uow.new_batch()
         published_before = _lock(session, _PRODUCTS_OF_VARIANTS, {"ids": literal(ids, "bigint")})
-        _defer_trigram_index_work(session)
+        uow.tune_for_bulk_writes()
         variants = _apply_to_variants(session, actor, batch, ids, edit, currency)
         product_rows = _product_rows(session, set(published_before), edit)
         _write_products(session, actor, batch, product_rows)
@@ -422,13 +422,6 @@ def apply_bulk_edit(
         emit_product_changes(uow, "product.updated", changes)
         uow.commit()
     return BulkResult(batch, summary, variants.written, len(touched), description)
-
-
-def _defer_trigram_index_work(session: Session) -> None:
-    """A variant row that cannot be updated in place (its page is full) gets new entries in
-    every index, the SKU trigram index too; those go to the index's pending list (merged by
-    autovacuum) instead of in while the merchant waits."""
-    session.execute(text("SET LOCAL gin_pending_list_limit = '256MB'"))
 
 
 #: the products of the variants in ``:ids``
@@ -758,7 +751,7 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         ).all()
         batch = uow.new_batch()
         published_before = _lock(session, _PRODUCTS_OF_BATCH, {"batch": entry.batch_id})
-        _defer_trigram_index_work(session)
+        uow.tune_for_bulk_writes()
         variants, kept = _revert_variants(session, actor, batch, entry.batch_id)
         product_restore: list[tuple[int, dict, dict]] = []
         by_product = _products_now(session, {r.id for r in products})

@@ -71,12 +71,7 @@ class Writer:
         live = [pw for pw in self.work.products if not pw.product.skipped]
         new = [pw for pw in live if pw.store is None]
         updated = [pw for pw in live if pw.store is not None]
-        # New SKUs and titles go to the trigram indexes' pending lists (merged later by
-        # autovacuum) instead of into the indexes row by row while the merchant waits.
-        self.session.execute(text("SET LOCAL gin_pending_list_limit = '256MB'"))
-        # Opening 100,000 levels sorts them and keeps them for their ledger rows: in memory,
-        # not in files on disk (the default allows 4 MB).
-        self.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        self.uow.tune_for_bulk_writes()
         self.tick("Writing products", 1)
         self._insert_products(new)
         self._update_products([pw for pw in updated if pw.changed])
