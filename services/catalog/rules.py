@@ -48,6 +48,8 @@ def clean_barcode(raw: str) -> str:
     """A barcode as a scanner reads it: trimmed, and digits-only codes without their dashes
     and spaces (an ISBN written ``978-1-98765-432-1`` scans as ``9781987654321``)."""
     code = raw.strip()
+    if code.isdigit():
+        return code  # most codes: nothing to take out
     compact = re.sub(r"[\s-]", "", code)
     return compact if compact.isdigit() else code
 
@@ -58,11 +60,13 @@ def gtin_check_digit_ok(code: str) -> bool | None:
     None when the code is not a GTIN at all (letters, another length): in-house codes are
     allowed and have no check digit to verify.
     """
-    if not code.isdigit() or len(code) not in GTIN_LENGTHS:
+    if not (code.isascii() and code.isdigit()) or len(code) not in GTIN_LENGTHS:
         return None
-    backwards = code[::-1]  # the check digit first; then weights 3, 1, 3, 1, ...
-    total = 3 * sum(map(int, backwards[1::2])) + sum(map(int, backwards[2::2]))
-    return (10 - total % 10) % 10 == int(backwards[0])
+    digits = code.encode()  # a digit's byte is its value plus 48 ("0")
+    # from the check digit leftwards: weights 3, 1, 3, 1, ...
+    threes, ones = digits[-2::-2], digits[-3::-2]
+    total = 3 * (sum(threes) - 48 * len(threes)) + sum(ones) - 48 * len(ones)
+    return (10 - total % 10) % 10 == digits[-1] - 48
 
 
 # -- options and variants ---------------------------------------------------------------------

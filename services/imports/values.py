@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from models.money import exponent, to_minor
 from services.catalog.rules import clean_barcode
@@ -55,6 +56,7 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
     return to_minor(value, currency)
 
 
+@lru_cache(maxsize=4096)  # stock figures repeat
 def quantity(text: str) -> int | None:
     """A stock quantity: ``"12"``, ``"12.0"``, ``"-3"``; "" -> None (not given)."""
     raw = text.strip()
@@ -90,6 +92,7 @@ _GRAMS_PER = {
 }
 
 
+@lru_cache(maxsize=4096)  # a catalog holds a few hundred weights
 def grams(text: str, unit: str = "g") -> int | None:
     """A weight in ``unit`` as whole grams (Shopify writes ``226.796185`` for 8 oz)."""
     raw = text.strip()

@@ -43,6 +43,9 @@ def test_a_handle_is_made_from_the_title(title: str, handle: str) -> None:
         ("365275101829", False),  # from Shopify's 2023 template: real files contain these
         ("ABC-123", None),  # an in-house code has no check digit
         ("12345", None),
+        ("00012345600012", True),  # GTIN-14
+        ("²²²²²²²²", None),  # digits to Python, not to a scanner
+        ("٤٠٠٦٣٨١٣", None),
     ],
 )
 def test_gtin_check_digits(code: str, ok: bool | None) -> None:
@@ -52,6 +55,7 @@ def test_gtin_check_digits(code: str, ok: bool | None) -> None:
 def test_a_barcode_is_kept_as_a_scanner_reads_it() -> None:
     assert clean_barcode(" 978-1-98765-432-1 ") == "9781987654321"
     assert clean_barcode("ABC-123") == "ABC-123"
+    assert clean_barcode(" 4006381333931 ") == "4006381333931"
 
 
 def test_missing_combinations_are_every_pair_no_variant_has() -> None:
