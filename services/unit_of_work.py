@@ -286,6 +286,7 @@ class UnitOfWork:
 
 
 _BULK_SETTINGS = text("SET LOCAL gin_pending_list_limit = '256MB'")
+
 #: whether staff member ``:staff`` may ``:permission`` now, as an SQL expression
 GRANTED = (
     "EXISTS (SELECT 1 FROM staff s JOIN role_permissions rp ON rp.role_id = s.role_id"
