@@ -19,8 +19,10 @@ reservation and the COMMIT, not while the client hears back and answers.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,12 +38,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.actors import Actor
 from services.errors import PermissionDenied, StoreUnavailable
 from services.permissions import PERMISSION_PHRASES
+from services.progress import Progress
 
 #: the SQLSTATE of ``refuse(kind, detail)``, the SQL function a deferred write calls to refuse
 #: itself (models/migrations/versions/inventory_0002_deferred_writes.py)
 REFUSED = "MO409"
 #: where a connection keeps the deferred writes of the unit of work using it
 _DEFERRED = "merchant_office_deferred_writes"
+#: where a connection keeps the thread sending them, while one does (``writing_in_background``)
+_BACKGROUND = "merchant_office_background_writes"
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,14 @@ class UnitOfWork:
         self._deferred: list[_Write] = []
         self._deferred_on: dict[Any, Any] | None = None
         self._refusals: dict[str, Refusal] = {}
+        self._background: BackgroundWrites | None = None
         self.batch_id: str | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._store.session_factory()
         self._committed = False
         self._deferred, self._deferred_on, self._refusals = [], None, {}
+        self._background = None
         return self
 
     def __exit__(
@@ -129,6 +136,8 @@ class UnitOfWork:
             ) from exc
 
     def commit(self) -> None:
+        if self._background is not None:
+            raise RuntimeError("commit after the writing_in_background block, not inside it")
         if self._deferred:
             self.session.flush()  # pending ORM changes go first, as they were made first
             connection = self.session.connection()
@@ -152,13 +161,44 @@ class UnitOfWork:
         the next statement, or with the COMMIT, without a round trip of its own. ``sql`` is
         driver SQL (``%(name)s`` parameters). It may refuse itself in SQL with
         ``refuse(kind, detail)``; ``refusal`` then says which domain error the caller gets."""
+        if refusal is not None:
+            self._refusals[refusal.kind] = refusal
+        if self._background is not None:
+            self._background.add(_Write(sql, params))
+            return
         if self._deferred_on is None:
             # the connection's info outlives the Connection object, which may close first
             self._deferred_on = self.session.connection().info
             self._deferred_on[_DEFERRED] = self._deferred
         self._deferred.append(_Write(sql, params))
-        if refusal is not None:
-            self._refusals[refusal.kind] = refusal
+
+    @contextmanager
+    def writing_in_background(self) -> Iterator[BackgroundWrites]:
+        """Within the block, deferred writes are sent by a thread of their own, in order, as
+        soon as they are deferred: the server writes one batch while this thread prepares the
+        next (an import spends seconds of Python building its statements, and the server
+        seconds more running them). A statement that reads waits for the writes before it.
+
+        Leaving the block waits for every write; a write that failed is raised there (or at
+        the next ``defer``), and the rest are not sent. An exception inside the block stops
+        the thread, cancelling the statement the server is running, before it propagates:
+        the unit of work then rolls back as usual.
+        """
+        self.session.flush()
+        connection = self.session.connection()
+        background = BackgroundWrites(connection)
+        for write in self._forget_deferred():  # writes deferred before the block go first
+            background.add(write)
+        self._background = connection.info[_BACKGROUND] = background
+        try:
+            yield background
+            background.finish()
+        except BaseException:
+            background.abort()
+            raise
+        finally:
+            connection.info.pop(_BACKGROUND, None)
+            self._background = None
 
     def _forget_deferred(self) -> list[_Write]:
         writes, self._deferred = self._deferred, []
@@ -304,6 +344,10 @@ def _send_deferred_first(
 ) -> None:
     """Before any statement runs on a connection, send the writes deferred on it: a statement
     must see every write its unit of work made before it."""
+    background = conn.info.get(_BACKGROUND)
+    if background is not None:
+        background.wait()
+        return
     writes = conn.info.get(_DEFERRED)
     if writes:
         pending = list(writes)
@@ -335,6 +379,106 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
         raise DBAPIError.instance(
             script, {}, error, psycopg.Error, connection_invalidated=lost
         ) from error
+
+
+class BackgroundWrites:
+    """The thread sending a unit of work's deferred writes while ``writing_in_background``.
+
+    Attributes:
+        queued: writes deferred so far.
+        done: writes the server has finished.
+        stage: the text of the last ``stage`` the thread has reached, for progress reports.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._queue: list[_Write | str] = []
+        self._busy = False
+        self._stopping = False
+        self._error: BaseException | None = None
+        self._changed = threading.Condition()
+        self.queued = self.done = 0
+        self.stage = ""
+        self._thread = threading.Thread(target=self._run, name="background-writes", daemon=True)
+        self._thread.start()
+
+    def add(self, write: _Write) -> None:
+        with self._changed:
+            self._raise_error()
+            self._queue.append(write)
+            self.queued += 1
+            self._changed.notify_all()
+
+    def mark(self, stage: str) -> None:
+        """Name the writes deferred after this: ``stage`` becomes the thread's stage when it
+        reaches them."""
+        with self._changed:
+            self._queue.append(stage)
+            self._changed.notify_all()
+
+    def wait(self, progress: Progress | None = None) -> None:
+        """Return once every write deferred so far is done; raise the one that failed.
+        ``progress`` hears how far the writes are, and may cancel while they run."""
+        while True:
+            with self._changed:
+                if self._error is None and (self._queue or self._busy):
+                    self._changed.wait(0.1)
+                self._raise_error()
+                if not (self._queue or self._busy):
+                    return
+                done, queued, stage = self.done, self.queued, self.stage
+            if progress is not None:
+                progress.report(done, queued, stage)
+
+    def finish(self) -> None:
+        self.wait()
+        self._stop()
+
+    def abort(self) -> None:
+        """Stop now: the writes not sent are dropped and the one running is cancelled."""
+        with self._changed:
+            self._queue.clear()
+            busy = self._busy
+        if busy:
+            driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
+            driver.cancel_safe()
+        self._stop()
+
+    def _stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error  # again on every later use: nothing more is sent after it
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._queue and not self._stopping:
+                    self._changed.wait()
+                if not self._queue:
+                    return
+                item = self._queue.pop(0)
+                if isinstance(item, str):
+                    self.stage = item
+                    continue
+                self._busy = True
+            try:
+                _send(self._connection, [item], commit=False)
+            except BaseException as error:  # raised in the unit of work's own thread
+                with self._changed:
+                    self._error = error
+                    self._queue.clear()
+                    self._busy = False
+                    self._changed.notify_all()
+                return
+            with self._changed:
+                self._busy = False
+                self.done += 1
+                self._changed.notify_all()
 
 
 def describe(permission: str) -> str:

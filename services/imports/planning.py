@@ -89,6 +89,26 @@ class Work:
     location_id: int | None
 
 
+@dataclass
+class PlannedFile:
+    """A file compared with the store: the work importing it would do, and its report."""
+
+    planner: Planner
+    work: Work
+    encoding: str
+    grouped: list[GroupedIn]
+
+    @property
+    def rejects_rows(self) -> bool:
+        """Some row is rejected until the merchant decides or fixes it: the file can't be
+        applied (the report's ``can_apply``, without building the report)."""
+        rejected = self.planner.rejected_lines
+        return any(line in rejected for line in self.planner.parsed.rows)
+
+    def report(self) -> ImportPlan:
+        return _report(self.planner, self.encoding, self.work, self.grouped)
+
+
 class Planner:
     def __init__(self, parsed: Parsed, resolutions: Resolutions, currency: str) -> None:
         self.parsed = parsed
@@ -142,7 +162,10 @@ def plan_file(
     data: bytes,
     resolutions: Resolutions,
     progress: Progress,
-) -> tuple[ImportPlan, Work]:
+) -> PlannedFile:
+    """The file read, checked and compared with the store; its report is built on demand
+    (``PlannedFile.report``), so an import can build it while the server writes."""
+
     def tick(stage: str, done: int, total: int) -> None:
         progress.report(done, total, stage)  # raises Cancelled once the user asked to stop
 
@@ -174,7 +197,7 @@ def plan_file(
     work = _compare(planner, store, by_handle, by_sku)
     work.location_id = location_id
     work.grouped = _grouped(planner, grouped, work, session)
-    return _report(planner, table.encoding, work, grouped), work
+    return PlannedFile(planner, work, table.encoding, grouped)
 
 
 _KNOWN_SHOPIFY = {

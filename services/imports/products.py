@@ -45,8 +45,7 @@ def plan_product_import(
     Raises ValidationFailed for a file that is no product file at all, Cancelled.
     """
     with uow, without_cycle_collection():
-        plan, _ = plan_file(uow.session, data, resolutions or Resolutions(), progress)
-        return plan
+        return plan_file(uow.session, data, resolutions or Resolutions(), progress).report()
 
 
 def import_products(
@@ -67,12 +66,13 @@ def import_products(
     """
     with uow, without_cycle_collection():
         uow.require(actor, "catalog.import")
-        session = uow.session
-        plan, work = plan_file(session, data, resolutions or Resolutions(), progress)
-        if not plan.can_apply:
+        planned = plan_file(uow.session, data, resolutions or Resolutions(), progress)
+        if planned.rejects_rows:
+            plan = planned.report()
             raise ImportRejected(
                 _rejection(plan), fields={"rows": f"{len(plan.rejected)} rejected"}
             )
+        work = planned.work
         if any(
             (vw.store is None and vw.variant.price not in (KEEP, 0))
             or any(f in MONEY_FIELDS for f in vw.changed)
@@ -87,7 +87,10 @@ def import_products(
             uow.require(actor, "inventory.adjust")
         batch = uow.new_batch()
         writer = Writer(uow, actor, work, batch, progress, filename)
-        writer.write()
+        with uow.writing_in_background() as background:
+            writer.write(background)
+            plan = planned.report()  # while the server is still writing
+            background.wait(progress)
         uow.audit(
             actor,
             "catalog.import",

@@ -1,7 +1,12 @@
 """Writing an import's ``Work`` with a handful of set-based statements, whatever the size of
 the file: products, options, images, variants and barcodes through ``unnest`` arrays, stock
-through the ledger (``move_stock``, reason "import"), then one audit entry and one outbox event
-per product."""
+through the ledger (``open_levels`` and ``move_stock``, reason "import"), then one audit entry
+and one outbox event per product.
+
+Ids of new rows are taken from their sequences first, so no write waits for another's answer:
+every write is deferred (``UnitOfWork.defer``) and, inside ``writing_in_background``, the
+server runs one while Python prepares the next.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from sqlalchemy import bindparam, text
 
 from models.status import MovementReason
 from services.actors import Actor
-from services.arrays import Array
+from services.arrays import Array, literal
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import slugify
 from services.imports.planning import ProductWork, VariantWork, Work
@@ -21,24 +26,9 @@ from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
 from services.inventory.ledger import Movement, Reference, move_stock, open_levels
 from services.progress import Progress
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import BackgroundWrites, UnitOfWork
 
 _IDS = Array("bigint")
-#: the text columns a product write sends as arrays
-_PRODUCT_TEXT = tuple(
-    bindparam(name, type_=Array("text"))
-    for name in (
-        "handle",
-        "title",
-        "body",
-        "vendor",
-        "type",
-        "tags",
-        "status",
-        "seo_title",
-        "seo_desc",
-    )
-)
 
 
 class Writer:
@@ -63,23 +53,32 @@ class Writer:
         self.location_id = work.location_id
         self.movements = 0
         self.product_ids: dict[int, int] = {}  # id(ProductIn) -> product id
+        self.background: BackgroundWrites | None = None
 
     def tick(self, stage: str, done: int, total: int = 8) -> None:
         self.progress.report(done, total, stage)  # raises Cancelled when asked to stop
+        if self.background is not None:
+            self.background.mark(stage)
 
-    def write(self) -> None:
+    def write(self, background: BackgroundWrites | None = None) -> None:
+        """Write the work. With ``background`` (``UnitOfWork.writing_in_background``), the
+        writes are queued there: they are done when its block ends."""
+        self.background = background
         live = [pw for pw in self.work.products if not pw.product.skipped]
         new = [pw for pw in live if pw.store is None]
         updated = [pw for pw in live if pw.store is not None]
         self.uow.tune_for_bulk_writes()
+        if any(vw.stock_delta for pw in live for vw in pw.variants):
+            self._default_location()
+        image_ids, variant_ids = self._allocate_ids(live, new)
         self.tick("Writing products", 1)
         self._insert_products(new)
         self._update_products([pw for pw in updated if pw.changed])
         self.tick("Writing options and images", 2)
         self._options([pw for pw in live if pw.store is None or pw.options_changed])
-        images = self._images(live)
+        images = self._images(live, image_ids)
         self.tick("Writing variants", 3)
-        variant_ids = self._variants(live, images)
+        variant_ids = self._variants(live, images, variant_ids)
         self.tick("Writing barcodes", 4)
         self._barcodes(live, variant_ids)
         self.tick("Setting stock", 5)
@@ -93,44 +92,55 @@ class Writer:
     def pid(self, pw: ProductWork) -> int:
         return pw.store.id if pw.store is not None else self.product_ids[id(pw.product)]
 
+    def _allocate_ids(
+        self, live: list[ProductWork], new: list[ProductWork]
+    ) -> tuple[list[int], list[int]]:
+        """Ids for the new products, images and variants, from their sequences in one
+        statement; the new products get theirs here. Returns the images' and variants'."""
+        counts = {
+            "products": len(new),
+            "images": sum(len(pw.new_images) for pw in live),
+            "variants": sum(1 for pw in live for vw in pw.variants if vw.store is None),
+        }
+        if not any(counts.values()):
+            return [], []
+        products, images, variants = self.session.execute(_ALLOCATE, counts).one()
+        for pw, product_id in zip(new, products, strict=True):
+            self.product_ids[id(pw.product)] = product_id
+        return images, variants
+
     def _insert_products(self, new: list[ProductWork]) -> None:
         if not new:
             return
-        rows = self.session.execute(
-            text(
-                """
-                INSERT INTO products (handle, title, description_html, vendor, product_type,
-                                      tags, status, published_at, seo_title, seo_description)
-                SELECT d.handle, d.title, d.body, d.vendor, d.type,
-                       CASE WHEN d.tags = '' THEN '{}'::text[]
-                            ELSE string_to_array(d.tags, chr(31)) END,
-                       d.status, CASE WHEN d.published THEN now() END, d.seo_title, d.seo_desc
-                FROM unnest(:handle, :title, :body, :vendor, :type, :tags, :status, :published,
-                            :seo_title, :seo_desc)
-                    AS d(handle, title, body, vendor, type, tags, status, published, seo_title,
-                         seo_desc)
-                RETURNING id, handle
-                """
-            ).bindparams(
-                *_PRODUCT_TEXT,
-                bindparam("published", type_=Array("boolean")),
+        self.uow.defer(
+            """
+            INSERT INTO products (id, handle, title, description_html, vendor, product_type,
+                                  tags, status, published_at, seo_title, seo_description)
+            SELECT d.id, d.handle, d.title, d.body, d.vendor, d.type,
+                   CASE WHEN d.tags = '' THEN '{}'::text[]
+                        ELSE string_to_array(d.tags, chr(31)) END,
+                   d.status, CASE WHEN d.published THEN now() END, d.seo_title, d.seo_desc
+            FROM unnest(%(id)s::bigint[], %(handle)s::text[], %(title)s::text[],
+                        %(body)s::text[], %(vendor)s::text[], %(type)s::text[],
+                        %(tags)s::text[], %(status)s::text[], %(published)s::boolean[],
+                        %(seo_title)s::text[], %(seo_desc)s::text[])
+                AS d(id, handle, title, body, vendor, type, tags, status, published,
+                     seo_title, seo_desc)
+            """,
+            _arrays(
+                id=("bigint", [self.pid(pw) for pw in new]),
+                handle=("text", [pw.product.handle for pw in new]),
+                title=("text", [keep_or(pw.product.title, pw.product.handle) for pw in new]),
+                body=("text", [keep_or(pw.product.description_html, "") for pw in new]),
+                vendor=("text", [keep_or(pw.product.vendor, None) for pw in new]),
+                type=("text", [keep_or(pw.product.product_type, None) for pw in new]),
+                tags=("text", [chr(31).join(keep_or(pw.product.tags, ())) for pw in new]),
+                status=("text", [keep_or(pw.product.status, "draft") for pw in new]),
+                published=("boolean", [bool(pw.published) for pw in new]),
+                seo_title=("text", [keep_or(pw.product.seo_title, None) for pw in new]),
+                seo_desc=("text", [keep_or(pw.product.seo_description, None) for pw in new]),
             ),
-            {
-                "handle": [pw.product.handle for pw in new],
-                "title": [keep_or(pw.product.title, pw.product.handle) for pw in new],
-                "body": [keep_or(pw.product.description_html, "") for pw in new],
-                "vendor": [keep_or(pw.product.vendor, None) for pw in new],
-                "type": [keep_or(pw.product.product_type, None) for pw in new],
-                "tags": [chr(31).join(keep_or(pw.product.tags, ())) for pw in new],
-                "status": [keep_or(pw.product.status, "draft") for pw in new],
-                "published": [bool(pw.published) for pw in new],
-                "seo_title": [keep_or(pw.product.seo_title, None) for pw in new],
-                "seo_desc": [keep_or(pw.product.seo_description, None) for pw in new],
-            },
         )
-        by_handle = {r.handle: r.id for r in rows}
-        for pw in new:
-            self.product_ids[id(pw.product)] = by_handle[pw.product.handle]
 
     def _update_products(self, changed: list[ProductWork]) -> None:
         if not changed:
@@ -140,83 +150,70 @@ class Writer:
             new = getattr(pw.product, name)
             return getattr(pw.store, name) if new is KEEP else new
 
-        self.session.execute(
-            text(
-                """
-                UPDATE products p SET handle = d.handle, title = d.title,
-                    description_html = d.body, vendor = d.vendor, product_type = d.type,
-                    tags = CASE WHEN d.tags = '' THEN '{}'::text[]
-                                ELSE string_to_array(d.tags, chr(31)) END,
-                    status = d.status,
-                    published_at = CASE
-                        WHEN d.status <> 'active' THEN NULL
-                        WHEN d.publish IS NULL THEN p.published_at
-                        WHEN d.publish THEN coalesce(p.published_at, now()) END,
-                    seo_title = d.seo_title, seo_description = d.seo_desc,
-                    version = p.version + 1, updated_at = now()
-                FROM unnest(:id, :handle, :title, :body, :vendor, :type, :tags, :status, :publish,
-                            :seo_title, :seo_desc)
-                    AS d(id, handle, title, body, vendor, type, tags, status, publish, seo_title,
-                         seo_desc)
-                WHERE p.id = d.id
-                """
-            ).bindparams(
-                bindparam("id", type_=_IDS),
-                *_PRODUCT_TEXT,
-                bindparam("publish", type_=Array("boolean")),
+        self.uow.defer(
+            """
+            UPDATE products p SET handle = d.handle, title = d.title,
+                description_html = d.body, vendor = d.vendor, product_type = d.type,
+                tags = CASE WHEN d.tags = '' THEN '{}'::text[]
+                            ELSE string_to_array(d.tags, chr(31)) END,
+                status = d.status,
+                published_at = CASE
+                    WHEN d.status <> 'active' THEN NULL
+                    WHEN d.publish IS NULL THEN p.published_at
+                    WHEN d.publish THEN coalesce(p.published_at, now()) END,
+                seo_title = d.seo_title, seo_description = d.seo_desc,
+                version = p.version + 1, updated_at = now()
+            FROM unnest(%(id)s::bigint[], %(handle)s::text[], %(title)s::text[],
+                        %(body)s::text[], %(vendor)s::text[], %(type)s::text[],
+                        %(tags)s::text[], %(status)s::text[], %(publish)s::boolean[],
+                        %(seo_title)s::text[], %(seo_desc)s::text[])
+                AS d(id, handle, title, body, vendor, type, tags, status, publish, seo_title,
+                     seo_desc)
+            WHERE p.id = d.id
+            """,
+            _arrays(
+                id=("bigint", [self.pid(pw) for pw in changed]),
+                handle=("text", [pw.product.handle for pw in changed]),
+                title=("text", [pick(pw, "title") for pw in changed]),
+                body=("text", [pick(pw, "description_html") for pw in changed]),
+                vendor=("text", [pick(pw, "vendor") for pw in changed]),
+                type=("text", [pick(pw, "product_type") for pw in changed]),
+                tags=("text", [chr(31).join(pick(pw, "tags")) for pw in changed]),
+                status=("text", [pick(pw, "status") for pw in changed]),
+                publish=("boolean", [pw.published for pw in changed]),
+                seo_title=("text", [pick(pw, "seo_title") for pw in changed]),
+                seo_desc=("text", [pick(pw, "seo_description") for pw in changed]),
             ),
-            {
-                "id": [pw.store.id for pw in changed if pw.store],
-                "handle": [pw.product.handle for pw in changed],
-                "title": [pick(pw, "title") for pw in changed],
-                "body": [pick(pw, "description_html") for pw in changed],
-                "vendor": [pick(pw, "vendor") for pw in changed],
-                "type": [pick(pw, "product_type") for pw in changed],
-                "tags": [chr(31).join(pick(pw, "tags")) for pw in changed],
-                "status": [pick(pw, "status") for pw in changed],
-                "publish": [pw.published for pw in changed],
-                "seo_title": [pick(pw, "seo_title") for pw in changed],
-                "seo_desc": [pick(pw, "seo_description") for pw in changed],
-            },
         )
 
     def _options(self, pws: list[ProductWork]) -> None:
-        ids = [self.pid(pw) for pw in pws]
-        if not ids:
-            return
-        self.session.execute(
-            text(
-                "DELETE FROM product_options o USING unnest(:ids) AS k(id) "
-                "WHERE o.product_id = k.id"
-            ).bindparams(bindparam("ids", type_=_IDS)),
-            {"ids": ids},
-        )
+        ids = [self.pid(pw) for pw in pws if pw.store is not None]
+        if ids:
+            self.uow.defer(
+                "DELETE FROM product_options o USING unnest(%(ids)s::bigint[]) AS k(id) "
+                "WHERE o.product_id = k.id",
+                {"ids": literal(ids, "bigint")},
+            )
         rows = [
             (self.pid(pw), position, name, chr(31).join(vals))
             for pw in pws
             for position, (name, vals) in enumerate(pw.product.options, start=1)
         ]
         if rows:
-            self.session.execute(
-                text(
-                    "INSERT INTO product_options (product_id, position, name, values) "
-                    "SELECT p, n, name, string_to_array(vals, chr(31)) "
-                    "FROM unnest(:p, :n, :name, :vals) AS d(p, n, name, vals)"
-                ).bindparams(
-                    bindparam("p", type_=_IDS),
-                    bindparam("n", type_=Array("integer")),
-                    bindparam("name", type_=Array("text")),
-                    bindparam("vals", type_=Array("text")),
+            self.uow.defer(
+                "INSERT INTO product_options (product_id, position, name, values) "
+                "SELECT p, n, name, string_to_array(vals, chr(31)) "
+                "FROM unnest(%(p)s::bigint[], %(n)s::integer[], %(name)s::text[], "
+                "%(vals)s::text[]) AS d(p, n, name, vals)",
+                _arrays(
+                    p=("bigint", [r[0] for r in rows]),
+                    n=("integer", [r[1] for r in rows]),
+                    name=("text", [r[2] for r in rows]),
+                    vals=("text", [r[3] for r in rows]),
                 ),
-                {
-                    "p": [r[0] for r in rows],
-                    "n": [r[1] for r in rows],
-                    "name": [r[2] for r in rows],
-                    "vals": [r[3] for r in rows],
-                },
             )
 
-    def _images(self, pws: list[ProductWork]) -> dict[tuple[int, str], int]:
+    def _images(self, pws: list[ProductWork], new_ids: list[int]) -> dict[tuple[int, str], int]:
         """Image ids by (product id, src): stored ones and those inserted now."""
         ids: dict[tuple[int, str], int] = {}
         for pw in pws:
@@ -225,46 +222,36 @@ class Writer:
                     ids[(pw.store.id, src)] = iid
         new = [(self.pid(pw), i) for pw in pws for i in pw.new_images]
         if new:
-            rows = self.session.execute(
-                text(
-                    "INSERT INTO product_images (product_id, position, src, alt_text) "
-                    "SELECT * FROM unnest(:p, :n, :src, :alt) RETURNING id, product_id, src"
-                ).bindparams(
-                    bindparam("p", type_=_IDS),
-                    bindparam("n", type_=Array("integer")),
-                    bindparam("src", type_=Array("text")),
-                    bindparam("alt", type_=Array("text")),
+            for (pid, image), iid in zip(new, new_ids, strict=True):
+                ids[(pid, image.src)] = iid
+            self.uow.defer(
+                "INSERT INTO product_images (id, product_id, position, src, alt_text) "
+                "SELECT * FROM unnest(%(id)s::bigint[], %(p)s::bigint[], %(n)s::integer[], "
+                "%(src)s::text[], %(alt)s::text[])",
+                _arrays(
+                    id=("bigint", new_ids),
+                    p=("bigint", [p for p, _ in new]),
+                    n=("integer", [i.position or 1 for _, i in new]),
+                    src=("text", [i.src for _, i in new]),
+                    alt=("text", [keep_or(i.alt_text, "") for _, i in new]),
                 ),
-                {
-                    "p": [p for p, _ in new],
-                    "n": [i.position or 1 for _, i in new],
-                    "src": [i.src for _, i in new],
-                    "alt": [keep_or(i.alt_text, "") for _, i in new],
-                },
             )
-            for r in rows:
-                ids[(r.product_id, r.src)] = r.id
         updates = [u for pw in pws for u in pw.image_updates]
         if updates:
-            self.session.execute(
-                text(
-                    "UPDATE product_images i SET alt_text = d.alt, position = d.n "
-                    "FROM unnest(:id, :alt, :n) AS d(id, alt, n) WHERE i.id = d.id"
-                ).bindparams(
-                    bindparam("id", type_=_IDS),
-                    bindparam("alt", type_=Array("text")),
-                    bindparam("n", type_=Array("integer")),
+            self.uow.defer(
+                "UPDATE product_images i SET alt_text = d.alt, position = d.n "
+                "FROM unnest(%(id)s::bigint[], %(alt)s::text[], %(n)s::integer[]) "
+                "AS d(id, alt, n) WHERE i.id = d.id",
+                _arrays(
+                    id=("bigint", [u[0] for u in updates]),
+                    alt=("text", [u[1] for u in updates]),
+                    n=("integer", [u[2] for u in updates]),
                 ),
-                {
-                    "id": [u[0] for u in updates],
-                    "alt": [u[1] for u in updates],
-                    "n": [u[2] for u in updates],
-                },
             )
         return ids
 
     def _variants(
-        self, pws: list[ProductWork], images: dict[tuple[int, str], int]
+        self, pws: list[ProductWork], images: dict[tuple[int, str], int], new_ids: list[int]
     ) -> dict[int, int]:
         """Variant ids by line: inserted and updated variants of the file."""
         ids: dict[int, int] = {}
@@ -289,25 +276,21 @@ class Writer:
             return None
 
         if inserts:
-            rows = self.session.execute(
-                text(
-                    """
-                    INSERT INTO variants (product_id, position, sku, option1, option2, option3,
-                        price, compare_at_price, cost, weight_grams, inventory_policy,
-                        requires_shipping, taxable, image_id)
-                    SELECT * FROM unnest(:p, :n, :sku, :o1, :o2, :o3, :price, :compare, :cost,
-                                         :grams, :policy, :ship, :tax, :image)
-                    RETURNING id, product_id, position
-                    """
-                ).bindparams(*_variant_binds(), bindparam("n", type_=Array("integer"))),
+            for (_, _, vw), vid in zip(inserts, new_ids, strict=True):
+                ids[vw.variant.line] = vid
+            self.uow.defer(
+                f"""
+                INSERT INTO variants (id, product_id, position, sku, option1, option2, option3,
+                    price, compare_at_price, cost, weight_grams, inventory_policy,
+                    requires_shipping, taxable, image_id)
+                SELECT * FROM unnest(%(id)s::bigint[], %(p)s::bigint[], %(n)s::integer[],
+                                     {_VARIANT_ARRAYS})
+                """,
                 _variant_params(
                     [(pid, vw.variant, None, image_of(pid, vw)) for pid, _, vw in inserts]
                 )
-                | {"n": [n for _, n, _ in inserts]},
+                | _arrays(id=("bigint", new_ids), n=("integer", [n for _, n, _ in inserts])),
             )
-            by_key = {(p, n): i for i, p, n in rows.all()}  # tuples: 100,000 rows
-            for pid, n, vw in inserts:
-                ids[vw.variant.line] = by_key[(pid, n)]
         if updates:
             params = _variant_params(
                 [
@@ -316,36 +299,31 @@ class Writer:
                     if vw.store is not None
                 ]
             )
+            ids_literal = literal([vw.store.id for vw in updates if vw.store], "bigint")
             # SKUs may move between variants of the file: free them first
-            self.session.execute(
-                text(
-                    "UPDATE variants v SET sku = NULL FROM unnest(:ids) AS k(id) "
-                    "WHERE v.id = k.id AND v.sku IS NOT NULL "
-                    "AND v.sku NOT IN (SELECT unnest(coalesce(:skus, '{}')))"
-                ).bindparams(bindparam("ids", type_=_IDS), bindparam("skus", type_=Array("text"))),
+            self.uow.defer(
+                "UPDATE variants v SET sku = NULL FROM unnest(%(ids)s::bigint[]) AS k(id) "
+                "WHERE v.id = k.id AND v.sku IS NOT NULL "
+                "AND v.sku NOT IN (SELECT unnest(%(skus)s::text[]))",
                 {
-                    "ids": [vw.store.id for vw in updates if vw.store],
-                    "skus": [s for s in params["sku"] if s],
+                    "ids": ids_literal,
+                    "skus": literal([vw.variant.sku for vw in updates if vw.variant.sku], "text"),
                 },
             )
-            self.session.execute(
-                text(
-                    """
-                    UPDATE variants v SET sku = d.sku, option1 = d.o1, option2 = d.o2,
-                        option3 = d.o3, price = d.price, compare_at_price = d.compare,
-                        cost = d.cost, weight_grams = d.grams, inventory_policy = d.policy,
-                        requires_shipping = d.ship, taxable = d.tax,
-                        image_id = coalesce(d.image, v.image_id),
-                        version = v.version + 1, updated_at = now()
-                    FROM unnest(:id, :sku, :o1, :o2, :o3, :price, :compare, :cost, :grams,
-                                :policy, :ship, :tax, :image)
-                        AS d(id, sku, o1, o2, o3, price, compare, cost, grams, policy, ship,
-                             tax, image)
-                    WHERE v.id = d.id
-                    """
-                ).bindparams(*_variant_binds(with_product=False), bindparam("id", type_=_IDS)),
-                {k: v for k, v in params.items() if k != "p"}
-                | {"id": [vw.store.id for vw in updates if vw.store]},
+            self.uow.defer(
+                f"""
+                UPDATE variants v SET sku = d.sku, option1 = d.o1, option2 = d.o2,
+                    option3 = d.o3, price = d.price, compare_at_price = d.compare,
+                    cost = d.cost, weight_grams = d.grams, inventory_policy = d.policy,
+                    requires_shipping = d.ship, taxable = d.tax,
+                    image_id = coalesce(d.image, v.image_id),
+                    version = v.version + 1, updated_at = now()
+                FROM unnest(%(id)s::bigint[], {_VARIANT_ARRAYS})
+                    AS d(id, sku, o1, o2, o3, price, compare, cost, grams, policy, ship,
+                         tax, image)
+                WHERE v.id = d.id
+                """,
+                params | {"id": ids_literal},
             )
             self._bump([vw.store.product_id for vw in updates if vw.store])
         return ids
@@ -354,15 +332,14 @@ class Writer:
         """A product whose variants changed has a new version: open editors see a conflict."""
         ids = sorted(set(product_ids))
         if ids:
-            self.session.execute(
-                text(
-                    "UPDATE products p SET version = p.version + 1, updated_at = now() "
-                    "FROM unnest(:ids) AS k(id) WHERE p.id = k.id"
-                ).bindparams(bindparam("ids", type_=_IDS)),
-                {"ids": ids},
+            self.uow.defer(
+                "UPDATE products p SET version = p.version + 1, updated_at = now() "
+                "FROM unnest(%(ids)s::bigint[]) AS k(id) WHERE p.id = k.id",
+                {"ids": literal(ids, "bigint")},
             )
 
     def _barcodes(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
+        fresh: list[tuple[int, str]] = []  # new variants: nothing to replace
         replace: list[tuple[int, str, tuple[str, ...]]] = []
         for pw in pws:
             for vw in pw.variants:
@@ -370,27 +347,29 @@ class Writer:
                 if not isinstance(code, str):
                     continue
                 if vw.store is None:
-                    replace.append((variant_ids[vw.variant.line], code, ()))
+                    fresh.append((variant_ids[vw.variant.line], code))
                 elif "barcode" in vw.changed:
                     others = tuple(b for b in vw.store.barcodes if b != code)
                     replace.append((vw.store.id, code, others))
-        if not replace:
-            return
-        # the file's barcode goes first (the main one); the variant's others stay after it
-        self.session.execute(
-            text(
-                "DELETE FROM barcodes b USING unnest(:ids) AS k(id) WHERE b.variant_id = k.id"
-            ).bindparams(bindparam("ids", type_=_IDS)),
-            {"ids": [vid for vid, _, _ in replace]},
-        )
-        rows = [(vid, code) for vid, main, others in replace for code in (main, *others)]
-        self.session.execute(
-            text(
-                "INSERT INTO barcodes (variant_id, code) SELECT * FROM unnest(:v, :c) "
-                "ON CONFLICT DO NOTHING"
-            ).bindparams(bindparam("v", type_=_IDS), bindparam("c", type_=Array("text"))),
-            {"v": [r[0] for r in rows], "c": [r[1] for r in rows]},
-        )
+        if fresh:
+            self.uow.defer(
+                "INSERT INTO barcodes (variant_id, code) "
+                "SELECT * FROM unnest(%(v)s::bigint[], %(c)s::text[])",
+                _arrays(v=("bigint", [r[0] for r in fresh]), c=("text", [r[1] for r in fresh])),
+            )
+        if replace:
+            # the file's barcode goes first (the main one); the variant's others stay after it
+            self.uow.defer(
+                "DELETE FROM barcodes b USING unnest(%(ids)s::bigint[]) AS k(id) "
+                "WHERE b.variant_id = k.id",
+                {"ids": literal([vid for vid, _, _ in replace], "bigint")},
+            )
+            rows = [(vid, code) for vid, main, others in replace for code in (main, *others)]
+            self.uow.defer(
+                "INSERT INTO barcodes (variant_id, code) "
+                "SELECT * FROM unnest(%(v)s::bigint[], %(c)s::text[]) ON CONFLICT DO NOTHING",
+                _arrays(v=("bigint", [r[0] for r in rows]), c=("text", [r[1] for r in rows])),
+            )
 
     def _stock(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
         moves = [
@@ -407,28 +386,26 @@ class Writer:
         plain = [(vid, vw) for vid, vw in moves if not vw.variant.stock_note]
         # New variants get their first level and its ledger row in one statement; variants
         # the catalog had already move through move_stock like any other stock change.
-        opening = [(vid, location, vw.stock_delta) for vid, vw in plain if vw.store is None]
+        self.movements += open_levels(
+            self.uow,
+            self.actor,
+            [(vid, location, vw.stock_delta) for vid, vw in plain if vw.store is None],
+            reason=MovementReason.IMPORT,
+            reference=reference,
+            note=note,
+        )
         existing = [
             Movement(vid, location, on_hand=vw.stock_delta) for vid, vw in plain if vw.store
         ]
-        left = open_levels(
-            self.uow,
-            self.actor,
-            opening,
-            reason=MovementReason.IMPORT,
-            reference=reference,
-            note=note,
-        )
-        self.movements += len(opening) - len(left)
-        existing += [Movement(v, loc, on_hand=q) for v, loc, q in left]
-        self.movements += move_stock(
-            self.uow,
-            self.actor,
-            existing,
-            reason=MovementReason.IMPORT,
-            reference=reference,
-            note=note,
-        )
+        if existing:
+            self.movements += move_stock(
+                self.uow,
+                self.actor,
+                existing,
+                reason=MovementReason.IMPORT,
+                reference=reference,
+                note=note,
+            )
         for vid, vw in moves:
             if vw.variant.stock_note:
                 self.movements += move_stock(
@@ -519,16 +496,18 @@ class Writer:
         ]
         rows = [(pw, None) for pw in new] + [(pw, _before(pw)) for pw in touched]
         note = f"Import of {self.filename}" if self.filename else "Import"
-        self.session.execute(
+        self.uow.defer(
             _AUDIT,
             {
                 "staff": self.actor.staff_id,
                 "note": note if self.actor.staff_id is not None else f"{self.actor.name}: {note}",
                 "batch": self.batch,
-                "ids": [str(self.pid(pw)) for pw, _ in rows],
-                "befores": [None if b is None else json.dumps(b) for _, b in rows],
-                "afters": [json.dumps(_summary(pw)) for pw, _ in rows],
-            },
+            }
+            | _arrays(
+                ids=("text", [str(self.pid(pw)) for pw, _ in rows]),
+                befores=("text", [None if b is None else json.dumps(b) for _, b in rows]),
+                afters=("text", [json.dumps(_summary(pw)) for pw, _ in rows]),
+            ),
         )
         self._bump([self.pid(pw) for pw in touched if not pw.changed])
         for topic, pws in (("product.created", new), ("product.updated", touched)):
@@ -547,18 +526,21 @@ class Writer:
 
 
 #: one audit entry per product imported, in one statement (an import can touch ten thousand)
-_AUDIT = text(
-    """
+_AUDIT = """
     INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note,
                            batch_id)
-    SELECT :staff, 'catalog.import.product', 'product', d.id, d.before, d.after, :note, :batch
-    FROM unnest(:ids, CAST(:befores AS jsonb[]), CAST(:afters AS jsonb[]))
+    SELECT %(staff)s, 'catalog.import.product', 'product', d.id, d.before, d.after, %(note)s,
+           %(batch)s
+    FROM unnest(%(ids)s::text[], %(befores)s::jsonb[], %(afters)s::jsonb[])
         AS d(id, before, after)
+"""
+
+_ALLOCATE = text(
     """
-).bindparams(
-    bindparam("ids", type_=Array("text")),
-    bindparam("befores", type_=Array("text")),
-    bindparam("afters", type_=Array("text")),
+    SELECT ARRAY(SELECT nextval('products_id_seq') FROM generate_series(1, :products)),
+           ARRAY(SELECT nextval('product_images_id_seq') FROM generate_series(1, :images)),
+           ARRAY(SELECT nextval('variants_id_seq') FROM generate_series(1, :variants))
+    """
 )
 
 _BEFORE_FIELDS = (
@@ -590,45 +572,40 @@ def keep_or(value: Any, default: Any) -> Any:
     return default if value is KEEP else value
 
 
-def _variant_binds(*, with_product: bool = True) -> tuple:
-    return (
-        *((bindparam("p", type_=_IDS),) if with_product else ()),
-        bindparam("sku", type_=Array("text")),
-        bindparam("o1", type_=Array("text")),
-        bindparam("o2", type_=Array("text")),
-        bindparam("o3", type_=Array("text")),
-        bindparam("price", type_=Array("bigint")),
-        bindparam("compare", type_=Array("bigint")),
-        bindparam("cost", type_=Array("bigint")),
-        bindparam("grams", type_=Array("integer")),
-        bindparam("policy", type_=Array("text")),
-        bindparam("ship", type_=Array("boolean")),
-        bindparam("tax", type_=Array("boolean")),
-        bindparam("image", type_=_IDS),
-    )
+def _arrays(**columns: tuple[str, Iterable[Any]]) -> dict[str, str]:
+    """Each column's values as an array literal of its kind: ``id=("bigint", ids)``."""
+    return {name: literal(values, kind) for name, (kind, values) in columns.items()}
+
+
+#: the arrays of a variant write after its ids, in the order of the variants' columns
+_VARIANT_ARRAYS = (
+    "%(sku)s::text[], %(o1)s::text[], %(o2)s::text[], %(o3)s::text[], %(price)s::bigint[], "
+    "%(compare)s::bigint[], %(cost)s::bigint[], %(grams)s::integer[], %(policy)s::text[], "
+    "%(ship)s::boolean[], %(tax)s::boolean[], %(image)s::bigint[]"
+)
 
 
 def _variant_params(
     rows: list[tuple[int, VariantIn, StoredVariant | None, int | None]],
-) -> dict[str, list[Any]]:
+) -> dict[str, str]:
     def pick(v: VariantIn, s: StoredVariant | None, name: str, default: Any) -> Any:
         value = getattr(v, name)
         if value is KEEP:
             return getattr(s, name) if s is not None else default
         return value
 
-    return {
-        "p": [p for p, _, _, _ in rows],
-        "sku": [v.sku for _, v, _, _ in rows],
-        "o1": [v.options[0] for _, v, _, _ in rows],
-        "o2": [v.options[1] for _, v, _, _ in rows],
-        "o3": [v.options[2] for _, v, _, _ in rows],
-        "price": [pick(v, s, "price", 0) or 0 for _, v, s, _ in rows],
-        "compare": [pick(v, s, "compare_at_price", None) for _, v, s, _ in rows],
-        "cost": [pick(v, s, "cost", None) for _, v, s, _ in rows],
-        "grams": [pick(v, s, "weight_grams", None) for _, v, s, _ in rows],
-        "policy": [pick(v, s, "inventory_policy", "deny") for _, v, s, _ in rows],
-        "ship": [pick(v, s, "requires_shipping", True) for _, v, s, _ in rows],
-        "tax": [pick(v, s, "taxable", True) for _, v, s, _ in rows],
-        "image": [i for _, _, _, i in rows],
-    }
+    return _arrays(
+        p=("bigint", [p for p, _, _, _ in rows]),
+        sku=("text", [v.sku for _, v, _, _ in rows]),
+        o1=("text", [v.options[0] for _, v, _, _ in rows]),
+        o2=("text", [v.options[1] for _, v, _, _ in rows]),
+        o3=("text", [v.options[2] for _, v, _, _ in rows]),
+        price=("bigint", [pick(v, s, "price", 0) or 0 for _, v, s, _ in rows]),
+        compare=("bigint", [pick(v, s, "compare_at_price", None) for _, v, s, _ in rows]),
+        cost=("bigint", [pick(v, s, "cost", None) for _, v, s, _ in rows]),
+        grams=("integer", [pick(v, s, "weight_grams", None) for _, v, s, _ in rows]),
+        policy=("text", [pick(v, s, "inventory_policy", "deny") for _, v, s, _ in rows]),
+        ship=("boolean", [pick(v, s, "requires_shipping", True) for _, v, s, _ in rows]),
+        tax=("boolean", [pick(v, s, "taxable", True) for _, v, s, _ in rows]),
+        image=("bigint", [i for _, _, _, i in rows]),
+    )

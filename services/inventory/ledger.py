@@ -277,29 +277,24 @@ def move_stock(
     return moved
 
 
-_OPEN = text(
-    """
+_OPEN = """
     WITH d AS (
-        SELECT * FROM unnest(CAST(:variant_ids AS bigint[]), CAST(:location_ids AS bigint[]),
-                             CAST(:on_hand AS integer[]))
+        SELECT * FROM unnest(%(variant_ids)s::bigint[], %(location_ids)s::bigint[],
+                             %(on_hand)s::integer[])
             AS d(variant_id, location_id, on_hand)
     ),
     ins AS (
         INSERT INTO inventory_levels (variant_id, location_id, on_hand, allow_negative)
         SELECT d.variant_id, d.location_id, d.on_hand, v.inventory_policy = 'continue'
         FROM d JOIN variants v ON v.id = d.variant_id
-        ORDER BY d.variant_id, d.location_id
-        ON CONFLICT DO NOTHING
         RETURNING variant_id, location_id, on_hand
     )
     INSERT INTO stock_movements (variant_id, location_id, on_hand_delta, reason,
                                  reference_type, reference_id, note, staff_id)
-    SELECT variant_id, location_id, on_hand, :reason, :reference_type, :reference_id, :note,
-           :staff_id
+    SELECT variant_id, location_id, on_hand, %(reason)s, %(reference_type)s, %(reference_id)s,
+           %(note)s, %(staff_id)s
     FROM ins
-    RETURNING variant_id, location_id
-    """
-)
+"""
 
 
 def open_levels(
@@ -310,34 +305,33 @@ def open_levels(
     reason: MovementReason,
     reference: Reference | None = None,
     note: str | None = None,
-) -> list[tuple[int, int, int]]:
-    """Create the first level of variants at locations, with their on-hand figure and its
-    ledger row, in one statement; returns the (variant, location, quantity) lines that had a
-    level already, for ``move_stock``.
+) -> int:
+    """Give variants created in this unit of work their first level at locations, with its
+    on-hand figure and its ledger row, in one statement; returns how many levels it opens.
 
     For stock that arrives with new variants (an import): inserting a level and appending its
     ledger row together costs a third of creating an empty level and moving stock into it,
-    and the figure and the ledger agree just the same. Quantities below zero must belong to
-    variants that may be oversold; otherwise the level's CHECK refuses the statement.
+    and the figure and the ledger agree just the same. A new variant has no level anywhere,
+    so there is no conflict to look for. The write is deferred (``UnitOfWork.defer``): a
+    level the store refuses (below zero where the variant may not be oversold, or a level
+    already there) fails the unit of work's next statement or its commit.
     """
     lines = sorted({(v, loc): q for v, loc, q in opening if q}.items())
-    if not lines:
-        return []
-    opened = uow.execute(
-        _OPEN,
-        {
-            "variant_ids": literal([k[0] for k, _ in lines], "bigint"),
-            "location_ids": literal([k[1] for k, _ in lines], "bigint"),
-            "on_hand": literal([q for _, q in lines], "integer"),
-            "reason": MovementReason(reason).value,
-            "reference_type": reference.type if reference else None,
-            "reference_id": reference.id if reference else None,
-            "note": note,
-            "staff_id": actor.staff_id,
-        },
-    ).all()
-    done = {(r.variant_id, r.location_id) for r in opened}
-    return [(k[0], k[1], q) for k, q in lines if k not in done]
+    if lines:
+        uow.defer(
+            _OPEN,
+            {
+                "variant_ids": literal([k[0] for k, _ in lines], "bigint"),
+                "location_ids": literal([k[1] for k, _ in lines], "bigint"),
+                "on_hand": literal([q for _, q in lines], "integer"),
+                "reason": MovementReason(reason).value,
+                "reference_type": reference.type if reference else None,
+                "reference_id": reference.id if reference else None,
+                "note": note,
+                "staff_id": actor.staff_id,
+            },
+        )
+    return len(lines)
 
 
 def reserve(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app import database
 from models.status import MovementReason
 from services.errors import InsufficientStock, StoreUnavailable
 from services.inventory.ledger import Movement, Reference, move_stock, reserve
+from services.progress import Cancelled, Progress
 from tests import factories
 
 
@@ -128,3 +132,63 @@ def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_use(
             uow.commit()
     assert pids[0] not in pids[1:]
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.after_drop'") == 3
+
+
+def test_writes_in_the_background_are_done_in_order_and_seen_by_the_next_read(
+    store, staff
+) -> None:
+    with store.unit_of_work() as uow:
+        uow.audit(staff["admin"], "thing.first", "thing", 1)  # deferred before the block
+        with uow.writing_in_background() as background:
+            for n in range(20):
+                uow.audit(staff["admin"], "thing.each", "thing", n)
+            seen = uow.execute(
+                text("SELECT count(*) FROM audit_log WHERE action = 'thing.each'")
+            ).scalar_one()
+            assert seen == 20  # a read waits for the writes before it
+            uow.audit(staff["admin"], "thing.last", "thing", 99)
+        assert background.done == background.queued == 22
+        uow.commit()
+    ids = _count(
+        store,
+        "SELECT array_agg(action ORDER BY id) FILTER (WHERE action <> 'thing.each') "
+        "FROM audit_log WHERE action LIKE 'thing.%'",
+    )
+    assert ids == ["thing.first", "thing.last"]
+
+
+def test_a_background_write_that_fails_stops_the_rest_and_nothing_is_kept(store, staff) -> None:
+    with (
+        pytest.raises(IntegrityError, match="ck_products_handle_format"),
+        store.unit_of_work() as uow,
+        uow.writing_in_background(),
+    ):
+        uow.audit(staff["admin"], "thing.before", "thing", 1)
+        uow.defer("INSERT INTO products (handle, title) VALUES ('Not A Handle', 'x')", {})
+        uow.audit(staff["admin"], "thing.after", "thing", 1)
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action LIKE 'thing.%'") == 0
+    assert _count(store, "SELECT count(*) FROM products") == 0
+
+
+@pytest.mark.committed
+def test_cancelling_while_the_server_writes_stops_it_and_keeps_nothing(
+    committed_store, committed_staff
+) -> None:
+    store = committed_store
+
+    class CancelAtOnce(Progress):
+        cancelled = True  # type: ignore[assignment]
+
+    started = time.perf_counter()
+    with pytest.raises(Cancelled), store.unit_of_work() as uow:
+        with uow.writing_in_background() as background:
+            uow.audit(committed_staff["admin"], "thing.slow", "thing", 1)
+            uow.defer("SELECT pg_sleep(30)", {})
+            background.wait(CancelAtOnce())
+        uow.commit()
+    assert time.perf_counter() - started < 10  # the sleeping statement was cancelled
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.slow'") == 0
+    with store.unit_of_work() as uow:  # the connection went back to the pool usable
+        uow.audit(committed_staff["admin"], "thing.next", "thing", 1)
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.next'") == 1
