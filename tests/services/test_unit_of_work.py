@@ -134,9 +134,7 @@ def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_use(
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.after_drop'") == 3
 
 
-def test_writes_in_the_background_are_done_in_order_and_seen_by_the_next_read(
-    store, staff
-) -> None:
+def test_writes_in_the_background_are_done_in_order_and_seen_by_the_next_read(store, staff) -> None:
     with store.unit_of_work() as uow:
         uow.audit(staff["admin"], "thing.first", "thing", 1)  # deferred before the block
         with uow.writing_in_background() as background:
