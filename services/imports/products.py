@@ -91,6 +91,7 @@ def import_products(
             writer.write(background)
             plan = planned.report()  # while the server is still writing
             background.wait(progress)
+        progress.report(1, 1, "Saving")
         uow.audit(
             actor,
             "catalog.import",

@@ -25,7 +25,7 @@ from services.imports.planning import ProductWork, VariantWork, Work
 from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
 from services.inventory.ledger import Movement, Reference, move_stock, open_levels
-from services.progress import Progress
+from services.progress import Cancelled, Progress
 from services.unit_of_work import BackgroundWrites, UnitOfWork
 
 _IDS = Array("bigint")
@@ -33,6 +33,8 @@ _IDS = Array("bigint")
 
 class Writer:
     """Writes a plan with a handful of set-based statements, whatever the file's size."""
+
+    background: BackgroundWrites  # where ``write`` queues them
 
     def __init__(
         self,
@@ -53,17 +55,17 @@ class Writer:
         self.location_id = work.location_id
         self.movements = 0
         self.product_ids: dict[int, int] = {}  # id(ProductIn) -> product id
-        self.background: BackgroundWrites | None = None
 
-    def tick(self, stage: str, done: int, total: int = 8) -> None:
-        self.progress.report(done, total, stage)  # raises Cancelled when asked to stop
-        if self.background is not None:
-            self.background.mark(stage)
+    def tick(self, stage: str) -> None:
+        self.background.mark(stage)  # reported when the server gets there
+        if self.progress.cancelled:
+            raise Cancelled()
 
-    def write(self, background: BackgroundWrites | None = None) -> None:
-        """Write the work. With ``background`` (``UnitOfWork.writing_in_background``), the
-        writes are queued there: they are done when its block ends."""
+    def write(self, background: BackgroundWrites) -> None:
+        """Queue the work's writes on ``background`` (``UnitOfWork.writing_in_background``);
+        its ``wait`` reports their stages as the server reaches them."""
         self.background = background
+        self.progress.report(0, 1, "Preparing the changes")
         live = [pw for pw in self.work.products if not pw.product.skipped]
         new = [pw for pw in live if pw.store is None]
         updated = [pw for pw in live if pw.store is not None]
@@ -71,23 +73,23 @@ class Writer:
         if any(vw.stock_delta for pw in live for vw in pw.variants):
             self._default_location()
         image_ids, variant_ids = self._allocate_ids(live, new)
-        self.tick("Writing products", 1)
+        self.tick("Writing products")
         self._insert_products(new)
         self._update_products([pw for pw in updated if pw.changed])
-        self.tick("Writing options and images", 2)
+        self.tick("Writing options and images")
         self._options([pw for pw in live if pw.store is None or pw.options_changed])
         images = self._images(live, image_ids)
-        self.tick("Writing variants", 3)
+        self.tick("Writing variants")
         variant_ids = self._variants(live, images, variant_ids)
-        self.tick("Writing barcodes", 4)
+        self.tick("Writing barcodes")
         self._barcodes(live, variant_ids)
-        self.tick("Setting stock", 5)
+        self.tick("Setting stock")
         self._stock(live, variant_ids)
-        self.tick("Collections", 6)
+        self.tick("Collections")
         self._collections(live)
-        self.tick("Recording the import", 7)
+        self.tick("Recording the import")
         self._audit_and_announce(new, updated)
-        self.tick("Done", 8)
+        self.tick("Done")
 
     def pid(self, pw: ProductWork) -> int:
         return pw.store.id if pw.store is not None else self.product_ids[id(pw.product)]
