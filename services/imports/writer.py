@@ -70,8 +70,8 @@ class Writer:
         new = [pw for pw in live if pw.store is None]
         updated = [pw for pw in live if pw.store is not None]
         self.uow.tune_for_bulk_writes()
-        if any(vw.stock_delta for pw in live for vw in pw.variants):
-            self._default_location()
+        if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
+            self._default_location()  # before the writes: it reads, so it would wait for them
         image_ids, variant_ids = self._allocate_ids(live, new)
         self.tick("Writing products")
         self._insert_products(new)
