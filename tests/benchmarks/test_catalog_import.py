@@ -7,6 +7,11 @@ the same bytes into a table of text columns in the same run (no parsing into typ
 no indexes), three times before the import and three times after, the median taken. Target
 from the issue: under 10 s where raw COPY takes in about a million rows a second, so a ratio
 of at most 100.
+
+The stages printed are what the merchant's progress bar says: reading, checking, comparing
+(Python alone), "Preparing the changes" (Python building the writes while the server already
+runs the first ones), then each stage of writing as the server reaches it, and "Saving" (the
+commit, with the ledger's checks against its levels).
 """
 
 from __future__ import annotations
