@@ -399,6 +399,7 @@ class BackgroundWrites:
         self._changed = threading.Condition()
         self.queued = self.done = 0
         self.stage = ""
+        self._reached: list[str] = []  # stages reached and not reported yet
         self._thread = threading.Thread(target=self._run, name="background-writes", daemon=True)
         self._thread.start()
 
@@ -418,17 +419,23 @@ class BackgroundWrites:
 
     def wait(self, progress: Progress | None = None) -> None:
         """Return once every write deferred so far is done; raise the one that failed.
-        ``progress`` hears how far the writes are, and may cancel while they run."""
+        ``progress`` hears each stage the thread reaches (every one, however quickly it was
+        done) and how many writes are done, and may cancel while they run."""
         while True:
             with self._changed:
                 if self._error is None and (self._queue or self._busy):
                     self._changed.wait(0.1)
                 self._raise_error()
-                if not (self._queue or self._busy):
-                    return
-                done, queued, stage = self.done, self.queued, self.stage
+                finished = not (self._queue or self._busy)
+                done, queued = self.done, self.queued
+                reached = [self.stage]
+                if progress is not None and self._reached:
+                    reached, self._reached = self._reached, []
             if progress is not None:
-                progress.report(done, queued, stage)
+                for stage in reached:
+                    progress.report(done, queued, stage)
+            if finished:
+                return
 
     def finish(self) -> None:
         self.wait()
@@ -438,17 +445,23 @@ class BackgroundWrites:
         """Stop now: the writes not sent are dropped and the one running is cancelled."""
         with self._changed:
             self._queue.clear()
-            busy = self._busy
-        if busy:
-            driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
-            driver.cancel_safe()
-        self._stop()
+        driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
+        self._stop(wait=False)
+        while self._thread.is_alive():
+            with self._changed:
+                busy = self._busy
+            if busy:
+                # again until it stops: a cancel that reaches the server before the statement
+                # has started is dropped (so is one that arrives after it ended)
+                driver.cancel_safe()
+            self._thread.join(0.2)
 
-    def _stop(self) -> None:
+    def _stop(self, *, wait: bool = True) -> None:
         with self._changed:
             self._stopping = True
             self._changed.notify_all()
-        self._thread.join()
+        if wait:
+            self._thread.join()
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -464,6 +477,8 @@ class BackgroundWrites:
                 item = self._queue.pop(0)
                 if isinstance(item, str):
                     self.stage = item
+                    self._reached.append(item)
+                    self._changed.notify_all()
                     continue
                 self._busy = True
             try:
