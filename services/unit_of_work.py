@@ -156,6 +156,16 @@ class UnitOfWork:
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.session.execute(statement, params)
 
+    def execute_apart(self, statement: Any, params: Any = None) -> Any:
+        """Run a statement on a connection of its own, outside this unit of work, and return
+        its rows: for what no transaction holds (new ids from a sequence) when a statement
+        here would wait for the writes queued in the background."""
+        with self._store.engine.connect() as connection:
+            result = connection.execute(statement, params)
+            rows = result.fetchall() if result.returns_rows else None
+            connection.commit()
+        return rows
+
     def defer(self, sql: str, params: Mapping[str, Any], *, refusal: Refusal | None = None) -> None:
         """Queue a write whose result this unit of work does not read: it is sent just before
         the next statement, or with the COMMIT, without a round trip of its own. ``sql`` is

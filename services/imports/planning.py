@@ -7,6 +7,7 @@ importing would do. ``services.imports.writer`` carries out the same ``Work``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -31,7 +32,7 @@ from services.imports.records import (
     RowResult,
     VariantIn,
 )
-from services.imports.shopify import read_shopify
+from services.imports.shopify import read_shopify, shopify_keys, stream_shopify
 from services.imports.stored import StoredProduct, StoredVariant, load_store
 from services.imports.table import read_table
 from services.imports.woocommerce import GroupedIn, read_woocommerce
@@ -119,11 +120,13 @@ class Planner:
         self.by_line: dict[int, tuple[ProductIn, VariantIn | None]] = {}
         self.rejected_lines: set[int] = set()
         self.skipped_lines: set[int] = set()
-        for product in parsed.products:
-            for line in product.lines:
-                self.by_line.setdefault(line, (product, None))
-            for v in product.variants:
-                self.by_line[v.line] = (product, v)
+
+    def add(self, product: ProductIn) -> None:
+        """Know the product's rows: an issue on one of them may skip or change it."""
+        for line in product.lines:
+            self.by_line.setdefault(line, (product, None))
+        for v in product.variants:
+            self.by_line[v.line] = (product, v)
 
     def raise_issue(self, issue: Issue) -> Choice | None:
         choice = self.resolutions.choice(issue) if issue.choices else None
@@ -157,14 +160,28 @@ class Planner:
         return choice
 
 
+#: products planned between two calls of ``plan_file``'s ``on_products``
+CHUNK = 1_000
+
+
 def plan_file(
     session: Session,
     data: bytes,
     resolutions: Resolutions,
     progress: Progress,
+    *,
+    stream: bool = True,
+    on_products: Callable[[list[ProductWork]], bool] | None = None,
 ) -> PlannedFile:
-    """The file read, checked and compared with the store; its report is built on demand
-    (``PlannedFile.report``), so an import can build it while the server writes."""
+    """The file read, checked and compared with the store. Its report is built on demand
+    (``PlannedFile.report``), so an import can build it while the server writes.
+
+    A Shopify file is planned product by product as it is read: ``on_products`` gets each
+    thousand products' work as soon as it is known (an import writes them while the rest of
+    the file is read), as long as no row is rejected and it returns True. Raises
+    ProductsInterleaved for a file whose products' rows are not together; ``stream=False``
+    plans such a file whole.
+    """
 
     def tick(stage: str, done: int, total: int) -> None:
         progress.report(done, total, stage)  # raises Cancelled once the user asked to stop
@@ -175,29 +192,101 @@ def plan_file(
     if not table.headers:
         raise ValidationFailed("The file is empty: there is no header row.")
     grouped: list[GroupedIn] = []
+    products: Iterator[ProductIn]
+    streamed = False
     if looks_like_woocommerce(table.headers):
         parsed, grouped = read_woocommerce(table, currency)
+    elif not any(normalise(h) in _KNOWN_SHOPIFY for h in table.headers):
+        raise ValidationFailed(
+            "This is not a product file this import knows: expected Shopify's columns "
+            "(Handle or URL handle, Title, ...) or WooCommerce's (ID, Type, SKU, Name, ...)."
+        )
+    elif stream:
+        streamed = True
+        parsed, products = stream_shopify(table, currency)
+        handles, skus = shopify_keys(table)
     else:
         parsed = read_shopify(table, currency)
-        if not any(normalise(h) in _KNOWN_SHOPIFY for h in table.headers):
-            raise ValidationFailed(
-                "This is not a product file this import knows: expected Shopify's columns "
-                "(Handle or URL handle, Title, ...) or WooCommerce's (ID, Type, SKU, Name, ...)."
-            )
+    if not streamed:
+        products = iter(parsed.products)
+        handles = [p.handle for p in parsed.products]
+        skus = [v.sku for p in parsed.products for v in p.variants if v.sku]
     tick("Checking rows", 1, 3)
-    planner = Planner(parsed, resolutions, currency)
-    for issue in parsed.issues:
-        planner.raise_issue(issue)
-    _check_file(planner)
     location_id = session.execute(text("SELECT id FROM locations WHERE is_default")).scalar()
-    handles = [p.handle for p in parsed.products]
-    skus = [v.sku for p in parsed.products for v in p.variants if v.sku]
     store, by_handle, by_sku = load_store(session, handles, skus, location_id)
     tick("Comparing with the catalog", 2, 3)
-    work = _compare(planner, store, by_handle, by_sku)
-    work.location_id = location_id
+    planner = Planner(parsed, resolutions, currency)
+    checks = _FileChecks(planner)
+    comparer = _Comparer(planner, store, by_handle, by_sku)
+    work = Work([], [], location_id)
+    issues = _ParseIssues(planner)
+    batch: list[ProductWork] = []
+    writing = on_products is not None
+    if not streamed:  # every product is known: all their rows' issues first, as they come
+        for product in parsed.products:
+            planner.add(product)
+        issues.raise_all()
+    for product in products:
+        if streamed:
+            planner.add(product)
+            issues.raise_for(product)
+        checks.check(product)
+        if product.skipped:
+            continue
+        pw = comparer.compare(product)
+        work.products.append(pw)
+        batch.append(pw)
+        if len(batch) == CHUNK:
+            tick("Comparing with the catalog", 2, 3)
+            writing = writing and _hand_over(planner, batch, on_products)
+            batch = []
+    issues.raise_all()  # rows that belong to no product
+    if batch:
+        _hand_over(planner, batch, on_products if writing else None)
     work.grouped = _grouped(planner, grouped, work, session)
     return PlannedFile(planner, work, table.encoding, grouped)
+
+
+def _hand_over(
+    planner: Planner,
+    batch: list[ProductWork],
+    on_products: Callable[[list[ProductWork]], bool] | None,
+) -> bool:
+    """Give ``on_products`` the batch while the file can still be applied; whether to go on."""
+    if on_products is None or planner.rejected_lines:
+        return False
+    return on_products(batch)
+
+
+class _ParseIssues:
+    """The issues the reader found, raised with the products they belong to."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.issues = planner.parsed.issues  # the reader appends to it as it reads
+        self.pending: list[Issue] = []
+        self.seen = 0
+
+    def _take(self) -> None:
+        self.pending += self.issues[self.seen :]
+        self.seen = len(self.issues)
+
+    def raise_for(self, product: ProductIn) -> None:
+        """The issues of the product's rows, and of rows before them that belong to none.
+        The reader has read one row past the product: that row's issues wait."""
+        self._take()
+        last = product.lines[-1]
+        later = [i for i in self.pending if i.line > last]
+        for issue in self.pending:
+            if issue.line <= last:
+                self.planner.raise_issue(issue)
+        self.pending = later
+
+    def raise_all(self) -> None:
+        self._take()
+        for issue in self.pending:
+            self.planner.raise_issue(issue)
+        self.pending = []
 
 
 _KNOWN_SHOPIFY = {
@@ -208,21 +297,27 @@ _KNOWN_SHOPIFY = {
 }
 
 
-def _check_file(planner: Planner) -> None:
-    """Within the file: a SKU on two variants, the same variant twice, a barcode shared."""
-    holders: dict[str, tuple[ProductIn, VariantIn]] = {}
-    barcodes: dict[str, list[VariantIn]] = {}
-    for product in planner.parsed.products:
+class _FileChecks:
+    """Within the file: a SKU on two variants, the same variant twice, a barcode shared. The
+    row met later gets the issue, so products can be checked one by one in file order."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.holders: dict[str, tuple[ProductIn, VariantIn]] = {}
+        self.barcodes: dict[str, VariantIn] = {}
+
+    def check(self, product: ProductIn) -> None:
         if product.skipped:
-            continue
+            return
+        planner = self.planner
         combos: dict[tuple, int] = {}
         for v in product.variants:
             if v.skipped:
                 continue
             if v.sku:
-                first = holders.get(v.sku)
+                first = self.holders.get(v.sku)
                 if first is None:
-                    holders[v.sku] = (product, v)
+                    self.holders[v.sku] = (product, v)
                 else:
                     where = (
                         "another variant of this product"
@@ -252,18 +347,16 @@ def _check_file(planner: Planner) -> None:
                     continue
                 combos[combo] = v.line
             if v.barcode not in (None, KEEP):
-                barcodes.setdefault(v.barcode, []).append(v)
-    for code, holders_of in barcodes.items():
-        if len(holders_of) > 1:
-            for v in holders_of[1:]:
-                planner.raise_issue(
-                    Issue(
-                        v.line,
-                        IssueKind.SHARED_BARCODE,
-                        f"Barcode {code} is also on line {holders_of[0].line}: a scan will find "
-                        "both.",
+                first_holder = self.barcodes.setdefault(v.barcode, v)
+                if first_holder is not v:
+                    planner.raise_issue(
+                        Issue(
+                            v.line,
+                            IssueKind.SHARED_BARCODE,
+                            f"Barcode {v.barcode} is also on line {first_holder.line}: a scan "
+                            "will find both.",
+                        )
                     )
-                )
 
 
 def _title(p: ProductIn | StoredProduct) -> str:
@@ -271,22 +364,28 @@ def _title(p: ProductIn | StoredProduct) -> str:
     return title if isinstance(title, str) and title else p.handle
 
 
-def _compare(
-    planner: Planner,
-    store: dict[int, StoredProduct],
-    by_handle: dict[str, int],
-    by_sku: dict[str, int],
-) -> Work:
-    work = Work([], [], None)
-    claimed: set[int] = set()
-    for product in planner.parsed.products:
-        if product.skipped:
-            continue
-        stored = _match_product(product, store, by_handle, by_sku, claimed)
+class _Comparer:
+    """Each product of the file against the store, in file order: matched by handle, then by
+    SKU (a product the file already matched is not matched twice)."""
+
+    def __init__(
+        self,
+        planner: Planner,
+        store: dict[int, StoredProduct],
+        by_handle: dict[str, int],
+        by_sku: dict[str, int],
+    ) -> None:
+        self.planner = planner
+        self.store = store
+        self.by_handle = by_handle
+        self.by_sku = by_sku
+        self.claimed: set[int] = set()
+
+    def compare(self, product: ProductIn) -> ProductWork:
+        stored = _match_product(product, self.store, self.by_handle, self.by_sku, self.claimed)
         if stored is not None:
-            claimed.add(stored.id)
-        work.products.append(_product_work(planner, product, stored, store, by_sku))
-    return work
+            self.claimed.add(stored.id)
+        return _product_work(self.planner, product, stored, self.store, self.by_sku)
 
 
 def _match_product(

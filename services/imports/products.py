@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from services.actors import Actor
 from services.arrays import without_cycle_collection
-from services.imports.planning import MONEY_FIELDS, plan_file
+from services.imports.planning import plan_file
 from services.imports.records import (
-    KEEP,
     ImportPlan,
     ImportRejected,
     ImportResult,
     Outcome,
     Resolutions,
 )
+from services.imports.shopify import ProductsInterleaved
 from services.imports.writer import Writer
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
@@ -45,7 +45,11 @@ def plan_product_import(
     Raises ValidationFailed for a file that is no product file at all, Cancelled.
     """
     with uow, without_cycle_collection():
-        return plan_file(uow.session, data, resolutions or Resolutions(), progress).report()
+        session, decided = uow.session, resolutions or Resolutions()
+        try:
+            return plan_file(session, data, decided, progress).report()
+        except ProductsInterleaved:
+            return plan_file(session, data, decided, progress, stream=False).report()
 
 
 def import_products(
@@ -59,36 +63,48 @@ def import_products(
 ) -> ImportResult:
     """Import the file as the dry run describes it: everything in one transaction, or nothing.
 
+    A Shopify file is written as it is read, a thousand products at a time, while the rest
+    of the file is read and checked; a row rejected anywhere stops the writing, and the whole
+    transaction rolls back. A file whose products' rows are not together is read whole first.
+
     Raises ImportRejected while any row is rejected (the message counts them by kind),
     PermissionDenied (catalog.import; catalog.prices to set prices; inventory.adjust to change
     the stock of variants already in the catalog), Cancelled (``progress`` was cancelled:
     nothing was changed).
     """
+    options = (actor, data, filename, resolutions or Resolutions(), progress)
+    try:
+        return _import(uow, *options, stream=True)
+    except ProductsInterleaved:
+        return _import(uow, *options, stream=False)
+
+
+def _import(
+    uow: UnitOfWork,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    resolutions: Resolutions,
+    progress: Progress,
+    *,
+    stream: bool,
+) -> ImportResult:
     with uow, without_cycle_collection():
         uow.require(actor, "catalog.import")
-        planned = plan_file(uow.session, data, resolutions or Resolutions(), progress)
-        if planned.rejects_rows:
-            plan = planned.report()
-            raise ImportRejected(
-                _rejection(plan), fields={"rows": f"{len(plan.rejected)} rejected"}
-            )
-        work = planned.work
-        if any(
-            (vw.store is None and vw.variant.price not in (KEEP, 0))
-            or any(f in MONEY_FIELDS for f in vw.changed)
-            for pw in work.products
-            if not pw.product.skipped
-            for vw in pw.variants
-        ):
-            uow.require(actor, "catalog.prices")
-        if any(
-            vw.store is not None and vw.stock_delta for pw in work.products for vw in pw.variants
-        ):
-            uow.require(actor, "inventory.adjust")
         batch = uow.new_batch()
-        writer = Writer(uow, actor, work, batch, progress, filename)
         with uow.writing_in_background() as background:
-            writer.write(background)
+            writer = Writer(uow, actor, batch, progress, filename, background)
+            planned = plan_file(
+                uow.session, data, resolutions, progress, stream=stream, on_products=writer.write
+            )
+            if planned.rejects_rows:
+                plan = planned.report()
+                raise ImportRejected(
+                    _rejection(plan), fields={"rows": f"{len(plan.rejected)} rejected"}
+                )
+            if writer.refused is not None:
+                raise writer.refused
+            writer.finish(planned.work)
             plan = planned.report()  # while the server is still writing
             background.wait(progress)
         progress.report(1, 1, "Saving")

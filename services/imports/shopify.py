@@ -8,6 +8,7 @@ product without options.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache, partial
 
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
@@ -39,7 +40,26 @@ _VARIANT_FIELDS = (
 _2025_MARKS = {"url handle", "product image url", "inventory quantity", "compare-at price"}
 
 
+class ProductsInterleaved(Exception):
+    """A product's rows resume after another product's: the file can't be read product by
+    product (``stream_shopify``), only whole (``read_shopify``)."""
+
+
 def read_shopify(table: Table, currency: str) -> Parsed:
+    parsed, products = stream_shopify(table, currency, interleaved_ok=True)
+    for _ in products:
+        pass
+    return parsed
+
+
+def stream_shopify(
+    table: Table, currency: str, *, interleaved_ok: bool = False
+) -> tuple[Parsed, Iterator[ProductIn]]:
+    """The file's products, each as soon as its last row is read, so the rest of the import
+    can go on while the file is still being read. Shopify writes a product's rows together;
+    when a product's rows resume after another's, the iterator raises ProductsInterleaved
+    (unless ``interleaved_ok``: then it yields every product once the whole file is read).
+    ``parsed`` fills in as the iterator goes."""
     columns = map_columns(table.headers, SHOPIFY, SHOPIFY_NOT_STORED)
     headers = {normalise(h) for h in table.headers}
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
@@ -57,10 +77,51 @@ def read_shopify(table: Table, currency: str) -> Parsed:
             "The file has neither a Handle nor a Title column, so no row says which product it "
             "belongs to."
         )
-    reader = _Reader(columns, currency, parsed)
+    return parsed, _products(_Reader(columns, currency, parsed), table, interleaved_ok)
+
+
+def _products(reader: _Reader, table: Table, interleaved_ok: bool) -> Iterator[ProductIn]:
+    if interleaved_ok:
+        for row in table.rows:
+            reader.read(row)
+        yield from reader.parsed.products
+        return
+    current: ProductIn | None = None
+    done: set[int] = set()  # id() of the products yielded
     for row in table.rows:
-        reader.read(row)
-    return parsed
+        product = reader.read(row)
+        if product is None or product is current:
+            continue
+        if id(product) in done:
+            raise ProductsInterleaved(product.handle)
+        if current is not None:
+            done.add(id(current))
+            yield current
+        current = product
+    if current is not None:
+        yield current
+
+
+def shopify_keys(table: Table) -> tuple[list[str], list[str]]:
+    """The handles and SKUs a Shopify file names, read straight from its cells (no row is
+    parsed): what to look up in the catalog before the products are read."""
+    columns = map_columns(table.headers, SHOPIFY, SHOPIFY_NOT_STORED)
+    handle, title, sku = (columns.index.get(name) for name in ("handle", "title", "sku"))
+
+    def cell(cells: tuple[str, ...], i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    handles: dict[str, None] = {}
+    skus: dict[str, None] = {}
+    for row in table.rows:
+        cells = row.cells
+        name = cell(cells, handle).lower() or slugify(cell(cells, title))
+        if name:
+            handles[name] = None
+        code = cell(cells, sku).lstrip("'")
+        if code:
+            skus[code] = None
+    return list(handles), list(skus)
 
 
 _ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1]} | {
@@ -130,7 +191,8 @@ class _Reader:
     def issue(self, line: int, kind: IssueKind, message: str) -> None:
         self.parsed.issues.append(Issue(line, kind, message))
 
-    def read(self, row: Row) -> None:
+    def read(self, row: Row) -> ProductIn | None:
+        """Read a row into its product; returns the product (None: the row has none)."""
         handle_text = self.cell(row, "handle").lower()
         title = self.cell(row, "title")
         handle = handle_text or slugify(title)
@@ -140,14 +202,14 @@ class _Reader:
             for problem in row.problems:
                 self.issue(row.line, IssueKind.BAD_ROW, problem)
             self.parsed.broken.add(row.line)
-            return
+            return None
         if not handle:
             self.issue(
                 row.line,
                 IssueKind.NO_PRODUCT,
                 "This row has no handle and no title, so it belongs to no product.",
             )
-            return
+            return None
         product = self.products.get(handle)
         if product is None:
             product = self._product(row, handle)
@@ -163,6 +225,7 @@ class _Reader:
                 None,
             )
         self._images(row, product)
+        return product
 
     def _product(self, row: Row, handle: str) -> ProductIn:
         p = ProductIn(line=row.line, handle=handle)

@@ -21,7 +21,8 @@ from services.actors import Actor
 from services.arrays import Array, literal
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import slugify
-from services.imports.planning import ProductWork, VariantWork, Work
+from services.errors import PermissionDenied
+from services.imports.planning import MONEY_FIELDS, ProductWork, VariantWork, Work
 from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
 from services.inventory.ledger import Movement, Reference, move_stock, open_levels
@@ -32,64 +33,95 @@ _IDS = Array("bigint")
 
 
 class Writer:
-    """Writes a plan with a handful of set-based statements, whatever the file's size."""
+    """Writes an import's work a batch of products at a time (``write``), with a handful of
+    set-based statements per batch whatever its size, queued on the unit of work's
+    background writes; ``finish`` adds what needs the whole file (collections).
 
-    background: BackgroundWrites  # where ``write`` queues them
+    Attributes:
+        refused: why the actor may not make a batch's changes (then nothing more is written).
+    """
 
     def __init__(
         self,
         uow: UnitOfWork,
         actor: Actor,
-        work: Work,
         batch: str,
         progress: Progress,
         filename: str,
+        background: BackgroundWrites,
     ) -> None:
         self.uow = uow
         self.session = uow.session
         self.actor = actor
-        self.work = work
         self.batch = batch
         self.progress = progress
         self.filename = filename
-        self.location_id = work.location_id
+        self.background = background
+        self.location_id: int | None = None
         self.movements = 0
+        self.written = 0
         self.product_ids: dict[int, int] = {}  # id(ProductIn) -> product id
+        self.collections: list[tuple[int, str]] = []  # (product id, title) to add
+        self.granted: set[str] = set()
+        self.refused: PermissionDenied | None = None
 
     def tick(self, stage: str) -> None:
         self.background.mark(stage)  # reported when the server gets there
         if self.progress.cancelled:
             raise Cancelled()
 
-    def write(self, background: BackgroundWrites) -> None:
-        """Queue the work's writes on ``background`` (``UnitOfWork.writing_in_background``);
-        its ``wait`` reports their stages as the server reaches them."""
-        self.background = background
-        self.progress.report(0, 1, "Preparing the changes")
-        live = [pw for pw in self.work.products if not pw.product.skipped]
+    def write(self, pws: list[ProductWork]) -> bool:
+        """Queue the writes of a batch of products. False when the actor may not make them
+        (``refused`` says why): nothing more is written then."""
+        if not self._permitted(pws):
+            return False
+        live = [pw for pw in pws if not pw.product.skipped]
         new = [pw for pw in live if pw.store is None]
         updated = [pw for pw in live if pw.store is not None]
-        self.uow.tune_for_bulk_writes()
+        if not self.written:
+            self.uow.tune_for_bulk_writes()
         if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
-            self._default_location()  # before the writes: it reads, so it would wait for them
+            self._default_location()  # it may read, and a read waits for the queued writes
+        self.written += len(live)
+        self.tick(f"Writing products ({self.written:,} so far)")
         image_ids, variant_ids = self._allocate_ids(live, new)
-        self.tick("Writing products")
         self._insert_products(new)
         self._update_products([pw for pw in updated if pw.changed])
-        self.tick("Writing options and images")
         self._options([pw for pw in live if pw.store is None or pw.options_changed])
         images = self._images(live, image_ids)
-        self.tick("Writing variants")
         variant_ids = self._variants(live, images, variant_ids)
-        self.tick("Writing barcodes")
         self._barcodes(live, variant_ids)
-        self.tick("Setting stock")
         self._stock(live, variant_ids)
-        self.tick("Collections")
-        self._collections(live)
-        self.tick("Recording the import")
+        self.collections += [(self.pid(pw), t) for pw in live for t in pw.new_collections]
         self._audit_and_announce(new, updated)
-        self.tick("Done")
+        return True
+
+    def finish(self, work: Work) -> None:
+        """What needs every product: collections, WooCommerce's grouped products among them."""
+        self.tick("Collections")
+        self._collections(work)
+        self.tick("Recording the import")
+
+    def _permitted(self, pws: list[ProductWork]) -> bool:
+        needed = set()
+        if any(
+            (vw.store is None and vw.variant.price not in (KEEP, 0))
+            or any(f in MONEY_FIELDS for f in vw.changed)
+            for pw in pws
+            if not pw.product.skipped
+            for vw in pw.variants
+        ):
+            needed.add("catalog.prices")
+        if any(vw.store is not None and vw.stock_delta for pw in pws for vw in pw.variants):
+            needed.add("inventory.adjust")  # the stock of variants already in the catalog
+        for permission in sorted(needed - self.granted):
+            try:
+                self.uow.require(self.actor, permission)
+            except PermissionDenied as refused:
+                self.refused = refused
+                return False
+            self.granted.add(permission)
+        return True
 
     def pid(self, pw: ProductWork) -> int:
         return pw.store.id if pw.store is not None else self.product_ids[id(pw.product)]
@@ -97,7 +129,7 @@ class Writer:
     def _allocate_ids(
         self, live: list[ProductWork], new: list[ProductWork]
     ) -> tuple[list[int], list[int]]:
-        """Ids for the new products, images and variants, from their sequences in one
+        """Ids for the batch's new products, images and variants, from their sequences in one
         statement; the new products get theirs here. Returns the images' and variants'."""
         counts = {
             "products": len(new),
@@ -106,7 +138,8 @@ class Writer:
         }
         if not any(counts.values()):
             return [], []
-        products, images, variants = self.session.execute(_ALLOCATE, counts).one()
+        # on a connection of its own: here a read would wait for the writes queued before it
+        [(products, images, variants)] = self.uow.execute_apart(_ALLOCATE, counts)
         for pw, product_id in zip(new, products, strict=True):
             self.product_ids[id(pw.product)] = product_id
         return images, variants
@@ -423,6 +456,11 @@ class Writer:
     def _default_location(self) -> int:
         if self.location_id is not None:
             return self.location_id
+        self.location_id = self.session.execute(
+            text("SELECT id FROM locations WHERE is_default")
+        ).scalar()
+        if self.location_id is not None:
+            return self.location_id
         code = "MAIN"
         taken = set(self.session.execute(text("SELECT code FROM locations")).scalars())
         n = 1
@@ -449,11 +487,11 @@ class Writer:
         )
         return self.location_id
 
-    def _collections(self, pws: list[ProductWork]) -> None:
-        wanted = [(self.pid(pw), title) for pw in pws for title in pw.new_collections]
+    def _collections(self, work: Work) -> None:
+        wanted = self.collections
         groups = [
             (g.title, [m if isinstance(m, int) else self.product_ids[id(m)] for m in members])
-            for g, members, _ in self.work.grouped
+            for g, members, _ in work.grouped
         ]
         titles = list(dict.fromkeys([t for _, t in wanted] + [t for t, _ in groups]))
         if not titles:
