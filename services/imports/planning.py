@@ -171,16 +171,16 @@ def plan_file(
     progress: Progress,
     *,
     stream: bool = True,
-    on_products: Callable[[list[ProductWork]], bool] | None = None,
+    on_products: Callable[[Work, list[ProductWork]], bool] | None = None,
 ) -> PlannedFile:
     """The file read, checked and compared with the store. Its report is built on demand
     (``PlannedFile.report``), so an import can build it while the server writes.
 
-    A Shopify file is planned product by product as it is read: ``on_products`` gets each
-    thousand products' work as soon as it is known (an import writes them while the rest of
-    the file is read), as long as no row is rejected and it returns True. Raises
-    ProductsInterleaved for a file whose products' rows are not together; ``stream=False``
-    plans such a file whole.
+    A Shopify file is planned product by product as it is read: ``on_products`` gets the
+    work so far and each thousand products' part of it as soon as it is known (an import
+    writes them while the rest of the file is read), as long as no row is rejected and it
+    returns True. Raises ProductsInterleaved for a file whose products' rows are not
+    together; ``stream=False`` plans such a file whole.
     """
 
     def tick(stage: str, done: int, total: int) -> None:
@@ -222,6 +222,7 @@ def plan_file(
     issues = _ParseIssues(planner)
     batch: list[ProductWork] = []
     writing = on_products is not None
+    last_line = table.rows[-1].line if table.rows else 0
     if not streamed:  # every product is known: all their rows' issues first, as they come
         for product in parsed.products:
             planner.add(product)
@@ -237,25 +238,27 @@ def plan_file(
         work.products.append(pw)
         batch.append(pw)
         if len(batch) == CHUNK:
-            tick("Comparing with the catalog", 2, 3)
-            writing = writing and _hand_over(planner, batch, on_products)
+            # how far into the file: the import's longest stage, while the server writes
+            progress.report(product.lines[-1], last_line, "Reading and checking products")
+            writing = writing and _hand_over(planner, work, batch, on_products)
             batch = []
     issues.raise_all()  # rows that belong to no product
     if batch:
-        _hand_over(planner, batch, on_products if writing else None)
+        _hand_over(planner, work, batch, on_products if writing else None)
     work.grouped = _grouped(planner, grouped, work, session)
     return PlannedFile(planner, work, table.encoding, grouped)
 
 
 def _hand_over(
     planner: Planner,
+    work: Work,
     batch: list[ProductWork],
-    on_products: Callable[[list[ProductWork]], bool] | None,
+    on_products: Callable[[Work, list[ProductWork]], bool] | None,
 ) -> bool:
     """Give ``on_products`` the batch while the file can still be applied; whether to go on."""
     if on_products is None or planner.rejected_lines:
         return False
-    return on_products(batch)
+    return on_products(work, batch)
 
 
 class _ParseIssues:

@@ -70,9 +70,10 @@ class Writer:
         if self.progress.cancelled:
             raise Cancelled()
 
-    def write(self, pws: list[ProductWork]) -> bool:
-        """Queue the writes of a batch of products. False when the actor may not make them
-        (``refused`` says why): nothing more is written then."""
+    def write(self, work: Work, pws: list[ProductWork]) -> bool:
+        """Queue the writes of a batch of the work's products. False when the actor may not
+        make them (``refused`` says why): nothing more is written then."""
+        self.location_id = self.location_id or work.location_id
         if not self._permitted(pws):
             return False
         live = [pw for pw in pws if not pw.product.skipped]
@@ -81,7 +82,7 @@ class Writer:
         if not self.written:
             self.uow.tune_for_bulk_writes()
         if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
-            self._default_location()  # it may read, and a read waits for the queued writes
+            self._default_location()  # made before the batch is queued: making it reads
         self.written += len(live)
         self.tick(f"Writing products ({self.written:,} so far)")
         image_ids, variant_ids = self._allocate_ids(live, new)
@@ -454,11 +455,6 @@ class Writer:
                 )
 
     def _default_location(self) -> int:
-        if self.location_id is not None:
-            return self.location_id
-        self.location_id = self.session.execute(
-            text("SELECT id FROM locations WHERE is_default")
-        ).scalar()
         if self.location_id is not None:
             return self.location_id
         code = "MAIN"

@@ -8,10 +8,11 @@ no indexes), three times before the import and three times after, the median tak
 from the issue: under 10 s where raw COPY takes in about a million rows a second, so a ratio
 of at most 100.
 
-The stages printed are what the merchant's progress bar says: reading, checking, comparing
-(Python alone), "Preparing the changes" (Python building the writes while the server already
-runs the first ones), then each stage of writing as the server reaches it, and "Saving" (the
-commit, with the ledger's checks against its levels).
+The stages printed are what the merchant's progress bar says: reading the file (decoding and
+splitting it: Python alone), reading and checking products (parsing, checking and comparing
+them a thousand at a time while the server writes the thousands before), then each batch of
+writing the server finishes after that, and "Saving" (the commit, with the ledger's checks
+against its levels).
 """
 
 from __future__ import annotations
