@@ -83,8 +83,8 @@ class Writer:
             self.uow.tune_for_bulk_writes()
         if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
             self._default_location()  # made before the batch is queued: making it reads
+        self.tick(f"Writing products {self.written + 1:,}–{self.written + len(live):,}")
         self.written += len(live)
-        self.tick(f"Writing products ({self.written:,} so far)")
         image_ids, variant_ids = self._allocate_ids(live, new)
         self._insert_products(new)
         self._update_products([pw for pw in updated if pw.changed])
