@@ -99,9 +99,7 @@ class Writer:
 
     def finish(self, work: Work) -> None:
         """What needs every product: collections, WooCommerce's grouped products among them."""
-        self.tick("Collections")
         self._collections(work)
-        self.tick("Recording the import")
 
     def _permitted(self, pws: list[ProductWork]) -> bool:
         needed = set()
