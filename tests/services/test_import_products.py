@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from services.errors import PermissionDenied, ValidationFailed
+from services.imports import planning
 from services.imports.products import ImportRejected, import_products, plan_product_import
 from services.imports.records import Choice, IssueKind, Outcome, Resolutions
 from services.inventory.ledger import verify_ledger
@@ -247,3 +248,43 @@ def test_an_import_that_is_cancelled_changes_nothing(store, staff) -> None:
         "Comparing with the catalog",
     ]
     assert _products(store) == 0
+
+
+def test_a_file_written_a_batch_at_a_time_keeps_nothing_when_a_late_row_is_rejected(
+    store, staff, monkeypatch
+) -> None:
+    monkeypatch.setattr(planning, "CHUNK", 1)  # every product is written as soon as it is read
+    rows = [f"p{n},Product {n},Size,S,P-{n},5.00,,2,deny" for n in range(1, 5)]
+    data = _csv(*rows, "late,Late,Size,S,LATE-1,not a price,,1,deny")
+    with pytest.raises(ImportRejected, match="line 6"):
+        import_products(store.unit_of_work(), staff["merchandiser"], data)
+    assert _products(store) == 0
+    result = import_products(store.unit_of_work(), staff["merchandiser"], _csv(*rows))
+    assert result.plan.products.create == 4 == _products(store)
+    with store.unit_of_work() as uow:
+        assert verify_ledger(uow) == []
+    again = plan_product_import(store.unit_of_work(), _csv(*rows))
+    assert {r.outcome for r in again.rows} == {Outcome.UNCHANGED}
+
+
+def test_a_file_whose_products_rows_are_apart_is_read_whole_and_imported_alike(
+    store, staff, monkeypatch
+) -> None:
+    monkeypatch.setattr(planning, "CHUNK", 1)
+    data = _csv(
+        "mug,Mug,Size,S,MUG-S,12.50,4006381333931,5,deny",
+        "bowl,Bowl,Size,S,BOWL-S,9.00,,2,deny",
+        "mug,,Size,M,MUG-M,12.50,,3,deny",  # the mug again, after the bowl
+    )
+    plan = plan_product_import(store.unit_of_work(), data)
+    assert (plan.products.create, plan.variants.create) == (2, 3)
+    result = import_products(store.unit_of_work(), staff["merchandiser"], data)
+    assert result.stock_movements == 3
+    with store.session_factory() as session:
+        mug = session.execute(
+            text(
+                "SELECT array_agg(v.sku ORDER BY v.position) FROM variants v "
+                "JOIN products p ON p.id = v.product_id WHERE p.handle = 'mug'"
+            )
+        ).scalar_one()
+    assert mug == ["MUG-S", "MUG-M"]
