@@ -15,6 +15,8 @@ is the quantity on hand at the default location, set through the stock ledger wi
 
 from __future__ import annotations
 
+from functools import partial
+
 from services.actors import Actor
 from services.arrays import without_cycle_collection
 from services.imports.planning import plan_file
@@ -72,11 +74,11 @@ def import_products(
     the stock of variants already in the catalog), Cancelled (``progress`` was cancelled:
     nothing was changed).
     """
-    options = (actor, data, filename, resolutions or Resolutions(), progress)
+    run = partial(_import, uow, actor, data, filename, resolutions or Resolutions(), progress)
     try:
-        return _import(uow, *options, stream=True)
+        return run(stream=True)
     except ProductsInterleaved:
-        return _import(uow, *options, stream=False)
+        return run(stream=False)
 
 
 def _import(
