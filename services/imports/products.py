@@ -95,7 +95,7 @@ def _import(
         uow.require(actor, "catalog.import")
         batch = uow.new_batch()
         with uow.writing_in_background() as background:
-            writer = Writer(uow, actor, batch, progress, filename, background)
+            writer = Writer(uow, actor, batch, filename, background)
             planned = plan_file(
                 uow.session, data, resolutions, progress, stream=stream, on_products=writer.write
             )

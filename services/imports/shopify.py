@@ -46,20 +46,22 @@ class ProductsInterleaved(Exception):
 
 
 def read_shopify(table: Table, currency: str) -> Parsed:
-    parsed, products = stream_shopify(table, currency, interleaved_ok=True)
-    for _ in products:
-        pass
-    return parsed
+    reader = _open(table, currency)
+    for row in table.rows:
+        reader.read(row)
+    return reader.parsed
 
 
-def stream_shopify(
-    table: Table, currency: str, *, interleaved_ok: bool = False
-) -> tuple[Parsed, Iterator[ProductIn]]:
+def stream_shopify(table: Table, currency: str) -> tuple[Parsed, Iterator[ProductIn]]:
     """The file's products, each as soon as its last row is read, so the rest of the import
     can go on while the file is still being read. Shopify writes a product's rows together;
     when a product's rows resume after another's, the iterator raises ProductsInterleaved
-    (unless ``interleaved_ok``: then it yields every product once the whole file is read).
-    ``parsed`` fills in as the iterator goes."""
+    (``read_shopify`` reads such a file whole). ``parsed`` fills in as the iterator goes."""
+    reader = _open(table, currency)
+    return reader.parsed, _products(reader, table)
+
+
+def _open(table: Table, currency: str) -> _Reader:
     columns = map_columns(table.headers, SHOPIFY, SHOPIFY_NOT_STORED)
     headers = {normalise(h) for h in table.headers}
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
@@ -77,15 +79,10 @@ def stream_shopify(
             "The file has neither a Handle nor a Title column, so no row says which product it "
             "belongs to."
         )
-    return parsed, _products(_Reader(columns, currency, parsed), table, interleaved_ok)
+    return _Reader(columns, currency, parsed)
 
 
-def _products(reader: _Reader, table: Table, interleaved_ok: bool) -> Iterator[ProductIn]:
-    if interleaved_ok:
-        for row in table.rows:
-            reader.read(row)
-        yield from reader.parsed.products
-        return
+def _products(reader: _Reader, table: Table) -> Iterator[ProductIn]:
     current: ProductIn | None = None
     done: set[int] = set()  # id() of the products yielded
     for row in table.rows:

@@ -26,7 +26,6 @@ from services.imports.planning import MONEY_FIELDS, ProductWork, VariantWork, Wo
 from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
 from services.inventory.ledger import Movement, Reference, move_stock, open_levels
-from services.progress import Cancelled, Progress
 from services.unit_of_work import BackgroundWrites, UnitOfWork
 
 _IDS = Array("bigint")
@@ -46,7 +45,6 @@ class Writer:
         uow: UnitOfWork,
         actor: Actor,
         batch: str,
-        progress: Progress,
         filename: str,
         background: BackgroundWrites,
     ) -> None:
@@ -54,7 +52,6 @@ class Writer:
         self.session = uow.session
         self.actor = actor
         self.batch = batch
-        self.progress = progress
         self.filename = filename
         self.background = background
         self.location_id: int | None = None
@@ -64,11 +61,6 @@ class Writer:
         self.collections: list[tuple[int, str]] = []  # (product id, title) to add
         self.granted: set[str] = set()
         self.refused: PermissionDenied | None = None
-
-    def tick(self, stage: str) -> None:
-        self.background.mark(stage)  # reported when the server gets there
-        if self.progress.cancelled:
-            raise Cancelled()
 
     def write(self, work: Work, pws: list[ProductWork]) -> bool:
         """Queue the writes of a batch of the work's products. False when the actor may not
@@ -83,7 +75,8 @@ class Writer:
             self.uow.tune_for_bulk_writes()
         if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
             self._default_location()  # made before the batch is queued: making it reads
-        self.tick(f"Writing products {self.written + 1:,}–{self.written + len(live):,}")
+        # reported when the server gets there
+        self.background.mark(f"Writing products {self.written + 1:,}–{self.written + len(live):,}")
         self.written += len(live)
         image_ids, variant_ids = self._allocate_ids(live, new)
         self._insert_products(new)
