@@ -132,16 +132,17 @@ def rename_location(
         if version is not None and place.version != version:
             raise Conflict(f"{place.name} was changed by someone else; reload and try again.")
         # imports find a location by its name: two open locations must not share one
-        other = uow.session.scalar(
-            select(Location.code).where(
+        other = uow.session.execute(
+            select(Location.code, Location.name).where(
                 func.lower(Location.name) == name.lower(),
                 Location.is_active,
                 Location.id != location_id,
             )
-        )
+        ).first()
         if other is not None:
             raise ValidationFailed(
-                f"The location {other} is already called {name!r}.", fields={"name": "Used"}
+                f"The location {other.code} is already called {other.name!r}.",
+                fields={"name": "Used"},
             )
         before = place.name
         if before != name:

@@ -140,7 +140,8 @@ def test_problems_are_reported_per_row_and_the_rest_applies(store, staff, shop) 
         (3, "no variant has this SKU (or handle and options)"),
         (
             4,
-            "the store has no location called 'Atlantis': map it to one of the store's locations, or create it",
+            "the store has no location called 'Atlantis': map it to one of the store's "
+            "locations, or create it",
         ),
         (5, "0 on hand is less than the 1 committed to orders or unavailable"),
         (6, "appears twice in the file"),
