@@ -196,10 +196,13 @@ class UnitOfWork:
         """
         self.session.flush()
         connection = self.session.connection()
+        # kept from the start: once the connection is lost, SQLAlchemy refuses to reach its
+        # info (PendingRollbackError), which would hide the loss behind a bug of our own
+        info = connection.info
         background = BackgroundWrites(connection)
         for write in self._forget_deferred():  # writes deferred before the block go first
             background.add(write)
-        self._background = connection.info[_BACKGROUND] = background
+        self._background = info[_BACKGROUND] = background
         try:
             yield background
             background.finish()
@@ -207,7 +210,7 @@ class UnitOfWork:
             background.abort()
             raise
         finally:
-            connection.info.pop(_BACKGROUND, None)
+            info.pop(_BACKGROUND, None)
             self._background = None
 
     def _forget_deferred(self) -> list[_Write]:
@@ -402,6 +405,8 @@ class BackgroundWrites:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        #: to cancel with, even once SQLAlchemy has invalidated the connection
+        self._driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
         self._queue: list[_Write | str] = []
         self._busy = False
         self._stopping = False
@@ -455,7 +460,6 @@ class BackgroundWrites:
         """Stop now: the writes not sent are dropped and the one running is cancelled."""
         with self._changed:
             self._queue.clear()
-        driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
         self._stop(wait=False)
         while self._thread.is_alive():
             with self._changed:
@@ -463,7 +467,7 @@ class BackgroundWrites:
             if busy:
                 # again until it stops: a cancel that reaches the server before the statement
                 # has started is dropped (so is one that arrives after it ended)
-                driver.cancel_safe()
+                self._driver.cancel_safe()
             self._thread.join(0.2)
 
     def _stop(self, *, wait: bool = True) -> None:
