@@ -36,7 +36,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.actors import Actor
-from services.errors import PermissionDenied, StoreUnavailable
+from services.errors import (
+    NUL_REFUSED,
+    PermissionDenied,
+    StoreUnavailable,
+    ValidationFailed,
+    holds_nul,
+)
 from services.permissions import PERMISSION_PHRASES
 from services.progress import Progress
 
@@ -134,6 +140,10 @@ class UnitOfWork:
             raise StoreUnavailable(
                 "The connection to the store was lost. Nothing was changed; try again."
             ) from exc
+        if exc is not None and holds_nul(exc):
+            # a field a service did not check itself (a search, say); the driver's error is
+            # dropped, not chained: its text holds the statement's values, a hash among them
+            raise ValidationFailed(f"Text {NUL_REFUSED}.") from None
 
     def commit(self) -> None:
         if self._background is not None:
@@ -389,8 +399,9 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
         lost = driver.broken or driver.closed
         if lost:
             connection.invalidate(error)  # as SQLAlchemy does when its own statement finds it
+        # the statements without their values: an error's text reaches the log
         raise DBAPIError.instance(
-            script, {}, error, psycopg.Error, connection_invalidated=lost
+            ";\n".join(w.sql for w in writes), {}, error, psycopg.Error, connection_invalidated=lost
         ) from error
 
 

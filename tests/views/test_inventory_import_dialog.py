@@ -1,5 +1,6 @@
 """The Import CSV dialog of the stock list: a dry run that names the file's layout and what it
-sets, a drop-down for each location the store lacks, then the import; and renaming locations."""
+sets, a drop-down for each location the store lacks, then the import; renaming locations; a
+search the store cannot take."""
 
 from __future__ import annotations
 
@@ -143,3 +144,18 @@ def test_warehouse_staff_see_the_locations_but_may_not_rename_them(
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
     assert not dialog.rename_button.isEnabled() and not dialog.name.isEnabled()
     assert "needs the locations and bins permission" in dialog.message.text()
+
+
+def test_a_nul_character_pasted_into_the_search_is_refused_in_words(
+    context_for, qtbot, store, staff, message_boxes
+) -> None:
+    a_shop(store, staff)
+    page = _page(context_for, qtbot, "warehouse")
+    _idle(page)
+    page.stock.search.setFocus()
+    page.stock.search.insert("tee\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClick(page.stock.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: "cannot contain the invisible NUL" in page.stock.feedback.text(), timeout=10_000
+    )
+    assert not message_boxes  # no crash notice
