@@ -74,6 +74,7 @@ ITEMS = {
     "mug": ["mug", "Mug", "Title", "Default Title", "", "", "", "", "SHARED"],
     "bowl": ["bowl", "Bowl", "Title", "Default Title", "", "", "", "", "SHARED"],
     "gift": ["gift-card", "Gift card", "Title", "Default Title", "", "", "", "", "GIFT"],
+    "ghost": ["ghost", "Ghost", "Title", "Default Title", "", "", "", "", "GHOST"],  # not ours
 }
 
 

@@ -607,6 +607,7 @@ def _resolve(
         uow.session.execute(select(Variant.sku, Variant.id).where(Variant.sku.in_(skus))).all()
     )
     rows = []
+    said: set[int] = set()  # lines whose item was reported: once, not once per location
     for cell in cells:
         r = cell.record
         sku, handle = r.get("SKU", ""), r.get("Handle", "")
@@ -614,32 +615,7 @@ def _resolve(
         shown = " / ".join(o for o in options if o and o != "Default Title")
         item = sku or (f"{handle} {shown}".strip() if handle else "(no SKU or handle)")
         row = _Row(cell.line, item, cell.location_name)
-        if handle:
-            found = by_options.get((handle, *_options(r)))
-            if found is None:
-                errors.append(
-                    _issue(
-                        row,
-                        f"no variant of {handle!r} has the options {shown!r}"
-                        if handle in known_handles
-                        else f"no product has the handle {handle!r}",
-                    )
-                )
-                continue
-            row.variant_id, own_sku = found
-            if sku and sku != (own_sku or ""):
-                notes.append(
-                    _issue(
-                        row,
-                        f"the file's SKU {sku} is not this item's "
-                        f"({own_sku or 'it has none'}); matched by handle and options",
-                    )
-                )
-        else:
-            row.variant_id = by_sku.get(sku)
-            if row.variant_id is None:
-                errors.append(_issue(row, "no variant has this SKU (or handle and options)"))
-                continue
+        # the location first, so that the report names every location the store lacks
         row.location_id = places.find(cell.location_name)
         if row.location_id is None:
             errors.append(
@@ -650,6 +626,36 @@ def _resolve(
                 )
             )
             continue
+        first = cell.line not in said
+        said.add(cell.line)
+        if handle:
+            found = by_options.get((handle, *_options(r)))
+            if found is None:
+                if first:
+                    errors.append(
+                        _issue(
+                            row,
+                            f"no variant of {handle!r} has the options {shown!r}"
+                            if handle in known_handles
+                            else f"no product has the handle {handle!r}",
+                        )
+                    )
+                continue
+            row.variant_id, own_sku = found
+            if sku and sku != (own_sku or "") and first:
+                notes.append(
+                    _issue(
+                        row,
+                        f"the file's SKU {sku} is not this item's "
+                        f"({own_sku or 'it has none'}); matched by handle and options",
+                    )
+                )
+        else:
+            row.variant_id = by_sku.get(sku)
+            if row.variant_id is None:
+                if first:
+                    errors.append(_issue(row, "no variant has this SKU (or handle and options)"))
+                continue
         if not _read_figures(row, cell.figures, layout, errors):
             continue
         if "Bin name" in cell.figures:

@@ -111,6 +111,7 @@ def test_the_older_layout_takes_each_location_column_as_available(store, staff, 
             "tee-l": ["not stocked", "-2"],  # may not be oversold
             "mug": ["1", "x"],
             "gift": ["", ""],
+            "ghost": ["1", "1"],  # one problem for the line, not one per location
         },
     )
     report = _import(store, staff["warehouse"], data)
@@ -119,6 +120,7 @@ def test_the_older_layout_takes_each_location_column_as_available(store, staff, 
     assert _messages(report.errors) == [
         (3, SHOP, "-2 on hand is below zero, but this item may not be oversold"),
         (4, SHOP, "must be a whole number (or 'not stocked'), not 'x'"),
+        (6, MAIN, "no product has the handle 'ghost'"),
     ]
     assert [m for _, _, m in _messages(report.notes)].count(
         "no quantity (Shopify leaves it blank where it does not track the item's stock): "
