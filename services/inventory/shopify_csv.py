@@ -187,6 +187,8 @@ class ImportReport:
     changed: int
     unchanged: int
     bins_changed: int
+    #: the item-and-location figures the rows hold (one per row but in the per-location layout)
+    figures: int = 0
     #: rows whose stock changed since the export: skipped, never overwritten
     skipped: tuple[RowIssue, ...] = field(default_factory=tuple)
     #: rows that could not be read or applied (unknown item, bad number, ...)
@@ -209,7 +211,10 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "changed"
-        parts = [f"{self.rows} rows read", f"{self.changed} {verb}", f"{self.unchanged} unchanged"]
+        read = f"{self.rows} rows read"
+        if self.figures > self.rows:
+            read += f" ({self.figures} figures, one per item and location)"
+        parts = [read, f"{self.changed} {verb}", f"{self.unchanged} unchanged"]
         if self.bins_changed:
             parts.append(f"{self.bins_changed} bins {verb.split()[-1]}")
         if self.skipped:
@@ -317,7 +322,7 @@ def import_inventory_csv(
             if row.bin_name is not None:
                 bins.append((row, row.bin_name))
             refused = len(errors)
-            target = _target(row, held[_key(row)], policies[row.variant_id], errors, notes)
+            target = _target(row, held[_key(row)], policies[_key(row)[0]], errors, notes)
             if target is None or target == held[_key(row)].on_hand:
                 unchanged += len(errors) == refused
                 continue
@@ -329,7 +334,7 @@ def import_inventory_csv(
         for row, _ in wanted:
             now = figures[_key(row)]
             refused = len(errors)
-            target = _target(row, now, policies[row.variant_id], errors, [])
+            target = _target(row, now, policies[_key(row)[0]], errors, [])
             if target is None or target == now.on_hand:
                 unchanged += len(errors) == refused
             elif row.current is not None and row.current != now.on_hand:
@@ -341,9 +346,7 @@ def import_inventory_csv(
                     )
                 )
             else:
-                movements.append(
-                    Movement(row.variant_id, row.location_id, on_hand=target - now.on_hand)
-                )  # type: ignore[arg-type]
+                movements.append(Movement(*_key(row), on_hand=target - now.on_hand))
         bins_changed = _apply_bins(uow, actor, bins, may_set_bins, errors)
         reference = f"IMP-{batch[:8]}"
         if movements:
@@ -372,7 +375,8 @@ def import_inventory_csv(
             )
             announce_levels(uow, [m.key for m in movements], reason="import", reference=reference)
         report = ImportReport(
-            rows=len(cells),
+            rows=len({c.line for c in cells}),
+            figures=len(cells),
             changed=len(movements),
             unchanged=unchanged,
             bins_changed=bins_changed,

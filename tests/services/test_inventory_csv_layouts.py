@@ -127,6 +127,7 @@ def test_the_older_layout_takes_each_location_column_as_available(store, staff, 
         "left as it is"
     ) == 2
     assert (report.changed, report.unchanged) == (2, 4)  # tee-s at both; the rest as they are
+    assert report.summary().startswith("5 rows read (10 figures, one per item and location); 2 ")
     assert _on_hand(store, shop.tee_small, shop.main) == 8
     assert _on_hand(store, shop.tee_small, shop.shop) == 1
     assert figures(store, shop.tee_small, shop.shop)["available"] == 0
