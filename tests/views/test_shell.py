@@ -48,6 +48,16 @@ def test_right_password_signs_in(store, qtbot) -> None:
     assert not dialog.isVisible()
 
 
+def test_a_nul_character_pasted_into_the_e_mail_is_refused_in_words(store, qtbot) -> None:
+    dialog = _ready_dialog(store, qtbot)
+    dialog.email.setText("admin@example.com\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(dialog.password, TEST_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "The e-mail cannot contain the invisible NUL character" in dialog.error.text()
+    assert dialog.isVisible() and dialog.actor is None
+
+
 class _Second(Page):
     title = "Second"
     topics = ("thing.",)
