@@ -260,6 +260,7 @@ def test_a_location_the_store_lacks_is_chosen_from_a_drop_down_then_imported(
         ),
         timeout=10_000,
     )
+    _idle(page)  # the test reads the store on the connection the dialog's work uses
     assert "2 would change" in dialog.summary.text()
     assert figures(store, shop.tee_large, shop.shop) == {}  # the dry run changed nothing
     with qtbot.waitSignal(dialog.imported, timeout=10_000):

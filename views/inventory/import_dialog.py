@@ -50,6 +50,7 @@ class InventoryImportDialog(QDialog):
         self.locations: list[LocationRow] = []
         #: the file's location name -> its drop-down, for every name the store lacks
         self.choices: dict[str, QComboBox] = {}
+        self._checks = 0  # dry runs started: only the newest one's answer is shown
         self.setWindowTitle(f"Import inventory from {path.name}")
         self.resize(820, 560)
         self.layout_label = QLabel("Checking the file…", wordWrap=True, objectName="pageTitle")
@@ -123,10 +124,17 @@ class InventoryImportDialog(QDialog):
                     create_locations=create,
                 )
 
+        self._checks += dry_run
+        check = self._checks
+
+        def checked(report: ImportReport) -> None:
+            if check == self._checks:  # the merchant chose again meanwhile: a newer one runs
+                self._on_checked(report)
+
         self.import_button.setEnabled(False)
         self.tasks.change(
             run,
-            on_done=self._on_checked if dry_run else self._on_applied,
+            on_done=checked if dry_run else self._on_applied,
             on_error=self._on_failed,
             label="Checking the file" if dry_run else "Importing inventory",
         )
