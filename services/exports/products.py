@@ -12,7 +12,6 @@ result and left out of the file (importing the file keeps them, as an import nev
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +24,7 @@ from models.money import Money
 from services.arrays import Array
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
+from services.exports.cells import csv_writer
 from services.imports.columns import SHOPIFY, SHOPIFY_2025
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
@@ -78,7 +78,7 @@ def export_products_csv(
     Whole products are written even when the filter matched only some of their variants: a
     Shopify file describes products, and a partial one would read as a smaller product.
     """
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(headers(style))
     counts = {"products": 0, "variants": 0, "images": 0, "uploaded": 0}
     with uow:
@@ -219,7 +219,7 @@ def _variant(
         row["option1_value"] = DEFAULT_TITLE
     policy = v.inventory_policy
     row.update(
-        sku=v.sku or "",
+        sku=_protected(v.sku),
         grams="" if v.weight_grams is None else str(v.weight_grams),
         inventory_tracker="shopify" if stock else "",
         inventory_qty="" if not stock or v.on_hand is None else str(v.on_hand),
@@ -229,11 +229,22 @@ def _variant(
         compare_at_price=_money(v.compare_at_price, currency),
         requires_shipping=_bool(v.requires_shipping),
         taxable=_bool(v.taxable),
-        barcode=v.barcode or "",
+        barcode=_protected(v.barcode),
         variant_image="" if v.image_uploaded or not v.image_src else v.image_src,
         weight_unit="g",
         cost=_money(v.cost, currency),
     )
+
+
+def _protected(code: str | None) -> str:
+    """A code of digits that a spreadsheet would read as a number (losing its leading zeros,
+    or writing 12 digits and more as 7.84E+11) carries an apostrophe, as Shopify's own exports
+    do; our importer and Shopify's take it off."""
+    if not code:
+        return ""
+    if code.isdigit() and (code.startswith("0") or len(code) > 11):
+        return "'" + code
+    return code
 
 
 def _money(minor: int | None, currency: str) -> str:

@@ -14,7 +14,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.money import format_minor
-from services.catalog.rules import gtin_check_digit_ok, is_valid_handle, slugify, variant_title
+from services.catalog.rules import (
+    gtin_check_digit_ok,
+    is_valid_handle,
+    length_problem,
+    slugify,
+    variant_title,
+)
 from services.errors import ValidationFailed
 from services.imports.columns import SHOPIFY, looks_like_woocommerce, normalise
 from services.imports.records import (
@@ -415,6 +421,7 @@ def _product_work(
     store: dict[int, StoredProduct],
     by_sku: dict[str, int],
 ) -> ProductWork:
+    _check_lengths(planner, product)
     if stored is None:
         if not isinstance(product.title, str) or not product.title.strip():
             planner.raise_issue(
@@ -488,6 +495,18 @@ def _product_work(
             )
             if v.skipped:
                 continue
+        limit = planner.resolutions.stock_limit
+        if v.quantity is not None and v.quantity > limit:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.LARGE_STOCK,
+                    f"Stock {v.quantity:,} is more than {limit:,}, which is usually a typo (or a "
+                    "barcode in the quantity column). Import it as written, or skip the row.",
+                )
+            )
+            if v.skipped:
+                continue
         _warnings(planner, v, match)
         vw = VariantWork(v, match, _variant_changes(v, match, planner.currency))
         if v.quantity is not None:
@@ -522,6 +541,31 @@ def _product_work(
         planner.skipped_lines.update(product.lines)
         product.skipped = True
     return pw
+
+
+def _check_lengths(planner: Planner, product: ProductIn) -> None:
+    texts = [("handle", "Handle", product.handle)]
+    texts += [
+        (name, label.capitalize(), value)
+        for name, label in _PRODUCT_FIELDS
+        if name != "status" and isinstance(value := getattr(product, name), str)
+    ]
+    texts += [("option", "Option name", name) for name, _ in product.options]
+    if isinstance(product.tags, tuple):
+        texts += [("tag", f"Tag “{t[:20]}…”", t) for t in product.tags]
+    for field_name, label, value in texts:
+        problem = length_problem(field_name, label, value)
+        if problem:
+            planner.raise_issue(Issue(product.line, IssueKind.BAD_PRODUCT, problem))
+    for v in product.variants:
+        variant_texts = [("sku", "SKU", v.sku)]
+        variant_texts += [("option", "Option value", o) for o in v.options if o]
+        if isinstance(v.barcode, str):
+            variant_texts.append(("barcode", "Barcode", v.barcode))
+        for field_name, label, value in variant_texts:
+            problem = length_problem(field_name, label, value)
+            if problem:
+                planner.raise_issue(Issue(v.line, IssueKind.BAD_VALUE, problem))
 
 
 def _keep_value_order(

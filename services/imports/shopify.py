@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache, partial
 
+from models.money import format_minor
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
+from services.exports.cells import looks_like_formula, unprotect
 from services.imports import values
 from services.imports.columns import SHOPIFY, SHOPIFY_NOT_STORED, ColumnMap, map_columns, normalise
 from services.imports.records import (
@@ -183,7 +185,26 @@ class _Reader:
             self._row = row
             cells = row.cells
             self._values = {name: cells[i].strip() for name, i in self._index}
+            self._check_formulas(row.line)
         return self._values.get(name, "")
+
+    def _check_formulas(self, line: int) -> None:
+        """Text cells our export protected come back as written; a formula is named."""
+        found = self._values
+        for name in _TEXT_FIELDS:
+            value = found.get(name)
+            if not value or value[0] not in _FORMULA_STARTS:
+                continue
+            text = unprotect(value)
+            found[name] = text
+            if text is value and looks_like_formula(value):
+                self.issue(
+                    line,
+                    IssueKind.FORMULA,
+                    f"{_TEXT_LABEL.get(name, name.replace('_', ' ').capitalize())}: "
+                    f"“{value[:40]}” starts with “{value[0]}”, so a spreadsheet would run it "
+                    "as a formula; it is imported as text (our exports protect it).",
+                )
 
     def issue(self, line: int, kind: IssueKind, message: str) -> None:
         self.parsed.issues.append(Issue(line, kind, message))
@@ -328,6 +349,15 @@ class _Reader:
                 self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
                 ok = False
                 continue
+            if target in MONEY_TARGETS and value is not None:
+                written = cell(name, "")
+                if values.extra_decimals(written, self.currency):
+                    self.issue(
+                        line,
+                        IssueKind.TIDIED,
+                        f"{_LABEL[name]}: {written} has more decimals than {self.currency} "
+                        f"amounts; rounded to {format_minor(value, self.currency)}.",
+                    )
             if value is None and name in ("requires_shipping", "taxable", "price"):
                 if name == "price":
                     self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
@@ -396,6 +426,15 @@ class _Reader:
         product.images.append(ImageIn(row.line, src, alt, position))
 
 
+#: the cells that hold free text, where a formula could hide
+_TEXT_FIELDS = (
+    "title", "vendor", "type", "tags", "seo_title", "seo_description",
+    "option1_name", "option1_value", "option2_name", "option2_value",
+    "option3_name", "option3_value", "sku", "barcode", "image_alt", "collection",
+)  # fmt: skip
+_FORMULA_STARTS = frozenset("'=+-@\t\r")
+_TEXT_LABEL = {"seo_title": "SEO title", "seo_description": "SEO description", "sku": "SKU"}
+MONEY_TARGETS = frozenset({"price", "compare_at_price", "cost"})
 _LABEL = {
     "price": "Price",
     "compare_at_price": "Compare-at price",
