@@ -171,6 +171,8 @@ def _print_plan(plan: ImportPlan, all_rows: bool, *, summary_only: bool = False)
             continue
         label = row.outcome.value.upper() if row.outcome is Outcome.REJECT else row.outcome.value
         click.echo(f"line {row.line:>5}  {label:<9}  {row.handle or ''}  {row.sku or ''}")
+        if row.spreadsheet_row is not None:
+            click.echo(f"             (row {row.spreadsheet_row} in a spreadsheet)")
         for reason in row.reasons:
             click.echo(f"             {reason}")
         for issue in row.issues:

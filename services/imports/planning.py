@@ -864,20 +864,22 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
             ],
         )
     rows = []
+    spreadsheet_rows = planner.parsed.spreadsheet_rows
     for line in sorted(planner.parsed.rows):
         _, handle, sku = planner.parsed.rows[line]
         issues = tuple(issues_by_line.get(line, ()))
         if line in planner.rejected_lines:
+            result = Outcome.REJECT
             reasons = [
                 i.message for i in issues if i.blocking and planner_choice(planner, i) is None
             ]
-            rows.append(RowResult(line, handle, sku, Outcome.REJECT, tuple(reasons), issues))
-            continue
-        if line in planner.skipped_lines or _product_skipped(planner, line):
-            rows.append(RowResult(line, handle, sku, Outcome.SKIP, ("skipped as chosen",), issues))
-            continue
-        result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
-        rows.append(RowResult(line, handle, sku, result, tuple(reasons), issues))
+        elif line in planner.skipped_lines or _product_skipped(planner, line):
+            result, reasons = Outcome.SKIP, ["skipped as chosen"]
+        else:
+            result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
+        rows.append(
+            RowResult(line, handle, sku, result, tuple(reasons), issues, spreadsheet_rows.get(line))
+        )
     variants[Outcome.REJECT] = sum(
         1
         for r in rows

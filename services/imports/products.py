@@ -141,6 +141,6 @@ def _rejection(plan: ImportPlan) -> str:
     rows = "1 row needs" if len(plan.rejected) == 1 else f"{len(plan.rejected)} rows need"
     return (
         f"Nothing was imported: {rows} a decision or a fix ({kinds}). "
-        f"The first is line {first.line}: "
+        f"The first is {first.where}: "
         f"{first.reasons[0] if first.reasons else 'rejected'}"
     )

@@ -248,6 +248,8 @@ class Parsed:
     not_imported_columns: list[str] = field(default_factory=list)
     #: rows whose shape is broken, by line
     broken: set[int] = field(default_factory=set)
+    #: line -> spreadsheet row, where they differ (see imports.table.Table)
+    spreadsheet_rows: dict[int, int] = field(default_factory=dict)
 
 
 # -- what the dry run and the import report ---------------------------------------------------
@@ -263,6 +265,15 @@ class RowResult:
     outcome: Outcome
     reasons: tuple[str, ...]
     issues: tuple[Issue, ...] = ()
+    #: the row a spreadsheet shows this record on, where it is not ``line``
+    spreadsheet_row: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``line 12``, or ``line 12 (row 9 in a spreadsheet)`` where a value spans lines."""
+        if self.spreadsheet_row is None:
+            return f"line {self.line}"
+        return f"line {self.line} (row {self.spreadsheet_row} in a spreadsheet)"
 
     @property
     def needs_decision(self) -> bool:

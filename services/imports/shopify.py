@@ -68,6 +68,7 @@ def _open(table: Table, currency: str) -> _Reader:
     headers = {normalise(h) for h in table.headers}
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
     parsed = Parsed(f"Shopify product CSV ({style})", [], [], {})
+    parsed.spreadsheet_rows = table.spreadsheet_rows
     parsed.not_imported_columns = list(columns.not_imported)
     translated = [(h, c) for h, c in columns.recognised if normalise(h) not in _ENGLISH]
     if translated:
@@ -233,6 +234,8 @@ class _Reader:
             product = self._product(row, handle)
             self.products[handle] = product
             self.parsed.products.append(product)
+        else:
+            self._check_agrees(row, product)
         product.lines.append(row.line)
         if any(self.cell(row, f) for f in _VARIANT_FIELDS):
             self._variant(row, product)
@@ -244,6 +247,34 @@ class _Reader:
             )
         self._images(row, product)
         return product
+
+    def _check_agrees(self, row: Row, product: ProductIn) -> None:
+        """A later row of a product that names another title or other options is another
+        product under the same handle (rows pasted from two files, say): merging them would
+        mix their options, so the product is rejected with both lines named."""
+        title = self.cell(row, "title")
+        if title and isinstance(product.title, str) and title != product.title:
+            self._disagree(row, product, f"title “{product.title}”", f"“{title}”")
+        names = [self.cell(row, f"option{n}_name") for n in (1, 2, 3)]
+        if not any(names) or (names[0] == "Title" and not product.options):
+            return
+        ours = [name for name, _ in product.options]
+        if [n for n in names if n] != ours:
+            self._disagree(
+                row,
+                product,
+                f"options {', '.join(ours) or 'none'}",
+                ", ".join(n for n in names if n),
+            )
+
+    def _disagree(self, row: Row, product: ProductIn, first: str, later: str) -> None:
+        self.issue(
+            row.line,
+            IssueKind.BAD_PRODUCT,
+            f"Line {product.line} gives “{product.handle}” the {first}, but line {row.line} "
+            f"gives it {later}: one handle for two different products. Give one of them "
+            "another handle.",
+        )
 
     def _product(self, row: Row, handle: str) -> ProductIn:
         p = ProductIn(line=row.line, handle=handle)

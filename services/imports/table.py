@@ -49,6 +49,9 @@ class Table:
     delimiter: str
     #: facts about the file worth telling the merchant ("read as Windows-1252")
     notes: list[str] = field(default_factory=list)
+    #: line -> the row a spreadsheet shows the record on, where the two differ (a value with
+    #: line breaks inside makes a record span several lines of text)
+    spreadsheet_rows: dict[int, int] = field(default_factory=dict)
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -63,10 +66,13 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
     headers: list[str] | None = None
     rows: list[Row] = []
     last_line = 0
+    spreadsheet_rows: dict[int, int] = {}
     ends_with_newline = text.endswith(("\n", "\r"))
-    for cells in reader:
+    for record, cells in enumerate(reader, start=1):
         start = last_line + 1
         last_line = reader.line_num
+        if record != start:
+            spreadsheet_rows[start] = record
         if headers is None:
             if not any(c.strip() for c in cells):
                 continue
@@ -95,7 +101,7 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
                 *last.problems,
             ),
         )
-    return Table(headers, rows, used, delimiter, notes)
+    return Table(headers, rows, used, delimiter, notes, spreadsheet_rows)
 
 
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}

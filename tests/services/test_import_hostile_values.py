@@ -106,3 +106,47 @@ def test_a_price_with_more_decimals_than_the_currency_is_rounded_and_said(store,
     import_products(store.unit_of_work(), staff["merchandiser"], data)
     with store.session_factory() as session:
         assert session.execute(text("SELECT price FROM variants")).scalar() == 100
+
+
+OPTIONS_HEADER = "Handle,Title,Body (HTML),Option1 Name,Option1 Value,Variant SKU,Variant Price\n"
+
+
+def test_rows_of_one_handle_that_describe_two_products_are_rejected_naming_both_lines(
+    store, staff
+) -> None:
+    data = (
+        OPTIONS_HEADER
+        + "shirt,Shirt,,Color,Red,SH-R,20\n"
+        + "cap,Cap,,Title,Default Title,CAP,9\n"
+        + "shirt,,,Size,Large,SH-L,20\n"
+    ).encode()
+    plan = plan_product_import(store.unit_of_work(), data)
+    shirt = [r for r in plan.rows if r.handle == "shirt"]
+    assert {r.outcome for r in shirt} == {Outcome.REJECT}
+    assert (
+        "Line 2 gives “shirt” the options Color, but line 4 gives it Size: one handle for two "
+        "different products. Give one of them another handle."
+    ) in shirt[1].reasons
+    assert plan.products.reject == 1
+    with pytest.raises(ImportRejected):
+        import_products(store.unit_of_work(), staff["merchandiser"], data)
+
+
+def test_a_later_row_with_another_title_is_another_product(store) -> None:
+    data = (OPTIONS_HEADER + "mug,Mug,,Size,S,M-S,5\nmug,Bowl,,Size,L,M-L,5\n").encode()
+    plan = plan_product_import(store.unit_of_work(), data)
+    assert "gives “mug” the title “Mug”, but line 3 gives it “Bowl”" in plan.rows[1].reasons[0]
+
+
+def test_a_value_with_line_breaks_names_the_spreadsheet_row_too(store, staff) -> None:
+    data = (
+        OPTIONS_HEADER
+        + 'mug,Mug,"<p>One</p>\n<p>Two</p>\n<p>Three</p>",Title,Default Title,M-1,5\n'
+        + "bowl,Bowl,,Title,Default Title,B-1,call us\n"
+    ).encode()
+    plan = plan_product_import(store.unit_of_work(), data)
+    bowl = plan.rows[1]
+    assert (bowl.line, bowl.spreadsheet_row) == (5, 3)
+    assert plan.rows[0].spreadsheet_row is None
+    with pytest.raises(ImportRejected, match=r"The first is line 5 \(row 3 in a spreadsheet\)"):
+        import_products(store.unit_of_work(), staff["merchandiser"], data)
