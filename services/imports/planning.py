@@ -59,9 +59,12 @@ _VARIANT_FIELDS = (
     ("compare_at_price", "compare-at price"),
     ("cost", "cost"),
     ("weight_grams", "weight"),
+    ("weight_unit", "weight unit"),
     ("inventory_policy", "when out of stock"),
     ("requires_shipping", "requires shipping"),
     ("taxable", "charge tax"),
+    ("track_stock", "stock tracking"),
+    ("extra", "other columns"),
 )
 MONEY_FIELDS = {"price", "compare_at_price", "cost"}
 
@@ -479,6 +482,20 @@ def _product_work(
             unmatched.remove(match)
             if v.sku_cleared:
                 v.sku = match.sku
+        tracked = (
+            v.track_stock if v.track_stock is not KEEP else (match is None or match.track_stock)
+        )
+        if not tracked and v.quantity is not None:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.TIDIED,
+                    "Inventory tracker is blank: Shopify does not count this variant's stock "
+                    "(a gift card, a service), so it is always sellable and its quantity "
+                    f"{v.quantity} is not kept.",
+                )
+            )
+            v.quantity = None
         policy = (
             v.inventory_policy
             if v.inventory_policy is not KEEP

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
@@ -195,10 +196,15 @@ class VariantIn:
     price: int | Any = KEEP
     compare_at_price: int | Any | None = KEEP
     cost: int | Any | None = KEEP
-    weight_grams: int | Any | None = KEEP
+    weight_grams: Decimal | Any | None = KEEP
+    weight_unit: str | Any | None = KEEP
     inventory_policy: str | Any = KEEP
     requires_shipping: bool | Any = KEEP
     taxable: bool | Any = KEEP
+    #: False: the file's inventory tracker is blank (gift cards, services)
+    track_stock: bool | Any = KEEP
+    #: the row's columns the catalog has no place for, as (header, value) pairs
+    extra: tuple[tuple[str, str], ...] | Any = KEEP
     #: the variant's main barcode (others it has in the store are kept)
     barcode: str | Any | None = KEEP
     #: on hand at the default location; None when the file does not say
@@ -248,6 +254,8 @@ class Parsed:
     not_imported_columns: list[str] = field(default_factory=list)
     #: rows whose shape is broken, by line
     broken: set[int] = field(default_factory=set)
+    #: headers of the columns kept as they are (``VariantIn.extra``), in the file's order
+    extra_columns: list[str] = field(default_factory=list)
     #: line -> spreadsheet row, where they differ (see imports.table.Table)
     spreadsheet_rows: dict[int, int] = field(default_factory=dict)
 

@@ -69,7 +69,12 @@ def _open(table: Table, currency: str) -> _Reader:
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
     parsed = Parsed(f"Shopify product CSV ({style})", [], [], {})
     parsed.spreadsheet_rows = table.spreadsheet_rows
-    parsed.not_imported_columns = list(columns.not_imported)
+    kept = set(columns.not_imported)
+    # a column we know by name is kept under its classic spelling, so a file exported in the
+    # other style reads back the same
+    classic = {columns.at(name): SHOPIFY[name][0] for name in SHOPIFY_NOT_STORED}
+    extra = [(classic.get(i, h), i) for i, h in enumerate(table.headers) if h in kept and h.strip()]
+    parsed.extra_columns = [h for h, _ in extra]
     translated = [(h, c) for h, c in columns.recognised if normalise(h) not in _ENGLISH]
     if translated:
         parsed.notes.append(
@@ -77,12 +82,16 @@ def _open(table: Table, currency: str) -> _Reader:
             + ", ".join(f"“{h}” as {c}" for h, c in translated)
             + "."
         )
+    if extra:
+        parsed.notes.append(
+            "Kept as they are and given back by the export: " + ", ".join(h for h, _ in extra) + "."
+        )
     if not columns.has("handle") and not columns.has("title"):
         parsed.notes.append(
             "The file has neither a Handle nor a Title column, so no row says which product it "
             "belongs to."
         )
-    return _Reader(columns, currency, parsed)
+    return _Reader(columns, currency, parsed, extra)
 
 
 def _products(reader: _Reader, table: Table) -> Iterator[ProductIn]:
@@ -152,8 +161,18 @@ _ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1
 
 
 class _Reader:
-    def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
+    def __init__(
+        self, columns: ColumnMap, currency: str, parsed: Parsed, extra: list[tuple[str, int]]
+    ) -> None:
         self.c = columns
+        #: (header, index) of the columns the catalog keeps as they are
+        self._extra = extra
+        #: index -> the value our export writes in that column anyway (not worth keeping)
+        self._extra_defaults = {
+            i: default
+            for name, default in (("gift_card", "false"), ("fulfillment_service", "manual"))
+            if (i := columns.at(name)) is not None
+        }
         self.currency = currency
         self.parsed = parsed
         self.products: dict[str, ProductIn] = {}
@@ -407,6 +426,32 @@ class _Reader:
                     f"When out of stock: “{policy}” is neither deny nor continue.",
                 )
                 ok = False
+        if has["weight_unit"]:
+            unit = cell("weight_unit", "").lower()
+            unit = {"lbs": "lb", "kgs": "kg"}.get(unit, unit)
+            if unit in ("g", "kg", "lb", "oz"):
+                v.weight_unit = unit
+            elif unit:
+                self.issue(
+                    line, IssueKind.BAD_VALUE, f"Weight unit “{unit}” is not g, kg, lb or oz."
+                )
+                ok = False
+        if has["inventory_tracker"]:
+            # blank: Shopify does not count it (gift cards, services); any tracker counts
+            v.track_stock = bool(cell("inventory_tracker", ""))
+        if self._extra:
+            cells = row.cells
+            # sorted: the export's column order is kept apart (catalog_extra_columns), and two
+            # files with the columns in another order hold the same values
+            v.extra = tuple(
+                sorted(
+                    (header, cells[i].strip())
+                    for header, i in self._extra
+                    if i < len(cells)
+                    and cells[i].strip()
+                    and cells[i].strip().lower() != self._extra_defaults.get(i)
+                )
+            )
         if has["barcode"]:
             reading = values.barcode(cell("barcode", ""))
             for note in reading.notes:

@@ -124,6 +124,8 @@ def boolean(text: str) -> bool | None:
     raise BadValue(f"“{text.strip()}” is neither yes nor no")
 
 
+_MILLIGRAM = Decimal("0.001")
+_ONE = Decimal(1)
 _GRAMS_PER = {
     "g": Decimal(1),
     "kg": Decimal(1000),
@@ -134,8 +136,9 @@ _GRAMS_PER = {
 
 
 @lru_cache(maxsize=4096)  # a catalog holds a few hundred weights
-def grams(text: str, unit: str = "g") -> int | None:
-    """A weight in ``unit`` as whole grams (Shopify writes ``226.796185`` for 8 oz)."""
+def grams(text: str, unit: str = "g") -> Decimal | None:
+    """A weight in ``unit`` as grams to the milligram (Shopify writes ``226.796185`` for 8 oz
+    and ``4.1`` for 4.1 g): ``Decimal("4.1")``, ``Decimal("200")``."""
     raw = text.strip()
     if not raw:
         return None
@@ -150,7 +153,8 @@ def grams(text: str, unit: str = "g") -> int | None:
     weight = value * _GRAMS_PER[unit]
     if weight > MAX_GRAMS:
         raise BadValue(f"“{_shown(raw)}” {unit} is more than 1,000 tonnes")
-    return int(weight.to_integral_value())
+    weight = weight.quantize(_MILLIGRAM)
+    return weight.quantize(_ONE) if weight == weight.to_integral_value() else weight.normalize()
 
 
 @dataclass(frozen=True)
