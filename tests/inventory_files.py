@@ -36,7 +36,7 @@ class Shop:
     tee_large: int  # tee, Size Large / Color Red, SKU TEE-L
     mug: int  # SKU SHARED
     bowl: int  # no SKU in the store; the file gives it the mug's SKU
-    gift_card: int  # stock not tracked by Shopify: its quantities are blank
+    gift_card: int  # its stock is not counted (not tracked), here as in Shopify
 
 
 def a_shop(store: Store, staff: dict[str, Actor]) -> Shop:
@@ -52,6 +52,9 @@ def a_shop(store: Store, staff: dict[str, Actor]) -> Shop:
     [bowl] = factories.product(store, handle="bowl", skus=(None,))
     [gift_card] = factories.product(store, handle="gift-card", skus=("GIFT",))
     with store.session_factory.begin() as session:
+        session.execute(
+            text("UPDATE variants SET track_stock = false WHERE id = :g"), {"g": gift_card}
+        )
         session.execute(
             text(
                 "UPDATE variants SET option1 = CASE id WHEN :s THEN 'Small' ELSE 'Large' END, "

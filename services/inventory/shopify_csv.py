@@ -1,10 +1,16 @@
-"""Shopify's inventory CSV: one row per variant and location.
+"""Shopify's inventory CSV, in every layout Shopify has exported.
 
-Export writes Shopify's columns. Import changes on-hand stock (and home bins) only, and treats
-``On hand (current)`` as a guard: a row asking for a change whose stock moved since the file
-was exported is skipped and reported, never overwritten. Rows whose ``On hand (new)`` equals
-their ``On hand (current)`` ask for no change and are left alone. The whole file applies in one
-transaction; a dry run reports what would happen and changes nothing.
+Export writes today's layout: one row per variant and location, with ``On hand (current)`` and
+``On hand (new)``. Import reads that layout, the 2023 one (``Location`` with ``Available`` and
+``On hand``) and the older one (a column per location, cells the available quantity), told
+apart by the header (``Layout``; ``Layout.rule`` says which figure each sets and how). It
+changes on-hand stock (and home bins) only. ``On hand (current)`` is a guard: a row asking for
+a change whose stock moved since the export is skipped and reported, never overwritten, and a
+row whose ``On hand (new)`` equals it asks for nothing; a row asking for the on hand the store
+already has is unchanged, so applying a file twice changes nothing the second time. Items the
+store does not count (``track_stock`` false) and blank quantities are left alone with a note.
+The whole file applies in one transaction; a dry run reports what would happen and changes
+nothing.
 """
 
 from __future__ import annotations
@@ -302,13 +308,16 @@ def import_inventory_csv(
         places.create([c.location_name for c in cells])
         rows = _resolve(uow, layout, cells, places, errors, notes)
         held = read_figures(uow.session, [_key(r) for r in rows])
-        policies = dict(
-            uow.session.execute(
-                select(Variant.id, Variant.inventory_policy).where(
-                    Variant.id.in_({r.variant_id for r in rows})
-                )
-            ).all()
-        )
+        policies: dict[int, str] = {}
+        untracked: set[int] = set()
+        for variant_id, policy, tracked in uow.session.execute(
+            select(Variant.id, Variant.inventory_policy, Variant.track_stock).where(
+                Variant.id.in_({r.variant_id for r in rows})
+            )
+        ).all():
+            policies[variant_id] = policy
+            if not tracked:
+                untracked.add(variant_id)
         wanted: list[tuple[_Row, int]] = []
         bins: list[tuple[_Row, str]] = []
         unchanged = 0
@@ -322,6 +331,12 @@ def import_inventory_csv(
             seen.add(_key(row))
             if row.bin_name is not None:
                 bins.append((row, row.bin_name))
+            if row.variant_id in untracked:
+                notes.append(
+                    _issue(row, "the store does not count this item's stock: left as it is")
+                )
+                unchanged += 1
+                continue
             refused = len(errors)
             target = _target(row, held[_key(row)], policies[_key(row)[0]], errors, notes)
             if target is None or target == held[_key(row)].on_hand:

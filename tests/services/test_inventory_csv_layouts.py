@@ -39,7 +39,8 @@ FILE_2023 = [
     ("tee-l", SHOP, "4", "4"),
     ("mug", MAIN, "5", "5"),
     ("bowl", MAIN, "2", "2"),  # the mug's SKU in the file: matched by handle, not SKU
-    ("gift", MAIN, "", ""),  # not tracked by Shopify
+    ("gift", MAIN, "5", "5"),  # the store does not count its stock
+    ("tee-l", MAIN, "", ""),  # blank: what Shopify writes where it does not track stock
     ("tee-l", POP_UP, "9", "9"),  # the store has no such location
 ]
 
@@ -49,11 +50,11 @@ def test_the_2023_layout_is_dry_run_then_applied_by_handle_and_options(store, st
     dry = _import(store, staff["warehouse"], data, dry_run=True)
     assert dry.layout is Layout.ROWS_2023
     assert "On hand”, which wins over its “Available" in dry.layout.rule
-    assert (dry.changed, dry.unchanged, dry.skipped) == (5, 1, ())
+    assert (dry.changed, dry.unchanged, dry.skipped) == (5, 2, ())
     assert dry.unknown_locations == (POP_UP,)
     assert _messages(dry.errors) == [
         (
-            8,
+            9,
             POP_UP,
             "the store has no location called 'Pop-up store': map it to one of the "
             "store's locations, or create it",
@@ -76,8 +77,9 @@ def test_the_2023_layout_is_dry_run_then_applied_by_handle_and_options(store, st
             MAIN,
             "the file's SKU SHARED is not this item's (it has none); matched by handle and options",
         ),
+        (7, MAIN, "the store does not count this item's stock: left as it is"),
         (
-            7,
+            8,
             MAIN,
             "no quantity (Shopify leaves it blank where it does not track the item's "
             "stock): left as it is",
@@ -95,10 +97,11 @@ def test_the_2023_layout_is_dry_run_then_applied_by_handle_and_options(store, st
         _on_hand(store, shop.bowl, shop.main),
     ] == [7, 4, 4, 5, 2]
     assert figures(store, shop.gift_card, shop.main) == {}  # untouched: no level made
+    assert figures(store, shop.tee_large, shop.main) == {}
 
     again = _import(store, staff["warehouse"], data)
-    assert (again.changed, again.unchanged, again.skipped) == (0, 6, ())
-    assert "0 changed; 6 unchanged" in again.summary()
+    assert (again.changed, again.unchanged, again.skipped) == (0, 7, ())
+    assert "0 changed; 7 unchanged" in again.summary()
     with store.unit_of_work() as uow:
         assert verify_ledger(uow) == []
 
@@ -122,10 +125,11 @@ def test_the_older_layout_takes_each_location_column_as_available(store, staff, 
         (4, SHOP, "must be a whole number (or 'not stocked'), not 'x'"),
         (6, MAIN, "no product has the handle 'ghost'"),
     ]
-    assert [m for _, _, m in _messages(report.notes)].count(
-        "no quantity (Shopify leaves it blank where it does not track the item's stock): "
-        "left as it is"
-    ) == 2
+    assert [m for _, _, m in _messages(report.notes)] == [
+        "available 0 in the file; on hand set to 1: that plus 1 committed and 0 unavailable here",
+        "the store does not count this item's stock: left as it is",
+        "the store does not count this item's stock: left as it is",
+    ]
     assert (report.changed, report.unchanged) == (2, 4)  # tee-s at both; the rest as they are
     assert report.summary().startswith("5 rows read (10 figures, one per item and location); 2 ")
     assert _on_hand(store, shop.tee_small, shop.main) == 8
