@@ -147,3 +147,44 @@ def test_global_search_opens_the_hit_in_its_area(context_for, store, qtbot) -> N
     qtbot.keyClick(popup.box, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.page(1)
     assert window.page(1).opened == [("variant", variant)]
+
+
+def test_a_nul_character_pasted_into_the_staff_form_is_refused_in_words(
+    context_for, qtbot, store, monkeypatch
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from sqlalchemy import text
+
+    shown: list[str] = []
+
+    def warn(_parent: object, title: str, message: str, *_args: object) -> object:
+        shown.append(f"{title}: {message}")
+        return QMessageBox.StandardButton.Ok
+
+    context = context_for("admin")
+    page = StaffPage(context)
+    qtbot.addWidget(page)
+    page.show()
+
+    def fill_in() -> None:  # the form is modal: filled in once it is up
+        form = QApplication.activeModalWidget()
+        form.name.setText("Sam\x00")  # pasted: QTest cannot type a NUL
+        form.email.setText("sam@example.com")
+        form.password.setText("a long enough password")
+        form.accept()
+
+    QTimer.singleShot(0, fill_in)
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warn))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    context.tasks.wait_for_idle()
+    assert shown == [
+        "Please check: The full name cannot contain the invisible NUL character (it comes with "
+        "text pasted from some programs); remove it and try again."
+    ]
+    assert "$argon2" not in shown[0]
+    with store.session_factory() as session:
+        assert not session.execute(
+            text("SELECT count(*) FROM staff WHERE email = 'sam@example.com'")
+        ).scalar()
