@@ -1,0 +1,225 @@
+"""The product editor as a person meets it: a double-click opens one editor; closing over
+unsaved edits asks; a fourth option and a shared barcode are said on the spot; a conflict after
+someone's bulk edit names them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from services.catalog.bulk import BulkEdit, Selection, apply_bulk_edit
+from services.catalog.products import OptionDraft, ProductDraft, VariantDraft, save_product
+from services.catalog.queries import get_product
+from services.catalog.rules import Adjustment, AmountChange
+from views.catalog import CatalogPage
+from views.catalog.product_editor import ProductEditorDialog
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_message_boxes(monkeypatch) -> None:
+    """A modal message box offscreen waits for a click forever; fail with its text instead."""
+
+    def fail(parent, title, message, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pytest.fail(f"message box: {title}: {message}")
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, fail)
+
+
+def _shirt(store, actor, *, options: int = 1, title: str = "Linen Shirt") -> int:
+    names = (("Size", "S"), ("Colour", "Blue"), ("Fabric", "Linen"))[:options]
+    values = tuple(v for _, v in names) + (None,) * (3 - options)
+    draft = ProductDraft(
+        title=title,
+        vendor="Acme",
+        status="active",
+        options=tuple(OptionDraft(n, (v,)) for n, v in names),
+        variants=(VariantDraft(sku=f"{title[:3].upper()}-1", options=values, price=4500),),
+    )
+    return save_product(store.unit_of_work(), actor, draft).product.id
+
+
+def _page(context_for, qtbot, role: str = "merchandiser") -> CatalogPage:
+    page = CatalogPage(context_for(role))
+    qtbot.addWidget(page)
+    page.resize(1300, 720)
+    page.show()
+    page.on_shown()
+    return page
+
+
+def _idle(page) -> None:
+    for _ in range(20):
+        page.context.tasks.wait_for_idle()
+        if not page.context.tasks.running:
+            return
+
+
+def _editors() -> list[ProductEditorDialog]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, ProductEditorDialog) and w.isVisible()
+    ]
+
+
+def double_click(qtbot, view, row: int) -> None:
+    """A double-click as the window system delivers it: press, release, double-click,
+    release (QTest's ``mouseDClick`` alone sends only the double-click event)."""
+    pos = view.visualRect(view.model().index(row, 0)).center()
+    left = Qt.MouseButton.LeftButton
+    qtbot.mousePress(view.viewport(), left, pos=pos)
+    qtbot.mouseRelease(view.viewport(), left, pos=pos)
+    qtbot.mouseDClick(view.viewport(), left, pos=pos)
+    qtbot.mouseRelease(view.viewport(), left, pos=pos)
+
+
+def _open_editor(page, qtbot, product_id: int) -> ProductEditorDialog:
+    page.open_product(product_id)
+    editor = page.dialog
+    assert isinstance(editor, ProductEditorDialog)
+    qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
+    _idle(page)
+    return editor
+
+
+def _answer(editor, qtbot, text: str) -> None:
+    qtbot.waitUntil(lambda: editor.unsaved_box is not None and editor.unsaved_box.isVisible())
+    button = next(b for b in editor.unsaved_box.buttons() if b.text() == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_double_click_on_a_product_opens_one_editor_and_again_brings_it_forward(
+    store, staff, context_for, qtbot
+) -> None:
+    _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    _idle(page)
+    double_click(qtbot, page.table, 0)
+    qtbot.waitUntil(lambda: len(_editors()) >= 1, timeout=5_000)
+    _idle(page)
+    [editor] = _editors()
+    double_click(qtbot, page.table, 0)
+    _idle(page)
+    assert _editors() == [editor]
+    assert page.dialog is editor
+
+    editor.close()  # nothing changed: it closes without asking
+    qtbot.waitUntil(lambda: not _editors())
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # and the product opens again
+    qtbot.waitUntil(lambda: len(_editors()) == 1, timeout=5_000)
+
+
+def test_esc_over_unsaved_edits_asks_keep_editing_keeps_them_discard_drops_them(
+    store, staff, context_for, qtbot
+) -> None:
+    product_id = _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    assert not editor.has_changes()
+
+    editor.title.setFocus()
+    editor.title.selectAll()
+    qtbot.keyClicks(editor.title, "Linen Shirt Relaxed")
+    qtbot.keyClick(editor.title, Qt.Key.Key_Escape)
+    _answer(editor, qtbot, "Keep editing")
+    assert editor.isVisible()
+    assert editor.title.text() == "Linen Shirt Relaxed"
+
+    qtbot.keyClick(editor.title, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: editor.unsaved_box is not None)
+    box = editor.unsaved_box
+    assert "has changes that are not saved" in box.text()
+    assert {b.text() for b in box.buttons() if b.isVisible()} == {"Save", "Discard", "Keep editing"}
+    box.grab().save("/tmp/editors-forms-unsaved.png")
+    _answer(editor, qtbot, "Discard")
+    qtbot.waitUntil(lambda: not _editors())
+    _idle(page)
+    assert get_product(store.unit_of_work(), product_id).title == "Linen Shirt"
+
+
+def test_closing_over_unsaved_edits_can_save_them_first(store, staff, context_for, qtbot) -> None:
+    product_id = _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    qtbot.keyClicks(editor.vendor, " & Sons")
+    close = editor.buttons.button(editor.buttons.StandardButton.Close)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    _answer(editor, qtbot, "Save")
+    qtbot.waitUntil(lambda: not _editors(), timeout=10_000)
+    _idle(page)
+    assert get_product(store.unit_of_work(), product_id).vendor == "Acme & Sons"
+
+
+def test_a_fourth_option_is_refused_on_the_options_with_the_grid_kept(
+    store, staff, context_for, qtbot
+) -> None:
+    product_id = _shirt(store, staff["admin"], options=3)
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    editor.tabs.setCurrentIndex(1)
+    editor.grid.item(0, 3).setText("LIN-SBL")  # the SKU: an edit the refusal must not lose
+    qtbot.mouseClick(editor.add_option_button, Qt.MouseButton.LeftButton)
+    assert editor.field_message("options") == "A product has at most three options."
+    assert editor.isVisible() and editor.grid.item(0, 3).text() == "LIN-SBL"
+    editor.grab().save("/tmp/editors-forms-fourth-option.png")
+
+
+def test_a_free_option_row_takes_the_new_option(store, staff, context_for, qtbot) -> None:
+    product_id = _shirt(store, staff["admin"], options=1)
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    qtbot.mouseClick(editor.add_option_button, Qt.MouseButton.LeftButton)
+    assert editor.option_names[1].hasFocus()
+    assert editor.field_message("options") == ""
+
+
+def test_a_barcode_already_on_another_product_is_named_and_may_still_be_saved(
+    store, staff, context_for, qtbot
+) -> None:
+    scarf = _shirt(store, staff["admin"], title="Wool Scarf")
+    detail = get_product(store.unit_of_work(), scarf)
+    draft = ProductDraft.from_detail(detail)
+    save_product(
+        store.unit_of_work(),
+        staff["admin"],
+        replace(draft, variants=(replace(draft.variants[0], barcodes=("4006381333931",)),)),
+    )
+    product_id = _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    editor.tabs.setCurrentIndex(1)
+    editor.grid.item(0, 2).setText("4006381333931")  # Size | SKU | Barcodes
+    expected = "barcode 4006381333931 is already on “Wool Scarf” (S), SKU WOO-1"
+    qtbot.waitUntil(lambda: expected in editor.findings.text(), timeout=10_000)
+    editor.grab().save("/tmp/editors-forms-barcode.png")
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not _editors(), timeout=10_000)
+    assert editor.warnings_box is not None and expected in editor.warnings_box.text()
+    _idle(page)
+    stored = get_product(store.unit_of_work(), product_id)
+    assert stored.variants[0].barcodes == ("4006381333931",)
+
+
+def test_a_conflict_after_a_bulk_edit_names_who_made_it(store, staff, context_for, qtbot) -> None:
+    product_id = _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    editor = _open_editor(page, qtbot, product_id)
+    variant = editor.detail.variants[0].id
+    apply_bulk_edit(  # meanwhile, at another desk
+        store.unit_of_work(),
+        staff["manager"],
+        Selection(variant_ids=(variant,)),
+        BulkEdit(price=AmountChange(Adjustment.SET, 3900)),
+    )
+    qtbot.keyClicks(editor.vendor, " Ltd")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.conflict_box is not None, timeout=10_000)
+    text = editor.conflict_box.text()
+    assert "was changed by Manager Tester at " in text
+    assert "LIN-1 price: $45.00 → $39.00" in text
+    assert editor.vendor.text() == "Acme Ltd"  # the edit is still there to keep or reload
