@@ -29,7 +29,6 @@ from services.errors import DomainError, ValidationFailed, is_store_unreachable
 
 ERROR_COLOR = "#b3261e"
 _ERROR_STYLE = f"color: {ERROR_COLOR};"
-_INVALID_FIELD = f"border: 1px solid {ERROR_COLOR}; border-radius: 2px;"
 
 
 class FormDialog(QDialog):
@@ -45,7 +44,7 @@ class FormDialog(QDialog):
     Attributes:
         message: the refusal no field shows, under the form.
         unsaved_box: the "save your changes?" question while it is open (tests answer it).
-        result: what the last save returned.
+        saved_result: what the last save returned.
     """
 
     saved = Signal(object)
@@ -55,7 +54,7 @@ class FormDialog(QDialog):
         self.message = QLabel(wordWrap=True, objectName="formMessage", styleSheet=_ERROR_STYLE)
         self.message.hide()
         self.unsaved_box: QMessageBox | None = None
-        self.result: Any = None
+        self.saved_result: Any = None
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
         self._clean: dict[str, Any] | None = None
         self._saving = False
@@ -123,20 +122,26 @@ class FormDialog(QDialog):
         if entry is None:
             self.message.setText(text)
             self.message.show()
+            self._make_room()
             return
         widget, label = entry
         label.setText(text)
         label.show()
-        widget.setStyleSheet(_INVALID_FIELD if isinstance(widget, QLineEdit) else "")
+        self._make_room()
         widget.setFocus()
         if isinstance(widget, QLineEdit):
             widget.selectAll()
 
+    def _make_room(self) -> None:
+        """Grow (never shrink) so a message just shown is read whole, not cut off."""
+        if self.layout() is not None:
+            self.layout().activate()
+        self.resize(self.size().expandedTo(self.sizeHint()))
+
     def clear_message(self, name: str) -> None:
-        widget, label = self._fields[name]
+        label = self._fields[name][1]
         label.hide()
         label.clear()
-        widget.setStyleSheet("")
 
     def clear_messages(self) -> None:
         for name in self._fields:
@@ -216,7 +221,7 @@ class FormDialog(QDialog):
 
     def _saved(self, result: Any) -> None:
         self._saving = False
-        self.result = result
+        self.saved_result = result
         self.mark_clean()
         self.saved.emit(result)
         QDialog.accept(self)
