@@ -15,6 +15,7 @@ from services.catalog.products import OptionDraft, ProductDraft, VariantDraft, s
 from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange
 from views.catalog import CatalogPage
+from views.catalog.bulk_edit import BulkEditDialog
 from views.catalog.product_editor import ProductEditorDialog
 
 
@@ -223,3 +224,34 @@ def test_a_conflict_after_a_bulk_edit_names_who_made_it(store, staff, context_fo
     assert "was changed by Manager Tester at " in text
     assert "LIN-1 price: $45.00 → $39.00" in text
     assert editor.vendor.text() == "Acme Ltd"  # the edit is still there to keep or reload
+
+
+def test_a_negative_bulk_price_is_refused_on_the_price_and_the_dialog_keeps_it(
+    store, staff, context_for, qtbot
+) -> None:
+    _shirt(store, staff["admin"])
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    _idle(page)
+    page.open_bulk_edit()
+    dialog = page.dialog
+    assert isinstance(dialog, BulkEditDialog)
+    dialog.price.adjustment.setCurrentIndex(dialog.price.adjustment.findText("Set to"))
+    qtbot.keyClicks(dialog.price.value, "-5")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.field_message("price") != "", timeout=10_000)
+    _idle(page)
+    assert dialog.field_message("price") == "A price cannot be set below zero."
+    assert dialog.isVisible() and dialog.price.value.text() == "-5"
+    assert not dialog.apply_button.isEnabled()
+    dialog.grab().save("/tmp/editors-forms-bulk.png")
+
+    dialog.price.value.selectAll()
+    qtbot.keyClicks(dialog.price.value, "39")  # typing again clears the message
+    assert dialog.field_message("price") == ""
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
+    _idle(page)
+    assert page.model.row(0).price == 3900

@@ -106,8 +106,9 @@ class FormDialog(QDialog):
         label.hide()
         layout.addWidget(label)
         self._fields[name] = (widget, label)
-        if isinstance(widget, QLineEdit):
-            widget.textEdited.connect(lambda _: self.clear_message(name))
+        edits = [widget] if isinstance(widget, QLineEdit) else widget.findChildren(QLineEdit)
+        for edit in edits:  # typing again puts the message away
+            edit.textEdited.connect(lambda _: self.clear_message(name))
         return box
 
     def field_message(self, name: str) -> str:
@@ -128,9 +129,10 @@ class FormDialog(QDialog):
         label.setText(text)
         label.show()
         self._make_room()
-        widget.setFocus()
-        if isinstance(widget, QLineEdit):
-            widget.selectAll()
+        edit = widget if isinstance(widget, QLineEdit) else widget.findChild(QLineEdit)
+        (edit or widget).setFocus()
+        if edit is not None:
+            edit.selectAll()
 
     def _make_room(self) -> None:
         """Grow (never shrink) so a message just shown is read whole, not cut off."""
