@@ -10,7 +10,7 @@ from typing import Protocol, TypeVar
 from models.status import IllegalTransition, require_transition
 from services.actors import Actor
 from services.audit import last_change
-from services.errors import Conflict, InvalidTransition, NotFound
+from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from services.unit_of_work import UnitOfWork
 
 
@@ -23,6 +23,11 @@ class Document(Protocol):
 
 D = TypeVar("D", bound=Document)
 S = TypeVar("S", bound=StrEnum)
+
+
+def refused_lines(message: str) -> ValidationFailed:
+    """A document's lines refused: the editor shows ``message`` on the lines."""
+    return ValidationFailed(message, fields={"lines": message})
 
 
 #: the audit log's entity type of each kind of document

@@ -1,0 +1,121 @@
+"""Transfer and purchase-order drafts as a person meets them: a refused save stays open with
+the message on the lines; closing over scanned lines asks; a draft has one editor."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from services.inventory.transfers import create_transfer
+from tests import factories
+from tests.inventory_helpers import message_boxes, settle, stock
+from views.inventory import InventoryPage
+from views.inventory.transfers_tab import TransferDialog
+
+__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
+
+
+@pytest.fixture
+def places(store, staff):
+    main = factories.location(store, "MAIN", is_default=True)
+    shop = factories.location(store, "SHOP")
+    variants = factories.product(store, skus=("DOC-A", "DOC-B"))
+    for variant in variants:
+        stock(store, staff, variant, main, 10)
+    return main, shop, variants
+
+
+def _page(context_for, qtbot) -> InventoryPage:
+    page = InventoryPage(context_for("warehouse"))
+    qtbot.addWidget(page, before_close_func=settle)
+    page.resize(1280, 800)
+    page.show()
+    page.tabs.setCurrentWidget(page.transfers)
+    return page
+
+
+def _idle(page) -> None:
+    for _ in range(20):
+        page.context.tasks.wait_for_idle()
+        if not page.context.tasks.running:
+            return
+
+
+def _new_transfer(qtbot, page, main, shop) -> TransferDialog:
+    page.transfers.open_new()
+    dialog = page.transfers.dialog
+    assert isinstance(dialog, TransferDialog)
+    qtbot.waitUntil(
+        lambda: dialog.origin.location_id == main and dialog.destination.location_id == shop,
+        timeout=10_000,
+    )
+    _idle(page)
+    return dialog
+
+
+def _answer(qtbot, dialog, text: str) -> None:
+    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
+    button = next(b for b in dialog.unsaved_box.buttons() if b.text() == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_transfer_with_no_lines_is_refused_on_the_lines_and_stays_open(
+    context_for, qtbot, places
+) -> None:
+    main, shop, _ = places
+    page = _page(context_for, qtbot)
+    dialog = _new_transfer(qtbot, page, main, shop)
+    qtbot.keyClicks(dialog.note, "For the window display")
+    dialog.save()
+    _idle(page)
+    assert dialog.isVisible()
+    assert dialog.field_message("lines") == "Add at least one item to the transfer."
+    assert dialog.note.text() == "For the window display"
+    dialog.grab().save("/tmp/editors-forms-transfer.png")
+
+
+def test_esc_over_scanned_lines_asks_and_nothing_changed_closes_at_once(
+    context_for, qtbot, store, staff, places
+) -> None:
+    main, shop, _ = places
+    page = _page(context_for, qtbot)
+    dialog = _new_transfer(qtbot, page, main, shop)
+    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Escape)  # nothing typed: closes
+    assert not dialog.isVisible() and dialog.unsaved_box is None
+
+    dialog = _new_transfer(qtbot, page, main, shop)
+    qtbot.keyClicks(dialog.editor.code, "DOC-A")
+    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(dialog.editor.lines) == 1, timeout=10_000)
+    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Escape)
+    _answer(qtbot, dialog, "Keep editing")
+    assert dialog.isVisible() and len(dialog.editor.lines) == 1
+    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Escape)
+    _answer(qtbot, dialog, "Save")
+    qtbot.waitUntil(lambda: page.transfers.detail is not None, timeout=10_000)
+    _idle(page)
+    assert not dialog.isVisible()
+    assert [line.variant.sku for line in page.transfers.detail.lines] == ["DOC-A"]
+
+
+def test_a_draft_has_one_editor(context_for, qtbot, store, staff, places) -> None:
+    main, shop, (a, _) = places
+    draft = create_transfer(
+        store.unit_of_work(),
+        staff["warehouse"],
+        origin_location_id=main,
+        destination_location_id=shop,
+        lines=[(a, 1)],
+    )
+    page = _page(context_for, qtbot)
+    tab = page.transfers
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
+    _idle(page)
+    tab.open_edit()
+    first = tab.dialog
+    qtbot.keyClick(tab, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # again: Ctrl+E
+    tab.open_edit()
+    _idle(page)
+    editors = [w for w in QApplication.topLevelWidgets() if isinstance(w, TransferDialog)]
+    assert [w for w in editors if w.isVisible()] == [first] and tab.dialog is first
