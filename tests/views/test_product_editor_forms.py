@@ -14,6 +14,7 @@ from services.catalog.bulk import BulkEdit, Selection, apply_bulk_edit
 from services.catalog.products import OptionDraft, ProductDraft, VariantDraft, save_product
 from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange
+from tests.views.gestures import double_click
 from views.catalog import CatalogPage
 from views.catalog.bulk_edit import BulkEditDialog
 from views.catalog.product_editor import ProductEditorDialog
@@ -65,17 +66,6 @@ def _editors() -> list[ProductEditorDialog]:
         for w in QApplication.topLevelWidgets()
         if isinstance(w, ProductEditorDialog) and w.isVisible()
     ]
-
-
-def double_click(qtbot, view, row: int) -> None:
-    """A double-click as the window system delivers it: press, release, double-click,
-    release (QTest's ``mouseDClick`` alone sends only the double-click event)."""
-    pos = view.visualRect(view.model().index(row, 0)).center()
-    left = Qt.MouseButton.LeftButton
-    qtbot.mousePress(view.viewport(), left, pos=pos)
-    qtbot.mouseRelease(view.viewport(), left, pos=pos)
-    qtbot.mouseDClick(view.viewport(), left, pos=pos)
-    qtbot.mouseRelease(view.viewport(), left, pos=pos)
 
 
 def _open_editor(page, qtbot, product_id: int) -> ProductEditorDialog:
