@@ -1,5 +1,6 @@
-"""Transfer and purchase-order drafts as a person meets them: a refused save stays open with
-the message on the lines; closing over scanned lines asks; a draft has one editor."""
+"""Inventory forms as a person meets them: a refused transfer stays open with the message on
+the lines; closing over scanned lines or a typed correction asks; a draft, an item's
+adjustment, has one dialog."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from services.inventory.transfers import create_transfer
 from tests import factories
-from tests.inventory_helpers import message_boxes, settle, stock
+from tests.inventory_helpers import figures, message_boxes, settle, stock
 from views.inventory import InventoryPage
+from views.inventory.dialogs import AdjustDialog
 from views.inventory.transfers_tab import TransferDialog
 
 __all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
@@ -119,3 +121,38 @@ def test_a_draft_has_one_editor(context_for, qtbot, store, staff, places) -> Non
     _idle(page)
     editors = [w for w in QApplication.topLevelWidgets() if isinstance(w, TransferDialog)]
     assert [w for w in editors if w.isVisible()] == [first] and tab.dialog is first
+
+
+def test_esc_over_a_typed_correction_asks_and_one_item_has_one_adjust_dialog(
+    context_for, qtbot, store, places
+) -> None:
+    main, _, (a, _) = places
+    page = InventoryPage(context_for("warehouse"))
+    qtbot.addWidget(page, before_close_func=settle)
+    page.resize(1280, 800)
+    page.show()
+    page.on_shown()
+    tab = page.stock
+    qtbot.waitUntil(lambda: tab.location.location_id == main, timeout=10_000)
+    tab.model.set_query(search="DOC-A")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    _idle(page)
+    tab.table.selectRow(0)
+    tab.open_adjust()
+    dialog = tab.dialog
+    assert isinstance(dialog, AdjustDialog)
+    tab.open_adjust()  # asked again (Ctrl+J twice): the same dialog comes forward
+    assert tab.dialog is dialog
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, AdjustDialog)] == [dialog]
+
+    qtbot.keyClicks(dialog._change_spin(0), "-3")
+    qtbot.keyClick(dialog._change_spin(0), Qt.Key.Key_Escape)
+    _answer(qtbot, dialog, "Keep editing")
+    assert dialog.isVisible() and dialog._change_spin(0).value() == -3
+    qtbot.keyClick(dialog._change_spin(0), Qt.Key.Key_Escape)
+    _answer(qtbot, dialog, "Discard")
+    qtbot.waitUntil(
+        lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, AdjustDialog)]
+    )
+    _idle(page)
+    assert figures(store, a, main)["on_hand"] == 10
