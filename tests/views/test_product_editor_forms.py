@@ -245,3 +245,34 @@ def test_a_negative_bulk_price_is_refused_on_the_price_and_the_dialog_keeps_it(
     qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
     _idle(page)
     assert page.model.row(0).price == 3900
+
+
+def test_a_collection_title_already_taken_is_refused_on_the_title_and_kept(
+    store, staff, context_for, qtbot
+) -> None:
+    from views.catalog.collections_dialog import CollectionsDialog, CollectionTitleDialog
+
+    page = _page(context_for, qtbot)
+    _idle(page)
+    page.open_collections()
+    collections = page.dialog
+    assert isinstance(collections, CollectionsDialog)
+    collections.create("Summer Sale")
+    qtbot.waitUntil(
+        lambda: collections.list.count() == 1 and "Summer" in collections.list.item(0).text(),
+        timeout=10_000,
+    )
+    qtbot.mouseClick(collections.new_button, Qt.MouseButton.LeftButton)
+    dialog = collections.title_dialog
+    assert isinstance(dialog, CollectionTitleDialog)
+    qtbot.keyClicks(dialog.title, "Summer  sale")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    _idle(page)
+    assert dialog.isVisible() and dialog.title.text() == "Summer  sale"
+    assert dialog.field_message("title") == (
+        "The handle “summer-sale” is already used by another collection."
+    )
+    qtbot.keyClicks(dialog.title, "Autumn")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: collections.list.count() == 2, timeout=10_000)
+    _idle(page)
