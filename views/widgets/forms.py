@@ -283,6 +283,14 @@ class FormDialog(QDialog):
         super().reject()
 
 
+def unsaved_form(root: QWidget) -> FormDialog | None:
+    """The first open dialog under ``root`` holding changes not saved, if any."""
+    for dialog in root.findChildren(FormDialog):
+        if dialog.isVisible() and dialog.has_changes():
+            return dialog
+    return None
+
+
 class OpenEditors:
     """At most one editor per record: asking for a record's editor again brings the open one
     forward instead of opening a second (a double-click is also an "activated")."""
@@ -318,4 +326,4 @@ class OpenEditors:
         return [e for e in self._open.values() if shiboken6.isValid(e)]
 
 
-__all__ = ["ERROR_COLOR", "FormDialog", "OpenEditors"]
+__all__ = ["ERROR_COLOR", "FormDialog", "OpenEditors", "unsaved_form"]
