@@ -4,28 +4,18 @@ adjustment, has one dialog."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from services.inventory.transfers import create_transfer
-from tests import factories
-from tests.inventory_helpers import figures, message_boxes, settle, stock
+from tests.inventory_helpers import figures, message_boxes, settle
+from tests.views.driving import answer_unsaved, idle
+from tests.views.test_transfer_and_purchase_screens import places
 from views.inventory import InventoryPage
 from views.inventory.dialogs import AdjustDialog
 from views.inventory.transfers_tab import TransferDialog
 
-__all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
-
-
-@pytest.fixture
-def places(store, staff):
-    main = factories.location(store, "MAIN", is_default=True)
-    shop = factories.location(store, "SHOP")
-    variants = factories.product(store, skus=("DOC-A", "DOC-B"))
-    for variant in variants:
-        stock(store, staff, variant, main, 10)
-    return main, shop, variants
+__all__ = ["message_boxes", "places"]  # fixtures: boxes never block; two places, two items
 
 
 def _page(context_for, qtbot) -> InventoryPage:
@@ -37,13 +27,6 @@ def _page(context_for, qtbot) -> InventoryPage:
     return page
 
 
-def _idle(page) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
-
-
 def _new_transfer(qtbot, page, main, shop) -> TransferDialog:
     page.transfers.open_new()
     dialog = page.transfers.dialog
@@ -52,14 +35,8 @@ def _new_transfer(qtbot, page, main, shop) -> TransferDialog:
         lambda: dialog.origin.location_id == main and dialog.destination.location_id == shop,
         timeout=10_000,
     )
-    _idle(page)
+    idle(page)
     return dialog
-
-
-def _answer(qtbot, dialog, text: str) -> None:
-    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
-    button = next(b for b in dialog.unsaved_box.buttons() if b.text() == text)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_a_transfer_with_no_lines_is_refused_on_the_lines_and_stays_open(
@@ -70,7 +47,7 @@ def test_a_transfer_with_no_lines_is_refused_on_the_lines_and_stays_open(
     dialog = _new_transfer(qtbot, page, main, shop)
     qtbot.keyClicks(dialog.note, "For the window display")
     dialog.save()
-    _idle(page)
+    idle(page)
     assert dialog.isVisible()
     assert dialog.field_message("lines") == "Add at least one item to the transfer."
     assert dialog.note.text() == "For the window display"
@@ -87,18 +64,18 @@ def test_esc_over_scanned_lines_asks_and_nothing_changed_closes_at_once(
     assert not dialog.isVisible() and dialog.unsaved_box is None
 
     dialog = _new_transfer(qtbot, page, main, shop)
-    qtbot.keyClicks(dialog.editor.code, "DOC-A")
+    qtbot.keyClicks(dialog.editor.code, "TRF-A")
     qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(dialog.editor.lines) == 1, timeout=10_000)
     qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Escape)
-    _answer(qtbot, dialog, "Keep editing")
+    answer_unsaved(qtbot, dialog, "Keep editing")
     assert dialog.isVisible() and len(dialog.editor.lines) == 1
     qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Escape)
-    _answer(qtbot, dialog, "Save")
+    answer_unsaved(qtbot, dialog, "Save")
     qtbot.waitUntil(lambda: page.transfers.detail is not None, timeout=10_000)
-    _idle(page)
+    idle(page)
     assert not dialog.isVisible()
-    assert [line.variant.sku for line in page.transfers.detail.lines] == ["DOC-A"]
+    assert [line.variant.sku for line in page.transfers.detail.lines] == ["TRF-A"]
 
 
 def test_a_draft_has_one_editor(context_for, qtbot, store, staff, places) -> None:
@@ -113,12 +90,12 @@ def test_a_draft_has_one_editor(context_for, qtbot, store, staff, places) -> Non
     page = _page(context_for, qtbot)
     tab = page.transfers
     qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
-    _idle(page)
+    idle(page)
     tab.open_edit()
     first = tab.dialog
     qtbot.keyClick(tab, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # again: Ctrl+E
     tab.open_edit()
-    _idle(page)
+    idle(page)
     editors = [w for w in QApplication.topLevelWidgets() if isinstance(w, TransferDialog)]
     assert [w for w in editors if w.isVisible()] == [first] and tab.dialog is first
 
@@ -134,9 +111,9 @@ def test_esc_over_a_typed_correction_asks_and_one_item_has_one_adjust_dialog(
     page.on_shown()
     tab = page.stock
     qtbot.waitUntil(lambda: tab.location.location_id == main, timeout=10_000)
-    tab.model.set_query(search="DOC-A")
+    tab.model.set_query(search="TRF-A")
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
-    _idle(page)
+    idle(page)
     tab.table.selectRow(0)
     tab.open_adjust()
     dialog = tab.dialog
@@ -147,12 +124,12 @@ def test_esc_over_a_typed_correction_asks_and_one_item_has_one_adjust_dialog(
 
     qtbot.keyClicks(dialog._change_spin(0), "-3")
     qtbot.keyClick(dialog._change_spin(0), Qt.Key.Key_Escape)
-    _answer(qtbot, dialog, "Keep editing")
+    answer_unsaved(qtbot, dialog, "Keep editing")
     assert dialog.isVisible() and dialog._change_spin(0).value() == -3
     qtbot.keyClick(dialog._change_spin(0), Qt.Key.Key_Escape)
-    _answer(qtbot, dialog, "Discard")
+    answer_unsaved(qtbot, dialog, "Discard")
     qtbot.waitUntil(
         lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, AdjustDialog)]
     )
-    _idle(page)
+    idle(page)
     assert figures(store, a, main)["on_hand"] == 10

@@ -9,24 +9,10 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from models.status import OrderStatus
 from services.orders import OrderAction, get_order_detail
 from tests import orders_support as support
+from tests.views.driving import answer_unsaved, idle
+from tests.views.test_order_views import _page
 from views.orders import OrdersPage
 from views.orders.dialogs import EditLinesDialog, MoneyDialog
-
-
-def _page(context_for, qtbot, role="manager") -> OrdersPage:
-    page = OrdersPage(context_for(role))
-    qtbot.addWidget(page)
-    page.resize(1300, 760)
-    page.show()
-    page.on_shown()
-    return page
-
-
-def _idle(page: OrdersPage) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
 
 
 def _paid_order(store, staff, context_for, qtbot) -> tuple[OrdersPage, int]:
@@ -36,7 +22,7 @@ def _paid_order(store, staff, context_for, qtbot) -> tuple[OrdersPage, int]:
     support.pay(store, staff["manager"], order_id, 5000)
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
-    _idle(page)
+    idle(page)
     return page, order_id
 
 
@@ -52,7 +38,7 @@ def _type_and_refund(page, qtbot, dialog: MoneyDialog, amount: str) -> None:
     qtbot.keyClicks(dialog.amount, amount)
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    _idle(page)
+    idle(page)
 
 
 def test_a_refused_refund_keeps_the_dialog_open_with_the_message_on_the_amount(
@@ -80,7 +66,7 @@ def test_a_refused_refund_keeps_the_dialog_open_with_the_message_on_the_amount(
 
     _type_and_refund(page, qtbot, dialog, "20.00")
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
-    _idle(page)
+    idle(page)
     assert get_order_detail(store.unit_of_work(), order_id).state.refundable == 3000
 
 
@@ -98,17 +84,13 @@ def test_esc_over_an_edited_order_asks_and_keep_editing_keeps_the_quantities(
     dialog.rows[0][3].setFocus()
     qtbot.keyClick(dialog.rows[0][3], Qt.Key.Key_Up)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
-    keep = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Keep editing")
-    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    answer_unsaved(qtbot, dialog, "Keep editing")
     assert dialog.isVisible() and dialog.rows[0][3].value() == 3
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
-    discard = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Discard")
-    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    answer_unsaved(qtbot, dialog, "Discard")
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    _idle(page)
+    idle(page)
     assert [ln.quantity for ln in get_order_detail(store.unit_of_work(), order_id).lines] == [2]
 
 

@@ -8,27 +8,19 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from services.catalog.bulk import BulkEdit, Selection, apply_bulk_edit
 from services.catalog.products import OptionDraft, ProductDraft, VariantDraft, save_product
 from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange
-from tests.views.gestures import double_click
-from views.catalog import CatalogPage
+from tests.views.driving import answer_unsaved, double_click, idle, no_message_boxes
+from tests.views.test_catalog_views import _page
 from views.catalog.bulk_edit import BulkEditDialog
 from views.catalog.product_editor import ProductEditorDialog
 
-
-@pytest.fixture(autouse=True)
-def _no_modal_message_boxes(monkeypatch) -> None:
-    """A modal message box offscreen waits for a click forever; fail with its text instead."""
-
-    def fail(parent, title, message, *args, **kwargs):  # type: ignore[no-untyped-def]
-        pytest.fail(f"message box: {title}: {message}")
-
-    for name in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, name, fail)
+pytestmark = pytest.mark.usefixtures("no_message_boxes")
+__all__ = ["no_message_boxes"]
 
 
 def _shirt(store, actor, *, options: int = 1, title: str = "Linen Shirt") -> int:
@@ -44,22 +36,6 @@ def _shirt(store, actor, *, options: int = 1, title: str = "Linen Shirt") -> int
     return save_product(store.unit_of_work(), actor, draft).product.id
 
 
-def _page(context_for, qtbot, role: str = "merchandiser") -> CatalogPage:
-    page = CatalogPage(context_for(role))
-    qtbot.addWidget(page)
-    page.resize(1300, 720)
-    page.show()
-    page.on_shown()
-    return page
-
-
-def _idle(page) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
-
-
 def _editors() -> list[ProductEditorDialog]:
     return [
         w
@@ -73,14 +49,8 @@ def _open_editor(page, qtbot, product_id: int) -> ProductEditorDialog:
     editor = page.dialog
     assert isinstance(editor, ProductEditorDialog)
     qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
-    _idle(page)
+    idle(page)
     return editor
-
-
-def _answer(editor, qtbot, text: str) -> None:
-    qtbot.waitUntil(lambda: editor.unsaved_box is not None and editor.unsaved_box.isVisible())
-    button = next(b for b in editor.unsaved_box.buttons() if b.text() == text)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_a_double_click_on_a_product_opens_one_editor_and_again_brings_it_forward(
@@ -89,13 +59,13 @@ def test_a_double_click_on_a_product_opens_one_editor_and_again_brings_it_forwar
     _shirt(store, staff["admin"])
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
-    _idle(page)
+    idle(page)
     double_click(qtbot, page.table, 0)
     qtbot.waitUntil(lambda: len(_editors()) >= 1, timeout=5_000)
-    _idle(page)
+    idle(page)
     [editor] = _editors()
     double_click(qtbot, page.table, 0)
-    _idle(page)
+    idle(page)
     assert _editors() == [editor]
     assert page.dialog is editor
 
@@ -117,7 +87,7 @@ def test_esc_over_unsaved_edits_asks_keep_editing_keeps_them_discard_drops_them(
     editor.title.selectAll()
     qtbot.keyClicks(editor.title, "Linen Shirt Relaxed")
     qtbot.keyClick(editor.title, Qt.Key.Key_Escape)
-    _answer(editor, qtbot, "Keep editing")
+    answer_unsaved(qtbot, editor, "Keep editing")
     assert editor.isVisible()
     assert editor.title.text() == "Linen Shirt Relaxed"
 
@@ -127,9 +97,9 @@ def test_esc_over_unsaved_edits_asks_keep_editing_keeps_them_discard_drops_them(
     assert "has changes that are not saved" in box.text()
     assert {b.text() for b in box.buttons() if b.isVisible()} == {"Save", "Discard", "Keep editing"}
     box.grab().save("/tmp/editors-forms-unsaved.png")
-    _answer(editor, qtbot, "Discard")
+    answer_unsaved(qtbot, editor, "Discard")
     qtbot.waitUntil(lambda: not _editors())
-    _idle(page)
+    idle(page)
     assert get_product(store.unit_of_work(), product_id).title == "Linen Shirt"
 
 
@@ -140,9 +110,9 @@ def test_closing_over_unsaved_edits_can_save_them_first(store, staff, context_fo
     qtbot.keyClicks(editor.vendor, " & Sons")
     close = editor.buttons.button(editor.buttons.StandardButton.Close)
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
-    _answer(editor, qtbot, "Save")
+    answer_unsaved(qtbot, editor, "Save")
     qtbot.waitUntil(lambda: not _editors(), timeout=10_000)
-    _idle(page)
+    idle(page)
     assert get_product(store.unit_of_work(), product_id).vendor == "Acme & Sons"
 
 
@@ -191,7 +161,7 @@ def test_a_barcode_already_on_another_product_is_named_and_may_still_be_saved(
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not _editors(), timeout=10_000)
     assert editor.warnings_box is not None and expected in editor.warnings_box.text()
-    _idle(page)
+    idle(page)
     stored = get_product(store.unit_of_work(), product_id)
     assert stored.variants[0].barcodes == ("4006381333931",)
 
@@ -222,7 +192,7 @@ def test_a_negative_bulk_price_is_refused_on_the_price_and_the_dialog_keeps_it(
     _shirt(store, staff["admin"])
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
-    _idle(page)
+    idle(page)
     page.open_bulk_edit()
     dialog = page.dialog
     assert isinstance(dialog, BulkEditDialog)
@@ -230,7 +200,7 @@ def test_a_negative_bulk_price_is_refused_on_the_price_and_the_dialog_keeps_it(
     qtbot.keyClicks(dialog.price.value, "-5")
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.field_message("price") != "", timeout=10_000)
-    _idle(page)
+    idle(page)
     assert dialog.field_message("price") == "A price cannot be set below zero."
     assert dialog.isVisible() and dialog.price.value.text() == "-5"
     assert not dialog.apply_button.isEnabled()
@@ -243,7 +213,7 @@ def test_a_negative_bulk_price_is_refused_on_the_price_and_the_dialog_keeps_it(
     qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
-    _idle(page)
+    idle(page)
     assert page.model.row(0).price == 3900
 
 
@@ -253,7 +223,7 @@ def test_a_collection_title_already_taken_is_refused_on_the_title_and_kept(
     from views.catalog.collections_dialog import CollectionsDialog, CollectionTitleDialog
 
     page = _page(context_for, qtbot)
-    _idle(page)
+    idle(page)
     page.open_collections()
     collections = page.dialog
     assert isinstance(collections, CollectionsDialog)
@@ -267,7 +237,7 @@ def test_a_collection_title_already_taken_is_refused_on_the_title_and_kept(
     assert isinstance(dialog, CollectionTitleDialog)
     qtbot.keyClicks(dialog.title, "Summer  sale")
     qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
-    _idle(page)
+    idle(page)
     assert dialog.isVisible() and dialog.title.text() == "Summer  sale"
     assert dialog.field_message("title") == (
         "The handle “summer-sale” is already used by another collection."
@@ -275,4 +245,4 @@ def test_a_collection_title_already_taken_is_refused_on_the_title_and_kept(
     qtbot.keyClicks(dialog.title, "Autumn")
     qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: collections.list.count() == 2, timeout=10_000)
-    _idle(page)
+    idle(page)

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import text
 
-from tests.views.gestures import double_click
+from tests.views.driving import answer_unsaved, double_click, idle, no_message_boxes
 from views.staff.staff_page import PersonDialog, StaffPage
 
-
-@pytest.fixture(autouse=True)
-def _no_modal_message_boxes(monkeypatch) -> None:
-    def fail(parent, title, message, *args, **kwargs):  # type: ignore[no-untyped-def]
-        pytest.fail(f"message box: {title}: {message}")
-
-    for name in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, name, fail)
+pytestmark = pytest.mark.usefixtures("no_message_boxes")
+__all__ = ["no_message_boxes"]
 
 
 def _page(context_for, qtbot) -> StaffPage:
@@ -28,15 +22,8 @@ def _page(context_for, qtbot) -> StaffPage:
     page.show()
     page.on_shown()
     qtbot.waitUntil(lambda: page.people.rowCount() >= 4, timeout=10_000)
-    _idle(page)
+    idle(page)
     return page
-
-
-def _idle(page) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
 
 
 def _dialogs() -> list[PersonDialog]:
@@ -55,7 +42,7 @@ def test_a_refused_e_mail_stays_on_the_field_with_what_was_typed(store, context_
     qtbot.keyClicks(dialog.password, "long enough pass")
     save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    _idle(page)
+    idle(page)
     assert dialog.isVisible()
     assert dialog.field_message("email") == "Enter an e-mail address such as sam@example.com."
     assert (dialog.name.text(), dialog.email.text()) == ("Sam Porter", "sam.example.com")
@@ -65,7 +52,7 @@ def test_a_refused_e_mail_stays_on_the_field_with_what_was_typed(store, context_
     qtbot.keyClicks(dialog.email, "sam@example.com")  # the refused text is selected: replaced
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
-    _idle(page)
+    idle(page)
     with store.session_factory() as session:
         assert (
             session.execute(
@@ -87,12 +74,8 @@ def test_a_double_click_on_a_person_opens_one_dialog_and_esc_over_a_change_asks(
 
     qtbot.keyClicks(dialog.name, " Jr")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
-    keep = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Keep editing")
-    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    answer_unsaved(qtbot, dialog, "Keep editing")
     assert dialog.isVisible() and dialog.name.text().endswith(" Jr")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
-    discard = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Discard")
-    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    answer_unsaved(qtbot, dialog, "Discard")
     qtbot.waitUntil(lambda: page.dialog is None)
