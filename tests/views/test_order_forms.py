@@ -55,8 +55,9 @@ def test_a_refused_refund_keeps_the_dialog_open_with_the_message_on_the_amount(
 
     _type_and_refund(page, qtbot, dialog, "80.00")
     assert dialog.isVisible()
+    number = page.detail.detail.number
     assert dialog.field_message("amount") == (
-        "Only $50.00 of order #1001's payment is left to refund; $80.00 is too much."
+        f"Only $50.00 of order #{number}'s payment is left to refund; $80.00 is too much."
     )
     assert dialog.amount.text() == "80.00"
     dialog.grab().save("/tmp/editors-forms-refund.png")
