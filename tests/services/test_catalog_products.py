@@ -273,3 +273,13 @@ def test_a_conflict_after_a_bulk_price_edit_names_who_made_it_and_when(store, st
     assert "Merchandiser" not in message
     assert "LIN-S price: $45.00 → $39.00" in message
     assert raised.value.details["by"] == "Manager Tester"
+
+
+def test_text_longer_than_its_field_is_refused_on_the_field(store, staff) -> None:
+    draft = _shirt(title="T" * 100_000, tags=("x" * 300,))
+    with pytest.raises(ValidationFailed) as raised:
+        save_product(store.unit_of_work(), staff["merchandiser"], draft)
+    assert raised.value.fields["title"] == (
+        "Title is 100,000 characters long; it holds at most 255."
+    )
+    assert "holds at most 255" in raised.value.fields["tags"]
