@@ -100,3 +100,19 @@ def test_esc_with_nothing_changed_closes_without_asking(store, staff, context_fo
     dialog = _refund_dialog(page, qtbot)
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.unsaved_box is None
+
+
+def test_esc_over_a_typed_refund_reason_offers_no_refund_only_discard_or_keep(
+    store, staff, context_for, qtbot
+) -> None:
+    page, order_id = _paid_order(store, staff, context_for, qtbot)
+    dialog = _refund_dialog(page, qtbot)
+    qtbot.keyClicks(dialog.reason, "Scuffed box")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
+    box = dialog.unsaved_box
+    assert {b.text() for b in box.buttons() if b.isVisible()} == {"Discard", "Keep editing"}
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter keeps editing: it never refunds
+    assert dialog.isVisible() and dialog.reason.text() == "Scuffed box"
+    idle(page)
+    assert get_order_detail(store.unit_of_work(), order_id).state.refundable == 5000

@@ -178,6 +178,7 @@ class BulkEditDialog(FormDialog):
     """
 
     applied = Signal(object)
+    saves_on_close = False  # applying to every matching variant is done on purpose, by Apply
 
     def __init__(
         self,

@@ -104,6 +104,8 @@ class _LineQuantities(QTableWidget):
 class FulfilDialog(FormDialog):
     """Choose lines and quantities at a location, with carrier and tracking number."""
 
+    saves_on_close = False  # its OK is an action, not a save
+
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Fulfil order #{detail.number}")
@@ -154,6 +156,8 @@ class FulfilDialog(FormDialog):
 
 
 class CancelDialog(FormDialog):
+    saves_on_close = False  # its OK is an action, not a save
+
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Cancel order #{detail.number}")
@@ -181,6 +185,8 @@ class CancelDialog(FormDialog):
 class MoneyDialog(FormDialog):
     """An amount (payment or refund), with an idempotency key fixed when the dialog opens so
     a double-clicked or retried OK does the work once."""
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(
         self,
@@ -238,6 +244,8 @@ class ReturnDialog(FormDialog):
         ("Damaged", ReturnDisposition.DAMAGED),
         ("Write off", ReturnDisposition.WRITE_OFF),
     )
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)

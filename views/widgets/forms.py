@@ -49,6 +49,11 @@ class FormDialog(QDialog):
 
     saved = Signal(object)
 
+    #: whether closing over changes offers Save; a dialog whose OK is an action that cannot be
+    #: undone (ship, cancel, refund) offers only Discard and Keep editing, so no Enter in the
+    #: question does that action
+    saves_on_close = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.message = QLabel(wordWrap=True, objectName="formMessage", styleSheet=_ERROR_STYLE)
@@ -254,16 +259,17 @@ class FormDialog(QDialog):
             f"“{self.windowTitle()}” has changes that are not saved.",
             parent=self,
         )
+        offer_save = self.saves_on_close and self.can_save()
         box.setInformativeText(
             "Save them, discard them, or keep editing?"
-            if self.can_save()
-            else "You may not save them: discard them, or keep editing?"
+            if offer_save
+            else "Discard them, or keep editing?"
         )
         save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        save.setVisible(self.can_save())
+        save.setVisible(offer_save)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save if self.can_save() else keep)
+        box.setDefaultButton(save if offer_save else keep)
         box.setEscapeButton(keep)
 
         def answered(button: QAbstractButton) -> None:
