@@ -149,41 +149,50 @@ def test_global_search_opens_the_hit_in_its_area(context_for, store, qtbot) -> N
     assert window.page(1).opened == [("variant", variant)]
 
 
+def test_quitting_over_an_editor_with_changes_asks_there_first(context_for, qtbot) -> None:
+    context = context_for("admin")
+    window = MainWindow(context, [StaffPage, _Second])
+    qtbot.addWidget(window)
+    window.show()
+    staff = window.show_area("Staff")
+    qtbot.waitUntil(lambda: staff.people.rowCount() >= 4, timeout=10_000)
+    qtbot.mouseClick(staff.add_button, Qt.MouseButton.LeftButton)
+    dialog = staff.dialog
+    qtbot.keyClicks(dialog.name, "Half typed")
+    window.close()  # what File > Quit and signing out do
+    assert window.isVisible() and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
+    discard = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Discard")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    window.close()
+    assert not window.isVisible()
+
+
 def test_a_nul_character_pasted_into_the_staff_form_is_refused_in_words(
-    context_for, qtbot, store, monkeypatch
+    context_for, qtbot, store
 ) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
     from sqlalchemy import text
-
-    shown: list[str] = []
-
-    def warn(_parent: object, title: str, message: str, *_args: object) -> object:
-        shown.append(f"{title}: {message}")
-        return QMessageBox.StandardButton.Ok
 
     context = context_for("admin")
     page = StaffPage(context)
     qtbot.addWidget(page)
     page.show()
-
-    def fill_in() -> None:  # the form is modal: filled in once it is up
-        form = QApplication.activeModalWidget()
-        form.name.setText("Sam\x00")  # pasted: QTest cannot type a NUL
-        form.email.setText("sam@example.com")
-        form.password.setText("a long enough password")
-        form.accept()
-
-    QTimer.singleShot(0, fill_in)
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warn))
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.people.rowCount() >= 4, timeout=10_000)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    form = page.dialog
+    form.name.setText("Sam\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(form.email, "sam@example.com")
+    qtbot.keyClicks(form.password, "a long enough password")
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.field_message("full_name")), timeout=10_000)
     context.tasks.wait_for_idle()
-    assert shown == [
-        "Please check: The full name cannot contain the invisible NUL character (it comes with "
-        "text pasted from some programs); remove it and try again."
-    ]
-    assert "$argon2" not in shown[0]
+    shown = form.field_message("full_name")
+    assert shown == (
+        "The full name cannot contain the invisible NUL character (it comes with text pasted "
+        "from some programs); remove it and try again."
+    )
+    assert "$argon2" not in shown and form.isVisible()
     with store.session_factory() as session:
         assert not session.execute(
             text("SELECT count(*) FROM staff WHERE email = 'sam@example.com'")
