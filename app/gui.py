@@ -80,13 +80,26 @@ def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
     )
 
 
-def demo_sign_in_if_it_works(store: Store) -> tuple[str, str] | None:
-    """The demo store's sign-in while it still works, for the dialog to show. Checked after
-    sign-in is offered: verifying a password hash is slow on purpose."""
-    from services.demo import DEMO_SIGN_IN
+@dataclass(frozen=True)
+class DemoSignIn:
+    """The demo accounts whose sign-in still works, as (role, e-mail), and their password."""
+
+    accounts: tuple[tuple[str, str], ...]
+    password: str
+
+
+def demo_sign_in_if_it_works(store: Store) -> DemoSignIn | None:
+    """The demo store's accounts while their sign-in still works, for the dialog to show.
+    Checked after sign-in is offered: verifying a password hash is slow on purpose."""
+    from services.demo import DEMO_PASSWORD, DEMO_STAFF
     from services.staff import sign_in_works
 
-    return DEMO_SIGN_IN if sign_in_works(store.unit_of_work(), *DEMO_SIGN_IN) else None
+    accounts = tuple(
+        (role.title(), email)
+        for email, _name, role in DEMO_STAFF
+        if sign_in_works(store.unit_of_work(), email, DEMO_PASSWORD)
+    )
+    return DemoSignIn(accounts, DEMO_PASSWORD) if accounts else None
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -156,9 +169,9 @@ class App:
                 demo_sign_in_if_it_works, store, on_done=self._offer_demo_sign_in
             )
 
-    def _offer_demo_sign_in(self, demo_sign_in: tuple[str, str] | None) -> None:
+    def _offer_demo_sign_in(self, demo_sign_in: DemoSignIn | None) -> None:
         if demo_sign_in is not None and self.login is not None:
-            self.login.show_demo_sign_in(*demo_sign_in)
+            self.login.show_demo_sign_in(demo_sign_in.accounts, demo_sign_in.password)
 
     def _on_store_failed(self, error: BaseException) -> None:
         log.error("Could not open the store", exc_info=error)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
+from app.gui import demo_sign_in_if_it_works
 from models.status import (
     ORDER_TRANSITIONS,
     FulfillmentStatus,
@@ -394,6 +395,10 @@ def test_one_demo_staff_member_per_role_signs_in_with_the_demo_password(demo) ->
     assert DEMO_SIGN_IN == ("admin@demo.shop", DEMO_PASSWORD)
     actor = sign_in(demo.unit_of_work(), *DEMO_SIGN_IN)
     assert actor.role == "Admin"
+    # the sign-in dialog offers each of them, by role, with the password
+    offered = demo_sign_in_if_it_works(demo)
+    assert offered is not None and offered.password == DEMO_PASSWORD
+    assert offered.accounts == tuple((role.title(), email) for email, _, role in DEMO_STAFF)
     # the template's own staff are still there, untouched
     assert scalar(demo, "SELECT count(*) FROM staff WHERE email LIKE '%@example.com'") == 4
 
