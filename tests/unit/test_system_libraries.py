@@ -4,6 +4,7 @@ when some are missing (Qt itself would abort without a word)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,9 @@ def test_the_app_prints_the_command_instead_of_starting_qt(monkeypatch, capsys) 
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert "apt-get install -y" in err and "libmo-nothing9" in err
+
+
+def test_the_readme_lists_every_package_a_desktop_needs() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("## What a desktop needs beyond Python", 1)[1].split("## ", 1)[0]
+    assert all(package in listed.split() for package in libs.XCB_LIBRARIES.values())
