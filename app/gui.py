@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import signal
+import socket
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.embedded_server import start_embedded_server
@@ -125,6 +128,7 @@ class App:
         self.window = None
         self.listener = None
         self.login: LoginDialog | None = None
+        self.termination: object = None
 
     def start(self) -> None:
         self.show_login()
@@ -151,6 +155,7 @@ class App:
         self.login.show()
 
     def _on_store_ready(self, ready: StoreReady) -> None:
+        log.info("The store is open: %s", ready.description)
         self.ready = ready
         self._offer_sign_in()
         self._start_listener()
@@ -211,6 +216,13 @@ class App:
         if self.window is None or not self.window.isVisible():
             self.qapp.quit()
 
+    def quit(self) -> None:
+        """End the app as File > Quit does: the window keeps its layout, then the event loop
+        ends and ``run_app`` shuts down (the embedded server stops with the last process)."""
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
+        self.qapp.quit()
+
     def shutdown(self) -> None:
         if self.listener is not None:
             self.listener.stop()
@@ -229,6 +241,7 @@ def run_app(argv: list[str] | None = None) -> int:
     log_path = setup_logging(settings.data_dir)
     sys.excepthook = _crash_handler(log_path)
     app = App(qapp, settings)
+    app.termination = stop_on_termination(qapp, app.quit)
     app.start()
     qapp.lastWindowClosed.connect(
         lambda: None if app.login and app.login.isVisible() else qapp.quit()
@@ -236,6 +249,36 @@ def run_app(argv: list[str] | None = None) -> int:
     code = qapp.exec()
     app.shutdown()
     return code
+
+
+#: what ends the app as Quit does: `kill`, a logout or shutdown, Ctrl+C, a closed terminal
+TERMINATION_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def stop_on_termination(
+    qapp: QApplication, stop: Callable[[], None]
+) -> tuple[socket.socket, socket.socket, QSocketNotifier]:
+    """Call ``stop`` on the UI thread when a termination signal arrives.
+
+    Python's default for SIGTERM ends the process at once, skipping the ``atexit`` that stops
+    the embedded server. A Python handler alone would not do either: it runs only between
+    Python bytecodes, and Qt's event loop runs none while the app is idle. So the signal wakes
+    a socket that Qt watches, and the socket's handler calls ``stop``.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in TERMINATION_SIGNALS:
+        signal.signal(number, lambda *_: None)  # the wakeup socket carries it
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, qapp)
+
+    def on_signal() -> None:
+        reader.recv(64)
+        stop()
+
+    notifier.activated.connect(on_signal)
+    return reader, writer, notifier  # to keep for as long as the app runs
 
 
 def _crash_handler(log_path: Path):  # type: ignore[no-untyped-def]
