@@ -24,6 +24,7 @@ from services.progress import Progress
 from views.context import LiveChanges
 from views.staff.login_dialog import LoginDialog
 from views.tasks import TaskRunner
+from views.wording import install_english_plurals
 
 if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
     from app.bootstrap import OpenStore
@@ -237,6 +238,7 @@ def run_app(argv: list[str] | None = None) -> int:
     qapp.setApplicationName(APP_NAME)
     qapp.setQuitOnLastWindowClosed(False)
     qapp.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+    install_english_plurals(qapp)
     settings = Settings.from_environment()
     log_path = setup_logging(settings.data_dir)
     sys.excepthook = _crash_handler(log_path)

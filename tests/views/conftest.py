@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
+from views.wording import install_english_plurals
 
 
 def make_context(store, actor, settings_path: Path) -> ViewContext:
@@ -36,6 +37,14 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
     yield make
     for context in contexts:
         context.tasks.wait_for_idle()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_plurals(qapp) -> Iterator[None]:
+    """The plural forms the app installs (views/wording.py): "1 item", not "1 items"."""
+    translator = install_english_plurals(qapp)
+    yield
+    QApplication.removeTranslator(translator)
 
 
 @pytest.fixture(autouse=True)
