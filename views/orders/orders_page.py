@@ -69,6 +69,7 @@ from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 #: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
 DEFAULT_SPLIT = [550, 650]
@@ -169,7 +170,7 @@ class OrdersPage(Page):
         self.model = KeysetTableModel(
             [
                 Column("number", "Order", format=lambda n: f"#{n}", width=8),
-                Column("placed_at", "Placed", format=_placed, width=13),
+                Column("placed_at", "Placed", format=_placed, width=15),
                 Column("customer_name", "Customer", width=25),
                 Column("total_display", "Total", align=RIGHT, width=11),
                 Column(
@@ -332,8 +333,8 @@ class OrdersPage(Page):
         )
 
     def _on_model_loaded(self, rows: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count.setText(f"{rows}{more} orders" if rows else "No orders match.")
+        text = "%Ln order(s)" if self.model.is_complete else "%Ln+ order(s)"
+        self.count.setText(counted(rows, text) if rows else "No orders match.")
         self.no_match.setVisible(rows == 0)
         if rows == 0:
             request = self.model.request
@@ -556,7 +557,7 @@ class OrdersPage(Page):
         reason = None
         if action is OrderAction.CANCEL:
             reason, ok = QInputDialog.getText(
-                self, "Cancel orders", f"Why are these {len(rows)} orders cancelled?"
+                self, "Cancel orders", counted(len(rows), "Why are these %Ln order(s) cancelled?")
             )
             if not ok:
                 return
@@ -578,7 +579,8 @@ class OrdersPage(Page):
     def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
         self.refresh()
         failed = [r for r in results if not r.ok]
-        summary = f"{len(results) - len(failed)} of {len(results)} orders done."
+        done = len(results) - len(failed)
+        summary = f"{done} of " + counted(len(results), "%Ln order(s) done.")
         if failed:
             summary += "\n\nNot done:\n" + "\n".join(r.message for r in failed[:20])
         self.last_bulk_summary = summary

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from views.wording import counted
+
 
 class PdfPreviewDialog(QDialog):
     """Shows the document page by page; Ctrl+P prints, Ctrl+S saves.
@@ -42,7 +44,7 @@ class PdfPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.pages = QLabel(f"{self.document.pageCount()} pages")
+        self.pages = QLabel(counted(self.document.pageCount(), "%Ln page(s)"))
         self.print_button = QPushButton("Print… (Ctrl+P)")
         self.print_button.clicked.connect(self.print_document)
         self.save_button = QPushButton("Save PDF… (Ctrl+S)")
