@@ -67,6 +67,7 @@ from views.inventory.common import (
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel, RowsTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -394,8 +395,9 @@ class CountingScreen(QWidget):
         )
         by = f" by {detail.started_by}" if detail.started_by else ""
         self.summary.setText(
-            f"Started {when(detail.created_at)}{by} · {detail.scanned_units} units of "
-            f"{detail.counted_items} items counted so far"
+            f"Started {when(detail.created_at)}{by} · "
+            + counted(detail.scanned_units, "%Ln unit(s) of ")
+            + counted(detail.counted_items, "%Ln item(s) counted so far")
         )
         self._show_bin()
         is_open = detail.status == CountStatus.OPEN
@@ -445,7 +447,7 @@ class CountingScreen(QWidget):
         posted = [line for line in self._lines if line.in_scope]
         differing = [line for line in posted if line.variance]
         self.totals.setText(
-            f"{len(posted)} lines · {len(differing)} differ · "
+            counted(len(posted), "%Ln line(s)") + f" · {len(differing)} differ · "
             f"+{sum(v.variance for v in differing if v.variance > 0)} / "
             f"{sum(v.variance for v in differing if v.variance < 0)} units"
         )
@@ -610,7 +612,8 @@ class CountingScreen(QWidget):
         posted = [line for line in self._lines if line.in_scope and line.variance]
         outside = [line for line in self._lines if not line.in_scope]
         uncounted = [line for line in self._lines if line.state == "not counted"]
-        items = "1 item changes" if len(posted) == 1 else f"{len(posted)} items change"
+        # the verb agrees with the number too
+        items = counted(len(posted), "%Ln item changes" if len(posted) == 1 else "%Ln items change")
         text = (
             f"Post {self.detail.number}? {items} on hand "
             f"(+{sum(v.variance for v in posted if v.variance > 0)} / "
@@ -640,8 +643,9 @@ class CountingScreen(QWidget):
     def _on_posted(self, posting: CountPosting) -> None:
         self.feedback.show_result(
             "ok",
-            f"{posting.number} posted: {posting.adjusted_lines} items adjusted "
-            f"(+{posting.units_added} / -{posting.units_removed}).",
+            f"{posting.number} posted: "
+            + counted(posting.adjusted_lines, "%Ln item(s) adjusted")
+            + f" (+{posting.units_added} / -{posting.units_removed}).",
         )
         self.refresh()
 

@@ -25,6 +25,7 @@ from views.inventory.dialogs import VariantHistoryDialog
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 COLUMNS = [
     Column("occurred_at", "When", format=when, width=16),
@@ -74,7 +75,7 @@ class LedgerTab(QWidget):
         )
         self.model.loaded.connect(
             lambda n: self.count_label.setText(
-                f"{n:,}{'' if self.model.is_complete else '+'} movements"
+                counted(n, "%Ln movement(s)" if self.model.is_complete else "%Ln+ movement(s)")
             )
         )
         self.table = ListView(

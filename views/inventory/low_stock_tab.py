@@ -31,6 +31,7 @@ from views.inventory.common import (
 )
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 COLUMNS = [
     Column("sku", "SKU", width=19),
@@ -70,7 +71,9 @@ class OrderFromLowStockDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(
             QLabel(
-                f"{len(rows)} items, {units} units, to {rows[0].location_name}. The draft opens "
+                counted(len(rows), "%Ln item(s), ")
+                + counted(units, "%Ln unit(s), ")
+                + f"to {rows[0].location_name}. The draft opens "
                 "under Receiving, where quantities and costs can still change.",
                 wordWrap=True,
             )
@@ -178,7 +181,8 @@ class LowStockTab(QWidget):
         self.model.reload()
 
     def _on_loaded(self, count: int) -> None:
-        self.count_label.setText(f"{count:,}{'' if self.model.is_complete else '+'} items")
+        text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
+        self.count_label.setText(counted(count, text))
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
 

@@ -47,6 +47,7 @@ from views.context import ViewContext
 from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -144,7 +145,7 @@ class PurchaseOrderDialog(QDialog):
     def _show_total(self) -> None:
         total = sum(line.quantity * (line.unit_cost or 0) for line in self.editor.lines)
         units = sum(line.quantity for line in self.editor.lines)
-        self.total.setText(f"{units} units · {format_minor(total)}")
+        self.total.setText(counted(units, "%Ln unit(s)") + f" · {format_minor(total)}")
 
     def save(self) -> None:
         lines = [
@@ -237,7 +238,7 @@ class ReceivingTab(DocumentsTab):
             f"{_status(detail.status)}"
         )
         parts = [
-            f"{detail.units} units",
+            counted(detail.units, "%Ln unit(s)"),
             f"{detail.received_units} received",
             f"cost {format_minor(detail.total_cost)}",
         ]

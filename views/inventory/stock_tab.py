@@ -38,6 +38,7 @@ from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 def _bin(value: object) -> str:
@@ -201,8 +202,8 @@ class StockTab(QWidget):
         self.model.reload()
 
     def _on_loaded(self, count: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count_label.setText(f"{count:,}{more} items")
+        text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
+        self.count_label.setText(counted(count, text))
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
         if count and not self.table.currentIndex().isValid():
@@ -261,7 +262,7 @@ class StockTab(QWidget):
         number = getattr(result, "number", "")
         lines = len(getattr(result, "lines", ()))
         self.feedback.show_result(
-            "ok", f"{number}: {lines} line{'s' if lines != 1 else ''} adjusted.", sound=False
+            "ok", f"{number}: " + counted(lines, "%Ln line(s) adjusted."), sound=False
         )
         self.reload()
 

@@ -37,6 +37,7 @@ from views.context import ViewContext
 from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -180,7 +181,7 @@ class TransfersTab(DocumentsTab):
             f"{detail.number} · {detail.origin_name} → {detail.destination_name} · "
             f"{_status(detail.status)}"
         )
-        parts = [f"{detail.units} units", f"{detail.received_units} received"]
+        parts = [counted(detail.units, "%Ln unit(s)"), f"{detail.received_units} received"]
         if detail.created_by:
             parts.append(f"created by {detail.created_by} {when(detail.created_at)}")
         if detail.shipped_at:
