@@ -51,6 +51,7 @@ from views.widgets.money_field import MoneyField
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 STATUS_COLORS = {"draft": "#8a6d00", "archived": "#80868b", "active": "#1e7d32"}
 SETTINGS = "catalog"
@@ -287,8 +288,10 @@ class CatalogPage(Page):
         )
 
     def _on_counted(self, count: int) -> None:
-        shown = "100,000+" if count >= 100_000 else f"{count:,}"
-        self.count_label.setText(f"{shown} variant{'s' if count != 1 else ''}")
+        if count >= 100_000:
+            self.count_label.setText(counted(100_000, "%Ln+ variant(s)"))
+        else:
+            self.count_label.setText(counted(count, "%Ln variant(s)"))
 
     def _on_model_loaded(self, rows: int) -> None:
         self.empty.setVisible(rows == 0 and self.model.is_complete)
@@ -431,7 +434,7 @@ class CatalogPage(Page):
             n = len(rows)
             return (
                 Selection(variant_ids=tuple(r.variant_id for r in rows)),
-                f"{n} selected variant{'s' if n != 1 else ''}",
+                counted(n, "%Ln selected variant(s)"),
             )
         return Selection(matching=self.current_filter()), "every variant the filter matches"
 

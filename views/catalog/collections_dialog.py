@@ -22,6 +22,7 @@ from services.catalog.collections import delete_collection, save_collection
 from services.catalog.queries import list_collections
 from services.catalog.records import CollectionRow
 from views.context import ViewContext
+from views.wording import counted
 
 
 class CollectionsDialog(QDialog):
@@ -122,8 +123,8 @@ class CollectionsDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 "Delete collection",
-                f"Delete “{current.title}”? Its {current.product_count} products stay in the "
-                "catalog.",
+                f"Delete “{current.title}”? "
+                + counted(current.product_count, "Its %Ln product(s) stay in the catalog."),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
