@@ -26,6 +26,7 @@ from services.inventory.levels import Figures, announce_levels, locked_figures
 from services.inventory.locations import insert_bins
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 COLUMNS = (
     "Handle",
@@ -123,7 +124,7 @@ def export_inventory_csv(
             )
             written += 1
             if written % 5000 == 0:
-                progress.report(written, total, f"{written:,} rows written")
+                progress.report(written, total, f"{counted(written, 'row')} written")
     return written
 
 
@@ -155,9 +156,13 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "changed"
-        parts = [f"{self.rows} rows read", f"{self.changed} {verb}", f"{self.unchanged} unchanged"]
+        parts = [
+            f"{counted(self.rows, 'row')} read",
+            f"{self.changed} {verb}",
+            f"{self.unchanged} unchanged",
+        ]
         if self.bins_changed:
-            parts.append(f"{self.bins_changed} bins {verb.split()[-1]}")
+            parts.append(f"{counted(self.bins_changed, 'bin')} {verb.split()[-1]}")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped because the stock changed since export")
         if self.errors:
@@ -227,7 +232,7 @@ def import_inventory_csv(
         seen: set[tuple[int, int]] = set()
         for done, row in enumerate(rows, start=1):
             if done % 1000 == 0:
-                progress.report(done, len(rows), f"{done:,} of {len(rows):,} rows checked")
+                progress.report(done, len(rows), f"{done:,} of {counted(len(rows), 'row')} checked")
             key = (row.variant_id, row.location_id)
             if key in seen:
                 errors.append(_issue(row, "appears twice in the file; only the first row is used"))
