@@ -141,7 +141,7 @@ class OrderDetailPanel(QWidget):
         self.shipments = _table(
             ["When", "From", "Carrier", "Tracking", "Items", "By"], 4, wrap=True
         )
-        self.money = _table(["When", "What", "Amount", "Status", "Reference"], 1)
+        self.money = _table(["When", "What", "Amount", "Status", "Reference", "By"], 1)
         self.returns = _table(["When", "Items", "Refund", "By"], 1, wrap=True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
@@ -207,8 +207,9 @@ class OrderDetailPanel(QWidget):
             for part in address_lines(detail.shipping_address)
         )
         placed = f"Placed {_when(detail.placed_at)} {CHANNELS.get(detail.channel, detail.channel)}"
-        if detail.location_code:
-            placed += f", ships from {detail.location_code.replace('-', chr(0x2011))}"
+        ships_from = detail.location_name or detail.location_code
+        if ships_from:
+            placed += f", ships from {html.escape(ships_from)}"
         cancelled = (
             f"<br><b>Cancelled</b> {_when(detail.cancelled_at)}: "
             f"{html.escape(detail.cancel_reason or '')}"
@@ -278,7 +279,7 @@ class OrderDetailPanel(QWidget):
             [
                 [
                     _when(f.created_at),
-                    f.location_code,
+                    f.location_name or f.location_code,
                     f.carrier or "",
                     f.tracking_number or "",
                     ", ".join(f"{ln.quantity} × {ln.sku or ln.title}" for ln in f.lines),
@@ -294,6 +295,7 @@ class OrderDetailPanel(QWidget):
                 money(p.captured_amount),
                 p.status,
                 p.gateway_reference or "",
+                "",
             ]
             for p in detail.payments
         ]
@@ -303,6 +305,7 @@ class OrderDetailPanel(QWidget):
                 f"Refund: {r.reason or ''}".strip(": "),
                 money(-r.amount),
                 r.status,
+                r.gateway_reference or "",
                 r.created_by or "",
             ]
             for r in detail.refunds
@@ -316,7 +319,7 @@ class OrderDetailPanel(QWidget):
                     ", ".join(
                         f"{ln.quantity} × {ln.sku or ln.title} ({ln.disposition})" for ln in r.lines
                     ),
-                    f"refund {r.refund_id}" if r.refund_id else "",
+                    money(r.refund_amount) if r.refund_amount is not None else "",
                     r.created_by or "",
                 ]
                 for r in detail.returns
