@@ -224,7 +224,7 @@ class StockTab(QWidget):
         if not found:
             self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
             return
-        label = found[0].label if len(found) == 1 else f"{len(found)} items"
+        label = found[0].label if len(found) == 1 else counted(len(found), "%Ln item(s)")
         self.feedback.show_result("ok", f"{label}")
         self.search.setText(code)
         self.model.set_query(search=found[0].sku or code)
@@ -312,7 +312,7 @@ class StockTab(QWidget):
         self.tasks.query(
             export,
             on_done=lambda rows: self.feedback.show_result(
-                "ok", f"Exported {rows:,} rows to {path.name}.", sound=False
+                "ok", counted(rows, "Exported %Ln row(s) to ") + f"{path.name}.", sound=False
             ),
             label="Exporting inventory",
         )
