@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip, QWidget
 
+from views.widgets.empty_state import EmptyState
 from views.widgets.lazy_table import LEFT, Column, KeysetTableModel
 
 #: bumped when the columns' layout changes in a way a remembered header would undo
@@ -36,7 +37,7 @@ class ListView(QTableView):
     column stretches into the room the others leave and narrows first, so the columns after
     it stay in view. Text too long for its cell is elided in the middle and shown whole in
     the cell's tooltip. ``settings_key`` remembers the widths the user set, the columns'
-    order and the sort between runs.
+    order and the sort between runs; ``empty_text`` is what it says while it has no rows.
     """
 
     def __init__(
@@ -45,10 +46,17 @@ class ListView(QTableView):
         *,
         settings: QSettings | None = None,
         settings_key: str | None = None,
+        empty_text: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setModel(model)
+        #: what the list says when it has nothing to show (once it has loaded)
+        self.empty_state = (
+            EmptyState(self, empty_text, ready=lambda: not model.is_loading) if empty_text else None
+        )
+        if self.empty_state is not None:
+            model.loading_changed.connect(self.empty_state.refresh)
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
