@@ -58,6 +58,7 @@ from services.catalog.queries import get_product, list_collections, store_curren
 from services.catalog.records import CollectionRow, Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, DomainError, ValidationFailed
 from views.context import ViewContext
+from views.widgets.empty_state import EmptyState
 
 #: fixed columns of the variant grid after the option columns
 GRID = ("SKU", "Barcodes", "Price", "Compare-at", "Cost", "Weight (g)", "When sold out", "On hand")
@@ -222,6 +223,10 @@ class ProductEditorDialog(QDialog):
 
     def _images_tab(self) -> QWidget:
         self.images = QListWidget(objectName="images")
+        self.images_empty = EmptyState(
+            self.images,
+            "No images yet. Add one from a file, or paste an image address below.",
+        )
         self.images.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.images.currentRowChanged.connect(self._on_image_selected)
         self.alt_text = QLineEdit()
@@ -255,6 +260,9 @@ class ProductEditorDialog(QDialog):
 
     def _collections_tab(self) -> QWidget:
         self.collections = QListWidget(objectName="collections")
+        self.collections_empty = EmptyState(
+            self.collections, "No collections yet: create them under Catalog > Collections."
+        )
         layout = QVBoxLayout()
         layout.addWidget(QLabel("Collections this product is in:"))
         layout.addWidget(self.collections, 1)
