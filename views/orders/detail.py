@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from models.money import format_minor
 from services.documents.packing_slip import address_lines
 from services.orders import OrderAction, OrderDetail, allowed_actions
+from views.widgets.empty_state import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -143,6 +144,12 @@ class OrderDetailPanel(QWidget):
         )
         self.money = _table(["When", "What", "Amount", "Status", "Reference", "By"], 1)
         self.returns = _table(["When", "Items", "Refund", "By"], 1, wrap=True)
+        shown = lambda: self.detail is not None  # noqa: E731
+        self.empty_states = [
+            EmptyState(self.shipments, "Nothing shipped yet.", ready=shown),
+            EmptyState(self.money, "No payments or refunds yet.", ready=shown),
+            EmptyState(self.returns, "Nothing returned yet.", ready=shown),
+        ]
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.shipments, "Shipments")
@@ -178,6 +185,8 @@ class OrderDetailPanel(QWidget):
             button.setEnabled(False)
         for table in (self.lines, self.timeline, self.shipments, self.money, self.returns):
             table.setRowCount(0)
+        for state in self.empty_states:
+            state.refresh()
         self.totals.clear()
         self.note.setEnabled(False)
 
@@ -325,6 +334,8 @@ class OrderDetailPanel(QWidget):
                 for r in detail.returns
             ],
         )
+        for state in self.empty_states:
+            state.refresh()
 
     def _on_note_return_pressed(self) -> None:
         text = self.note.text().strip()
