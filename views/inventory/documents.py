@@ -74,7 +74,10 @@ class DocumentsTab(QWidget):
         self.new_button.clicked.connect(self.open_new)
         self.model = KeysetTableModel(self.list_columns, self.fetch, context.tasks)
         self.list = ListView(
-            self.model, settings=context.settings, settings_key=f"inventory/{self.noun}s"
+            self.model,
+            settings=context.settings,
+            settings_key=f"inventory/{self.noun}s",
+            empty_text=f"No {self.noun}s here. Start one with Ctrl+N.",
         )
         self.list.setSortingEnabled(False)
         self.list.selectionModel().currentRowChanged.connect(self._on_list_current_changed)

@@ -79,7 +79,10 @@ class LedgerTab(QWidget):
             )
         )
         self.table = ListView(
-            self.model, settings=context.settings, settings_key="inventory/ledger"
+            self.model,
+            settings=context.settings,
+            settings_key="inventory/ledger",
+            empty_text="No stock movements match. Clear the search or choose another location.",
         )
         self.table.setSortingEnabled(False)
         stretch_column(self.table, 2)
