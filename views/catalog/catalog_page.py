@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +44,7 @@ from services.catalog.queries import (
 from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
 from services.paging import PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import MoneyField
@@ -209,7 +209,7 @@ class CatalogPage(Page):
             ("Ctrl+Shift+P", lambda: self._publish(True)),
             ("F5", self.refresh),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            shortcuts.bind(shortcuts.CATALOG, key, self, slot)
         self._restore_filters()
 
     # -- the list --------------------------------------------------------------------------

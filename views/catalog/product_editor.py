@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -57,6 +57,7 @@ from services.catalog.products import (
 from services.catalog.queries import get_product, list_collections, store_currency
 from services.catalog.records import CollectionRow, Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, DomainError, ValidationFailed
+from views import shortcuts
 from views.context import ViewContext
 from views.widgets.empty_state import EmptyState
 
@@ -114,8 +115,8 @@ class ProductEditorDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.findings)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.add_variant_row)
+        shortcuts.bind(shortcuts.PRODUCT, "Ctrl+S", self, self.save)
+        shortcuts.bind(shortcuts.PRODUCT, "Ctrl+Shift+N", self, self.add_variant_row)
 
         self._validate_timer = QTimer(self, singleShot=True, interval=_VALIDATE_AFTER_MS)
         self._validate_timer.timeout.connect(self._validate)

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -53,6 +52,7 @@ from services.inventory.counts import (
     undo_last_scan,
 )
 from services.inventory.locations import BinRow, list_bins
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import (
     GREEN,
@@ -361,7 +361,7 @@ class CountingScreen(QWidget):
             ("Alt+Left", self.back),
             ("Escape", self.skip_unknown),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            shortcuts.bind(shortcuts.COUNTING, key, self, slot)
 
     def hideEvent(self, event: Any) -> None:
         # a screen no one sees does not refresh; it reloads when shown again
@@ -732,8 +732,8 @@ class CountsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        QShortcut(QKeySequence("Ctrl+N"), listing, activated=self.open_start)
-        QShortcut(QKeySequence("Return"), self.list, activated=self.open_selected)
+        shortcuts.bind(shortcuts.COUNTS, "Ctrl+N", listing, self.open_start)
+        shortcuts.bind(shortcuts.COUNTS, "Return", self.list, self.open_selected)
         self._apply_filter()
 
     def _on_loaded(self, count: int) -> None:

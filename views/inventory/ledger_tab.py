@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.history import MovementRow, export_movements, list_movements
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, stretch_column, when
 from views.inventory.dialogs import VariantHistoryDialog
@@ -90,8 +90,8 @@ class LedgerTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        QShortcut(QKeySequence("Return"), self.table, activated=self.open_history)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(shortcuts.LEDGER, "Return", self.table, self.open_history)
+        shortcuts.bind(shortcuts.LEDGER, "F5", self, self.reload)
         self.search.focus_shortcut(self)
 
     def _on_location_changed(self, location_id: int | None) -> None:

@@ -4,7 +4,6 @@ select lines and turn them into a purchase order (Ctrl+O)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from services.inventory.purchasing import PurchaseOrderDetail, SupplierRow, list_suppliers
 from services.inventory.replenishment import LowStockRow, list_low_stock, order_low_stock
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import (
     MUTED,
@@ -165,7 +165,7 @@ class LowStockTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
-        QShortcut(QKeySequence("Ctrl+O"), self, activated=self.order_selected)
+        shortcuts.bind(shortcuts.LOW_STOCK, "Ctrl+O", self, self.order_selected)
 
     def _on_location_changed(self, location_id: int | None) -> None:
         self.table.setColumnHidden(4, location_id is not None)

@@ -43,6 +43,7 @@ from services.inventory.purchasing import (
     update_purchase_order,
 )
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
@@ -186,6 +187,7 @@ class PurchaseOrderDialog(QDialog):
 
 class ReceivingTab(DocumentsTab):
     noun = "purchase order"
+    shortcut_area = shortcuts.RECEIVING
     permission = "inventory.receive"
     receiving_states = ("ordered", "partially_received")
     statuses = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
 from services.inventory.shopify_csv import ImportReport, export_inventory_csv, import_inventory_csv
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
@@ -167,7 +167,7 @@ class StockTab(QWidget):
             ("Return", self.open_history),
             ("F5", self.reload),
         ):
-            QShortcut(QKeySequence(key), self.table if key == "Return" else self, activated=slot)
+            shortcuts.bind(shortcuts.STOCK, key, self.table if key == "Return" else self, slot)
 
     # -- querying --------------------------------------------------------------------------
 

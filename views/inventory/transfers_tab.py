@@ -33,6 +33,7 @@ from services.inventory.transfers import (
     update_transfer,
 )
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
@@ -130,6 +131,7 @@ class TransferDialog(QDialog):
 
 class TransfersTab(DocumentsTab):
     noun = "transfer"
+    shortcut_area = shortcuts.TRANSFERS
     permission = "inventory.transfer"
     receiving_states = ("shipped", "partially_received")
     statuses = (

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -53,6 +53,7 @@ from services.orders import (
 )
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
 from services.payments import record_payment, refund_order
+from views import shortcuts
 from views.context import ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
@@ -226,11 +227,14 @@ class OrdersPage(Page):
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
 
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_create_dialog)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.preview_pick_list)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.preview_packing_slips)
-        QShortcut(QKeySequence("F8"), self, activated=self.open_scan_to_pack)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        for key, slot in (
+            ("Ctrl+N", self.open_create_dialog),
+            ("Ctrl+P", self.preview_pick_list),
+            ("Ctrl+Shift+P", self.preview_packing_slips),
+            ("F8", self.open_scan_to_pack),
+            ("F5", self.refresh),
+        ):
+            shortcuts.bind(shortcuts.ORDERS, key, self, slot)
         self._restore_filters()
 
     def _save_splitter(self) -> None:
