@@ -3,6 +3,9 @@ elided in the middle and whole in the tooltip, and the widths a person set kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -16,7 +19,13 @@ from views.widgets.table_view import CELL_PADDING, ListView
 LONG_EMAIL = "someone.with.a.rather.long.name@example.com"
 
 
-def _orders_window(store, staff, context, qtbot) -> tuple[MainWindow, OrdersPage]:
+@pytest.fixture
+def orders_window(store, staff, context_for, qtbot) -> Iterator[tuple[MainWindow, OrdersPage]]:
+    """The main window at 1280x800 on the Orders list, with two orders (one long e-mail)."""
+    shop = support.shop(store, staff["admin"], skus=("TEE-RED", "MUG"))
+    support.place(store, staff["manager"], shop, (1, 1), email=LONG_EMAIL)
+    support.place(store, staff["manager"], shop, (2, 1), email="ada@example.com")
+    context = context_for("manager")
     window = MainWindow(context, page_classes())
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -24,7 +33,8 @@ def _orders_window(store, staff, context, qtbot) -> tuple[MainWindow, OrdersPage
     page = window.show_area("Orders")
     assert isinstance(page, OrdersPage)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
-    return window, page
+    yield window, page
+    _idle(context, qtbot)
 
 
 def _idle(context, qtbot) -> None:
@@ -37,18 +47,8 @@ def _column(table: ListView, title: str) -> int:
     return [c.title for c in table.model().columns].index(title)
 
 
-def _place_two(store, staff) -> None:
-    shop = support.shop(store, staff["admin"], skus=("TEE-RED", "MUG"))
-    support.place(store, staff["manager"], shop, (1, 1), email=LONG_EMAIL)
-    support.place(store, staff["manager"], shop, (2, 1), email="ada@example.com")
-
-
-def test_the_orders_list_shows_total_and_status_at_1280_by_800(
-    store, staff, context_for, qtbot
-) -> None:
-    _place_two(store, staff)
-    context = context_for("manager")
-    _window, page = _orders_window(store, staff, context, qtbot)
+def test_the_orders_list_shows_total_and_status_at_1280_by_800(orders_window) -> None:
+    _window, page = orders_window
     table = page.table
     viewport = table.viewport().rect()
     for title in ("Order", "Placed", "Customer", "Total", "Status"):
@@ -60,15 +60,10 @@ def test_the_orders_list_shows_total_and_status_at_1280_by_800(
         text = index.data()
         room = table.visualRect(index).width() - CELL_PADDING
         assert table.fontMetrics().horizontalAdvance(text) <= room, title
-    _idle(context, qtbot)
 
 
-def test_long_text_is_elided_in_the_middle_and_whole_in_its_tooltip(
-    store, staff, context_for, qtbot
-) -> None:
-    _place_two(store, staff)
-    context = context_for("manager")
-    _window, page = _orders_window(store, staff, context, qtbot)
+def test_long_text_is_elided_in_the_middle_and_whole_in_its_tooltip(orders_window) -> None:
+    _window, page = orders_window
     table = page.table
     assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
     row = page.model.find(lambda r: r.customer_name == LONG_EMAIL)
@@ -81,7 +76,6 @@ def test_long_text_is_elided_in_the_middle_and_whole_in_its_tooltip(
     )
     assert QToolTip.text() == LONG_EMAIL
     QToolTip.hideText()
-    _idle(context, qtbot)
 
 
 def _drag(header, x: int, to_x: int) -> None:
@@ -109,12 +103,9 @@ def _drag(header, x: int, to_x: int) -> None:
     send(QEvent.Type.MouseButtonRelease, to_x, Qt.MouseButton.NoButton)
 
 
-def test_a_column_the_user_widened_keeps_its_width_next_time(
-    store, staff, context_for, qtbot
-) -> None:
-    _place_two(store, staff)
-    context = context_for("manager")
-    window, page = _orders_window(store, staff, context, qtbot)
+def test_a_column_the_user_widened_keeps_its_width_next_time(orders_window, qtbot) -> None:
+    window, page = orders_window
+    context = page.context
     header = page.table.horizontalHeader()
     placed = _column(page.table, "Placed")
     before = header.sectionSize(placed)
@@ -130,5 +121,3 @@ def test_a_column_the_user_widened_keeps_its_width_next_time(
     again.resize(1280, 760)
     again.show()
     assert again.table.horizontalHeader().sectionSize(placed) == widened
-    context.tasks.wait_for_idle()
-    _idle(context, qtbot)
