@@ -170,15 +170,15 @@ class OrdersPage(Page):
         # left, so a narrow pane still shows who ordered what for how much.
         self.model = KeysetTableModel(
             [
-                Column("number", "Order", format=lambda n: f"#{n}", width=8),
-                Column("placed_at", "Placed", format=_placed, width=15),
+                Column("number", "Order", format=lambda n: f"#{n}", width=7),
+                Column("placed_at", "Placed", format=_placed, width=12),
                 Column("customer_name", "Customer", width=25),
-                Column("total_display", "Total", align=RIGHT, width=11),
+                Column("total_display", "Total", align=RIGHT, width=10),
                 Column(
                     "status",
                     "Status",
                     format=_words,
-                    width=11,
+                    width=10,
                     color=lambda s: STATUS_COLORS.get(s),
                 ),
                 Column("payment_status", "Payment", format=_words, width=17),

@@ -33,7 +33,7 @@ def stretch_index(columns: Sequence[Column]) -> int | None:
 class ListView(QTableView):
     """A QTableView over a KeysetTableModel.
 
-    Each column starts at its ``Column.width`` (in average characters of the view's font); one
+    Each column starts at its ``Column.width`` (in digits of the view's font); one
     column stretches into the room the others leave and narrows first, so the columns after
     it stay in view. Text too long for its cell is elided in the middle and shown whole in
     the cell's tooltip. ``settings_key`` remembers the widths the user set, the columns'
@@ -69,7 +69,8 @@ class ListView(QTableView):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        char = self.fontMetrics().averageCharWidth()
+        # a digit's width: counts, money, SKUs and barcodes are what the widths must fit
+        char = self.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(model.columns):
             if column.width:
                 # never narrower than the header's own text (with its sort arrow)
