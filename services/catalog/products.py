@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -65,7 +66,7 @@ class VariantDraft:
     price: int = 0
     compare_at_price: int | None = None
     cost: int | None = None
-    weight_grams: int | None = None
+    weight_grams: Decimal | None = None
     inventory_policy: str = InventoryPolicy.DENY.value
     requires_shipping: bool = True
     taxable: bool = True

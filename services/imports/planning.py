@@ -14,7 +14,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.money import format_minor
-from services.catalog.rules import gtin_check_digit_ok, is_valid_handle, slugify, variant_title
+from services.catalog.rules import (
+    gtin_check_digit_ok,
+    is_valid_handle,
+    length_problem,
+    slugify,
+    variant_title,
+)
 from services.errors import ValidationFailed
 from services.imports.columns import SHOPIFY, looks_like_woocommerce, normalise
 from services.imports.records import (
@@ -53,9 +59,12 @@ _VARIANT_FIELDS = (
     ("compare_at_price", "compare-at price"),
     ("cost", "cost"),
     ("weight_grams", "weight"),
+    ("weight_unit", "weight unit"),
     ("inventory_policy", "when out of stock"),
     ("requires_shipping", "requires shipping"),
     ("taxable", "charge tax"),
+    ("track_stock", "stock tracking"),
+    ("extra", "other columns"),
 )
 MONEY_FIELDS = {"price", "compare_at_price", "cost"}
 
@@ -415,6 +424,7 @@ def _product_work(
     store: dict[int, StoredProduct],
     by_sku: dict[str, int],
 ) -> ProductWork:
+    _check_lengths(planner, product)
     if stored is None:
         if not isinstance(product.title, str) or not product.title.strip():
             planner.raise_issue(
@@ -472,6 +482,20 @@ def _product_work(
             unmatched.remove(match)
             if v.sku_cleared:
                 v.sku = match.sku
+        tracked = (
+            v.track_stock if v.track_stock is not KEEP else (match is None or match.track_stock)
+        )
+        if not tracked and v.quantity is not None:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.TIDIED,
+                    "Inventory tracker is blank: Shopify does not count this variant's stock "
+                    "(a gift card, a service), so it is always sellable and its quantity "
+                    f"{v.quantity} is not kept.",
+                )
+            )
+            v.quantity = None
         policy = (
             v.inventory_policy
             if v.inventory_policy is not KEEP
@@ -484,6 +508,18 @@ def _product_work(
                     IssueKind.NEGATIVE_STOCK,
                     f"Stock {v.quantity} is below zero, but this variant may not be oversold. "
                     "Take it as zero (noted in the stock ledger), or skip the row.",
+                )
+            )
+            if v.skipped:
+                continue
+        limit = planner.resolutions.stock_limit
+        if v.quantity is not None and v.quantity > limit:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.LARGE_STOCK,
+                    f"Stock {v.quantity:,} is more than {limit:,}, which is usually a typo (or a "
+                    "barcode in the quantity column). Import it as written, or skip the row.",
                 )
             )
             if v.skipped:
@@ -522,6 +558,31 @@ def _product_work(
         planner.skipped_lines.update(product.lines)
         product.skipped = True
     return pw
+
+
+def _check_lengths(planner: Planner, product: ProductIn) -> None:
+    texts = [("handle", "Handle", product.handle)]
+    texts += [
+        (name, label.capitalize(), value)
+        for name, label in _PRODUCT_FIELDS
+        if name != "status" and isinstance(value := getattr(product, name), str)
+    ]
+    texts += [("option", "Option name", name) for name, _ in product.options]
+    if isinstance(product.tags, tuple):
+        texts += [("tag", f"Tag “{t[:20]}…”", t) for t in product.tags]
+    for field_name, label, value in texts:
+        problem = length_problem(field_name, label, value)
+        if problem:
+            planner.raise_issue(Issue(product.line, IssueKind.BAD_PRODUCT, problem))
+    for v in product.variants:
+        variant_texts = [("sku", "SKU", v.sku)]
+        variant_texts += [("option", "Option value", o) for o in v.options if o]
+        if isinstance(v.barcode, str):
+            variant_texts.append(("barcode", "Barcode", v.barcode))
+        for field_name, label, value in variant_texts:
+            problem = length_problem(field_name, label, value)
+            if problem:
+                planner.raise_issue(Issue(v.line, IssueKind.BAD_VALUE, problem))
 
 
 def _keep_value_order(
@@ -820,20 +881,22 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
             ],
         )
     rows = []
+    spreadsheet_rows = planner.parsed.spreadsheet_rows
     for line in sorted(planner.parsed.rows):
         _, handle, sku = planner.parsed.rows[line]
         issues = tuple(issues_by_line.get(line, ()))
         if line in planner.rejected_lines:
+            result = Outcome.REJECT
             reasons = [
                 i.message for i in issues if i.blocking and planner_choice(planner, i) is None
             ]
-            rows.append(RowResult(line, handle, sku, Outcome.REJECT, tuple(reasons), issues))
-            continue
-        if line in planner.skipped_lines or _product_skipped(planner, line):
-            rows.append(RowResult(line, handle, sku, Outcome.SKIP, ("skipped as chosen",), issues))
-            continue
-        result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
-        rows.append(RowResult(line, handle, sku, result, tuple(reasons), issues))
+        elif line in planner.skipped_lines or _product_skipped(planner, line):
+            result, reasons = Outcome.SKIP, ["skipped as chosen"]
+        else:
+            result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
+        rows.append(
+            RowResult(line, handle, sku, result, tuple(reasons), issues, spreadsheet_rows.get(line))
+        )
     variants[Outcome.REJECT] = sum(
         1
         for r in rows
