@@ -8,6 +8,7 @@ import logging.handlers
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -96,13 +97,12 @@ def demo_sign_in_if_it_works(store: Store) -> DemoSignIn | None:
     """The demo store's accounts while their sign-in still works, for the dialog to show.
     Checked after sign-in is offered: verifying a password hash is slow on purpose."""
     from services.demo import DEMO_PASSWORD, DEMO_STAFF
-    from services.staff import sign_in_works
+    from services.staff import sign_ins_that_work
 
-    accounts = tuple(
-        (role.title(), email)
-        for email, _name, role in DEMO_STAFF
-        if sign_in_works(store.unit_of_work(), email, DEMO_PASSWORD)
+    working = set(
+        sign_ins_that_work(store.unit_of_work(), [e for e, _, _ in DEMO_STAFF], DEMO_PASSWORD)
     )
+    accounts = tuple((role.title(), email) for email, _name, role in DEMO_STAFF if email in working)
     return DemoSignIn(accounts, DEMO_PASSWORD) if accounts else None
 
 
@@ -130,6 +130,8 @@ class App:
         self.listener = None
         self.login: LoginDialog | None = None
         self.termination: object = None
+        #: past the event loop: errors are logged, no longer shown
+        self.shutting_down = False
 
     def start(self) -> None:
         self.show_login()
@@ -225,6 +227,7 @@ class App:
         self.qapp.quit()
 
     def shutdown(self) -> None:
+        self.shutting_down = True
         if self.listener is not None:
             self.listener.stop()
             self.listener.join(timeout=2)
@@ -241,8 +244,8 @@ def run_app(argv: list[str] | None = None) -> int:
     install_english_plurals(qapp)
     settings = Settings.from_environment()
     log_path = setup_logging(settings.data_dir)
-    sys.excepthook = _crash_handler(log_path)
     app = App(qapp, settings)
+    sys.excepthook = _crash_handler(log_path, lambda: not app.shutting_down)
     app.termination = stop_on_termination(qapp, app.quit)
     app.start()
     qapp.lastWindowClosed.connect(
@@ -283,9 +286,14 @@ def stop_on_termination(
     return reader, writer, notifier  # to keep for as long as the app runs
 
 
-def _crash_handler(log_path: Path):  # type: ignore[no-untyped-def]
+def _crash_handler(log_path: Path, showing: Callable[[], bool]):  # type: ignore[no-untyped-def]
+    """Log an unhandled error and tell the person, from the UI thread while the app runs: a
+    dialog from a worker thread, or after the window has gone, would hang the app."""
+
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.critical("Unhandled error", exc_info=(kind, error, tb))
+        if threading.current_thread() is not threading.main_thread() or not showing():
+            return
         QMessageBox.critical(
             None,
             "Something went wrong",

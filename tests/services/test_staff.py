@@ -127,3 +127,19 @@ def test_each_preset_role_has_what_its_job_needs_and_no_more(
         for permission in refused:
             with pytest.raises(PermissionDenied):
                 uow.require(actor, permission)
+
+
+def test_sign_ins_that_work_names_the_accounts_the_password_opens(store) -> None:
+    emails = ["admin@example.com", "nobody@example.com", "Manager@example.com"]
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, TEST_PASSWORD) == [
+        "admin@example.com",
+        "Manager@example.com",
+    ]
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, "not the password") == []
+    with store.session_factory.begin() as session:
+        session.execute(
+            text("UPDATE staff SET is_active = false WHERE email = 'admin@example.com'")
+        )
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, TEST_PASSWORD) == [
+        "Manager@example.com"
+    ]
