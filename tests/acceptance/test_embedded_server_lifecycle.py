@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -61,7 +61,22 @@ def _opened(data_dir: Path) -> int:
     return log.read_text(encoding="utf-8").count(OPENED) if log.exists() else 0
 
 
-def _start_app(data_dir: Path) -> subprocess.Popen[bytes]:
+@pytest.fixture
+def start_app(data_dir) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts the app; whatever a failed test left running is killed afterwards."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        return _start_app(data_dir, started)
+
+    yield start
+    for app in started:
+        if app.poll() is None:
+            app.kill()
+        app.wait(30)
+
+
+def _start_app(data_dir: Path, started: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
     """Start the app (``python -m app``, what ``merchant-office`` runs) and wait until the
     store is open behind its sign-in dialog."""
     before = _opened(data_dir)
@@ -70,6 +85,7 @@ def _start_app(data_dir: Path) -> subprocess.Popen[bytes]:
         app = subprocess.Popen(
             [sys.executable, "-m", "app"], env=_env(data_dir), stdout=sink, stderr=sink
         )
+    started.append(app)
     deadline = time.monotonic() + 120
     while _opened(data_dir) == before:
         if app.poll() is not None:
@@ -87,8 +103,8 @@ def _stopped(process: psutil.Process, seconds: float = 30) -> bool:
     return True
 
 
-def test_sigterm_ends_the_app_and_stops_its_server(data_dir) -> None:
-    app = _start_app(data_dir)
+def test_sigterm_ends_the_app_and_stops_its_server(data_dir, start_app) -> None:
+    app = start_app()
     server = _server(data_dir)
     assert server is not None
     app.send_signal(signal.SIGTERM)
@@ -97,23 +113,25 @@ def test_sigterm_ends_the_app_and_stops_its_server(data_dir) -> None:
     assert not (data_dir / "pgdata" / "postmaster.pid").exists()
 
 
-def test_a_start_after_a_killed_app_joins_its_server_and_still_stops_it(data_dir) -> None:
-    killed = _start_app(data_dir)
+def test_a_start_after_a_killed_app_joins_its_server_and_still_stops_it(
+    data_dir, start_app
+) -> None:
+    killed = start_app()
     server = _server(data_dir)
     assert server is not None
     killed.kill()
     killed.wait(30)
     assert server.is_running()  # nothing was left to stop it
 
-    app = _start_app(data_dir)
+    app = start_app()
     assert _server(data_dir) == server  # joined, not started again
     app.send_signal(signal.SIGTERM)
     assert app.wait(60) == 0
     assert _stopped(server)
 
 
-def test_a_start_copes_with_a_server_that_died_leaving_its_pid_file(data_dir) -> None:
-    killed = _start_app(data_dir)
+def test_a_start_copes_with_a_server_that_died_leaving_its_pid_file(data_dir, start_app) -> None:
+    killed = start_app()
     server = _server(data_dir)
     assert server is not None
     pid_file = data_dir / "pgdata" / "postmaster.pid"
@@ -125,7 +143,7 @@ def test_a_start_copes_with_a_server_that_died_leaving_its_pid_file(data_dir) ->
     # as after a power cut: the file is still there, its process id now another program's
     pid_file.write_text("\n".join([str(os.getpid()), *lines[1:]]))
 
-    app = _start_app(data_dir)
+    app = start_app()
     restarted = _server(data_dir)
     assert restarted is not None and restarted.pid != server.pid
     app.send_signal(signal.SIGTERM)
