@@ -87,6 +87,8 @@ class ProductWork:
     #: (image id, alt, position) of stored images the file describes differently
     image_updates: list[tuple[int, str, int]] = field(default_factory=list)
     options_changed: bool = False
+    #: the stored product's variants that no row of the file describes (kept as they are)
+    not_in_file: list[StoredVariant] = field(default_factory=list)
     new_collections: list[str] = field(default_factory=list)
     published: bool | None = None
 
@@ -532,6 +534,10 @@ def _product_work(
                 vw.changed.append("stock")
         if v.line not in planner.rejected_lines:
             pw.variants.append(vw)
+    for v in product.variants:  # a skipped row is still in the file
+        if v.skipped and (match := _match_variant(v, unmatched, len(product.options))):
+            unmatched.remove(match)
+    pw.not_in_file = unmatched
     if not product.skipped:
         _check_result(planner, pw)
     _images(pw)
@@ -593,7 +599,9 @@ def _keep_value_order(
     result = []
     for k, (name, values) in enumerate(file_options):
         if k < len(stored) and stored[k][0] == name:
-            known = [v for v in stored[k][1] if v in values]
+            # values the file does not mention stay: their variants are kept (an import never
+            # deletes), and a file of some variants changes no option
+            known = stored[k][1]
             result.append((name, known + [v for v in values if v not in known]))
         else:
             result.append((name, list(values)))
@@ -829,7 +837,10 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
         else:
             p_outcome = Outcome.UNCHANGED
             headline = ""
-        if any(line in planner.rejected_lines for line in p.lines):
+        # a product whose other rows can still be imported (once the merchant skips or fixes
+        # the rejected one) is counted as what it would become; only a product with every row
+        # rejected is a rejected product
+        if all(line in planner.rejected_lines for line in p.lines):
             p_outcome = Outcome.REJECT
         products[p_outcome] += 1
         images_new += len(pw.new_images)
@@ -889,7 +900,7 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
             result = Outcome.REJECT
             reasons = [
                 i.message for i in issues if i.blocking and planner_choice(planner, i) is None
-            ]
+            ] or [_rejected_with(planner, issues_by_line, line)]
         elif line in planner.skipped_lines or _product_skipped(planner, line):
             result, reasons = Outcome.SKIP, ["skipped as chosen"]
         else:
@@ -923,6 +934,16 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
     )
 
 
+def _rejected_with(planner: Planner, issues_by_line: dict[int, list[Issue]], line: int) -> str:
+    """Why a row with no problem of its own is rejected: its product is, on another line."""
+    product, _ = planner.by_line.get(line, (None, None))
+    if product is not None:
+        for other in product.lines:
+            if any(i.kind is IssueKind.BAD_PRODUCT for i in issues_by_line.get(other, ())):
+                return f"Its product “{product.handle}” is rejected: see line {other}."
+    return "rejected"
+
+
 def planner_choice(planner: Planner, issue: Issue) -> Choice | None:
     for raised, choice in planner.decisions:
         if raised is issue:
@@ -940,8 +961,7 @@ def _kept_variants(work: Work) -> str:
     for pw in work.products:
         if pw.store is None:
             continue
-        matched = {vw.store.id for vw in pw.variants if vw.store is not None}
-        extra = [v for v in pw.store.variants if v.id not in matched]
+        extra = pw.not_in_file
         if extra and pw.product.variants:
             names = ", ".join(v.sku or variant_title(v.options) for v in extra[:3])
             kept.append(f"“{pw.store.title}” keeps {names}")

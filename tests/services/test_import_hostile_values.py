@@ -150,3 +150,42 @@ def test_a_value_with_line_breaks_names_the_spreadsheet_row_too(store, staff) ->
     assert plan.rows[0].spreadsheet_row is None
     with pytest.raises(ImportRejected, match=r"The first is line 5 \(row 3 in a spreadsheet\)"):
         import_products(store.unit_of_work(), staff["merchandiser"], data)
+
+
+COUNT_HEADER = (
+    "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,"
+    "Status\n"
+)
+
+
+def test_counts_and_labels_agree_with_the_rows(store, staff) -> None:
+    data = (
+        COUNT_HEADER
+        + "a,A,Size,S,A-S,1,,active\na,,,M,A-M,x,,\n"
+        + "b,B,Size,S,B-S,1,,bogus\nb,,,M,B-M,2,,\n"
+        + "c,C,Title,Default Title,C,-1,,\n"
+    ).encode()
+    plan = plan_product_import(store.unit_of_work(), data)
+    rows = {r.line: r for r in plan.rows}
+    # product a is created once its bad row is skipped or fixed; b and c cannot be
+    assert (plan.products.create, plan.products.reject) == (1, 2)
+    assert (plan.variants.create, plan.variants.reject) == (1, 4)
+    assert rows[5].reasons == ("Its product “b” is rejected: see line 4.",)
+
+
+def test_kept_variants_are_only_those_the_file_does_not_describe(store, staff) -> None:
+    both = (COUNT_HEADER + "a,A,Size,S,A-S,1,3,active\na,,,M,A-M,1,3,\n").encode()
+    import_products(store.unit_of_work(), staff["manager"], both)
+    one = plan_product_import(
+        store.unit_of_work(), (COUNT_HEADER + "a,A,Size,S,A-S,1,3,active\n").encode()
+    )
+    assert [r.outcome for r in one.rows] == [Outcome.UNCHANGED]  # no option lost its value
+    assert one.notes == (
+        "Variants in the catalog but not in the file are kept (an import never deletes): "
+        "“A” keeps A-M.",
+    )
+    rejected = plan_product_import(
+        store.unit_of_work(),
+        (COUNT_HEADER + "a,A,Size,S,A-S,1,-3,active\na,,,M,A-M,1,3,\n").encode(),
+    )
+    assert not any("keeps" in n for n in rejected.notes)
