@@ -178,8 +178,11 @@ def build_promotions(ctx: Context, cat: Catalog) -> dict[str, Promotion]:
                 None if promo.ends is None else ctx.at(promo.ends),
                 promo.usage_limit,
                 promo.per_customer,
-                promo.combinable,
+                "code" if promo.code else "automatic",
+                ["product", "order", "shipping"] if promo.combinable else [],
                 promo.is_active,
+                0,
+                0,
                 created,
                 created,
             )

@@ -1,0 +1,580 @@
+"""The pricing engine: a cart and its candidate promotions in, a priced and explained cart out.
+
+Pure: no database, no clock (the cart says what time it is), no Qt. The back office (manual
+orders, edits, previews) and the storefront's quotes price through ``price_cart`` alike.
+
+**Screening.** Every offer is checked on its own first: disabled, not started or expired (in
+the store's time zone, start inclusive, end exclusive), its code not entered, the customer's
+tag, the usage limit and once per customer (counts the caller read), items it targets, the
+minimum subtotal or quantity (measured on the targeted items at their undiscounted prices),
+the shipping rate ceiling, enough items for buy X get Y. What fails is rejected with the first
+reason found; what passes is *applicable*.
+
+**Amounts.** A product discount (a percentage, a fixed amount, buy X get Y, on chosen items)
+is worked out on each line at its undiscounted price: a percentage is rounded half-even once
+per line; a fixed amount per item never exceeds the item's price; a fixed amount once per
+order is spread over its lines by value with ``Money.allocate``; buy X get Y discounts the
+cheapest eligible items, ``get`` of every ``buy + get``, repeated up to its limit. When several
+product discounts reach one line, only the largest applies there (Shopify's rule). Order
+discounts (a percentage or a fixed amount of the whole order) are then taken of what the lines
+cost after product discounts, each rounded half-even once and all together never more than
+that; each is spread over the lines by their remaining value with ``Money.allocate``, so the
+lines' parts add up to it exactly. A shipping discount takes the shipping rate off (the best
+one, if several). A manager's manual discount comes last, as one more order discount.
+
+**Choosing the combination.** Two applicable offers may go together only if each allows the
+other's class (product, order, shipping). Adding a compatible offer never lowers the total
+discount (a product discount worth x lowers a percentage order discount by at most x), so the
+best combination is a maximal set of mutually compatible offers. With up to ``EXACT_LIMIT``
+applicable offers every maximal set is enumerated (Bron-Kerbosch with pivoting, at most
+``MAX_SETS`` sets) and evaluated. Beyond that, the work is bounded by a greedy search: offers
+are ranked by what each is worth alone; from each of the ``SEEDS`` best as a seed, every
+compatible offer is added in rank order, and the best of those sets wins. Each seed's set is
+worth at least the seed alone, and the first seed is the best single offer, so the choice is
+never worse than any one applicable offer. Ties go to the fewer offers, then the lower ids.
+
+**Independence of line order.** Lines are worked on in a canonical order (variant, product,
+price, quantity, key), so ties (which of two equal items is "cheapest", where an allocation's
+odd cent goes) never depend on the order the caller listed them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from models.money import Money
+from services.pricing.model import (
+    Applied,
+    Cart,
+    CartLine,
+    DiscountClass,
+    Kind,
+    LineDiscount,
+    Offer,
+    PricedCart,
+    PricedLine,
+    Rejected,
+    Rejection,
+    Target,
+)
+
+#: up to this many applicable offers, every maximal compatible set is tried
+EXACT_LIMIT = 10
+#: at most this many sets are evaluated in the exact search
+MAX_SETS = 256
+#: seeds of the greedy search beyond EXACT_LIMIT
+SEEDS = 8
+
+MANUAL_TITLE = "Manual discount"
+
+
+@dataclass
+class _Candidate:
+    offer: Offer
+    #: product class: line index -> amount at undiscounted prices
+    amounts: dict[int, int]
+    #: every line the offer targets (for order discounts: every line)
+    eligible: tuple[int, ...]
+    value: int = 0
+
+
+@dataclass
+class _Evaluation:
+    chosen: tuple[_Candidate, ...]
+    value: int
+    per_line: list[int]
+    owner: list[_Candidate | None]
+    order_amounts: list[tuple[_Candidate, int]]
+    shipping_owner: _Candidate | None
+    shipping_amount: int
+
+
+def price_cart(cart: Cart) -> PricedCart:
+    """Price ``cart``: the best legal combination of its offers, and why the others did not
+    apply. Raises ValueError for a line with a quantity below 1 or a negative price."""
+    for line in cart.lines:
+        if line.quantity < 1 or line.unit_price < 0:
+            raise ValueError(f"line {line.key!r}: quantity below 1 or a negative price")
+    lines = sorted(cart.lines, key=_canonical)
+    subtotals = [ln.subtotal for ln in lines]
+    index = _LineIndex(lines)
+    entered = {c.strip().casefold() for c in cart.codes if c.strip()}
+    zone = ZoneInfo(cart.timezone)
+
+    candidates: list[_Candidate] = []
+    rejected: list[Rejected] = []
+    for offer in sorted(cart.offers, key=lambda o: o.id):
+        outcome = _screen(offer, cart, lines, index, entered, zone)
+        if isinstance(outcome, Rejected):
+            rejected.append(outcome)
+        else:
+            candidates.append(outcome)
+    known = {o.code.casefold() for o in cart.offers if o.code}
+    unknown = tuple(sorted(c for c in {c.strip() for c in cart.codes if c.strip()}
+                           if c.casefold() not in known))  # fmt: skip
+    rejected += [
+        Rejected(None, code, code, Rejection.CODE_UNKNOWN, "No promotion has this code.")
+        for code in unknown
+    ]
+
+    for candidate in candidates:
+        candidate.value = _evaluate((candidate,), subtotals, cart.shipping).value
+    worthwhile = [c for c in candidates if c.value > 0]
+    for candidate in candidates:
+        if candidate.value == 0:
+            rejected.append(_reject(candidate.offer, Rejection.NOTHING_TO_DISCOUNT))
+    best = _best(worthwhile, subtotals, cart.shipping)
+    rejected += _not_chosen(worthwhile, best)
+    return _answer(cart, lines, subtotals, best, rejected, unknown)
+
+
+def _canonical(line: CartLine) -> tuple[object, ...]:
+    return (
+        line.variant_id is None,
+        line.variant_id or 0,
+        line.product_id or 0,
+        line.unit_price,
+        line.quantity,
+        repr(line.key),
+    )
+
+
+class _LineIndex:
+    """Which lines each variant, product and collection has: an offer's items are found from
+    its targets, not by testing every line against every offer."""
+
+    def __init__(self, lines: Sequence[CartLine]) -> None:
+        self.all = tuple(range(len(lines)))
+        self.by: dict[Target, dict[int, list[int]]] = {
+            Target.VARIANTS: {},
+            Target.PRODUCTS: {},
+            Target.COLLECTIONS: {},
+        }
+        for i, line in enumerate(lines):
+            if line.variant_id is not None:
+                self.by[Target.VARIANTS].setdefault(line.variant_id, []).append(i)
+            if line.product_id is not None:
+                self.by[Target.PRODUCTS].setdefault(line.product_id, []).append(i)
+            for collection_id in line.collection_ids:
+                self.by[Target.COLLECTIONS].setdefault(collection_id, []).append(i)
+
+    def eligible(self, offer: Offer) -> tuple[int, ...]:
+        if offer.target is Target.ALL:
+            return self.all
+        found = self.by[offer.target]
+        ids: Iterable[int] = (
+            offer.target_ids if len(offer.target_ids) <= len(found) else found.keys()
+        )
+        hits: set[int] = set()
+        for target_id in ids:
+            if target_id in found and target_id in offer.target_ids:
+                hits.update(found[target_id])
+        return tuple(sorted(hits))
+
+
+def _screen(
+    offer: Offer,
+    cart: Cart,
+    lines: Sequence[CartLine],
+    index: _LineIndex,
+    entered: set[str],
+    zone: ZoneInfo,
+) -> _Candidate | Rejected:
+    if offer.currency != cart.currency:
+        return _reject(offer, Rejection.CURRENCY, f"It is priced in {offer.currency}.")
+    if not offer.is_active:
+        return _reject(offer, Rejection.DISABLED)
+    if offer.code is not None and offer.code.casefold() not in entered:
+        return _reject(offer, Rejection.CODE_NOT_ENTERED)
+    if offer.starts_at is not None and cart.now < offer.starts_at:
+        return _reject(offer, Rejection.NOT_STARTED, f"It starts {_when(offer.starts_at, zone)}.")
+    if offer.ends_at is not None and cart.now >= offer.ends_at:
+        return _reject(offer, Rejection.EXPIRED, f"It ended {_when(offer.ends_at, zone)}.")
+    if offer.customer_tag is not None and offer.customer_tag not in cart.customer.tags:
+        return _reject(
+            offer,
+            Rejection.CUSTOMER_NOT_ELIGIBLE,
+            f"Only for customers tagged {offer.customer_tag!r}.",
+        )
+    if offer.remaining_uses is not None and offer.remaining_uses <= 0:
+        return _reject(offer, Rejection.USAGE_LIMIT_REACHED)
+    if offer.once_per_customer and offer.used_by_customer:
+        return _reject(offer, Rejection.ALREADY_USED)
+    if offer.kind is Kind.FREE_SHIPPING:
+        if cart.shipping <= 0:
+            return _reject(offer, Rejection.NOTHING_TO_DISCOUNT, "There is no shipping to pay.")
+        if offer.shipping_ceiling is not None and cart.shipping > offer.shipping_ceiling:
+            return _reject(
+                offer,
+                Rejection.SHIPPING_ABOVE_CEILING,
+                f"Only for shipping rates up to {Money(offer.shipping_ceiling, cart.currency)}.",
+            )
+    eligible = index.eligible(offer)
+    if not eligible:
+        return _reject(offer, Rejection.NO_ELIGIBLE_ITEMS)
+    subtotal = sum(lines[i].subtotal for i in eligible)
+    quantity = sum(lines[i].quantity for i in eligible)
+    if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
+        short = Money(offer.min_subtotal - subtotal, cart.currency)
+        return _reject(
+            offer,
+            Rejection.MINIMUM_NOT_MET,
+            f"Needs {Money(offer.min_subtotal, cart.currency)} of eligible items; "
+            f"{short} more to go.",
+        )
+    if offer.min_quantity is not None and quantity < offer.min_quantity:
+        return _reject(
+            offer,
+            Rejection.MINIMUM_NOT_MET,
+            f"Needs {offer.min_quantity} eligible items; the cart has {quantity}.",
+        )
+    if offer.kind is Kind.BUY_X_GET_Y and quantity < offer.buy_quantity + offer.get_quantity:
+        return _reject(
+            offer,
+            Rejection.MINIMUM_NOT_MET,
+            f"Needs {offer.buy_quantity + offer.get_quantity} eligible items; "
+            f"the cart has {quantity}.",
+        )
+    return _Candidate(offer, _product_amounts(offer, lines, eligible, cart.currency), eligible)
+
+
+def _product_amounts(
+    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...], currency: str
+) -> dict[int, int]:
+    if offer.discount_class is not DiscountClass.PRODUCT:
+        return {}
+    if offer.kind is Kind.BUY_X_GET_Y:
+        return _buy_x_get_y(offer, lines, eligible, currency)
+    if offer.kind is Kind.PERCENTAGE:
+        return {i: Money(lines[i].subtotal, currency).percent(offer.value).minor for i in eligible}
+    if offer.per_item:
+        return {i: min(offer.value, lines[i].unit_price) * lines[i].quantity for i in eligible}
+    weights = [lines[i].subtotal for i in eligible]
+    amount = min(offer.value, sum(weights))
+    if amount == 0:
+        return {}
+    shares = Money(amount, currency).allocate(weights)
+    return {i: share.minor for i, share in zip(eligible, shares, strict=True)}
+
+
+def _buy_x_get_y(
+    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...], currency: str
+) -> dict[int, int]:
+    """The ``get`` cheapest of every ``buy + get`` eligible items, up to the repeat limit."""
+    group = offer.buy_quantity + offer.get_quantity
+    units = sum(lines[i].quantity for i in eligible)
+    repeats = units // group if group else 0
+    if offer.repeat_limit is not None:
+        repeats = min(repeats, offer.repeat_limit)
+    free = repeats * offer.get_quantity
+    counts: dict[int, int] = {}
+    for i in sorted(eligible, key=lambda i: lines[i].unit_price):  # stable: canonical ties
+        if free == 0:
+            break
+        take = min(free, lines[i].quantity)
+        counts[i] = take
+        free -= take
+    return {
+        i: Money(lines[i].unit_price * n, currency).percent(offer.value).minor
+        for i, n in counts.items()
+    }
+
+
+def _evaluate(
+    chosen: tuple[_Candidate, ...], subtotals: Sequence[int], shipping: int
+) -> _Evaluation:
+    per_line = [0] * len(subtotals)
+    owner: list[_Candidate | None] = [None] * len(subtotals)
+    orders: list[_Candidate] = []
+    shipping_owner: _Candidate | None = None
+    for candidate in chosen:
+        cls = candidate.offer.discount_class
+        if cls is DiscountClass.PRODUCT:
+            for i, amount in candidate.amounts.items():
+                if amount > per_line[i]:
+                    per_line[i], owner[i] = amount, candidate
+        elif cls is DiscountClass.ORDER:
+            orders.append(candidate)
+        elif shipping_owner is None:
+            shipping_owner = candidate
+    base = sum(subtotals) - sum(per_line)
+    order_amounts = []
+    left = base
+    for candidate in orders:
+        offer = candidate.offer
+        if offer.kind is Kind.PERCENTAGE:
+            amount = Money(base).percent(offer.value).minor
+        else:
+            amount = offer.value
+        amount = min(amount, left)
+        left -= amount
+        order_amounts.append((candidate, amount))
+    shipping_amount = shipping if shipping_owner is not None else 0
+    value = sum(per_line) + (base - left) + shipping_amount
+    return _Evaluation(
+        chosen, value, per_line, owner, order_amounts, shipping_owner, shipping_amount
+    )
+
+
+def _best(candidates: list[_Candidate], subtotals: Sequence[int], shipping: int) -> _Evaluation:
+    ranked = sorted(candidates, key=lambda c: (-c.value, c.offer.id))
+    if len(ranked) <= EXACT_LIMIT:
+        sets = _maximal_sets(ranked)
+    else:
+        sets = [_greedy(ranked, seed) for seed in ranked[:SEEDS]]
+    best = _evaluate((), subtotals, shipping)
+    best_key = _preference(best)
+    for chosen in sets:
+        evaluation = _evaluate(chosen, subtotals, shipping)
+        key = _preference(evaluation)
+        if key < best_key:
+            best, best_key = evaluation, key
+    return best
+
+
+def _preference(evaluation: _Evaluation) -> tuple[int, int, tuple[int, ...]]:
+    ids = tuple(sorted(c.offer.id for c in evaluation.chosen))
+    return (-evaluation.value, len(ids), ids)
+
+
+def _maximal_sets(ranked: list[_Candidate]) -> list[tuple[_Candidate, ...]]:
+    """Every maximal set of mutually combinable offers (Bron-Kerbosch with pivoting), at most
+    MAX_SETS of them, each in rank order."""
+    n = len(ranked)
+    neighbours = [
+        {j for j in range(n) if j != i and ranked[i].offer.combines(ranked[j].offer)}
+        for i in range(n)
+    ]
+    found: list[tuple[_Candidate, ...]] = []
+
+    def extend(clique: list[int], possible: set[int], excluded: set[int]) -> None:
+        if len(found) >= MAX_SETS:
+            return
+        if not possible and not excluded:
+            found.append(tuple(ranked[i] for i in sorted(clique)))
+            return
+        pivot = max(possible | excluded, key=lambda u: len(neighbours[u] & possible))
+        for v in sorted(possible - neighbours[pivot]):
+            extend([*clique, v], possible & neighbours[v], excluded & neighbours[v])
+            possible = possible - {v}
+            excluded = excluded | {v}
+
+    extend([], set(range(n)), set())
+    return found
+
+
+def _greedy(ranked: list[_Candidate], seed: _Candidate) -> tuple[_Candidate, ...]:
+    chosen = [seed]
+    for candidate in ranked:
+        if candidate is not seed and all(candidate.offer.combines(c.offer) for c in chosen):
+            chosen.append(candidate)
+    return tuple(sorted(chosen, key=lambda c: (-c.value, c.offer.id)))
+
+
+def _not_chosen(candidates: list[_Candidate], best: _Evaluation) -> list[Rejected]:
+    chosen = {id(c) for c in best.chosen}
+    rejected = []
+    for candidate in candidates:
+        offer = candidate.offer
+        if id(candidate) in chosen:
+            cls = offer.discount_class
+            unused = (
+                (cls is DiscountClass.PRODUCT and not any(o is candidate for o in best.owner))
+                or (cls is DiscountClass.SHIPPING and best.shipping_owner is not candidate)
+                or (
+                    cls is DiscountClass.ORDER
+                    and not any(c is candidate and a > 0 for c, a in best.order_amounts)
+                )
+            )
+            if unused:
+                rejected.append(_reject(offer, Rejection.NOTHING_TO_DISCOUNT, _OUTDONE))
+            continue
+        blocker = next((c.offer for c in best.chosen if not offer.combines(c.offer)), None)
+        title = blocker.title if blocker is not None else "the discounts applied"
+        rejected.append(
+            _reject(
+                offer,
+                Rejection.NOT_COMBINABLE,
+                f"It does not combine with {title}, which saves the customer more.",
+            )
+        )
+    return rejected
+
+
+def _answer(
+    cart: Cart,
+    lines: Sequence[CartLine],
+    subtotals: Sequence[int],
+    best: _Evaluation,
+    rejected: list[Rejected],
+    unknown: tuple[str, ...],
+) -> PricedCart:
+    currency = cart.currency
+    shares: dict[int, dict[int, int]] = {}  # id(candidate) -> line -> amount
+    for i, candidate in enumerate(best.owner):
+        if candidate is not None and best.per_line[i] > 0:
+            shares.setdefault(id(candidate), {})[i] = best.per_line[i]
+    net = [subtotals[i] - best.per_line[i] for i in range(len(lines))]
+    order_parts: list[tuple[_Candidate | None, int, dict[int, int]]] = []
+    for candidate, amount in best.order_amounts:
+        if amount > 0:
+            order_parts.append((candidate, amount, _spread(amount, net, currency)))
+    manual_amount = 0
+    if cart.manual is not None and cart.manual.amount > 0:
+        manual_amount = min(cart.manual.amount, sum(net))
+        order_parts.append((None, manual_amount, _spread(manual_amount, net, currency)))
+
+    applied: list[Applied] = []
+    by_line: list[list[LineDiscount]] = [[] for _ in lines]
+    for candidate in best.chosen:
+        offer = candidate.offer
+        cls = offer.discount_class
+        if cls is DiscountClass.PRODUCT and id(candidate) in shares:
+            part = shares[id(candidate)]
+            applied.append(_applied(offer, part, 0, lines, currency))
+            for i, amount in part.items():
+                by_line[i].append(LineDiscount(offer.id, offer.title, amount))
+        elif cls is DiscountClass.SHIPPING and best.shipping_owner is candidate:
+            applied.append(_applied(offer, {}, best.shipping_amount, lines, currency))
+    for maybe, amount, part in order_parts:
+        title = maybe.offer.title if maybe is not None else MANUAL_TITLE
+        if maybe is not None:
+            applied.append(_applied(maybe.offer, part, 0, lines, currency))
+        else:
+            assert cart.manual is not None
+            applied.append(
+                Applied(
+                    None,
+                    MANUAL_TITLE,
+                    None,
+                    DiscountClass.ORDER,
+                    amount,
+                    _keyed(part, lines),
+                    0,
+                    cart.manual.reason,
+                )
+            )
+        for i, share in part.items():
+            by_line[i].append(LineDiscount(maybe.offer.id if maybe else None, title, share))
+
+    priced_by_key = {}
+    for i, line in enumerate(lines):
+        found = tuple(d for d in by_line[i] if d.amount > 0)
+        priced_by_key[id(line)] = PricedLine(
+            line.key,
+            line.variant_id,
+            line.quantity,
+            line.unit_price,
+            sum(d.amount for d in found),
+            found,
+        )
+    priced = tuple(priced_by_key[id(line)] for line in cart.lines)
+    subtotal = sum(subtotals)
+    items_discount = sum(p.discount for p in priced)
+    discount_total = items_discount + best.shipping_amount
+    order_ranked = sorted(applied, key=_applied_order)
+    return PricedCart(
+        currency=currency,
+        lines=priced,
+        subtotal=subtotal,
+        discount_total=discount_total,
+        shipping=cart.shipping,
+        shipping_discount=best.shipping_amount,
+        total=subtotal - items_discount + cart.shipping - best.shipping_amount,
+        applied=tuple(order_ranked),
+        rejected=tuple(
+            sorted(rejected, key=lambda r: (r.promotion_id is None, r.promotion_id or 0, r.title))
+        ),
+        unknown_codes=unknown,
+    )
+
+
+_CLASS_ORDER = {DiscountClass.PRODUCT: 0, DiscountClass.ORDER: 1, DiscountClass.SHIPPING: 2}
+_OUTDONE = "A larger discount already applies to the same items."
+
+
+def _applied_order(applied: Applied) -> tuple[int, bool, int]:
+    """Product discounts, then order discounts (the manual one last), then shipping."""
+    return (
+        _CLASS_ORDER[applied.discount_class],
+        applied.promotion_id is None,
+        applied.promotion_id or 0,
+    )
+
+
+def _spread(amount: int, net: list[int], currency: str) -> dict[int, int]:
+    """Spread an order discount over the lines by what they still cost, taking it off them."""
+    weights = list(net)
+    if sum(weights) <= 0:
+        return {}
+    shares = Money(amount, currency).allocate(weights)
+    part = {}
+    for i, share in enumerate(shares):
+        if share.minor:
+            part[i] = share.minor
+            net[i] -= share.minor
+    return part
+
+
+def _keyed(part: dict[int, int], lines: Sequence[CartLine]) -> tuple[tuple[Hashable, int], ...]:
+    return tuple((lines[i].key, amount) for i, amount in sorted(part.items()))
+
+
+def _applied(
+    offer: Offer, part: dict[int, int], shipping: int, lines: Sequence[CartLine], currency: str
+) -> Applied:
+    amount = sum(part.values()) + shipping
+    return Applied(
+        offer.id,
+        offer.title,
+        offer.code,
+        offer.discount_class,
+        amount,
+        _keyed(part, lines),
+        shipping,
+        _describe(offer, part, shipping, lines, currency),
+    )
+
+
+def _describe(
+    offer: Offer, part: dict[int, int], shipping: int, lines: Sequence[CartLine], currency: str
+) -> str:
+    if shipping:
+        return f"{Money(shipping, currency)} off shipping."
+    amount = Money(sum(part.values()), currency)
+    count = len(part)
+    where = f"{count} line{'s' if count != 1 else ''}"
+    if offer.kind is Kind.BUY_X_GET_Y:
+        what = "free" if offer.value >= 10_000 else f"{_percent(offer.value)} off"
+        return f"buy {offer.buy_quantity}, get {offer.get_quantity} {what}: {amount} off {where}."
+    if offer.kind is Kind.PERCENTAGE:
+        scope = "the order" if offer.discount_class is DiscountClass.ORDER else "eligible items"
+        return f"{_percent(offer.value)} off {scope}: {amount} over {where}."
+    each = " per item" if offer.per_item else ""
+    return f"{Money(offer.value, currency)} off{each}: {amount} over {where}."
+
+
+def _percent(basis_points: int) -> str:
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
+
+
+_MESSAGES = {
+    Rejection.DISABLED: "It is switched off.",
+    Rejection.CODE_NOT_ENTERED: "Its code was not entered.",
+    Rejection.USAGE_LIMIT_REACHED: "It has been used as many times as it may be.",
+    Rejection.ALREADY_USED: "This customer has already used it (once per customer).",
+    Rejection.NO_ELIGIBLE_ITEMS: "Nothing in the cart is eligible.",
+    Rejection.NOTHING_TO_DISCOUNT: "It would take nothing off this cart.",
+}
+
+
+def _reject(offer: Offer, reason: Rejection, message: str | None = None) -> Rejected:
+    return Rejected(offer.id, offer.title, offer.code, reason, message or _MESSAGES[reason])
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
