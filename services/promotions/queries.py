@@ -398,11 +398,11 @@ def offer_of(data: PromotionInput, *, promotion_id: int = 0, currency: str = "US
 
 
 def cart_lines(
-    session: Session, wanted: Sequence[tuple[Any, int, int, int | None]]
+    session: Session, wanted: Sequence[tuple[Any, int | None, int, int | None]]
 ) -> list[CartLine]:
     """Cart lines for (key, variant id, quantity, unit price or None for the catalog's),
     with each variant's product and collections. Raises NotFound for a variant gone."""
-    ids = sorted({variant_id for _, variant_id, _, _ in wanted})
+    ids = sorted({variant_id for _, variant_id, _, _ in wanted if variant_id is not None})
     rows = session.execute(
         select(
             Variant.id,
@@ -418,6 +418,9 @@ def cart_lines(
     found = {r[0]: r for r in rows}
     lines = []
     for key, variant_id, quantity, price in wanted:
+        if variant_id is None:  # a line whose variant was deleted keeps its price
+            lines.append(CartLine(key, None, None, quantity, price or 0))
+            continue
         if variant_id not in found:
             raise NotFound("A product in the cart no longer exists; remove that line.")
         _, product_id, catalog_price, collections = found[variant_id]
