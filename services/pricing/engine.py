@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from models.money import Money
+from models.money import Money, allocate_minor, percent_of
 from services.pricing.model import (
     Applied,
     Cart,
@@ -71,7 +71,7 @@ SEEDS = 8
 MANUAL_TITLE = "Manual discount"
 
 
-@dataclass
+@dataclass(eq=False)
 class _Candidate:
     offer: Offer
     #: product class: line index -> amount at undiscounted prices
@@ -79,6 +79,26 @@ class _Candidate:
     #: every line the offer targets (for order discounts: every line)
     eligible: tuple[int, ...]
     value: int = 0
+
+    def __post_init__(self) -> None:
+        self.cls = self.offer.discount_class
+        #: whether two offers combine depends on their class and what they allow only
+        self.kind = (self.cls, self.offer.combines_with)
+
+
+class _Compatibility:
+    """Whether two candidates combine, remembered per pair of kinds (class, classes allowed):
+    there are at most 24 kinds, however many offers."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[object, object], bool] = {}
+
+    def __call__(self, a: _Candidate, b: _Candidate) -> bool:
+        key = (a.kind, b.kind)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = a.offer.combines(b.offer)
+        return known
 
 
 @dataclass
@@ -100,7 +120,7 @@ def price_cart(cart: Cart) -> PricedCart:
             raise ValueError(f"line {line.key!r}: quantity below 1 or a negative price")
     lines = sorted(cart.lines, key=_canonical)
     subtotals = [ln.subtotal for ln in lines]
-    index = _LineIndex(lines)
+    index = _LineIndex(lines, subtotals)
     entered = {c.strip().casefold() for c in cart.codes if c.strip()}
     zone = ZoneInfo(cart.timezone)
 
@@ -120,14 +140,16 @@ def price_cart(cart: Cart) -> PricedCart:
         for code in unknown
     ]
 
+    total = sum(subtotals)
     for candidate in candidates:
-        candidate.value = _evaluate((candidate,), subtotals, cart.shipping).value
+        candidate.value = _alone(candidate, total, cart.shipping)
     worthwhile = [c for c in candidates if c.value > 0]
     for candidate in candidates:
         if candidate.value == 0:
             rejected.append(_reject(candidate.offer, Rejection.NOTHING_TO_DISCOUNT))
-    best = _best(worthwhile, subtotals, cart.shipping)
-    rejected += _not_chosen(worthwhile, best)
+    compatible = _Compatibility()
+    best = _best(worthwhile, subtotals, cart.shipping, compatible)
+    rejected += _not_chosen(worthwhile, best, compatible)
     return _answer(cart, lines, subtotals, best, rejected, unknown)
 
 
@@ -146,8 +168,12 @@ class _LineIndex:
     """Which lines each variant, product and collection has: an offer's items are found from
     its targets, not by testing every line against every offer."""
 
-    def __init__(self, lines: Sequence[CartLine]) -> None:
+    def __init__(self, lines: Sequence[CartLine], subtotals: Sequence[int]) -> None:
         self.all = tuple(range(len(lines)))
+        self.subtotals = subtotals
+        self.quantities = [ln.quantity for ln in lines]
+        self.total = sum(subtotals)
+        self.units = sum(self.quantities)
         self.by: dict[Target, dict[int, list[int]]] = {
             Target.VARIANTS: {},
             Target.PRODUCTS: {},
@@ -215,8 +241,11 @@ def _screen(
     eligible = index.eligible(offer)
     if not eligible:
         return _reject(offer, Rejection.NO_ELIGIBLE_ITEMS)
-    subtotal = sum(lines[i].subtotal for i in eligible)
-    quantity = sum(lines[i].quantity for i in eligible)
+    if eligible is index.all:
+        subtotal, quantity = index.total, index.units
+    else:
+        subtotal = sum(index.subtotals[i] for i in eligible)
+        quantity = sum(index.quantities[i] for i in eligible)
     if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
         short = Money(offer.min_subtotal - subtotal, cart.currency)
         return _reject(
@@ -238,30 +267,29 @@ def _screen(
             f"Needs {offer.buy_quantity + offer.get_quantity} eligible items; "
             f"the cart has {quantity}.",
         )
-    return _Candidate(offer, _product_amounts(offer, lines, eligible, cart.currency), eligible)
+    return _Candidate(offer, _product_amounts(offer, lines, eligible), eligible)
 
 
 def _product_amounts(
-    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...], currency: str
+    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...]
 ) -> dict[int, int]:
     if offer.discount_class is not DiscountClass.PRODUCT:
         return {}
     if offer.kind is Kind.BUY_X_GET_Y:
-        return _buy_x_get_y(offer, lines, eligible, currency)
+        return _buy_x_get_y(offer, lines, eligible)
     if offer.kind is Kind.PERCENTAGE:
-        return {i: Money(lines[i].subtotal, currency).percent(offer.value).minor for i in eligible}
+        return {i: percent_of(lines[i].subtotal, offer.value) for i in eligible}
     if offer.per_item:
         return {i: min(offer.value, lines[i].unit_price) * lines[i].quantity for i in eligible}
     weights = [lines[i].subtotal for i in eligible]
     amount = min(offer.value, sum(weights))
     if amount == 0:
         return {}
-    shares = Money(amount, currency).allocate(weights)
-    return {i: share.minor for i, share in zip(eligible, shares, strict=True)}
+    return dict(zip(eligible, allocate_minor(amount, weights), strict=True))
 
 
 def _buy_x_get_y(
-    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...], currency: str
+    offer: Offer, lines: Sequence[CartLine], eligible: tuple[int, ...]
 ) -> dict[int, int]:
     """The ``get`` cheapest of every ``buy + get`` eligible items, up to the repeat limit."""
     group = offer.buy_quantity + offer.get_quantity
@@ -277,10 +305,7 @@ def _buy_x_get_y(
         take = min(free, lines[i].quantity)
         counts[i] = take
         free -= take
-    return {
-        i: Money(lines[i].unit_price * n, currency).percent(offer.value).minor
-        for i, n in counts.items()
-    }
+    return {i: percent_of(lines[i].unit_price * n, offer.value) for i, n in counts.items()}
 
 
 def _evaluate(
@@ -291,7 +316,7 @@ def _evaluate(
     orders: list[_Candidate] = []
     shipping_owner: _Candidate | None = None
     for candidate in chosen:
-        cls = candidate.offer.discount_class
+        cls = candidate.cls
         if cls is DiscountClass.PRODUCT:
             for i, amount in candidate.amounts.items():
                 if amount > per_line[i]:
@@ -305,10 +330,7 @@ def _evaluate(
     left = base
     for candidate in orders:
         offer = candidate.offer
-        if offer.kind is Kind.PERCENTAGE:
-            amount = Money(base).percent(offer.value).minor
-        else:
-            amount = offer.value
+        amount = percent_of(base, offer.value) if offer.kind is Kind.PERCENTAGE else offer.value
         amount = min(amount, left)
         left -= amount
         order_amounts.append((candidate, amount))
@@ -319,12 +341,28 @@ def _evaluate(
     )
 
 
-def _best(candidates: list[_Candidate], subtotals: Sequence[int], shipping: int) -> _Evaluation:
+def _alone(candidate: _Candidate, total: int, shipping: int) -> int:
+    """What the candidate is worth on its own (``_evaluate`` of it alone, without the lists)."""
+    if candidate.cls is DiscountClass.PRODUCT:
+        return sum(candidate.amounts.values())
+    if candidate.cls is DiscountClass.SHIPPING:
+        return shipping
+    offer = candidate.offer
+    amount = percent_of(total, offer.value) if offer.kind is Kind.PERCENTAGE else offer.value
+    return min(amount, total)
+
+
+def _best(
+    candidates: list[_Candidate],
+    subtotals: Sequence[int],
+    shipping: int,
+    compatible: _Compatibility,
+) -> _Evaluation:
     ranked = sorted(candidates, key=lambda c: (-c.value, c.offer.id))
     if len(ranked) <= EXACT_LIMIT:
-        sets = _maximal_sets(ranked)
+        sets = _maximal_sets(ranked, compatible)
     else:
-        sets = [_greedy(ranked, seed) for seed in ranked[:SEEDS]]
+        sets = [_greedy(ranked, seed, compatible) for seed in ranked[:SEEDS]]
     best = _evaluate((), subtotals, shipping)
     best_key = _preference(best)
     for chosen in sets:
@@ -340,13 +378,14 @@ def _preference(evaluation: _Evaluation) -> tuple[int, int, tuple[int, ...]]:
     return (-evaluation.value, len(ids), ids)
 
 
-def _maximal_sets(ranked: list[_Candidate]) -> list[tuple[_Candidate, ...]]:
+def _maximal_sets(
+    ranked: list[_Candidate], compatible: _Compatibility
+) -> list[tuple[_Candidate, ...]]:
     """Every maximal set of mutually combinable offers (Bron-Kerbosch with pivoting), at most
     MAX_SETS of them, each in rank order."""
     n = len(ranked)
     neighbours = [
-        {j for j in range(n) if j != i and ranked[i].offer.combines(ranked[j].offer)}
-        for i in range(n)
+        {j for j in range(n) if j != i and compatible(ranked[i], ranked[j])} for i in range(n)
     ]
     found: list[tuple[_Candidate, ...]] = []
 
@@ -366,16 +405,37 @@ def _maximal_sets(ranked: list[_Candidate]) -> list[tuple[_Candidate, ...]]:
     return found
 
 
-def _greedy(ranked: list[_Candidate], seed: _Candidate) -> tuple[_Candidate, ...]:
+def _greedy(
+    ranked: list[_Candidate], seed: _Candidate, compatible: _Compatibility
+) -> tuple[_Candidate, ...]:
     chosen = [seed]
+    # one chosen offer of each kind stands for all of that kind; whether a kind may join is
+    # asked again only when a new kind has joined
+    kinds = {seed.kind: seed}
+    verdicts: dict[object, bool] = {}
     for candidate in ranked:
-        if candidate is not seed and all(candidate.offer.combines(c.offer) for c in chosen):
+        if candidate is seed:
+            continue
+        verdict = verdicts.get(candidate.kind)
+        if verdict is None:
+            verdict = all(compatible(candidate, c) for c in kinds.values())
+            verdicts[candidate.kind] = verdict
+        if verdict:
             chosen.append(candidate)
-    return tuple(sorted(chosen, key=lambda c: (-c.value, c.offer.id)))
+            if candidate.kind not in kinds:
+                kinds[candidate.kind] = candidate
+                verdicts = {}
+    return tuple(chosen)
 
 
-def _not_chosen(candidates: list[_Candidate], best: _Evaluation) -> list[Rejected]:
+def _not_chosen(
+    candidates: list[_Candidate], best: _Evaluation, compatible: _Compatibility
+) -> list[Rejected]:
     chosen = {id(c) for c in best.chosen}
+    # the first chosen offer of each kind, in the order chosen, answers for its kind
+    kinds: dict[object, _Candidate] = {}
+    for c in best.chosen:
+        kinds.setdefault(c.kind, c)
     rejected = []
     for candidate in candidates:
         offer = candidate.offer
@@ -392,7 +452,7 @@ def _not_chosen(candidates: list[_Candidate], best: _Evaluation) -> list[Rejecte
             if unused:
                 rejected.append(_reject(offer, Rejection.NOTHING_TO_DISCOUNT, _OUTDONE))
             continue
-        blocker = next((c.offer for c in best.chosen if not offer.combines(c.offer)), None)
+        blocker = next((c.offer for c in kinds.values() if not compatible(candidate, c)), None)
         title = blocker.title if blocker is not None else "the discounts applied"
         rejected.append(
             _reject(
@@ -421,11 +481,11 @@ def _answer(
     order_parts: list[tuple[_Candidate | None, int, dict[int, int]]] = []
     for candidate, amount in best.order_amounts:
         if amount > 0:
-            order_parts.append((candidate, amount, _spread(amount, net, currency)))
+            order_parts.append((candidate, amount, _spread(amount, net)))
     manual_amount = 0
     if cart.manual is not None and cart.manual.amount > 0:
         manual_amount = min(cart.manual.amount, sum(net))
-        order_parts.append((None, manual_amount, _spread(manual_amount, net, currency)))
+        order_parts.append((None, manual_amount, _spread(manual_amount, net)))
 
     applied: list[Applied] = []
     by_line: list[list[LineDiscount]] = [[] for _ in lines]
@@ -505,17 +565,15 @@ def _applied_order(applied: Applied) -> tuple[int, bool, int]:
     )
 
 
-def _spread(amount: int, net: list[int], currency: str) -> dict[int, int]:
+def _spread(amount: int, net: list[int]) -> dict[int, int]:
     """Spread an order discount over the lines by what they still cost, taking it off them."""
-    weights = list(net)
-    if sum(weights) <= 0:
+    if sum(net) <= 0:
         return {}
-    shares = Money(amount, currency).allocate(weights)
     part = {}
-    for i, share in enumerate(shares):
-        if share.minor:
-            part[i] = share.minor
-            net[i] -= share.minor
+    for i, share in enumerate(allocate_minor(amount, net)):
+        if share:
+            part[i] = share
+            net[i] -= share
     return part
 
 
@@ -535,13 +593,11 @@ def _applied(
         amount,
         _keyed(part, lines),
         shipping,
-        _describe(offer, part, shipping, lines, currency),
+        _describe(offer, part, shipping, currency),
     )
 
 
-def _describe(
-    offer: Offer, part: dict[int, int], shipping: int, lines: Sequence[CartLine], currency: str
-) -> str:
+def _describe(offer: Offer, part: dict[int, int], shipping: int, currency: str) -> str:
     if shipping:
         return f"{Money(shipping, currency)} off shipping."
     amount = Money(sum(part.values()), currency)

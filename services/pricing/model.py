@@ -11,6 +11,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 
 
 class Kind(StrEnum):
@@ -100,7 +101,7 @@ class Offer:
     combines_with: frozenset[DiscountClass] = frozenset()
     currency: str = "USD"
 
-    @property
+    @cached_property
     def discount_class(self) -> DiscountClass:
         if self.kind is Kind.FREE_SHIPPING:
             return DiscountClass.SHIPPING
