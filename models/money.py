@@ -23,6 +23,7 @@ _EXPONENTS = {
     "TND": 3,
 }
 ROUNDING = ROUND_HALF_EVEN
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 
 
 def exponent(currency: str) -> int:
@@ -108,10 +109,9 @@ class Money:
     def format(self) -> str:
         """``"$1,234.50"`` for display; ``"-$3.00"`` for negatives."""
         places = exponent(self.currency)
-        symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}.get(
-            self.currency
-        )
-        number = f"{abs(self.to_decimal()):,.{places}f}"
+        symbol = _SYMBOLS.get(self.currency)
+        whole, fraction = divmod(abs(self.minor), 10**places)
+        number = f"{whole:,}.{fraction:0{places}d}" if places else f"{whole:,}"
         text = f"{symbol}{number}" if symbol else f"{number} {self.currency}"
         return f"-{text}" if self.minor < 0 else text
 

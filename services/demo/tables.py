@@ -252,11 +252,31 @@ TABLES = (
         ),
     ),
     TableSpec(
-        "order_discounts", ("id", "order_id", "promotion_id", "code", "title", "amount", "reason")
+        "order_discounts",
+        (
+            "id",
+            "order_id",
+            "promotion_id",
+            "code",
+            "title",
+            "amount",
+            "reason",
+            "discount_class",
+            "lines",
+        ),
     ),
     TableSpec(
         "promotion_redemptions",
-        ("id", "promotion_id", "order_id", "customer_id", "amount", "redeemed_at"),
+        (
+            "id",
+            "promotion_id",
+            "order_id",
+            "customer_id",
+            "code",
+            "once_per_customer",
+            "amount",
+            "redeemed_at",
+        ),
     ),
     TableSpec(
         "order_history",

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import combinations
 from zoneinfo import ZoneInfo
 
 from models.money import Money, allocate_minor, percent_of
@@ -122,12 +123,11 @@ def price_cart(cart: Cart) -> PricedCart:
     subtotals = [ln.subtotal for ln in lines]
     index = _LineIndex(lines, subtotals)
     entered = {c.strip().casefold() for c in cart.codes if c.strip()}
-    zone = ZoneInfo(cart.timezone)
 
     candidates: list[_Candidate] = []
     rejected: list[Rejected] = []
     for offer in sorted(cart.offers, key=lambda o: o.id):
-        outcome = _screen(offer, cart, lines, index, entered, zone)
+        outcome = _screen(offer, cart, lines, index, entered)
         if isinstance(outcome, Rejected):
             rejected.append(outcome)
         else:
@@ -174,23 +174,28 @@ class _LineIndex:
         self.quantities = [ln.quantity for ln in lines]
         self.total = sum(subtotals)
         self.units = sum(self.quantities)
-        self.by: dict[Target, dict[int, list[int]]] = {
-            Target.VARIANTS: {},
-            Target.PRODUCTS: {},
-            Target.COLLECTIONS: {},
-        }
-        for i, line in enumerate(lines):
-            if line.variant_id is not None:
-                self.by[Target.VARIANTS].setdefault(line.variant_id, []).append(i)
-            if line.product_id is not None:
-                self.by[Target.PRODUCTS].setdefault(line.product_id, []).append(i)
-            for collection_id in line.collection_ids:
-                self.by[Target.COLLECTIONS].setdefault(collection_id, []).append(i)
+        self._lines = lines
+        self._by: dict[Target, dict[int, list[int]]] = {}
+
+    def _lines_by(self, target: Target) -> dict[int, list[int]]:
+        """Lines by variant, product or collection id, made when an offer first asks."""
+        found = self._by.get(target)
+        if found is None:
+            found = self._by[target] = {}
+            for i, line in enumerate(self._lines):
+                if target is Target.COLLECTIONS:
+                    ids: Iterable[int] = line.collection_ids
+                else:
+                    one = line.variant_id if target is Target.VARIANTS else line.product_id
+                    ids = () if one is None else (one,)
+                for target_id in ids:
+                    found.setdefault(target_id, []).append(i)
+        return found
 
     def eligible(self, offer: Offer) -> tuple[int, ...]:
         if offer.target is Target.ALL:
             return self.all
-        found = self.by[offer.target]
+        found = self._lines_by(offer.target)
         ids: Iterable[int] = (
             offer.target_ids if len(offer.target_ids) <= len(found) else found.keys()
         )
@@ -207,7 +212,6 @@ def _screen(
     lines: Sequence[CartLine],
     index: _LineIndex,
     entered: set[str],
-    zone: ZoneInfo,
 ) -> _Candidate | Rejected:
     if offer.currency != cart.currency:
         return _reject(offer, Rejection.CURRENCY, f"It is priced in {offer.currency}.")
@@ -216,9 +220,12 @@ def _screen(
     if offer.code is not None and offer.code.casefold() not in entered:
         return _reject(offer, Rejection.CODE_NOT_ENTERED)
     if offer.starts_at is not None and cart.now < offer.starts_at:
-        return _reject(offer, Rejection.NOT_STARTED, f"It starts {_when(offer.starts_at, zone)}.")
+        return _reject(
+            offer, Rejection.NOT_STARTED, f"It starts {_when(offer.starts_at, cart.timezone)}."
+        )
     if offer.ends_at is not None and cart.now >= offer.ends_at:
-        return _reject(offer, Rejection.EXPIRED, f"It ended {_when(offer.ends_at, zone)}.")
+        when = _when(offer.ends_at, cart.timezone)
+        return _reject(offer, Rejection.EXPIRED, f"It ended {when}.")
     if offer.customer_tag is not None and offer.customer_tag not in cart.customer.tags:
         return _reject(
             offer,
@@ -359,7 +366,9 @@ def _best(
     compatible: _Compatibility,
 ) -> _Evaluation:
     ranked = sorted(candidates, key=lambda c: (-c.value, c.offer.id))
-    if len(ranked) <= EXACT_LIMIT:
+    if _all_combine(ranked, compatible):
+        sets = [tuple(ranked)]  # the usual small cart: everything combines
+    elif len(ranked) <= EXACT_LIMIT:
         sets = _maximal_sets(ranked, compatible)
     else:
         sets = [_greedy(ranked, seed, compatible) for seed in ranked[:SEEDS]]
@@ -371,6 +380,20 @@ def _best(
         if key < best_key:
             best, best_key = evaluation, key
     return best
+
+
+def _all_combine(ranked: list[_Candidate], compatible: _Compatibility) -> bool:
+    """Whether every offer combines with every other, asked once per pair of kinds."""
+    first: dict[object, _Candidate] = {}
+    repeated: set[object] = set()
+    for candidate in ranked:
+        if candidate.kind in first:
+            repeated.add(candidate.kind)
+        else:
+            first[candidate.kind] = candidate
+    return all(compatible(a, b) for a, b in combinations(first.values(), 2)) and all(
+        compatible(first[kind], first[kind]) for kind in repeated
+    )
 
 
 def _preference(evaluation: _Evaluation) -> tuple[int, int, tuple[int, ...]]:
@@ -514,7 +537,8 @@ def _answer(
                     amount,
                     _keyed(part, lines),
                     0,
-                    cart.manual.reason,
+                    note=cart.manual.reason,
+                    currency=currency,
                 )
             )
         for i, share in part.items():
@@ -593,29 +617,9 @@ def _applied(
         amount,
         _keyed(part, lines),
         shipping,
-        _describe(offer, part, shipping, currency),
+        offer=offer,
+        currency=currency,
     )
-
-
-def _describe(offer: Offer, part: dict[int, int], shipping: int, currency: str) -> str:
-    if shipping:
-        return f"{Money(shipping, currency)} off shipping."
-    amount = Money(sum(part.values()), currency)
-    count = len(part)
-    where = f"{count} line{'s' if count != 1 else ''}"
-    if offer.kind is Kind.BUY_X_GET_Y:
-        what = "free" if offer.value >= 10_000 else f"{_percent(offer.value)} off"
-        return f"buy {offer.buy_quantity}, get {offer.get_quantity} {what}: {amount} off {where}."
-    if offer.kind is Kind.PERCENTAGE:
-        scope = "the order" if offer.discount_class is DiscountClass.ORDER else "eligible items"
-        return f"{_percent(offer.value)} off {scope}: {amount} over {where}."
-    each = " per item" if offer.per_item else ""
-    return f"{Money(offer.value, currency)} off{each}: {amount} over {where}."
-
-
-def _percent(basis_points: int) -> str:
-    whole, rest = divmod(basis_points, 100)
-    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
 _MESSAGES = {
@@ -632,5 +636,5 @@ def _reject(offer: Offer, reason: Rejection, message: str | None = None) -> Reje
     return Rejected(offer.id, offer.title, offer.code, reason, message or _MESSAGES[reason])
 
 
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")

@@ -342,6 +342,15 @@ def _check_store(uow: UnitOfWork, data: PromotionInput, current: Promotion | Non
         )
         if taken:
             problems["code"] = f"The code {data.code.strip()} is already used by a promotion."
+    if current is not None and data.method is Method.AUTOMATIC:
+        generated = uow.session.scalar(
+            select(func.count()).where(PromotionCode.promotion_id == current.id)
+        )
+        if generated:
+            problems["method"] = (
+                f"It has {generated:,} generated codes; it cannot become automatic. "
+                "Duplicate it instead."
+            )
     if (
         current is not None
         and data.usage_limit is not None

@@ -22,6 +22,7 @@ from services.orders import (
     get_order_pricing,
     quote_order,
 )
+from services.paging import PageRequest
 from services.pricing import DiscountClass, Kind, ManualDiscount, Rejection
 from services.promotions import (
     Method,
@@ -29,6 +30,8 @@ from services.promotions import (
     PromotionUnavailable,
     create_promotion,
     generate_codes,
+    list_redemptions,
+    redemption_totals,
 )
 from tests import orders_support as support
 
@@ -101,6 +104,10 @@ def test_a_phone_order_with_a_code_is_priced_explained_and_redeemed(store, staff
     assert "$15.00 more to go" in missed.message
     assert _counts(store, code.id) == (1, 1000, 1)
     assert detail.timeline[0].data["discounts"] == [{"title": "$10 off $50", "amount": 1000}]
+    [redeemed] = list_redemptions(store.unit_of_work(), merch, code.id, PageRequest()).rows
+    assert (redeemed.order_number, redeemed.code, redeemed.amount) == (created.number, "TEN", 1000)
+    totals = redemption_totals(store.unit_of_work(), merch, code.id)
+    assert (totals.count, totals.amount, totals.returned) == (1, 1000, 0)
 
 
 def test_a_code_that_is_unknown_or_cannot_apply_is_refused_on_the_codes_field(store, staff) -> None:

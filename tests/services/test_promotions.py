@@ -255,3 +255,19 @@ def test_a_preview_prices_a_sample_cart_with_the_promotion_unsaved(store, staff)
     assert short.total == 3000
     assert [r.reason for r in short.rejected] == [Rejection.MINIMUM_NOT_MET]
     assert "$20.00 more" in short.rejected[0].message
+
+
+def test_a_promotion_with_generated_codes_cannot_become_automatic(store, staff) -> None:
+    merch = staff["merchandiser"]
+    data = PromotionInput("Mailing", Kind.PERCENTAGE, 1500, method=Method.CODE)
+    saved = create_promotion(store.unit_of_work(), merch, data)
+    generate_codes(store.unit_of_work(), merch, saved.id, 3)
+    with pytest.raises(ValidationFailed) as refused:
+        update_promotion(
+            store.unit_of_work(),
+            merch,
+            saved.id,
+            PromotionInput("Mailing", Kind.PERCENTAGE, 1500),
+            expected_version=saved.version,
+        )
+    assert "generated codes" in refused.value.fields["method"]
