@@ -300,3 +300,24 @@ def test_a_single_use_code_raced_is_used_once(committed_store, committed_staff) 
             ).scalar_one()
             == 0
         )
+
+
+def test_an_edit_can_add_a_code_and_a_bad_one_changes_nothing(store, staff) -> None:
+    manager = staff["manager"]
+    code = create_promotion(store.unit_of_work(), staff["merchandiser"], TEN_OFF_FIFTY)
+    shop = support.shop(store, staff["admin"], skus=("TEE", "CAP"), price=3000)
+    created = create_order(store.unit_of_work(), manager, _draft(shop, (1, 1)))
+    version = get_order_detail(store.unit_of_work(), created.id).version
+    with pytest.raises(ValidationFailed) as refused:
+        edit_order(
+            store.unit_of_work(), manager, created.id, [], codes=["BOGUS"],
+            expected_version=version,
+        )  # fmt: skip
+    assert "BOGUS" in refused.value.fields["codes"]
+    result = edit_order(
+        store.unit_of_work(), manager, created.id, [], codes=["ten"], expected_version=version
+    )
+    assert (result.total_before, result.total_after) == (6000, 5000)
+    assert _counts(store, code.id) == (1, 1000, 1)
+    summary = get_order_detail(store.unit_of_work(), created.id).timeline[-1].summary
+    assert "discount codes: ten" in summary
