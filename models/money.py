@@ -23,6 +23,7 @@ _EXPONENTS = {
     "TND": 3,
 }
 ROUNDING = ROUND_HALF_EVEN
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 
 
 def exponent(currency: str) -> int:
@@ -92,8 +93,7 @@ class Money:
 
     def percent(self, basis_points: int) -> Money:
         """This amount times ``basis_points`` / 10,000 (1500 = 15 %), rounded once."""
-        value = (Decimal(self.minor) * basis_points / 10_000).quantize(Decimal(1), ROUNDING)
-        return Money(int(value), self.currency)
+        return Money(percent_of(self.minor, basis_points), self.currency)
 
     def allocate(self, weights: list[int]) -> list[Money]:
         """Split into parts proportional to ``weights``; the parts add up exactly.
@@ -101,18 +101,7 @@ class Money:
         Remainders go one minor unit at a time to the largest fractional parts, so no cent is
         lost or invented (an order discount spread over its lines).
         """
-        if not weights or any(w < 0 for w in weights):
-            raise MoneyError("weights must be a non-empty list of non-negative numbers")
-        total = sum(weights)
-        if total == 0:
-            weights, total = [1] * len(weights), len(weights)
-        sign = -1 if self.minor < 0 else 1
-        amount = abs(self.minor)
-        shares = [amount * w // total for w in weights]
-        remainders = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
-        for i in remainders[: amount - sum(shares)]:
-            shares[i] += 1
-        return [Money(sign * s, self.currency) for s in shares]
+        return [Money(share, self.currency) for share in allocate_minor(self.minor, weights)]
 
     def to_decimal(self) -> Decimal:
         return Decimal(self.minor).scaleb(-exponent(self.currency))
@@ -120,15 +109,41 @@ class Money:
     def format(self) -> str:
         """``"$1,234.50"`` for display; ``"-$3.00"`` for negatives."""
         places = exponent(self.currency)
-        symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}.get(
-            self.currency
-        )
-        number = f"{abs(self.to_decimal()):,.{places}f}"
+        symbol = _SYMBOLS.get(self.currency)
+        whole, fraction = divmod(abs(self.minor), 10**places)
+        number = f"{whole:,}.{fraction:0{places}d}" if places else f"{whole:,}"
         text = f"{symbol}{number}" if symbol else f"{number} {self.currency}"
         return f"-{text}" if self.minor < 0 else text
 
     def __str__(self) -> str:
         return self.format()
+
+
+def allocate_minor(minor: int, weights: list[int]) -> list[int]:
+    """``Money.allocate`` in plain minor units (the pricing engine's inner loops)."""
+    if not weights or any(w < 0 for w in weights):
+        raise MoneyError("weights must be a non-empty list of non-negative numbers")
+    total = sum(weights)
+    if total == 0:
+        weights, total = [1] * len(weights), len(weights)
+    sign = -1 if minor < 0 else 1
+    amount = abs(minor)
+    shares = [amount * w // total for w in weights]
+    left = amount - sum(shares)
+    if left:
+        remainders = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
+        for i in remainders[:left]:
+            shares[i] += 1
+    return [sign * s for s in shares] if sign < 0 else shares
+
+
+def percent_of(minor: int, basis_points: int) -> int:
+    """``minor`` times ``basis_points`` / 10,000, rounded half-even (ROUNDING) in integers:
+    exact at any size, and cheap enough for the pricing engine's inner loops."""
+    whole, rest = divmod(abs(minor * basis_points), 10_000)
+    if rest * 2 > 10_000 or (rest * 2 == 10_000 and whole % 2 == 1):
+        whole += 1
+    return -whole if minor * basis_points < 0 else whole
 
 
 def to_minor(value: Decimal, currency: str = "USD") -> int:

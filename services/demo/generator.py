@@ -19,7 +19,7 @@ from services.demo import vocabulary as words
 from services.demo.bulk import put_back, take_down
 from services.demo.catalog import build_catalog
 from services.demo.context import Context, Progress, no_progress
-from services.demo.orders import OrderDesk, build_promotions
+from services.demo.orders import OrderDesk, build_promotions, write_promotions
 from services.demo.people import build_customers
 from services.demo.plan import DEFAULT_SEED, DemoPlan, plan_for
 from services.demo.sink import CopySink
@@ -201,6 +201,7 @@ def _seed(store: Store, plan: DemoPlan, report: Progress) -> DemoSummary:
             world = World(ctx, cat, numbers)
             desk = OrderDesk(ctx, cat, people, world, promos, numbers["orders"])
             run_year(ctx, world, desk)
+            write_promotions(ctx, promos)
             report("stock", 0, 1)
             world.write_levels()
             stages["year"] = time.perf_counter() - mark - stages["catalog"] - stages["customers"]

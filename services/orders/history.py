@@ -87,10 +87,13 @@ def placed(
     *,
     note: str | None = None,
     price_overrides: list[dict[str, Any]] | None = None,
+    discounts: list[dict[str, Any]] | None = None,
 ) -> Event:
     data: dict[str, Any] = {"created": True, "channel": channel, "total": total}
     if price_overrides is not None:
         data["price_overrides"] = price_overrides
+    if discounts:
+        data["discounts"] = discounts
     return Event(STATUS, None, "pending", note or None, data)
 
 
@@ -307,6 +310,17 @@ def _describe_edit(data: Mapping[str, Any], money: Any) -> str:
             changes.append(
                 f"shipping {money(c['shipping']['from'])} → {money(c['shipping']['to'])}"
             )
+        elif "codes" in c:
+            codes = ", ".join(c["codes"]["to"]) or "none"
+            changes.append(f"discount codes: {codes}")
+        elif "manual_discount" in c:
+            manual = c["manual_discount"]
+            changes.append(
+                f"manual discount {money(manual['from'])} → {money(manual['to'])}"
+                + (f" ({manual['reason']})" if manual.get("reason") else "")
+            )
+        elif "discount_lost" in c:
+            changes.append(f"{c['discount_lost']} no longer applies ({c['why']})")
         elif c.get("from") == 0:
             changes.append(f"added {c['to']} × {_item(c)}")
         elif c.get("to") == 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from hypothesis import given
@@ -69,3 +69,12 @@ def test_allocation_adds_up_exactly(amount: int, weights: list[int]) -> None:
 def test_a_discount_spreads_over_lines_in_proportion() -> None:
     assert [m.minor for m in Money(1000).allocate([1, 1, 1])] == [334, 333, 333]
     assert [m.minor for m in Money(500).allocate([3000, 1000])] == [375, 125]
+
+
+@given(
+    amount=st.integers(min_value=-(10**12), max_value=10**12),
+    basis_points=st.integers(min_value=-20_000, max_value=20_000),
+)
+def test_a_percentage_is_rounded_half_even_exactly(amount: int, basis_points: int) -> None:
+    exact = (Decimal(amount) * basis_points / 10_000).quantize(Decimal(1), ROUND_HALF_EVEN)
+    assert Money(amount).percent(basis_points).minor == int(exact)
