@@ -650,14 +650,6 @@ def find_product_id_of_variant(uow: UnitOfWork, variant_id: int) -> int:
     return int(found)
 
 
-def store_currency(uow: UnitOfWork) -> str:
-    """The store's currency, for showing amounts."""
-    with uow:
-        return (
-            uow.session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
-        )
-
-
 def load_product(session: Session, product_id: int) -> ProductDetail:
     """A product's detail inside an open transaction (services reuse it after a change)."""
     p = session.execute(
@@ -779,5 +771,4 @@ __all__ = [
     "list_vendors",
     "load_product",
     "matching_variant_ids",
-    "store_currency",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.money import Money
+from models.money import Money, MoneyFormat
 
 MAX_OPTIONS = 3
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -162,9 +162,9 @@ class AmountChange:
                 result = current - Money(current, currency).percent(self.value).minor
         return round_to_ending(max(result, 0), self.rounding, currency)
 
-    def describe(self, currency: str = "USD") -> str:
+    def describe(self, money: MoneyFormat) -> str:
         """In the merchant's words: "raise by 10 %, ending in .99"."""
-        amount = Money(self.value, currency).format()
+        amount = money.format(self.value)
         percent = f"{self.value / 100:g} %"
         text = {
             Adjustment.SET: f"set to {amount}",

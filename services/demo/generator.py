@@ -250,13 +250,14 @@ def _upsert_store(connection: Connection) -> None:
     connection.execute(
         text(
             "INSERT INTO store (id, name, currency, email, phone, address, timezone) "
-            "VALUES (1, :name, 'USD', :email, :phone, CAST(:address AS jsonb), :timezone) "
-            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = 'USD', "
+            "VALUES (1, :name, :currency, :email, :phone, CAST(:address AS jsonb), :timezone) "
+            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = EXCLUDED.currency, "
             "email = EXCLUDED.email, phone = EXCLUDED.phone, address = EXCLUDED.address, "
             "timezone = EXCLUDED.timezone, version = store.version + 1, updated_at = now()"
         ),
         {
             "name": words.STORE_NAME,
+            "currency": words.STORE_CURRENCY,
             "email": words.STORE_EMAIL,
             "phone": words.STORE_PHONE,
             "address": _json(words.STORE_ADDRESS),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from models.money import Money
+from models.money import Money, MoneyFormat, divide_rounded, percent_of
 from models.status import (
     FulfillmentStatus,
     MovementReason,
@@ -25,8 +25,6 @@ from services.demo import vocabulary as words
 from services.demo.catalog import MAIN, SHOP, Catalog
 from services.demo.codes import (
     gateway_id,
-    half_even_percent,
-    half_even_ratio,
     idempotency_key,
     tracking_number,
 )
@@ -36,9 +34,12 @@ from services.demo.plan import DAY, HOUR
 from services.demo.sink import jsonb
 from services.demo.world import World
 from services.orders import history
+from services.orders.core import payment_status_for
 from services.orders.history import Event
 
 MINUTE = 60
+#: how the demo store (US dollars, in Portland) writes amounts in its discounts' reasons
+STORE_MONEY = MoneyFormat.of_store(words.STORE_CURRENCY, None, words.STORE_ADDRESS["country_code"])
 STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
 FREE_SHIPPING_OVER = 7500
 #: channel mix of orders
@@ -59,23 +60,6 @@ ONLINE_HOURS = (
 OPEN_STATUSES = ("pending", "confirmed", "processing")
 #: encoded history payloads of events without data, by actor (None: a staff member acted)
 _EMPTY_PAYLOADS: dict[str | None, bytes] = {}
-
-
-def payment_status_for(
-    total: int, authorized: int, captured: int, refunded: int, voided: bool
-) -> PaymentStatus:
-    """An order's payment status from its money figures (the orders service's rule)."""
-    if captured > 0:
-        if refunded >= captured:
-            return PaymentStatus.REFUNDED
-        if refunded > 0:
-            return PaymentStatus.PARTIALLY_REFUNDED
-        return PaymentStatus.PAID if captured >= total else PaymentStatus.PARTIALLY_PAID
-    if authorized > 0 and not voided:
-        return PaymentStatus.AUTHORIZED
-    if voided:
-        return PaymentStatus.VOIDED
-    return PaymentStatus.PENDING
 
 
 @dataclass
@@ -334,7 +318,7 @@ class OrderDesk:
         if promo is not None:
             if promo.applies_to == "collection":
                 shares = [
-                    half_even_percent(nets[i], promo.value) if cat.p_on_sale[cat.v_product[vi]]
+                    percent_of(nets[i], promo.value) if cat.p_on_sale[cat.v_product[vi]]
                     else 0
                     for i, (vi, _) in enumerate(picked)
                 ]  # fmt: skip
@@ -342,12 +326,13 @@ class OrderDesk:
             else:
                 base = sum(nets)
                 if promo.kind == "percentage":
-                    amount = half_even_percent(base, promo.value)
+                    amount = percent_of(base, promo.value)
                     reason = f"{promo.value // 100}% off the order (code {promo.code})"
                 else:
                     amount = min(promo.value, base)
                     reason = (
-                        f"{Money(promo.value)} off orders over {Money(promo.min_subtotal or 0)}"
+                        f"{STORE_MONEY.format(promo.value)} off orders over "
+                        f"{STORE_MONEY.format(promo.min_subtotal or 0)}"
                     )
                     reason += f" (code {promo.code})"
                 shares = [m.minor for m in Money(amount).allocate(nets)]
@@ -366,9 +351,15 @@ class OrderDesk:
             and subtotal - sum(line_discount) >= FREE_SHIPPING_OVER
         ):
             free_shipping.used += 1
-            discounts.append((free_shipping, shipping, "Free standard shipping over $75.00"))
+            discounts.append(
+                (
+                    free_shipping,
+                    shipping,
+                    f"Free standard shipping over {STORE_MONEY.format(FREE_SHIPPING_OVER)}",
+                )
+            )
         taxes = [
-            half_even_percent(subs[i] - line_discount[i], tax_rate) if cat.v_taxable[vi] else 0
+            percent_of(subs[i] - line_discount[i], tax_rate) if cat.v_taxable[vi] else 0
             for i, (vi, _) in enumerate(picked)
         ]
         discount_total = sum(a for _, a, _ in discounts)
@@ -979,7 +970,7 @@ class _Replay:
         chosen, reason, link, refund_at, kind = data
         return_id = ctx.new_id("returns")
         link["amount"] = sum(
-            half_even_ratio(self.paid_per_line[i], q, self.picked[i][1]) for i, q, _ in chosen
+            divide_rounded(self.paid_per_line[i] * q, self.picked[i][1]) for i, q, _ in chosen
         )
         left = self.captured - self.refunded
         owed = left if kind == "full" else min(link["amount"], left)
@@ -1029,7 +1020,7 @@ class _Replay:
         if kind == "full":
             amount = left
         elif kind == "goodwill":
-            amount = max(500, half_even_percent(self.total, 1500))
+            amount = max(500, percent_of(self.total, 1500))
         else:
             amount = (link or {}).get("amount", 0)
         amount = min(amount, left)

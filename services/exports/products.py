@@ -27,6 +27,7 @@ from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
 from services.imports.columns import SHOPIFY, SHOPIFY_2025
 from services.progress import NO_PROGRESS, Progress
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _IDS = Array("bigint")
@@ -83,12 +84,12 @@ def export_products_csv(
     counts = {"products": 0, "variants": 0, "images": 0, "uploaded": 0}
     with uow:
         session = uow.session
-        currency = session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar()
+        currency = money_format(session).currency
         location = session.execute(text("SELECT id FROM locations WHERE is_default")).scalar()
         ids = _product_ids(session, matching)
         for done, batch in _batches(ids):
             for product in _load(session, batch, location):
-                for row in _rows(product, currency or "USD", style, location is not None, counts):
+                for row in _rows(product, currency, style, location is not None, counts):
                     writer.writerow(row)
             progress.report(min(done, len(ids)), len(ids), "Writing products")
     return ExportResult(

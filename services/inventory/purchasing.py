@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import BigInteger
 
 from models.inventory import Location, PurchaseOrder, PurchaseOrderLine, Supplier
+from models.money import divide_rounded
 from models.staff import Staff
 from models.status import (
     PURCHASE_ORDER_TRANSITIONS,
@@ -655,7 +655,7 @@ def weighted_average_cost(held: int, held_cost: int | None, received: int, unit_
     unknown cost does not weigh in: the received units' cost is all that is known."""
     if held_cost is None or held <= 0:
         return unit_cost
-    return round(Fraction(held * held_cost + received * unit_cost, held + received))
+    return divide_rounded(held * held_cost + received * unit_cost, held + received)
 
 
 def _update_costs(

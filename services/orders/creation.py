@@ -25,6 +25,7 @@ from services.orders.core import append_history, emit_availability, emit_order_c
 from services.orders.rows import CreatedOrder
 from services.orders.totals import price_lines, totals_of
 from services.paging import like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 MANUAL_CHANNELS = ("phone", "email", "manual", "pos")
@@ -141,8 +142,7 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
         raise ValidationFailed(" ".join(problems.values()), fields=problems)
     with uow:
         uow.require(actor, "orders.create")
-        store_currency = uow.session.scalar(text("SELECT currency FROM store WHERE id = 1"))
-        currency = draft.currency or store_currency or "USD"
+        currency = draft.currency or money_format(uow.session).currency
         location_id = draft.location_id or _default_location(uow)
         if location_id is None:
             raise ValidationFailed(

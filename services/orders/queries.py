@@ -67,6 +67,7 @@ from services.orders.rows import (
     Totals,
 )
 from services.paging import Page, PageRequest, keyset_page, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _MAX_BIGINT = 2**63 - 1
@@ -550,6 +551,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 select(Return).where(Return.order_id == order.id).order_by(Return.id)
             )
         )
+        money = money_format(uow.session).in_currency(order.currency)
         timeline = tuple(
             HistoryEntry(
                 h.id,
@@ -559,7 +561,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 h.from_status,
                 h.to_status,
                 h.note,
-                describe_event(h.kind, h.from_status, h.to_status, h.note, h.data, order.currency),
+                describe_event(h.kind, h.from_status, h.to_status, h.note, h.data, money),
                 dict(h.data),
             )
             for h in uow.session.scalars(

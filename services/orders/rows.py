@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from models.money import format_minor
+from models.money import Money
 from services.orders.actions import OrderState
 
 
@@ -29,8 +29,8 @@ class OrderRow:
     location_code: str | None
 
     @property
-    def total_display(self) -> str:
-        return format_minor(self.total, self.currency)
+    def total_amount(self) -> Money:
+        return Money(self.total, self.currency)
 
 
 @dataclass(frozen=True)
