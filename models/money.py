@@ -237,13 +237,34 @@ class MoneyFormat:
         """The plain number for an input field (``"12,50"``); None is ``""``."""
         return "" if minor is None else _edit_text(minor, self.currency, self.locale)
 
-    @property
-    def decimal_symbol(self) -> str:
-        return get_decimal_symbol(self.locale)
+    def parse_percent(self, text: str) -> int:
+        """A rate as the locale writes it (``"8,25"``, ``"8.25 %"``) in basis points (825),
+        rounded half to even. Raises MoneyError."""
+        cleaned = text.replace("%", "").strip()
+        if not cleaned:
+            raise MoneyError("a rate is required")
+        try:
+            numerator, denominator = _parse_number(cleaned, self.locale).as_integer_ratio()
+        except (NumberFormatError, ValueError, OverflowError):  # NaN, Infinity have no ratio
+            example = self.edit_percent(825)
+            raise MoneyError(
+                f"“{text.strip()}” is not a percentage; write it like {example}"
+            ) from None
+        return divide_rounded(numerator * 100, denominator)
 
-    @property
-    def group_symbol(self) -> str:
-        return get_group_symbol(self.locale)
+    def edit_percent(self, basis_points: int) -> str:
+        """A rate in basis points as the plain number for an input field (``"8,25"``)."""
+        return _edit_text(basis_points, "USD", self.locale)
+
+    def typing_symbols(self) -> str:
+        """What an amount being typed may hold besides digits: the locale's separators, a
+        minus, the currency's symbol."""
+        return (
+            get_decimal_symbol(self.locale)
+            + get_group_symbol(self.locale)
+            + get_currency_symbol(self.currency, self.locale)
+            + "-() "
+        )
 
 
 def default_locale(currency: str, country: str | None = None) -> str:
@@ -293,6 +314,15 @@ def _locale(name: str) -> Locale:
     return Locale.parse(name)
 
 
+def _parse_number(text: str, locale: str) -> Decimal:
+    """A number as the locale writes it; a separator in the wrong place raises
+    NumberFormatError rather than being guessed at."""
+    group = get_group_symbol(locale)
+    # "1 234,56" typed with a plain space is the French "1 234,56" (a narrow no-break space)
+    spaced = "".join(group if c.isspace() and group.isspace() else c for c in text.strip())
+    return parse_decimal("".join(c for c in spaced if not c.isspace()), locale, strict=True)
+
+
 def _parse_decimal(text: str, currency: str, locale: str) -> Decimal:
     cleaned = text.strip()
     for symbol in {get_currency_symbol(currency, locale), currency, "$", "€", "£", "¥"}:
@@ -300,14 +330,10 @@ def _parse_decimal(text: str, currency: str, locale: str) -> Decimal:
     cleaned = cleaned.replace("\u200f", "").replace("\u200e", "").strip()  # bidi marks
     if not cleaned:
         raise MoneyError("an amount is required")
-    group = get_group_symbol(locale)
-    # "1 234,56" typed with a plain space is the French "1 234,56" (a narrow no-break space)
-    cleaned = "".join(group if c.isspace() and group.isspace() else c for c in cleaned)
-    cleaned = "".join(c for c in cleaned if not c.isspace())
     if cleaned.startswith("(") and cleaned.endswith(")"):  # an accountant's negative
         cleaned = "-" + cleaned[1:-1]
     try:
-        return parse_decimal(cleaned, locale, strict=True)
+        return _parse_number(cleaned, locale)
     except NumberFormatError:
         example = _edit_text(123456, "USD", locale)
         raise MoneyError(

@@ -45,6 +45,7 @@ from services.inventory.levels import (
     variant_refs,
 )
 from services.paging import Page, PageRequest, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)
@@ -206,6 +207,8 @@ class PurchaseOrderDetail:
     created_at: datetime
     version: int
     lines: tuple[PurchaseLineRow, ...]
+    #: the currency of the costs (the store's)
+    currency: str
 
     @property
     def total_cost(self) -> int:
@@ -232,6 +235,8 @@ class PurchaseOrderSummary:
     total_cost: int
     expected_at: datetime | None
     created_at: datetime
+    #: the currency of the cost (the store's)
+    currency: str
 
 
 def allowed_actions(status: str) -> frozenset[str]:
@@ -618,6 +623,7 @@ def list_purchase_orders(uow: UnitOfWork, request: PageRequest) -> Page[Purchase
             PurchaseOrder.number.ilike(pattern) | Supplier.name.ilike(pattern)
         )
     with uow:
+        currency = money_format(uow.session).currency
         rows, next_after = keyset(
             uow.session,
             statement,
@@ -639,6 +645,7 @@ def list_purchase_orders(uow: UnitOfWork, request: PageRequest) -> Page[Purchase
                     int(r.total),
                     r.expected_at,
                     r.created_at,
+                    currency,
                 )
                 for r in rows
             ],
@@ -773,4 +780,5 @@ def _detail(uow: UnitOfWork, order_id: int) -> PurchaseOrderDetail:
             )
             for line in order.lines
         ),
+        currency=money_format(uow.session).currency,
     )

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from models.status import ProductStatus
 from services.catalog.bulk import Selection
 from services.catalog.publishing import publish_products, unpublish_products
@@ -40,7 +39,6 @@ from services.catalog.queries import (
     list_product_types,
     list_variants,
     list_vendors,
-    store_currency,
 )
 from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
@@ -78,7 +76,6 @@ class CatalogPage(Page):
         self.dialog: QDialog | None = None
         self._loaded_choices = False
         self._restoring = False
-        self.currency = "USD"
 
         self.search = SearchBox("Search title, SKU, barcode, vendor or tag  (Ctrl+F)")
         self.search.setObjectName("catalogSearch")
@@ -102,9 +99,9 @@ class CatalogPage(Page):
             (StockFilter.LOW_STOCK, "Low stock"),
         ):
             self.stock_filter.addItem(label, value.value)
-        self.price_min = MoneyField(allow_empty=True)
+        self.price_min = MoneyField(context.money, allow_empty=True)
         self.price_min.setPlaceholderText("Price from")
-        self.price_max = MoneyField(allow_empty=True)
+        self.price_max = MoneyField(context.money, allow_empty=True)
         self.price_max.setPlaceholderText("to")
         for field in (self.price_min, self.price_max):
             field.setMaximumWidth(90)
@@ -214,7 +211,7 @@ class CatalogPage(Page):
     # -- the list --------------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
-        money = lambda v: format_minor(v, self.currency)  # noqa: E731
+        money = self.context.money.format
         return [
             Column("product_title", "Product", CatalogSort.TITLE.value, width=23),
             Column("variant_title", "Variant", width=14),
@@ -350,11 +347,6 @@ class CatalogPage(Page):
             store.unit_of_work(),
             on_done=lambda c: self._fill(self.collection_filter, [(x.title, x.id) for x in c]),
         )
-        tasks.query(store_currency, store.unit_of_work(), on_done=self._on_currency)
-
-    def _on_currency(self, currency: str) -> None:
-        self.currency = currency  # the money columns format with it from now on
-        self.table.viewport().update()
 
     def _fill(self, combo: QComboBox, values: list[Any]) -> None:
         keys = {

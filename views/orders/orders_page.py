@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from models.status import FulfillmentStatus, OrderStatus, PaymentStatus
 from services.documents import render_packing_slips, render_pick_list
 from services.orders import (
@@ -171,7 +170,14 @@ class OrdersPage(Page):
                 Column("number", "Order", format=lambda n: f"#{n}", width=8),
                 Column("placed_at", "Placed", format=_placed, width=13),
                 Column("customer_name", "Customer", width=25),
-                Column("total_display", "Total", align=RIGHT, width=11),
+                Column(
+                    "total",
+                    "Total",
+                    align=RIGHT,
+                    width=11,
+                    value=lambda row: row.total_amount,
+                    format=context.money.format,
+                ),
                 Column(
                     "status",
                     "Status",
@@ -202,7 +208,7 @@ class OrdersPage(Page):
         )
         self.model.failed.connect(lambda message: self.count.setText(message))
 
-        self.detail = OrderDetailPanel()
+        self.detail = OrderDetailPanel(context.money)
         self.detail.action_requested.connect(self._on_detail_action_requested)
         self.detail.note_added.connect(self._on_detail_note_added)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="ordersSplitter")
@@ -394,6 +400,7 @@ class OrdersPage(Page):
         detail = self.detail.detail
         if detail is None:
             return
+        money = self.context.money.in_currency(detail.currency)
         simple = {
             OrderAction.CONFIRM: confirm_order,
             OrderAction.START_PROCESSING: start_processing,
@@ -408,7 +415,7 @@ class OrdersPage(Page):
             )
         elif action is OrderAction.CANCEL:
             self._open_dialog(
-                CancelDialog(detail, self),
+                CancelDialog(detail, self.context.money, self),
                 lambda d: self._run(
                     cancel_order,
                     detail.id,
@@ -423,9 +430,9 @@ class OrdersPage(Page):
                     f"Record payment for order #{detail.number}",
                     "Amount received",
                     detail.balance_due,
-                    detail.currency,
+                    money,
                     self,
-                    hint=f"Balance due: {format_minor(detail.balance_due, detail.currency)}.",
+                    hint=f"Balance due: {money.format(detail.balance_due)}.",
                     ok="Record payment",
                 ),
                 lambda d: self._run(
@@ -438,11 +445,11 @@ class OrdersPage(Page):
                     f"Refund order #{detail.number}",
                     "Amount to refund",
                     detail.state.refundable,
-                    detail.currency,
+                    money,
                     self,
                     reason=True,
                     hint=(
-                        f"Up to {format_minor(detail.state.refundable, detail.currency)} can be "
+                        f"Up to {money.format(detail.state.refundable)} can be "
                         "refunded (what was captured, less earlier refunds)."
                     ),
                     ok="Refund",

@@ -1,68 +1,151 @@
-"""A field for amounts of money: accepts what people type ("12.5", "$1,299"), holds minor units."""
+"""Fields for amounts of money and for rates, read as the store's locale writes them: ``12,50``
+in a euro store written in German, ``$1,299.50`` in an American one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from models.money import Money, MoneyError
+from models.money import MoneyError, MoneyFormat
 
 
-class _MoneyValidator(QValidator):
-    def __init__(self, currency: str, allow_empty: bool, parent: QWidget) -> None:
+class _LocaleNumberValidator(QValidator):
+    """Acceptable: what ``read`` reads (and is not negative); Intermediate: digits and the
+    locale's separators that may still become a number (``1.2`` on the way to ``1.234``);
+    Invalid: anything else, so a letter never appears."""
+
+    def __init__(
+        self,
+        read: Callable[[str], int],
+        symbols: Callable[[], str],
+        allow_empty: bool,
+        parent: QWidget,
+    ) -> None:
         super().__init__(parent)
-        self._currency, self._allow_empty = currency, allow_empty
+        self._read, self._symbols, self._allow_empty = read, symbols, allow_empty
 
     def validate(self, text: str, pos: int) -> object:
+        state = QValidator.State
         stripped = text.strip()
         if not stripped:
-            state = (
-                QValidator.State.Acceptable
-                if self._allow_empty
-                else (QValidator.State.Intermediate)
-            )
-            return state, text, pos
+            return (state.Acceptable if self._allow_empty else state.Intermediate), text, pos
         try:
-            amount = Money.parse(stripped, self._currency)
+            value = self._read(stripped)
         except MoneyError:
-            partial = stripped.rstrip(".").replace(",", "").lstrip("$-")
-            ok = partial == "" or partial.replace(".", "", 1).isdigit()
-            return (QValidator.State.Intermediate if ok else QValidator.State.Invalid), text, pos
-        if amount.minor < 0:
-            return QValidator.State.Invalid, text, pos
-        return QValidator.State.Acceptable, text, pos
+            symbols = self._symbols()
+            typing = all(c.isdigit() or c in symbols or c.isspace() for c in stripped)
+            return (state.Intermediate if typing else state.Invalid), text, pos
+        return (state.Invalid if value < 0 else state.Acceptable), text, pos
 
 
 class MoneyField(QLineEdit):
-    """Signals:
-    value_changed(object): the amount in minor units, or None when empty.
+    """An amount in the store's currency, typed as its locale writes it; holds minor units.
+
+    Signals:
+        value_changed(object): the amount in minor units, or None when empty or unreadable.
     """
 
     value_changed = Signal(object)
 
     def __init__(
-        self, currency: str = "USD", *, allow_empty: bool = False, parent: QWidget | None = None
+        self,
+        money: MoneyFormat | None = None,
+        *,
+        allow_empty: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.currency = currency
+        self.money = money or MoneyFormat()
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setValidator(_MoneyValidator(currency, allow_empty, self))
-        self.setPlaceholderText("0.00")
+        self.setValidator(
+            _LocaleNumberValidator(
+                lambda text: self.money.parse(text).minor,
+                lambda: self.money.typing_symbols(),
+                allow_empty,
+                self,
+            )
+        )
+        self.setPlaceholderText(self.money.edit_text(0))
         self.textEdited.connect(lambda _: self.value_changed.emit(self.value()))
         self.editingFinished.connect(self._tidy)
+
+    @property
+    def currency(self) -> str:
+        return self.money.currency
 
     def value(self) -> int | None:
         """The amount in minor units; None when empty or not an amount."""
         try:
-            return Money.parse(self.text(), self.currency).minor
+            return self.money.parse(self.text()).minor
         except MoneyError:
             return None
 
     def set_value(self, minor: int | None) -> None:
-        self.setText("" if minor is None else f"{Money(minor, self.currency).to_decimal():f}")
+        self.setText(self.money.edit_text(minor))
 
     def _tidy(self) -> None:
         value = self.value()
         if value is not None:
             self.set_value(value)
+
+
+class PercentField(QLineEdit):
+    """A rate (a tax rate, a discount) in percent as the locale writes it (``8,25``); holds
+    basis points (825). Not money: no currency, no minor units.
+
+    Signals:
+        value_changed(object): the rate in basis points, or None when empty or unreadable.
+    """
+
+    value_changed = Signal(object)
+
+    def __init__(
+        self,
+        money: MoneyFormat | None = None,
+        *,
+        allow_empty: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.money = money or MoneyFormat()
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setValidator(
+            _LocaleNumberValidator(
+                self.money.parse_percent,
+                lambda: self.money.typing_symbols() + "%",
+                allow_empty,
+                self,
+            )
+        )
+        self.setPlaceholderText(f"{self.money.edit_percent(825)} %")
+        self.textEdited.connect(lambda _: self.value_changed.emit(self.value()))
+
+    def value(self) -> int | None:
+        """The rate in basis points; None when empty or not a rate."""
+        try:
+            return self.money.parse_percent(self.text())
+        except MoneyError:
+            return None
+
+    def set_value(self, basis_points: int | None) -> None:
+        self.setText("" if basis_points is None else self.money.edit_percent(basis_points))
+
+
+class MoneyDelegate(QStyledItemDelegate):
+    """Edits a table cell that holds an amount (its text, as ``MoneyFormat.edit_text`` writes
+    it) with a MoneyField, so a grid takes amounts as every other money input does."""
+
+    def __init__(self, money: MoneyFormat, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.money = money
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        return MoneyField(self.money, allow_empty=True, parent=parent)
