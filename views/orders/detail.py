@@ -113,7 +113,7 @@ class OrderDetailPanel(QWidget):
 
     def __init__(self, money: MoneyFormat | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.money = money or MoneyFormat()
+        self.money_format = money or MoneyFormat()
         self.detail: OrderDetail | None = None
         self.title = QLabel(objectName="orderTitle")
         self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
@@ -184,7 +184,7 @@ class OrderDetailPanel(QWidget):
 
     def show_detail(self, detail: OrderDetail, actor) -> None:  # type: ignore[no-untyped-def]
         self.detail = detail
-        money = self.money.in_currency(detail.currency).format
+        money = self.money_format.in_currency(detail.currency).format
 
         self.title.setText(f"Order #{detail.number}")
         self.statuses.setText(
