@@ -294,7 +294,7 @@ def _format(minor: int, currency: str, locale: str) -> str:
 @lru_cache(maxsize=64)
 def _currency_pattern(locale: str, places: int) -> NumberPattern:
     """The locale's currency pattern showing ``places`` decimals (the ISO minor unit)."""
-    pattern = copy(_locale(locale).currency_formats["standard"])
+    pattern: NumberPattern = copy(_locale(locale).currency_formats["standard"])
     pattern.frac_prec = (places, places)
     return pattern
 

@@ -372,11 +372,12 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
     because only a simple query may hold several statements; psycopg's pipeline mode would do
     the same in one round trip but costs more time in the client than the round trip saves.
     """
+    # SQLAlchemy types the driver's connection as Any | None; the store's is psycopg 3
     driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
     binder = psycopg.ClientCursor(driver)
     script = ";\n".join(binder.mogrify(w.sql, w.params) for w in writes)
     try:
-        driver.execute(script + (";\nCOMMIT" if commit else ""))  # type: ignore[arg-type]
+        driver.execute(script + (";\nCOMMIT" if commit else ""))
     except psycopg.Error as error:
         if error.sqlstate == REFUSED:
             detail = error.diag.message_detail
@@ -455,6 +456,7 @@ class BackgroundWrites:
         """Stop now: the writes not sent are dropped and the one running is cancelled."""
         with self._changed:
             self._queue.clear()
+        # SQLAlchemy types the driver's connection as Any | None; the store's is psycopg 3
         driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
         self._stop(wait=False)
         while self._thread.is_alive():

@@ -131,7 +131,7 @@ class BulkEdit:
             raise ValidationFailed("A variant always has a price; it cannot be cleared.")
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(
+        shown: dict[str, Any] = jsonable(
             {
                 name: (
                     {"adjustment": v.adjustment, "value": v.value, "rounding": v.rounding}
@@ -142,6 +142,7 @@ class BulkEdit:
                 if v not in (None, ())
             }
         )
+        return shown
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,9 @@ def _load(session: Session, ids: Sequence[int]) -> list[_Current]:
     ]
 
 
-def _compute(c: _Current, edit: BulkEdit, money: MoneyFormat) -> tuple[dict, dict, tuple[str, ...]]:
+def _compute(
+    c: _Current, edit: BulkEdit, money: MoneyFormat
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     values = {"price": c.price, "compare_at_price": c.compare_at_price, "cost": c.cost}
@@ -295,10 +298,10 @@ def _compute(c: _Current, edit: BulkEdit, money: MoneyFormat) -> tuple[dict, dic
             list(collections),
         )
     warnings = []
-    if new["compare_at_price"] is not None and new["compare_at_price"] < new["price"]:
+    price, compare_at = new["price"], new["compare_at_price"]
+    if compare_at is not None and price is not None and compare_at < price:
         warnings.append(
-            f"compare-at {money.format(new['compare_at_price'])} is below the price "
-            f"{money.format(new['price'])}"
+            f"compare-at {money.format(compare_at)} is below the price {money.format(price)}"
         )
     if new["price"] == 0 and values["price"] != 0:
         warnings.append("the price becomes zero")
@@ -570,7 +573,7 @@ def _apply_to_variants(
 
 def _product_rows(
     session: Session, product_ids: set[int], edit: BulkEdit
-) -> list[tuple[int, dict, dict]]:
+) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
     """(product, before, after) of each product whose status, tags or collections change."""
     if not edit.touches_products:
         return []
@@ -595,7 +598,10 @@ def _product_rows(
 
 
 def _write_products(
-    session: Session, actor: Actor, batch: str, rows: list[tuple[int, dict, dict]]
+    session: Session,
+    actor: Actor,
+    batch: str,
+    rows: list[tuple[int, dict[str, Any], dict[str, Any]]],
 ) -> None:
     if not rows:
         return
@@ -642,7 +648,9 @@ def _write_products(
     _set_collections(session, rows)
 
 
-def _set_collections(session: Session, rows: list[tuple[int, dict, dict]]) -> None:
+def _set_collections(
+    session: Session, rows: list[tuple[int, dict[str, Any], dict[str, Any]]]
+) -> None:
     removals = [
         (pid, cid)
         for pid, b, a in rows
@@ -687,7 +695,7 @@ def _bump_products(session: Session, product_ids: set[int]) -> None:
 
 
 def _summary_entry(
-    session: Session, actor: Actor, batch: str, *, action: str, note: str, after: dict
+    session: Session, actor: Actor, batch: str, *, action: str, note: str, after: dict[str, Any]
 ) -> int:
     return int(
         session.execute(
@@ -750,7 +758,7 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         published_before = _lock(session, _PRODUCTS_OF_BATCH, {"batch": entry.batch_id})
         uow.tune_for_bulk_writes()
         variants, kept = _revert_variants(session, actor, batch, entry.batch_id)
-        product_restore: list[tuple[int, dict, dict]] = []
+        product_restore: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         by_product = _products_now(session, {r.id for r in products})
         for r in products:
             now = by_product.get(r.id)

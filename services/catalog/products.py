@@ -204,7 +204,7 @@ def _fill_grid(draft: ProductDraft) -> ProductDraft:
     template = draft.variants[0] if draft.variants else VariantDraft()
     added = tuple(
         VariantDraft(
-            options=tuple(list(combo) + [None] * (3 - len(combo)))[:3],  # type: ignore[arg-type]
+            options=rules.option_values(combo),
             price=template.price,
             compare_at_price=template.compare_at_price,
             cost=template.cost,
@@ -239,7 +239,7 @@ def _normalised(draft: ProductDraft) -> ProductDraft:
         replace(
             v,
             sku=text_or_none(v.sku),
-            options=tuple(text_or_none(o) for o in v.options),  # type: ignore[arg-type]
+            options=rules.option_values(text_or_none(o) for o in v.options),
             barcodes=tuple(dict.fromkeys(rules.clean_barcode(b) for b in v.barcodes if b.strip())),
             inventory_policy=(v.inventory_policy or "").strip().lower(),
         )

@@ -72,6 +72,12 @@ def gtin_check_digit_ok(code: str) -> bool | None:
 # -- options and variants ---------------------------------------------------------------------
 
 
+def option_values(values: Iterable[str | None]) -> tuple[str | None, str | None, str | None]:
+    """The three option values a variant holds: ``values`` cut or padded with None."""
+    padded = [*itertools.islice(values, MAX_OPTIONS), None, None, None]
+    return padded[0], padded[1], padded[2]
+
+
 def variant_title(values: Iterable[str | None]) -> str:
     """``"Green / M"``; ``"Default Title"`` for a variant of a product without options."""
     present = [v for v in values if v]

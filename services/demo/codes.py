@@ -60,7 +60,7 @@ def abbreviation(value: str, width: int = 3) -> str:
     Values with figures keep them all: ``"14 oz"`` -> ``"14OZ"``, shoe size ``"8.5"`` ->
     ``"8H5"`` (no dots in SKUs).
     """
-    words = re.findall(r"[A-Za-z0-9.]+", value)
+    words: list[str] = re.findall(r"[A-Za-z0-9.]+", value)
     if not words:
         return "X"
     if any(c.isdigit() for c in value):

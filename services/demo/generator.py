@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
@@ -183,6 +184,8 @@ def _seed(store: Store, plan: DemoPlan, report: Progress) -> DemoSummary:
         numbers = {k: _next_number(connection, seq) - 1 for k, seq in NUMBER_SEQUENCES.items()}
         deferred = take_down(connection, [t.name for t in TABLES])
         raw = connection.connection.driver_connection
+        if not isinstance(raw, psycopg.Connection):
+            raise TypeError("the demo is written by binary COPY through psycopg 3")
         sink = CopySink(raw, TABLES)
         mark = time.perf_counter()
         try:
@@ -288,7 +291,7 @@ def _ensure_staff(connection: Connection) -> dict[str, int]:
         text("SELECT email, id FROM staff WHERE email = ANY(:emails)"),
         {"emails": [e for e, _, _ in DEMO_STAFF]},
     ).all()
-    by_email = dict(rows)
+    by_email: dict[str, int] = {email: staff_id for email, staff_id in rows}
     return {role: by_email[email] for email, _, role in DEMO_STAFF}
 
 
@@ -300,7 +303,8 @@ def _last_ids(connection: Connection) -> dict[str, int]:
 
 
 def _sequence_exists(connection: Connection, name: str) -> bool:
-    return connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}).scalar_one()
+    exists = connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name})
+    return bool(exists.scalar_one())
 
 
 def _next_number(connection: Connection, sequence: str) -> int:

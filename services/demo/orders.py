@@ -724,6 +724,9 @@ class _Replay:
         self.authorized = self.captured = self.refunded = 0
         self.voided = False
         staff = desk.staff
+        #: who placed it: a staff member, or a name for the storefront
+        self.placer: int | None
+        self.placer_name: str | None
         if channel == "online":
             self.placer, self.placer_name = None, "Storefront"
         elif channel == "manual":

@@ -168,7 +168,11 @@ def _load(session: Session, ids: list[int], location: int | None) -> list[dict[s
 
 
 def _rows(
-    p: dict[str, Any], currency: str, style: HeaderStyle, has_location: bool, counts: dict
+    p: dict[str, Any],
+    currency: str,
+    style: HeaderStyle,
+    has_location: bool,
+    counts: dict[str, int],
 ) -> Iterator[list[str]]:
     current = style is HeaderStyle.CURRENT
     images = [i for i in p["images"] if not i.uploaded]

@@ -315,7 +315,7 @@ class _FileChecks:
         if product.skipped:
             return
         planner = self.planner
-        combos: dict[tuple, int] = {}
+        combos: dict[tuple[str | None, ...], int] = {}
         for v in product.variants:
             if v.skipped:
                 continue
@@ -589,7 +589,7 @@ def _check_result(planner: Planner, pw: ProductWork) -> None:
             )
         )
         return
-    seen: dict[tuple, str | None] = {}
+    seen: dict[tuple[str | None, ...], str | None] = {}
     for values, sku in final:
         if values in seen and options:
             first = seen[values] or variant_title(values)

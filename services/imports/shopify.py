@@ -323,16 +323,16 @@ class _Reader:
         ok = True
         for name, target, parse in self._parsers:
             try:
-                value = parse(cell(name, ""))
+                parsed = parse(cell(name, ""))
             except values.BadValue as error:
                 self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
                 ok = False
                 continue
-            if value is None and name in ("requires_shipping", "taxable", "price"):
+            if parsed is None and name in ("requires_shipping", "taxable", "price"):
                 if name == "price":
                     self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
                 continue
-            setattr(v, target, value)
+            setattr(v, target, parsed)
         if has["inventory_policy"]:
             policy = cell("inventory_policy", "").lower()
             if policy in ("deny", "false", "no"):

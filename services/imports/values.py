@@ -38,7 +38,8 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
         places = exponent(currency)
         fraction = plain.group(2) or ""
         if len(fraction) <= places:
-            return int(plain.group(1)) * 10**places + int(fraction.ljust(places, "0") or 0)
+            scale: int = 10**places  # never a float: places is not negative
+            return int(plain.group(1)) * scale + int(fraction.ljust(places, "0") or 0)
         return to_minor(Decimal(raw), currency)
     cleaned = _CURRENCY.sub("", raw).replace("\u00a0", "").replace(" ", "")
     if decimal_comma or _DECIMAL_COMMA.match(cleaned):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.catalog.rules import MAX_OPTIONS, slugify
+from services.catalog.rules import MAX_OPTIONS, option_values, slugify
 from services.imports import values
 from services.imports.columns import WOOCOMMERCE, WOOCOMMERCE_NOT_STORED, ColumnMap, map_columns
 from services.imports.records import ImageIn, Issue, IssueKind, Parsed, ProductIn, VariantIn
@@ -177,7 +177,9 @@ class _Reader:
         handles[base] = handles.get(base, 0) + 1
         return base if handles[base] == 1 else f"{base}-{handles[base]}"
 
-    def _parent(self, e: _Entry, by_id: dict, by_sku: dict) -> _Entry | None:
+    def _parent(
+        self, e: _Entry, by_id: dict[str, _Entry], by_sku: dict[str, _Entry]
+    ) -> _Entry | None:
         ref = e.parent
         if ref.lower().startswith("id:"):
             return by_id.get(ref[3:].strip())
@@ -273,9 +275,7 @@ class _Reader:
         if v is None:
             return
         product.options = [(name, list(vals)) for name, vals in single[:MAX_OPTIONS]]
-        v.options = tuple((vals[0] for _, vals in single[:MAX_OPTIONS])) + (None,) * (
-            3 - min(len(single), MAX_OPTIONS)
-        )  # type: ignore[assignment]
+        v.options = option_values([vals[0] for _, vals in single[:MAX_OPTIONS]])
         product.variants.append(v)
 
     def _variations(self, parent: _Entry, product: ProductIn, kids: list[_Entry]) -> None:
@@ -312,10 +312,11 @@ class _Reader:
             v = self._variant(kid, product.handle)
             if v is None:
                 continue
-            for k, value in enumerate(chosen):
+            named = [value for value in chosen if value]  # each one, as none is missing
+            for k, value in enumerate(named):
                 if value not in product.options[k][1]:
                     product.options[k][1].append(value)
-            v.options = tuple(chosen + [None] * (3 - len(chosen)))  # type: ignore[assignment]
+            v.options = option_values(named)
             image = self.cell(kid.row, "images").split(",")[0].strip()
             if image:
                 v.image_src = image

@@ -177,6 +177,13 @@ class _Row:
     not_stocked: bool = False
     bin_name: str | None = None
 
+    @property
+    def key(self) -> tuple[int, int]:
+        """(variant, location) of a row ``_resolve`` found both of; it keeps no other."""
+        if self.variant_id is None or self.location_id is None:
+            raise ValueError(f"line {self.line} names no variant or location")
+        return self.variant_id, self.location_id
+
 
 def import_inventory_csv(
     uow: UnitOfWork,
@@ -212,8 +219,8 @@ def import_inventory_csv(
         may_set_bins = actor.can("inventory.settings")
         batch = uow.new_batch()
         rows = _resolve(uow, raw, errors)
-        keys = sorted({(r.variant_id, r.location_id) for r in rows if _wants_change(r)})  # type: ignore[misc]
-        figures = locked_figures(uow, keys)  # type: ignore[arg-type]
+        keys = sorted({r.key for r in rows if _wants_change(r)})
+        figures = locked_figures(uow, keys)
         policies = dict(
             uow.session.execute(
                 select(Variant.id, Variant.inventory_policy).where(
@@ -228,17 +235,17 @@ def import_inventory_csv(
         for done, row in enumerate(rows, start=1):
             if done % 1000 == 0:
                 progress.report(done, len(rows), f"{done:,} of {len(rows):,} rows checked")
-            key = (row.variant_id, row.location_id)
+            key = row.key
             if key in seen:
                 errors.append(_issue(row, "appears twice in the file; only the first row is used"))
                 continue
-            seen.add(key)  # type: ignore[arg-type]
+            seen.add(key)
             if row.bin_name is not None:
                 bins.append((row, row.bin_name))
             if not _wants_change(row):
                 unchanged += 1
                 continue
-            now: Figures = figures[key]  # type: ignore[index]
+            now: Figures = figures[key]
             if row.not_stocked:
                 if now.on_hand or now.committed or now.incoming:
                     errors.append(
@@ -260,7 +267,7 @@ def import_inventory_csv(
             if delta == 0:
                 unchanged += 1
                 continue
-            if policies.get(row.variant_id) == "deny" and now.available + delta < 0:
+            if policies.get(key[0]) == "deny" and now.available + delta < 0:
                 held = now.committed + now.unavailable
                 errors.append(
                     _issue(
@@ -270,7 +277,7 @@ def import_inventory_csv(
                     )
                 )
                 continue
-            movements.append(Movement(row.variant_id, row.location_id, on_hand=delta))  # type: ignore[arg-type]
+            movements.append(Movement(*key, on_hand=delta))
         bins_changed = _apply_bins(uow, actor, bins, may_set_bins, errors)
         reference = f"IMP-{batch[:8]}"
         if movements:
@@ -380,7 +387,7 @@ def _resolve(
             values = [r.get(f"Option{i} Value", "") for i in (1, 2, 3)]
             if values[0] == "Default Title":
                 values = ["", "", ""]
-            row.variant_id = by_options.get((handle, *values))  # type: ignore[arg-type]
+            row.variant_id = by_options.get((handle, values[0], values[1], values[2]))
         if row.variant_id is None:
             errors.append(_issue(row, "no variant has this SKU (or handle and options)"))
             continue
@@ -442,10 +449,10 @@ def _apply_bins(
         return 0
     by_location: dict[int, set[str]] = {}
     for row, name in changes:
-        by_location.setdefault(row.location_id, set()).add(name)  # type: ignore[arg-type]
+        by_location.setdefault(row.key[1], set()).add(name)
     for place_id, names in by_location.items():
         insert_bins(uow, place_id, sorted(names))
-    ensure_levels(uow, [(row.variant_id, row.location_id) for row, _ in changes])  # type: ignore[misc]
+    ensure_levels(uow, [row.key for row, _ in changes])
     params: list[dict[str, Any]] = [
         {"v": row.variant_id, "l": row.location_id, "code": name} for row, name in changes
     ]

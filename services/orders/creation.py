@@ -257,9 +257,10 @@ def _customer(
     if draft.new_customer is not None:
         customer = add_customer(uow, actor, draft.new_customer)
     elif draft.customer_id is not None:
-        customer = uow.session.get(Customer, draft.customer_id)
-        if customer is None:
+        found = uow.session.get(Customer, draft.customer_id)
+        if found is None:
             raise NotFound("That customer no longer exists.")
+        customer = found
     else:
         return None, (draft.email or "").strip() or None, None
     default = next(iter(sorted(customer.addresses, key=lambda a: (not a.is_default, a.id))), None)

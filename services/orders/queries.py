@@ -349,7 +349,9 @@ def _search_routes(search: str) -> _Routes:
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def _apply_filter(uow: UnitOfWork, statement: Select[Any], f: OrderFilter) -> Select[Any]:
+def _apply_filter(
+    uow: UnitOfWork, statement: Select[*tuple[Any, ...]], f: OrderFilter
+) -> Select[*tuple[Any, ...]]:
     if f.statuses:
         statement = statement.where(Order.status.in_(f.statuses))
     if f.payment_statuses:
