@@ -41,11 +41,12 @@ class _LocaleNumberValidator(QValidator):
         return (state.Invalid if value < 0 else state.Acceptable), text, pos
 
 
-class MoneyField(QLineEdit):
-    """An amount in the store's currency, typed as its locale writes it; holds minor units.
+class _LocaleNumberField(QLineEdit):
+    """A number typed as the store's locale writes it, held as a whole number (what ``read``
+    makes of the text); tidied to the locale's plain form when editing finishes.
 
     Signals:
-        value_changed(object): the amount in minor units, or None when empty or unreadable.
+        value_changed(object): the value, or None when empty or unreadable.
     """
 
     value_changed = Signal(object)
@@ -60,31 +61,34 @@ class MoneyField(QLineEdit):
         super().__init__(parent)
         self.money = money or MoneyFormat()
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setValidator(
-            _LocaleNumberValidator(
-                lambda text: self.money.parse(text).minor,
-                lambda: self.money.typing_symbols(),
-                allow_empty,
-                self,
-            )
-        )
-        self.setPlaceholderText(self.money.edit_text(0))
+        self.setValidator(_LocaleNumberValidator(self.read, self.typing_symbols, allow_empty, self))
+        self.setPlaceholderText(self.placeholder())
         self.textEdited.connect(lambda _: self.value_changed.emit(self.value()))
         self.editingFinished.connect(self._tidy)
 
-    @property
-    def currency(self) -> str:
-        return self.money.currency
+    def read(self, text: str) -> int:
+        """The value ``text`` means; raises MoneyError."""
+        raise NotImplementedError
+
+    def show_value(self, value: int) -> str:
+        """The plain text of ``value``, which ``read`` reads back."""
+        raise NotImplementedError
+
+    def placeholder(self) -> str:
+        return self.show_value(0)
+
+    def typing_symbols(self) -> str:
+        return self.money.typing_symbols()
 
     def value(self) -> int | None:
-        """The amount in minor units; None when empty or not an amount."""
+        """The value; None when empty or unreadable."""
         try:
-            return self.money.parse(self.text()).minor
+            return self.read(self.text())
         except MoneyError:
             return None
 
-    def set_value(self, minor: int | None) -> None:
-        self.setText(self.money.edit_text(minor))
+    def set_value(self, value: int | None) -> None:
+        self.setText("" if value is None else self.show_value(value))
 
     def _tidy(self) -> None:
         value = self.value()
@@ -92,7 +96,25 @@ class MoneyField(QLineEdit):
             self.set_value(value)
 
 
-class PercentField(QLineEdit):
+class MoneyField(_LocaleNumberField):
+    """An amount in the store's currency, typed as its locale writes it; holds minor units.
+
+    Signals:
+        value_changed(object): the amount in minor units, or None when empty or unreadable.
+    """
+
+    @property
+    def currency(self) -> str:
+        return self.money.currency
+
+    def read(self, text: str) -> int:
+        return self.money.parse(text).minor
+
+    def show_value(self, value: int) -> str:
+        return self.money.edit_text(value)
+
+
+class PercentField(_LocaleNumberField):
     """A rate (a tax rate, a discount) in percent as the locale writes it (``8,25``); holds
     basis points (825). Not money: no currency, no minor units.
 
@@ -100,38 +122,17 @@ class PercentField(QLineEdit):
         value_changed(object): the rate in basis points, or None when empty or unreadable.
     """
 
-    value_changed = Signal(object)
+    def read(self, text: str) -> int:
+        return self.money.parse_percent(text)
 
-    def __init__(
-        self,
-        money: MoneyFormat | None = None,
-        *,
-        allow_empty: bool = False,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.money = money or MoneyFormat()
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setValidator(
-            _LocaleNumberValidator(
-                self.money.parse_percent,
-                lambda: self.money.typing_symbols() + "%",
-                allow_empty,
-                self,
-            )
-        )
-        self.setPlaceholderText(f"{self.money.edit_percent(825)} %")
-        self.textEdited.connect(lambda _: self.value_changed.emit(self.value()))
+    def show_value(self, value: int) -> str:
+        return self.money.edit_percent(value)
 
-    def value(self) -> int | None:
-        """The rate in basis points; None when empty or not a rate."""
-        try:
-            return self.money.parse_percent(self.text())
-        except MoneyError:
-            return None
+    def placeholder(self) -> str:
+        return f"{self.show_value(825)} %"
 
-    def set_value(self, basis_points: int | None) -> None:
-        self.setText("" if basis_points is None else self.money.edit_percent(basis_points))
+    def typing_symbols(self) -> str:
+        return self.money.typing_symbols() + "%"
 
 
 class MoneyDelegate(QStyledItemDelegate):
