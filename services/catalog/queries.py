@@ -42,6 +42,7 @@ from services.catalog.records import (
 from services.catalog.rules import clean_barcode, variant_title
 from services.errors import NotFound, ValidationFailed
 from services.paging import Page, PageRequest, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 #: matching variants a search probe collects before it calls the term "dense"
@@ -505,6 +506,7 @@ _ROW_SQL = text(
 def _rows(session: Session, ids: Sequence[int]) -> list[VariantRow]:
     if not ids:
         return []
+    currency = money_format(session).currency
     return [
         VariantRow(
             variant_id=r.id,
@@ -524,6 +526,7 @@ def _rows(session: Session, ids: Sequence[int]) -> list[VariantRow]:
             inventory_policy=r.inventory_policy,
             on_hand=int(r.on_hand),
             available=int(r.available),
+            currency=currency,
         )
         for r in session.execute(_ROW_SQL, {"ids": list(ids)})
     ]
@@ -741,6 +744,7 @@ def load_product(session: Session, product_id: int) -> ProductDetail:
         images=images,
         collection_ids=collection_ids,
         updated_at=p.updated_at,
+        currency=money_format(session).currency,
     )
 
 

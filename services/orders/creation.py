@@ -69,6 +69,8 @@ class SellableVariant:
     available: int
     bin_code: str | None
     allows_backorder: bool
+    #: the currency of the price (the store's)
+    currency: str
 
 
 def find_sellable(
@@ -116,6 +118,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
         .where(Variant.id.in_(ids))
         .order_by(Product.title, Variant.position)
     ).all()
+    currency = money_format(uow.session).currency
     return [
         SellableVariant(
             v.id,
@@ -126,6 +129,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
             available or 0,
             bin_code,
             v.inventory_policy == "continue",
+            currency,
         )
         for v, title, available, bin_code in rows
     ]

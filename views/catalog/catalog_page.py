@@ -45,7 +45,7 @@ from services.paging import Page as ResultPage
 from services.paging import PageRequest
 from views.context import ViewContext
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
-from views.widgets.money_field import MoneyField
+from views.widgets.money_field import MoneyField, money_column
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
@@ -211,7 +211,7 @@ class CatalogPage(Page):
     # -- the list --------------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
-        money = self.context.money.format
+        money = self.context.money
         return [
             Column("product_title", "Product", CatalogSort.TITLE.value, width=23),
             Column("variant_title", "Variant", width=14),
@@ -227,8 +227,8 @@ class CatalogPage(Page):
                 width=8,
             ),
             Column("published", "Online", format=lambda p: "●" if p else "", width=5),
-            Column("price", "Price", CatalogSort.PRICE.value, RIGHT, money, width=9),
-            Column("compare_at_price", "Compare-at", align=RIGHT, format=money, width=10),
+            money_column("price", "Price", money, sort=CatalogSort.PRICE.value, width=9),
+            money_column("compare_at_price", "Compare-at", money, width=10),
             Column("available", "Available", align=RIGHT, color=_stock_color, width=9),
             Column(
                 "inventory_policy",

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import Money
 from models.status import PurchaseOrderStatus
 from services.inventory.purchasing import (
     STATUS_LABELS,
@@ -47,6 +46,7 @@ from views.context import ViewContext
 from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.lazy_table import RIGHT, Column
+from views.widgets.money_field import money_column
 
 
 def _status(value: str) -> str:
@@ -201,14 +201,7 @@ class ReceivingTab(DocumentsTab):
             Column("location_name", "Receive at", width=14),
             Column("units", "Units", align=RIGHT, width=6),
             Column("received_units", "Received", align=RIGHT, width=8),
-            Column(
-                "total_cost",
-                "Cost",
-                align=RIGHT,
-                width=10,
-                value=lambda row: Money(row.total_cost, row.currency),
-                format=self.context.money.format,
-            ),
+            money_column("total_cost", "Cost", self.context.money, width=10),
         )
 
     line_headers = ("SKU", "Item", "Ordered", "Received", "Still to come", "Unit cost", "Line cost")

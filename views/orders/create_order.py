@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import MoneyError
+from models.money import Money, MoneyError
 from services.customers import AddressRow, CustomerRow, NewCustomer, search_customers
 from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
@@ -205,9 +205,10 @@ class CreateOrderDialog(QDialog):
         self.product_choice.clear()
         self.error.clear()
         for v in found:
+            price = self.context.money.format(Money(v.price, v.currency))
             self.product_choice.addItem(
                 f"{v.sku or '—'}  {v.product_title} {v.variant_title}  "
-                f"({v.available} available, {self.context.money.format(v.price)})",
+                f"({v.available} available, {price})",
                 v,
             )
         exact = [v for v in found if v.sku == term]
@@ -256,7 +257,7 @@ class CreateOrderDialog(QDialog):
                 variant.sku or "",
                 title,
                 str(variant.available),
-                self.context.money.format(variant.price),
+                self.context.money.format(Money(variant.price, variant.currency)),
             )
         ):
             item = QTableWidgetItem(text)

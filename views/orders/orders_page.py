@@ -65,6 +65,7 @@ from views.orders.dialogs import (
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
+from views.widgets.money_field import money_column
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
@@ -170,14 +171,7 @@ class OrdersPage(Page):
                 Column("number", "Order", format=lambda n: f"#{n}", width=8),
                 Column("placed_at", "Placed", format=_placed, width=13),
                 Column("customer_name", "Customer", width=25),
-                Column(
-                    "total",
-                    "Total",
-                    align=RIGHT,
-                    width=11,
-                    value=lambda row: row.total_amount,
-                    format=context.money.format,
-                ),
+                money_column("total", "Total", context.money, width=11),
                 Column(
                     "status",
                     "Status",

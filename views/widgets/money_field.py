@@ -4,12 +4,14 @@ in a euro store written in German, ``$1,299.50`` in an American one."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from models.money import MoneyError, MoneyFormat
+from models.money import Money, MoneyError, MoneyFormat
+from views.widgets.lazy_table import RIGHT, Column
 
 
 class _LocaleNumberValidator(QValidator):
@@ -150,3 +152,14 @@ class MoneyDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         return MoneyField(self.money, allow_empty=True, parent=parent)
+
+
+def money_column(key: str, title: str, money: MoneyFormat, **options: Any) -> Column:
+    """A table column of amounts: ``row.<key>`` minor units of ``row.currency``, right-aligned,
+    written as the store writes money; an amount the row does not have is left blank."""
+
+    def amount(row: Any) -> Money | None:
+        minor = getattr(row, key)
+        return None if minor is None else Money(minor, row.currency)
+
+    return Column(key, title, align=RIGHT, value=amount, format=money.format, **options)
