@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -66,7 +67,7 @@ class VariantDraft:
     price: int = 0
     compare_at_price: int | None = None
     cost: int | None = None
-    weight_grams: int | None = None
+    weight_grams: Decimal | None = None
     inventory_policy: str = InventoryPolicy.DENY.value
     requires_shipping: bool = True
     taxable: bool = True
@@ -288,9 +289,33 @@ def _findings(session: Session, d: ProductDraft, money: MoneyFormat) -> list[Fin
             error("handle", f"The handle “{d.handle}” is already used by “{other}”.")
     if d.status not in {s.value for s in ProductStatus}:
         error("status", "Status is draft, active or archived.")
+    _length_findings(d, error)
     _option_findings(d, error)
     _variant_findings(session, d, money, error, warning)
     return found
+
+
+def _length_findings(d: ProductDraft, error: Any) -> None:
+    texts = [
+        ("title", "title", "Title", d.title),
+        ("handle", "handle", "Handle", d.handle),
+        ("vendor", "vendor", "Vendor", d.vendor),
+        ("product_type", "product_type", "Type", d.product_type),
+        ("seo_title", "seo_title", "SEO title", d.seo_title),
+        ("seo_description", "seo_description", "SEO description", d.seo_description),
+        ("description_html", "description_html", "Description", d.description_html),
+        *(("tags", "tag", f"Tag “{t[:20]}…”", t) for t in d.tags),
+        *(
+            (f"options[{i}]", "option", f"Option {i + 1}", text)
+            for i, o in enumerate(d.options)
+            for text in (o.name, *o.values)
+        ),
+        *((f"variants[{i}].sku", "sku", "SKU", v.sku) for i, v in enumerate(d.variants)),
+    ]
+    for where, limit, label, value in texts:
+        problem = rules.length_problem(limit, label, value)
+        if problem:
+            error(where, problem)
 
 
 def _option_findings(d: ProductDraft, error: Any) -> None:

@@ -20,6 +20,30 @@ HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: Shopify's name for the one variant of a product without options
 DEFAULT_TITLE = "Default Title"
 
+#: the longest text each catalog field takes, as Shopify's admin limits them: a longer value is
+#: a pasted document or an attack, never a title
+TEXT_LIMITS = {
+    "handle": 255,
+    "title": 255,
+    "vendor": 255,
+    "product_type": 255,
+    "seo_title": 255,
+    "seo_description": 1_000,
+    "description_html": 512_000,
+    "tag": 255,
+    "sku": 255,
+    "option": 255,
+    "barcode": 255,
+}
+
+
+def length_problem(field: str, label: str, value: str | None) -> str | None:
+    """``None`` when ``value`` fits its field, else a message naming the field's limit."""
+    limit = TEXT_LIMITS[field]
+    if value is None or len(value) <= limit:
+        return None
+    return f"{label} is {len(value):,} characters long; it holds at most {limit:,}."
+
 
 # -- handles ----------------------------------------------------------------------------------
 

@@ -211,3 +211,13 @@ def test_a_variant_with_stock_history_cannot_be_removed_or_deleted(store, staff)
         )
     with pytest.raises(ValidationFailed, match="stock ledger keeps that history"):
         delete_product(store.unit_of_work(), staff["merchandiser"], saved.id, draft.version)
+
+
+def test_text_longer_than_its_field_is_refused_on_the_field(store, staff) -> None:
+    draft = _shirt(title="T" * 100_000, tags=("x" * 300,))
+    with pytest.raises(ValidationFailed) as raised:
+        save_product(store.unit_of_work(), staff["merchandiser"], draft)
+    assert raised.value.fields["title"] == (
+        "Title is 100,000 characters long; it holds at most 255."
+    )
+    assert "holds at most 255" in raised.value.fields["tags"]

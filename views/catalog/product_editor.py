@@ -14,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -435,7 +436,7 @@ class ProductEditorDialog(QDialog):
                     price=amounts[0] or 0,
                     compare_at_price=amounts[1],
                     cost=amounts[2],
-                    weight_grams=int(weight) if weight.isdigit() else None,
+                    weight_grams=_grams(weight),
                     inventory_policy=policy.currentData()
                     if isinstance(policy, QComboBox)
                     else "deny",
@@ -673,3 +674,12 @@ def _escape(text: str) -> str:
 
 
 __all__ = ["ProductEditorDialog"]
+
+
+def _grams(text: str) -> Decimal | None:
+    """A weight typed in grams, decimals allowed (``4.1``); anything else is no weight."""
+    try:
+        weight = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return weight if weight.is_finite() and weight >= 0 else None
