@@ -218,9 +218,6 @@ class MoneyFormat:
         """The same locale writing another currency (an order placed in another currency)."""
         return self if currency == self.currency else MoneyFormat(currency, self.locale)
 
-    def money(self, minor: int) -> Money:
-        return Money(minor, self.currency)
-
     def parse(self, text: str) -> Money:
         """What someone typed as an amount of the store's currency. Raises MoneyError."""
         return Money.parse(text, self.currency, self.locale)
