@@ -495,7 +495,8 @@ _ROW_SQL = text(
                AS barcode,
            p.vendor, p.product_type, p.status, p.published_at IS NOT NULL AS published,
            v.price, v.compare_at_price, v.cost, v.inventory_policy,
-           {_ON_HAND} AS on_hand, {_AVAILABLE} AS available
+           {_ON_HAND} AS on_hand, {_AVAILABLE} AS available,
+           coalesce((SELECT currency FROM store WHERE id = 1), 'USD') AS currency
     FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS k(id, n)
     JOIN variants v ON v.id = k.id JOIN products p ON p.id = v.product_id
     ORDER BY k.n
@@ -506,7 +507,6 @@ _ROW_SQL = text(
 def _rows(session: Session, ids: Sequence[int]) -> list[VariantRow]:
     if not ids:
         return []
-    currency = money_format(session).currency
     return [
         VariantRow(
             variant_id=r.id,
@@ -526,7 +526,7 @@ def _rows(session: Session, ids: Sequence[int]) -> list[VariantRow]:
             inventory_policy=r.inventory_policy,
             on_hand=int(r.on_hand),
             available=int(r.available),
-            currency=currency,
+            currency=r.currency,
         )
         for r in session.execute(_ROW_SQL, {"ids": list(ids)})
     ]
