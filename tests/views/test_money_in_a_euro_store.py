@@ -3,12 +3,14 @@ in every money field, from the store's own settings."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from models.money import MoneyFormat
 from tests import orders_support as support
 from tests.views.scanning import Keyboard
 from views.catalog.catalog_page import CatalogPage
+from views.catalog.product_editor import ProductEditorDialog
 from views.orders.create_order import CreateOrderDialog
 from views.widgets.money_field import MoneyField, PercentField
 
@@ -26,6 +28,15 @@ def _euro_store(store, *, locale: str | None = "de_DE", country: str = "DE") -> 
             {"locale": locale, "country": country},
         )
         uow.commit()
+
+
+def _product_of(store, variant_id: int) -> int:
+    with store.unit_of_work() as uow:
+        return int(
+            uow.execute(
+                text("SELECT product_id FROM variants WHERE id = :v"), {"v": variant_id}
+            ).scalar_one()
+        )
 
 
 def _typed(qtbot, field, keys: str) -> None:
@@ -122,3 +133,32 @@ def test_a_store_with_no_locale_writes_as_its_country_does(
     assert page.price_min.value() == 100050
     assert page.current_filter().price_min == 100050
     page.context.tasks.wait_for_idle()
+
+
+def test_the_product_grid_of_a_euro_store_edits_a_price_in_a_money_field(
+    store, staff, context_for, qtbot
+) -> None:
+    _euro_store(store)
+    [variant] = support.shop(store, staff["admin"], skus=("EU-GRID",), price=123456).variants
+    product_id = _product_of(store, variant)
+    dialog = ProductEditorDialog(context_for("admin"), product_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    dialog.tabs.setCurrentIndex(1)
+    price = next(
+        c
+        for c in range(dialog.grid.columnCount())
+        if dialog.grid.horizontalHeaderItem(c).text() == "Price"
+    )
+    cell = dialog.grid.item(0, price)
+    assert cell.text() == "1234,56"
+    dialog.grid.setCurrentItem(cell)
+    dialog.grid.editItem(cell)
+    field = dialog.grid.findChild(MoneyField)
+    assert field is not None and field.money == EURO
+    field.selectAll()
+    qtbot.keyClicks(field, "19,99")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # the grid takes the value once events run
+    qtbot.waitUntil(lambda: cell.text() == "19,99", timeout=5_000)
+    assert dialog.draft().variants[0].price == 1999
