@@ -208,7 +208,7 @@ def plan_file(
     products: Iterator[ProductIn]
     streamed = False
     if looks_like_woocommerce(table.headers):
-        parsed, grouped = read_woocommerce(table, money.currency)
+        parsed, grouped = read_woocommerce(table, money)
     elif not any(normalise(h) in _KNOWN_SHOPIFY for h in table.headers):
         raise ValidationFailed(
             "This is not a product file this import knows: expected Shopify's columns "
@@ -216,10 +216,10 @@ def plan_file(
         )
     elif stream:
         streamed = True
-        parsed, products = stream_shopify(table, money.currency)
+        parsed, products = stream_shopify(table, money)
         handles, skus = shopify_keys(table)
     else:
-        parsed = read_shopify(table, money.currency)
+        parsed = read_shopify(table, money)
     if not streamed:
         products = iter(parsed.products)
         handles = [p.handle for p in parsed.products]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.money import MoneyFormat
 from services.catalog.rules import MAX_OPTIONS, option_values, slugify
 from services.imports import values
 from services.imports.columns import WOOCOMMERCE, WOOCOMMERCE_NOT_STORED, ColumnMap, map_columns
@@ -48,7 +49,7 @@ class GroupedIn:
     skus: list[str]
 
 
-def read_woocommerce(table: Table, currency: str) -> tuple[Parsed, list[GroupedIn]]:
+def read_woocommerce(table: Table, money: MoneyFormat) -> tuple[Parsed, list[GroupedIn]]:
     columns = map_columns(table.headers, WOOCOMMERCE, WOOCOMMERCE_NOT_STORED)
     parsed = Parsed("WooCommerce product CSV", [], [], {})
     parsed.spreadsheet_rows = table.spreadsheet_rows
@@ -59,16 +60,16 @@ def read_woocommerce(table: Table, currency: str) -> tuple[Parsed, list[GroupedI
             + ", ".join(f"“{h}” as {c}" for h, c in columns.recognised)
             + "."
         )
-    reader = _Reader(columns, currency, parsed)
+    reader = _Reader(columns, money, parsed)
     entries = [reader.entry(row) for row in table.rows]
     grouped = reader.build([e for e in entries if e is not None])
     return parsed, grouped
 
 
 class _Reader:
-    def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
+    def __init__(self, columns: ColumnMap, money: MoneyFormat, parsed: Parsed) -> None:
         self.c = columns
-        self.currency = currency
+        self.money = money
         self.parsed = parsed
 
     def cell(self, row: Row, name: str) -> str:
@@ -222,8 +223,9 @@ class _Reader:
                 "No SKU: imported without one; a re-import finds it by its options.",
             )
         try:
-            regular = values.money(self.cell(row, "regular_price"), self.currency)
-            sale = values.money(self.cell(row, "sale_price"), self.currency)
+            currency, locale = self.money.currency, self.money.locale
+            regular = values.money(self.cell(row, "regular_price"), currency, locale=locale)
+            sale = values.money(self.cell(row, "sale_price"), currency, locale=locale)
             stock = values.quantity(self.cell(row, "stock"))
         except values.BadValue as error:
             self.issue(line, IssueKind.BAD_VALUE, f"{str(error)[0].upper()}{str(error)[1:]}.")

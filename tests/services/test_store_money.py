@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from models.money import MoneyFormat
 from services.errors import ValidationFailed
+from services.imports.products import plan_product_import
 from services.orders import get_order_detail
 from services.payments import refund_order
 from services.store import store_money_format
@@ -68,3 +69,17 @@ def test_a_euro_stores_refund_messages_write_euros_its_way(store, staff) -> None
     assert f"Only 20,00{NBSP}€" in str(refused.value)
     timeline = get_order_detail(store.unit_of_work(), order_id).timeline
     assert any(f"30,00{NBSP}€" in entry.summary for entry in timeline)
+
+
+def test_an_import_reads_a_files_amounts_as_files_write_them_and_reports_in_the_stores_way(
+    store,
+) -> None:
+    _set_store(store, currency="EUR", locale="de_DE", country="DE")
+    data = (
+        b"Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price\n"
+        b"mug,Mug,Title,Default Title,M-1,1.005\n"
+    )
+    (row,) = plan_product_import(store.unit_of_work(), data).rows
+    assert f"Price: 1.005 has more decimals than EUR amounts; rounded to 1,00{NBSP}€." in [
+        issue.message for issue in row.issues
+    ]
