@@ -15,9 +15,10 @@ from views.widgets.lazy_table import RIGHT, Column
 
 
 class _LocaleNumberValidator(QValidator):
-    """Acceptable: what ``read`` reads (and is not negative); Intermediate: digits and the
-    locale's separators that may still become a number (``1.2`` on the way to ``1.234``);
-    Invalid: anything else, so a letter never appears."""
+    """Acceptable: what ``read`` reads; Intermediate: digits and the locale's separators that
+    may still become a number (``1.2`` on the way to ``1.234``); Invalid: anything else, so a
+    letter never appears. A negative amount is a number: the service that takes it refuses it
+    in the merchant's words (a refund of -5), with the typed text kept."""
 
     def __init__(
         self,
@@ -35,12 +36,12 @@ class _LocaleNumberValidator(QValidator):
         if not stripped:
             return (state.Acceptable if self._allow_empty else state.Intermediate), text, pos
         try:
-            value = self._read(stripped)
+            self._read(stripped)
         except MoneyError:
             symbols = self._symbols()
             typing = all(c.isdigit() or c in symbols or c.isspace() for c in stripped)
             return (state.Intermediate if typing else state.Invalid), text, pos
-        return (state.Invalid if value < 0 else state.Acceptable), text, pos
+        return state.Acceptable, text, pos
 
 
 class _LocaleNumberField(QLineEdit):
