@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
@@ -189,6 +190,8 @@ def _seed(store: Store, plan: DemoPlan, report: Progress) -> DemoSummary:
         numbers = {k: _next_number(connection, seq) - 1 for k, seq in NUMBER_SEQUENCES.items()}
         deferred = take_down(connection, [t.name for t in TABLES])
         raw = connection.connection.driver_connection
+        if not isinstance(raw, psycopg.Connection):
+            raise TypeError("the demo is written by binary COPY through psycopg 3")
         sink = CopySink(raw, TABLES)
         mark = time.perf_counter()
         try:
@@ -257,13 +260,14 @@ def _upsert_store(connection: Connection) -> None:
     connection.execute(
         text(
             "INSERT INTO store (id, name, currency, email, phone, address, timezone) "
-            "VALUES (1, :name, 'USD', :email, :phone, CAST(:address AS jsonb), :timezone) "
-            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = 'USD', "
+            "VALUES (1, :name, :currency, :email, :phone, CAST(:address AS jsonb), :timezone) "
+            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = EXCLUDED.currency, "
             "email = EXCLUDED.email, phone = EXCLUDED.phone, address = EXCLUDED.address, "
             "timezone = EXCLUDED.timezone, version = store.version + 1, updated_at = now()"
         ),
         {
             "name": words.STORE_NAME,
+            "currency": words.STORE_CURRENCY,
             "email": words.STORE_EMAIL,
             "phone": words.STORE_PHONE,
             "address": _json(words.STORE_ADDRESS),
@@ -294,7 +298,7 @@ def _ensure_staff(connection: Connection) -> dict[str, int]:
         text("SELECT email, id FROM staff WHERE email = ANY(:emails)"),
         {"emails": [e for e, _, _ in DEMO_STAFF]},
     ).all()
-    by_email = dict(rows)
+    by_email: dict[str, int] = {email: staff_id for email, staff_id in rows}
     return {role: by_email[email] for email, _, role in DEMO_STAFF}
 
 
@@ -306,7 +310,8 @@ def _last_ids(connection: Connection) -> dict[str, int]:
 
 
 def _sequence_exists(connection: Connection, name: str) -> bool:
-    return connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}).scalar_one()
+    exists = connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name})
+    return bool(exists.scalar_one())
 
 
 def _next_number(connection: Connection, sequence: str) -> int:

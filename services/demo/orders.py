@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from models.money import MoneyFormat, divide_rounded, percent_of
 from models.status import (
     FulfillmentStatus,
     MovementReason,
@@ -24,8 +25,6 @@ from services.demo import vocabulary as words
 from services.demo.catalog import MAIN, SHOP, Catalog
 from services.demo.codes import (
     gateway_id,
-    half_even_percent,
-    half_even_ratio,
     idempotency_key,
     tracking_number,
 )
@@ -35,10 +34,13 @@ from services.demo.plan import DAY, HOUR
 from services.demo.sink import jsonb
 from services.demo.world import World
 from services.orders import history
+from services.orders.core import payment_status_for
 from services.orders.history import Event
 from services.pricing import Cart, CartLine, DiscountClass, Kind, Offer, Target, price_cart
 
 MINUTE = 60
+#: how the demo store (US dollars, in Portland) writes amounts in its discounts' reasons
+STORE_MONEY = MoneyFormat.of_store(words.STORE_CURRENCY, None, words.STORE_ADDRESS["country_code"])
 STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
 FREE_SHIPPING_OVER = 7500
 #: channel mix of orders
@@ -59,23 +61,6 @@ ONLINE_HOURS = (
 OPEN_STATUSES = ("pending", "confirmed", "processing")
 #: encoded history payloads of events without data, by actor (None: a staff member acted)
 _EMPTY_PAYLOADS: dict[str | None, bytes] = {}
-
-
-def payment_status_for(
-    total: int, authorized: int, captured: int, refunded: int, voided: bool
-) -> PaymentStatus:
-    """An order's payment status from its money figures (the orders service's rule)."""
-    if captured > 0:
-        if refunded >= captured:
-            return PaymentStatus.REFUNDED
-        if refunded > 0:
-            return PaymentStatus.PARTIALLY_REFUNDED
-        return PaymentStatus.PAID if captured >= total else PaymentStatus.PARTIALLY_PAID
-    if authorized > 0 and not voided:
-        return PaymentStatus.AUTHORIZED
-    if voided:
-        return PaymentStatus.VOIDED
-    return PaymentStatus.PENDING
 
 
 @dataclass
@@ -395,7 +380,7 @@ class OrderDesk:
                 promo_.customers.add(ci)
         nets = [subs[i] - line_discount[i] for i in range(n)]
         taxes = [
-            half_even_percent(nets[i], tax_rate) if cat.v_taxable[vi] else 0
+            percent_of(nets[i], tax_rate) if cat.v_taxable[vi] else 0
             for i, (vi, _) in enumerate(picked)
         ]
         discount_total = priced.discount_total
@@ -769,6 +754,9 @@ class _Replay:
         self.authorized = self.captured = self.refunded = 0
         self.voided = False
         staff = desk.staff
+        #: who placed it: a staff member, or a name for the storefront
+        self.placer: int | None
+        self.placer_name: str | None
         if channel == "online":
             self.placer, self.placer_name = None, "Storefront"
         elif channel == "manual":
@@ -1015,7 +1003,7 @@ class _Replay:
         chosen, reason, link, refund_at, kind = data
         return_id = ctx.new_id("returns")
         link["amount"] = sum(
-            half_even_ratio(self.paid_per_line[i], q, self.picked[i][1]) for i, q, _ in chosen
+            divide_rounded(self.paid_per_line[i] * q, self.picked[i][1]) for i, q, _ in chosen
         )
         left = self.captured - self.refunded
         owed = left if kind == "full" else min(link["amount"], left)
@@ -1065,7 +1053,7 @@ class _Replay:
         if kind == "full":
             amount = left
         elif kind == "goodwill":
-            amount = max(500, half_even_percent(self.total, 1500))
+            amount = max(500, percent_of(self.total, 1500))
         else:
             amount = (link or {}).get("amount", 0)
         amount = min(amount, left)

@@ -27,6 +27,7 @@ from services.orders.rows import CreatedOrder
 from services.orders.totals import tax_lines, totals_of
 from services.paging import like_pattern
 from services.pricing import ManualDiscount, PricedCart
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 MANUAL_CHANNELS = ("phone", "email", "manual", "pos")
@@ -77,6 +78,8 @@ class SellableVariant:
     available: int
     bin_code: str | None
     allows_backorder: bool
+    #: the currency of the price (the store's)
+    currency: str
 
 
 def find_sellable(
@@ -124,6 +127,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
         .where(Variant.id.in_(ids))
         .order_by(Product.title, Variant.position)
     ).all()
+    currency = money_format(uow.session).currency
     return [
         SellableVariant(
             v.id,
@@ -134,6 +138,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
             available or 0,
             bin_code,
             v.inventory_policy == "continue",
+            currency,
         )
         for v, title, available, bin_code in rows
     ]
@@ -150,8 +155,7 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
         raise ValidationFailed(" ".join(problems.values()), fields=problems)
     with uow:
         uow.require(actor, "orders.create")
-        store_currency = uow.session.scalar(text("SELECT currency FROM store WHERE id = 1"))
-        currency = draft.currency or store_currency or "USD"
+        currency = draft.currency or money_format(uow.session).currency
         location_id = draft.location_id or _default_location(uow)
         if location_id is None:
             raise ValidationFailed(
@@ -311,9 +315,10 @@ def _customer(
     if draft.new_customer is not None:
         customer = add_customer(uow, actor, draft.new_customer)
     elif draft.customer_id is not None:
-        customer = uow.session.get(Customer, draft.customer_id)
-        if customer is None:
+        found = uow.session.get(Customer, draft.customer_id)
+        if found is None:
             raise NotFound("That customer no longer exists.")
+        customer = found
     else:
         return None, (draft.email or "").strip() or None, None
     default = next(iter(sorted(customer.addresses, key=lambda a: (not a.is_default, a.id))), None)

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.money import format_minor
+from models.money import MoneyFormat
 
 STATUS, PAYMENT, REFUND, FULFILLMENT = "status", "payment", "refund", "fulfillment"
 RETURN, EDIT, STOCK, NOTE = "return", "edit", "stock", "note"
@@ -228,12 +228,15 @@ def describe_event(
     to_status: str | None,
     note: str | None,
     data: Mapping[str, Any],
-    currency: str = "USD",
+    money_format: MoneyFormat | None = None,
 ) -> str:
-    """One line of the timeline in the merchant's words (never "None", never a made-up $0)."""
+    """One line of the timeline in the merchant's words (never "None", never a made-up $0);
+    amounts in the order's currency, written as ``money_format`` writes them."""
+
+    written = money_format or MoneyFormat()
 
     def money(minor: Any) -> str:
-        return format_minor(int(minor or 0), currency)
+        return written.format(int(minor or 0))
 
     def words(status: str | None) -> str:
         return (status or "").replace("_", " ")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from models.money import ROUNDING, Money
+from models.money import Money, divide_rounded
 from services.pricing import PricedCart
 
 
@@ -70,8 +69,7 @@ def scale(amount: int, new_quantity: int, old_quantity: int) -> int:
     """A line's discount or tax for a new quantity, proportional, rounded once."""
     if old_quantity <= 0:
         return 0
-    value = (Decimal(amount) * new_quantity / old_quantity).quantize(Decimal(1), ROUNDING)
-    return int(value)
+    return divide_rounded(amount * new_quantity, old_quantity)
 
 
 def effective_tax_rate_bp(lines: Sequence[PricedLine]) -> int:
@@ -80,4 +78,4 @@ def effective_tax_rate_bp(lines: Sequence[PricedLine]) -> int:
     if taxable <= 0:
         return 0
     tax = sum(ln.tax_total for ln in lines)
-    return int((Decimal(tax) * 10_000 / taxable).quantize(Decimal(1), ROUNDING))
+    return divide_rounded(tax * 10_000, taxable)
