@@ -32,7 +32,8 @@ def test_a_merchandiser_schedules_a_code_previews_it_and_finds_it_listed(
     page.show()
     page.on_shown()
     _idle(context)
-    assert page.empty.isVisible() and "No promotions yet" in page.empty.text()
+    empty = page.list.empty_state
+    assert empty is not None and empty.isVisible() and "No promotions yet" in empty.text()
 
     dialog = PromotionDialog(context, currency="USD", parent=page)
     qtbot.addWidget(dialog)
@@ -62,11 +63,17 @@ def test_a_merchandiser_schedules_a_code_previews_it_and_finds_it_listed(
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     _idle(context)
-    assert dialog.saved is not None and dialog.saved.status is PromotionStatus.SCHEDULED
+    assert (
+        dialog.saved_result is not None and dialog.saved_result.status is PromotionStatus.SCHEDULED
+    )
     page.model.reload()
     _idle(context)
     row = page.model.row(0)
-    assert (row.title, row.code, row.status) == ("Ten off fifty", "TENOFF", PromotionStatus.SCHEDULED)
+    assert (row.title, row.code, row.status) == (
+        "Ten off fifty",
+        "TENOFF",
+        PromotionStatus.SCHEDULED,
+    )
     page.grab().save("/tmp/promotions-page.png")
     detail = get_promotion(store.unit_of_work(), staff["merchandiser"], row.id)
     assert detail.data.min_subtotal == 5000 and detail.data.value == 1000
@@ -87,9 +94,8 @@ def test_a_refused_value_stays_on_its_field_with_what_was_typed(
     dialog.ends_at.setDateTime(now.addDays(1))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     _idle(context)
-    assert dialog.isVisible() and dialog.saved is None
-    error = dialog.findChild(type(dialog.message), "error_ends_at")
-    assert error.isVisible() and error.text() == "The end must be after the start."
+    assert dialog.isVisible() and dialog.saved_result is None
+    assert dialog.field_message("ends_at") == "The end must be after the start."
     assert dialog.title.text() == "Broken"
 
 
@@ -99,3 +105,60 @@ def test_someone_who_may_only_look_sees_the_list_without_changing_it(
     context = context_for("merchandiser")
     looking = context_for("manager")
     assert PromotionsPage.allowed(context) and PromotionsPage.allowed(looking)
+
+
+def test_redemptions_and_generated_codes_show_on_the_selected_promotion(
+    store, staff, context_for, qtbot, tmp_path
+) -> None:
+    from services.orders import DraftLine, OrderDraft, create_order
+    from services.promotions import PromotionInput, create_promotion, generate_codes
+    from tests import orders_support as support
+
+    merch = staff["merchandiser"]
+    create_promotion(
+        store.unit_of_work(),
+        merch,
+        PromotionInput("Ten off", Kind.FIXED_AMOUNT, 1000, method=Method.CODE, code="TEN"),
+    )
+    batch = create_promotion(
+        store.unit_of_work(),
+        merch,
+        PromotionInput("Influencers", Kind.PERCENTAGE, 1500, method=Method.CODE),
+    )
+    generate_codes(store.unit_of_work(), merch, batch.id, 50, prefix="INF-")
+    shop = support.shop(store, staff["admin"], skus=("TEE",), price=3000)
+    create_order(
+        store.unit_of_work(),
+        staff["manager"],
+        OrderDraft(
+            lines=[DraftLine(shop.variants[0], 2)],
+            location_id=shop.location_id,
+            email="pat@example.com",
+            codes=["ten"],
+        ),
+    )
+
+    context = context_for("merchandiser")
+    page = PromotionsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.on_shown()
+    _idle(context)
+    rows = {page.model.row(i).title: i for i in range(page.model.rowCount())}
+    assert page.model.row(rows["Influencers"]).code_count == 50
+    page.list.setCurrentIndex(page.model.index(rows["Ten off"], 0))
+    _idle(context)
+    assert page.totals.text() == "Used on 1 order, $10.00 discount given."  # a guest's
+    assert page.redemptions.rowCount() == 1 and page.redemptions.row(0).amount == 1000
+    assert not page.export_button.isEnabled()  # one code, typed: nothing to export
+
+    page.list.setCurrentIndex(page.model.index(rows["Influencers"], 0))
+    _idle(context)
+    assert page.export_button.isEnabled() and page.totals.text() == "Not used yet."
+    path = tmp_path / "codes.csv"
+    page.export_codes(batch.id, path)
+    _idle(context)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 51 and all(line.startswith("INF-") for line in lines[1:])
+    assert page.notice.text() == "50 codes written to codes.csv."

@@ -7,28 +7,27 @@ a search field searches, it never saves (only Save does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
-    QDoubleSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from models.money import format_minor
 from services.catalog.queries import list_collections, list_variants
-from services.errors import Conflict, ValidationFailed
+from services.catalog.rules import DEFAULT_TITLE
+from services.errors import DomainError, ValidationFailed
 from services.paging import PageRequest
 from services.pricing.model import DiscountClass, Kind, PricedCart, Target
 from services.promotions import (
@@ -51,9 +51,9 @@ from services.promotions import (
 )
 from views.context import ViewContext
 from views.promotions.words import KIND_WORDS, TARGET_WORDS
+from views.widgets.forms import FormDialog
 from views.widgets.money_field import MoneyField
 
-_ERROR_STYLE = "color: #b71c1c;"
 #: fields whose message shows on another field's line (they share a row of the form)
 _LINE_OF = {
     "get_quantity": "buy_quantity",
@@ -95,7 +95,6 @@ class TargetChooser(QWidget):
         if target is not self.target:
             self.chosen.clear()
         self.target = target
-        self.setVisible(target is not Target.ALL)
         self.found.clear()
         for item_id, title in (chosen or {}).items():
             self._add(item_id, title)
@@ -109,7 +108,9 @@ class TargetChooser(QWidget):
             self.search.setPlaceholderText("Search by title or SKU, then Enter")
 
     def ids(self) -> tuple[int, ...]:
-        return tuple(self.chosen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chosen.count()))
+        return tuple(
+            self.chosen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chosen.count())
+        )
 
     def _on_collections(self, rows: list[Any]) -> None:
         self.found.clear()
@@ -136,7 +137,7 @@ class TargetChooser(QWidget):
                 seen.add(row.product_id)
                 self.found.addItem(row.product_title, row.product_id)
             else:
-                name = f"{row.product_title} – {row.variant_title}"
+                name = variant_name(row)
                 self.found.addItem(f"{name} ({row.sku})" if row.sku else name, row.variant_id)
         if not self.found.count():
             self.found.addItem("Nothing matches", None)
@@ -158,8 +159,8 @@ class TargetChooser(QWidget):
             self.chosen.takeItem(self.chosen.row(item))
 
 
-class PromotionDialog(QDialog):
-    """Create or edit a promotion. ``saved`` holds the SavedPromotion after Save."""
+class PromotionDialog(FormDialog):
+    """Create or edit a promotion; ``saved_result`` is the SavedPromotion after Save."""
 
     def __init__(
         self,
@@ -173,10 +174,8 @@ class PromotionDialog(QDialog):
         self.context = context
         self.currency = currency
         self.detail = detail
-        self.saved: Any = None
         self.setWindowTitle(f"Edit {detail.data.title}" if detail else "New promotion")
         self.resize(760, 720)
-        self._errors: dict[str, QLabel] = {}
         self._sample: list[tuple[int, str, QSpinBox]] = []
 
         self.title = QLineEdit(placeholderText="Summer sale, 10 % off for newsletter readers…")
@@ -194,7 +193,9 @@ class PromotionDialog(QDialog):
         self.shipping_ceiling.setPlaceholderText("any rate")
         self.buy_quantity = QSpinBox(minimum=1, maximum=999, value=2)
         self.get_quantity = QSpinBox(minimum=0, maximum=999, value=1)
-        self.get_percentage = QDoubleSpinBox(suffix=" % off", decimals=2, maximum=100.0, value=100.0)
+        self.get_percentage = QDoubleSpinBox(
+            suffix=" % off", decimals=2, maximum=100.0, value=100.0
+        )
         self.repeat_limit = QSpinBox(minimum=0, maximum=999, specialValueText="no limit")
         self.target = QComboBox()
         for target, words in TARGET_WORDS.items():
@@ -222,10 +223,10 @@ class PromotionDialog(QDialog):
             DiscountClass.SHIPPING: QCheckBox("Shipping discounts"),
         }
 
-        form = QFormLayout()
-        form.addRow("Title", self._with_error("title", self.title))
+        form = self.form = QFormLayout()
+        form.addRow("Title", self.field("title", self.title))
         form.addRow("How it applies", self.method)
-        form.addRow("Code", self._with_error("code", self.code))
+        form.addRow("Code", self.field("code", self.code))
         form.addRow("Discount", self.kind)
         self.value_row = QWidget()
         value_line = QHBoxLayout(self.value_row)
@@ -233,8 +234,8 @@ class PromotionDialog(QDialog):
         for widget in (self.percentage, self.amount, self.per_item):
             value_line.addWidget(widget)
         value_line.addStretch()
-        form.addRow("Value", self._with_error("value", self.value_row))
-        form.addRow("Shipping up to", self._with_error("shipping_ceiling", self.shipping_ceiling))
+        form.addRow("Value", self.field("value", self.value_row))
+        form.addRow("Shipping up to", self.field("shipping_ceiling", self.shipping_ceiling))
         self.bxgy = QWidget()
         bxgy = QHBoxLayout(self.bxgy)
         bxgy.setContentsMargins(0, 0, 0, 0)
@@ -247,9 +248,9 @@ class PromotionDialog(QDialog):
             bxgy.addWidget(QLabel(text))
             bxgy.addWidget(widget)
         bxgy.addStretch()
-        form.addRow("Buy X get Y", self._with_error("buy_quantity", self.bxgy))
+        form.addRow("Buy X get Y", self.field("buy_quantity", self.bxgy))
         form.addRow("Applies to", self.target)
-        form.addRow("", self._with_error("target_ids", self.chooser))
+        form.addRow("", self.field("target_ids", self.chooser))
         minimum = QHBoxLayout()
         for widget in (self.minimum, self.min_subtotal, self.min_quantity):
             minimum.addWidget(widget)
@@ -257,14 +258,14 @@ class PromotionDialog(QDialog):
         minimum_box = QWidget()
         minimum_box.setLayout(minimum)
         minimum.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Minimum", self._with_error("min_subtotal", minimum_box))
+        form.addRow("Minimum", self.field("min_subtotal", minimum_box))
         customers = QHBoxLayout()
         customers.setContentsMargins(0, 0, 0, 0)
         customers.addWidget(self.customers)
         customers.addWidget(self.customer_tag)
         customers_box = QWidget()
         customers_box.setLayout(customers)
-        form.addRow("Customers", self._with_error("customer_tag", customers_box))
+        form.addRow("Customers", self.field("customer_tag", customers_box))
         period = QHBoxLayout()
         period.setContentsMargins(0, 0, 0, 0)
         for widget in (self.start_later, self.starts_at, self.has_end, self.ends_at):
@@ -272,7 +273,7 @@ class PromotionDialog(QDialog):
         period.addStretch()
         period_box = QWidget()
         period_box.setLayout(period)
-        form.addRow("When (store time)", self._with_error("ends_at", period_box))
+        form.addRow("When (store time)", self.field("ends_at", period_box))
         usage = QHBoxLayout()
         usage.setContentsMargins(0, 0, 0, 0)
         for widget in (self.limit_uses, self.usage_limit, self.once_per_customer):
@@ -280,7 +281,7 @@ class PromotionDialog(QDialog):
         usage.addStretch()
         usage_box = QWidget()
         usage_box.setLayout(usage)
-        form.addRow("Uses", self._with_error("usage_limit", usage_box))
+        form.addRow("Uses", self.field("usage_limit", usage_box))
         combine = QHBoxLayout()
         combine.setContentsMargins(0, 0, 0, 0)
         for box in self.combines.values():
@@ -290,8 +291,6 @@ class PromotionDialog(QDialog):
         combine_box.setLayout(combine)
         form.addRow("Combines with", combine_box)
 
-        self.message = QLabel(wordWrap=True, styleSheet=_ERROR_STYLE)
-        self.message.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._build_preview())
@@ -300,11 +299,14 @@ class PromotionDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAutoDefault(False)
-        self.save_button.setDefault(False)
-        self.buttons.accepted.connect(self._on_save)
+        self.save_button.setEnabled(context.can("promotions.edit"))
+        self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # Enter in a search field searches; only Save saves
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
         for signal in (
             self.method.currentIndexChanged,
@@ -317,25 +319,13 @@ class PromotionDialog(QDialog):
         ):
             signal.connect(self._update_visibility)
         self.target.currentIndexChanged.connect(lambda _: self.chooser.set_target(self._target()))
+        self.target.currentIndexChanged.connect(self._update_visibility)
         if detail is not None:
             self._fill(detail)
         self.chooser.set_target(self._target(), detail.target_titles if detail else None)
         self._update_visibility()
 
     # -- layout helpers ----------------------------------------------------------------------
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        """The widget with a line under it for the message a refused value gets."""
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        error = QLabel(wordWrap=True, styleSheet=_ERROR_STYLE, objectName=f"error_{field}")
-        error.hide()
-        layout.addWidget(error)
-        self._errors[field] = error
-        return box
 
     def _update_visibility(self) -> None:
         code = self._method() is Method.CODE
@@ -344,15 +334,25 @@ class PromotionDialog(QDialog):
         self.percentage.setVisible(kind is Kind.PERCENTAGE)
         self.amount.setVisible(kind is Kind.FIXED_AMOUNT)
         self.per_item.setVisible(kind is Kind.FIXED_AMOUNT)
-        self.value_row.parentWidget().setVisible(kind in (Kind.PERCENTAGE, Kind.FIXED_AMOUNT))
-        self.shipping_ceiling.parentWidget().setVisible(kind is Kind.FREE_SHIPPING)
-        self.bxgy.parentWidget().setVisible(kind is Kind.BUY_X_GET_Y)
+        for row, shown in (
+            (self.value_row, kind in (Kind.PERCENTAGE, Kind.FIXED_AMOUNT)),
+            (self.shipping_ceiling, kind is Kind.FREE_SHIPPING),
+            (self.bxgy, kind is Kind.BUY_X_GET_Y),
+            (self.chooser, self._target() is not Target.ALL),
+        ):
+            self.form.setRowVisible(row.parentWidget(), shown)
         self.min_subtotal.setVisible(self.minimum.currentIndex() == 1)
         self.min_quantity.setVisible(self.minimum.currentIndex() == 2)
         self.customer_tag.setVisible(self.customers.currentIndex() == 1)
         self.starts_at.setEnabled(self.start_later.isChecked())
         self.ends_at.setEnabled(self.has_end.isChecked())
         self.usage_limit.setEnabled(self.limit_uses.isChecked())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # the button box makes Save the default button when it shows: Enter in a search
+        # field would then save the promotion
+        self.save_button.setDefault(False)
 
     # -- reading and filling the form --------------------------------------------------------
 
@@ -446,7 +446,10 @@ class PromotionDialog(QDialog):
         group = QGroupBox("Preview on a sample cart (nothing is saved)")
         self.sample_search = QLineEdit(placeholderText="Add an item: title or SKU, then Enter")
         self.sample_search.returnPressed.connect(self._on_sample_search)
-        self.sample_found = QComboBox()
+        self.sample_found = QComboBox(minimumContentsLength=28)
+        self.sample_found.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         add = QPushButton("Add to cart")
         add.clicked.connect(self._on_sample_add)
         self.sample_shipping = MoneyField(self.currency, allow_empty=True)
@@ -459,9 +462,12 @@ class PromotionDialog(QDialog):
         top.addWidget(self.preview_button)
         self.sample_table = QTableWidget(0, 4)
         self.sample_table.setHorizontalHeaderLabels(["Item", "Quantity", "Price", "Discount"])
-        self.sample_table.horizontalHeader().setStretchLastSection(True)
+        header = self.sample_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.sample_table.verticalHeader().hide()
-        self.sample_table.setMaximumHeight(140)
+        self.sample_table.setMaximumHeight(120)
         self.result = QLabel(
             "Add items and press Preview to see the totals and which promotions apply.",
             wordWrap=True,
@@ -487,7 +493,7 @@ class PromotionDialog(QDialog):
     def _on_sample_found(self, page: Any) -> None:
         self.sample_found.clear()
         for row in page.rows:
-            name = f"{row.product_title} – {row.variant_title}"
+            name = variant_name(row)
             label = f"{name} · {format_minor(row.price, self.currency)}"
             self.sample_found.addItem(label, (row.variant_id, name, row.price))
         if not page.rows:
@@ -529,10 +535,17 @@ class PromotionDialog(QDialog):
                 shipping=shipping,
             ),
             on_done=self._on_previewed,
-            on_error=self._on_refused,
+            on_error=self._on_preview_refused,
         )
 
+    def _on_preview_refused(self, error: BaseException) -> None:
+        if isinstance(error, DomainError):
+            self.show_error(error)
+        else:
+            self.context.tasks.report_error(error, self)
+
     def _on_previewed(self, priced: PricedCart) -> None:
+        self.clear_messages()
         money = lambda m: format_minor(m, priced.currency)  # noqa: E731
         for row, line in enumerate(priced.lines):
             self.sample_table.setItem(
@@ -546,57 +559,48 @@ class PromotionDialog(QDialog):
         lines += [f"✔ {_escape(a.title)}: {_escape(a.description)}" for a in priced.applied]
         lines += [f"✘ {_escape(r.title)}: {_escape(r.message)}" for r in priced.rejected]
         self.result.setText("<br>".join(lines))
-        self._show_errors({})
 
-    # -- saving ------------------------------------------------------------------------------
+    # -- saving ----------------------------------------------------------------------------
 
-    def _on_save(self) -> None:
+    def form_state(self) -> dict[str, Any]:
+        return {"promotion": self.data()}
+
+    def can_save(self) -> bool:
+        return self.context.can("promotions.edit")
+
+    def save(self) -> None:
         data = self.data()
         store, actor = self.context.store, self.context.actor
         if self.detail is None:
-            call: Callable[[], Any] = lambda: create_promotion(store.unit_of_work(), actor, data)  # noqa: E731
-        else:
-            detail = self.detail
-            call = lambda: update_promotion(  # noqa: E731
+            self.submit(
+                self.context.tasks, lambda: create_promotion(store.unit_of_work(), actor, data)
+            )
+            return
+        detail = self.detail
+        self.submit(
+            self.context.tasks,
+            lambda: update_promotion(
                 store.unit_of_work(), actor, detail.id, data, expected_version=detail.version
-            )
-        self.save_button.setEnabled(False)
-        self.context.tasks.change(call, on_done=self._on_saved, on_error=self._on_refused)
+            ),
+        )
 
-    def _on_saved(self, saved: Any) -> None:
-        self.saved = saved
-        self.accept()
+    def show_error(self, error: DomainError) -> None:
+        if isinstance(error, ValidationFailed) and any(n in _LINE_OF for n in error.fields):
+            # fields that share a row of the form show on that row's line
+            fields: dict[str, str] = {}
+            for name, text in error.fields.items():
+                line = _LINE_OF.get(name, name)
+                fields[line] = " ".join(filter(None, [fields.get(line), text]))
+            error = ValidationFailed(str(error), fields=fields)
+        super().show_error(error)
 
-    def _on_refused(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(error, ValidationFailed):
-            self._show_errors(error.fields, str(error))
-        elif isinstance(error, Conflict):
-            QMessageBox.warning(
-                self,
-                "Changed by someone else",
-                f"{error} Close this form and open the promotion again to see the changes; "
-                "nothing of yours was saved.",
-            )
-        else:
-            self.context.tasks.report_error(error, self)
 
-    def _show_errors(self, fields: dict[str, str], summary: str = "") -> None:
-        """Each message on the line of its field; what has no line goes under the form."""
-        by_line: dict[str, list[str]] = {}
-        elsewhere: list[str] = []
-        for name, message in fields.items():
-            line = _LINE_OF.get(name, name)
-            if line in self._errors:
-                by_line.setdefault(line, []).append(message)
-            else:
-                elsewhere.append(message)
-        for line, label in self._errors.items():
-            label.setText(" ".join(by_line.get(line, ())))
-            label.setVisible(line in by_line)
-        text = " ".join(elsewhere) or ("" if by_line else summary)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+def variant_name(row: Any) -> str:
+    """ "Linen shirt – Large", or "Linen shirt" for a product without options."""
+    if row.variant_title in ("", DEFAULT_TITLE):
+        return row.product_title
+    return f"{row.product_title} – {row.variant_title}"
+
 
 def _naive(edit: QDateTimeEdit) -> datetime:
     """The time typed, in the store's time zone (the service reads a naive time so)."""

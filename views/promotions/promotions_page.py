@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -45,6 +44,7 @@ from services.promotions import (
     set_promotion_enabled,
 )
 from services.promotions.queries import store_settings
+from views import shortcuts
 from views.context import ViewContext
 from views.promotions.editor import PromotionDialog
 from views.promotions.words import (
@@ -54,10 +54,17 @@ from views.promotions.words import (
     discount_words,
     usage_words,
 )
+from views.shortcuts import PROMOTIONS
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
+
+_NONE_YET = (
+    "No promotions yet. Create one with New promotion: a discount code, an automatic sale, "
+    "free shipping or buy X get Y."
+)
 
 
 class PromotionsPage(Page):
@@ -83,11 +90,11 @@ class PromotionsPage(Page):
         for combo in (self.status_filter, self.method_filter):
             combo.currentIndexChanged.connect(self._on_filter_changed)
 
-        self.new_button = QPushButton("New promotion…", toolTip="Ctrl+N")
+        self.new_button = QPushButton("New promotion…")
         self.new_button.clicked.connect(self.open_new)
-        self.edit_button = QPushButton("Edit…", toolTip="Enter or double-click")
+        self.edit_button = QPushButton("Edit…", toolTip="Edit the promotion (Enter)")
         self.edit_button.clicked.connect(self.open_selected)
-        self.duplicate_button = QPushButton("Duplicate", toolTip="Ctrl+D")
+        self.duplicate_button = QPushButton("Duplicate")
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.enable_button = QPushButton("Disable")
         self.enable_button.clicked.connect(self.toggle_selected)
@@ -97,16 +104,16 @@ class PromotionsPage(Page):
         self.export_button.clicked.connect(self.export_codes_for_selected)
 
         self.model = KeysetTableModel(self._columns(), self._fetch, context.tasks)
-        self.list = ListView(self.model, settings=context.settings, settings_key="promotions/list")
-        self.list.setObjectName("promotionsList")
-        self.list.doubleClicked.connect(lambda _: self.open_selected())
-        self.list.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
-        self.empty = QLabel(
-            "No promotions yet. Create one with New promotion: a discount code, an automatic "
-            "sale, free shipping or buy X get Y.",
-            wordWrap=True,
-            alignment=Qt.AlignmentFlag.AlignCenter,
+        self.list = ListView(
+            self.model,
+            settings=context.settings,
+            settings_key="promotions/list",
+            empty_text=_NONE_YET,
         )
+        self.list.setObjectName("promotionsList")
+        # Enter and a double-click (one signal, so one editor)
+        self.list.activated.connect(lambda _: self.open_selected())
+        self.list.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
         self.model.loaded.connect(self._on_loaded)
 
         self.detail_title = QLabel("Select a promotion to see its redemptions.", wordWrap=True)
@@ -136,7 +143,9 @@ class PromotionsPage(Page):
             context.tasks,
         )
         self._promotion_id: int | None = None
-        self.redemption_list = ListView(self.redemptions)
+        self.redemption_list = ListView(
+            self.redemptions, empty_text="No order has used this promotion yet."
+        )
         self.redemption_list.setObjectName("redemptionsList")
 
         bar = QHBoxLayout()
@@ -162,7 +171,6 @@ class PromotionsPage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list)
-        left_layout.addWidget(self.empty)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -178,10 +186,11 @@ class PromotionsPage(Page):
         layout.addLayout(buttons)
         layout.addWidget(splitter)
 
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_new)
-        QShortcut(QKeySequence("Ctrl+D"), self, activated=self.duplicate_selected)
-        QShortcut(QKeySequence("F5"), self, activated=self.model.reload)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.list, activated=self.open_selected)
+        shortcuts.bind(PROMOTIONS, "Ctrl+N", self, self.open_new, button=self.new_button)
+        shortcuts.bind(
+            PROMOTIONS, "Ctrl+D", self, self.duplicate_selected, button=self.duplicate_button
+        )
+        shortcuts.bind(PROMOTIONS, "F5", self, self.model.reload)
         self._update_buttons()
         self._started = False
 
@@ -197,9 +206,11 @@ class PromotionsPage(Page):
             Column(
                 "code",
                 "Code",
-                value=lambda r: r.code
-                or (f"{r.code_count:,} codes" if r.code_count else "")
-                or ("automatic" if r.method is Method.AUTOMATIC else "—"),
+                value=lambda r: (
+                    r.code
+                    or (f"{r.code_count:,} codes" if r.code_count else "")
+                    or ("automatic" if r.method is Method.AUTOMATIC else "—")
+                ),
                 width=14,
             ),
             Column("kind", "Discount", value=lambda r: discount_words(r, self.currency), width=18),
@@ -273,14 +284,10 @@ class PromotionsPage(Page):
 
     def _on_loaded(self, count: int) -> None:
         searching = bool(self.model.request.search or self.model.request.filters)
-        self.empty.setText(
-            "No promotion matches the search or filters."
-            if searching
-            else "No promotions yet. Create one with New promotion: a discount code, an "
-            "automatic sale, free shipping or buy X get Y."
-        )
-        self.empty.setVisible(count == 0)
-        self.list.setVisible(count > 0)
+        if self.list.empty_state is not None:
+            self.list.empty_state.setText(
+                "No promotion matches the search or filters." if searching else _NONE_YET
+            )
 
     def selected(self) -> PromotionRow | None:
         row = self.list.current_row()
@@ -322,12 +329,16 @@ class PromotionsPage(Page):
         if totals.count == 0 and totals.returned == 0:
             self.totals.setText("Not used yet.")
             return
-        uses = "1 order" if totals.count == 1 else f"{totals.count:,} orders"
-        people = "1 customer" if totals.customers == 1 else f"{totals.customers:,} customers"
-        back = f"; {totals.returned:,} given back by cancelled orders" if totals.returned else ""
+        uses = counted(totals.count, "%Ln order(s)")
+        if totals.customers:
+            uses += " by " + counted(totals.customers, "%Ln customer(s)")
+        back = (
+            "; " + counted(totals.returned, "%Ln given back by cancelled orders")
+            if totals.returned
+            else ""
+        )
         self.totals.setText(
-            f"Used on {uses} by {people}, "
-            f"{format_minor(totals.amount, self.currency)} discount given{back}."
+            f"Used on {uses}, {format_minor(totals.amount, self.currency)} discount given{back}."
         )
 
     # -- actions -----------------------------------------------------------------------------
@@ -444,4 +455,3 @@ class PromotionsPage(Page):
             on_done=lambda n: self.notice.setText(f"{n:,} codes written to {path.name}."),
             label="Exporting codes",
         )
-
