@@ -151,7 +151,8 @@ class AmountChange:
     """A change to one money field: set to 19.99, raise by 10 %, lower by 2.00, ...
 
     ``value`` is minor units for SET / INCREASE_BY / DECREASE_BY and basis points (1 % = 100)
-    for the percentages. Results never go below zero.
+    for the percentages, never below zero (``BulkEdit.validate`` refuses that in the
+    merchant's words). Results never go below zero.
     """
 
     adjustment: Adjustment
@@ -164,8 +165,6 @@ class AmountChange:
         object.__setattr__(self, "rounding", Rounding(self.rounding))
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise TypeError("an amount change is whole minor units or basis points, never a float")
-        if self.value < 0:
-            raise ValueError("give a positive value and choose increase or decrease")
 
     def apply(self, current: int | None, currency: str = "USD") -> int | None:
         """The new amount for ``current`` (None stays None except for SET)."""
