@@ -176,12 +176,12 @@ class CreateOrderDialog(FormDialog):
         self.quote_totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.explanation = QTextBrowser(objectName="quoteExplanation")
         self.explanation.setOpenLinks(False)
-        quote = QVBoxLayout()
-        quote.addWidget(self.quote_totals)
-        quote.addWidget(self.explanation, 1)
+        self.explanation.setMinimumHeight(150)
+        # the form, then why (the widest), then the totals it comes to
         bottom = QHBoxLayout()
         bottom.addLayout(money, 2)
-        bottom.addLayout(quote, 3)
+        bottom.addWidget(self.explanation, 3)
+        bottom.addWidget(self.quote_totals)
 
         for edit in (self.codes, self.shipping, self.tax_rate, self.discount, self.discount_reason):
             edit.textChanged.connect(self._quote_soon)
@@ -379,8 +379,11 @@ class CreateOrderDialog(FormDialog):
             ("<b>Total</b>", f"<b>{money(quote.total + totals.tax_total)}</b>"),
         ]
         self.quote_totals.setText(
-            "<table cellspacing=3>"
-            + "".join(f"<tr><td>{k}</td><td align=right>{v}</td></tr>" for k, v in rows)
+            "<table cellspacing=0 cellpadding=2>"
+            + "".join(
+                f"<tr><td>{k}</td><td align=right style='padding-left:12px'>{v}</td></tr>"
+                for k, v in rows
+            )
             + "</table>"
         )
         applied, missed = quote_discounts(quote, lambda key: titles[key])
