@@ -16,28 +16,12 @@ from services.orders import (
     create_order,
     get_order_pricing,
 )
-from services.pricing import DiscountClass, Kind
-from services.promotions import Method, PromotionInput, create_promotion
+from services.promotions import create_promotion
 from tests import orders_support as support
+from tests.services.test_order_promotions import FREE_SHIPPING, TEN_OFF_FIFTY
 from tests.views.scanning import Keyboard
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
-
-TEN_OFF_FIFTY = PromotionInput(
-    "$10 off $50",
-    Kind.FIXED_AMOUNT,
-    1000,
-    method=Method.CODE,
-    code="TEN",
-    min_subtotal=5000,
-    combines_with=frozenset({DiscountClass.SHIPPING}),
-)
-FREE_SHIPPING = PromotionInput(
-    "Free shipping over $75",
-    Kind.FREE_SHIPPING,
-    min_subtotal=7500,
-    combines_with=frozenset({DiscountClass.ORDER, DiscountClass.PRODUCT}),
-)
 
 
 def _page(context_for, qtbot) -> OrdersPage:
