@@ -16,7 +16,8 @@ from services.orders import (
     create_order,
     get_order_pricing,
 )
-from services.promotions import create_promotion
+from services.pricing import Kind
+from services.promotions import PromotionInput, create_promotion
 from tests import orders_support as support
 from tests.services.test_order_promotions import FREE_SHIPPING, TEN_OFF_FIFTY
 from tests.views.scanning import Keyboard
@@ -194,6 +195,46 @@ def test_an_unknown_code_is_refused_on_its_field_and_a_manual_discount_needs_its
     )
     _idle(page)
     assert "Manual discount: −$2.50. reason: Late delivery" in page.detail.pricing.toPlainText()
+
+
+def test_choosing_the_customer_re_prices_the_quote_for_a_promotion_only_they_may_have(
+    store, staff, context_for, qtbot
+) -> None:
+    create_promotion(
+        store.unit_of_work(),
+        staff["merchandiser"],
+        PromotionInput("VIP 10% off", Kind.PERCENTAGE, 1000, customer_tag="vip"),
+    )
+    support.shop(store, staff["admin"], skus=("VIP-MUG",), price=3000)
+    vip = create_customer(
+        store.unit_of_work(), staff["admin"], NewCustomer("Vera", "Ip", "vera@example.com")
+    )
+    with store.session_factory() as session:
+        session.execute(text("UPDATE customers SET tags = '{vip}' WHERE id = :id"), {"id": vip.id})
+        session.commit()
+    page = _page(context_for, qtbot)
+    dialog, keyboard = _new_order(page, qtbot)
+    _add(dialog, keyboard, qtbot, "VIP-MUG")
+    said = _quoted(dialog, qtbot, "VIP 10% off", "$30.00")
+    assert "✗ VIP 10% off: Only for customers tagged 'vip'." in said
+
+    dialog.customer_search.setFocus()
+    keyboard.type(dialog.customer_search, "Vera")
+    keyboard.press_enter(dialog.customer_search)
+    said = _quoted(dialog, qtbot, "✓ VIP 10% off", "<b>$27.00</b>")
+    assert "✓ VIP 10% off: −$3.00. 10% off the order: $3.00 over 1 line." in said
+    assert "Considered, not applied" not in said
+
+    dialog.customer_tabs.setCurrentIndex(1)  # someone new after all: not a VIP yet
+    _quoted(dialog, qtbot, "✗ VIP 10% off", "<b>$30.00</b>")
+
+    asked = dialog._quote_asked
+    spin = dialog._lines[0][1]
+    for _ in range(3):  # quick clicks on the arrow: one quote once they rest
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert spin.value() == 4
+    _quoted(dialog, qtbot, "<b>$120.00</b>")
+    assert dialog._quote_asked == asked + 1
 
 
 def test_an_edit_below_the_minimum_shows_the_discount_lost(
