@@ -82,7 +82,8 @@ class CreateOrderDialog(FormDialog):
         self.currency = "USD"
         self._customers: list[CustomerRow] = []
         self._lines: list[tuple[SellableVariant, QSpinBox]] = []
-        self._tasks = context.tasks.owned_by(self)
+        #: the quote's background work; an answer arriving after the dialog closed is dropped
+        self._quoting = context.tasks.owned_by(self)
         #: the quote last asked for; an older answer arriving late is not shown
         self._quote_asked = 0
         self.quote: PricedCart | None = None
@@ -345,7 +346,7 @@ class CreateOrderDialog(FormDialog):
             return
         titles = [_title(v) for v, spin in self._lines if spin.value() > 0]
         store, actor = self.context.store, self.context.actor
-        self._tasks.query(
+        self._quoting.query(
             lambda: quote_order(store.unit_of_work(), actor, draft),
             label="Pricing",
             on_done=lambda quote: self._on_quoted(asked, draft, titles, quote),
@@ -398,7 +399,7 @@ class CreateOrderDialog(FormDialog):
         if asked != self._quote_asked:
             return
         if not isinstance(error, DomainError):
-            self._tasks.report_error(error, self)
+            self._quoting.report_error(error, self)
             return
         fields = error.fields if isinstance(error, ValidationFailed) else {}
         if "codes" in fields:
