@@ -25,13 +25,18 @@ one, if several). A manager's manual discount comes last, as one more order disc
 **Choosing the combination.** Two applicable offers may go together only if each allows the
 other's class (product, order, shipping). Adding a compatible offer never lowers the total
 discount (a product discount worth x lowers a percentage order discount by at most x), so the
-best combination is a maximal set of mutually compatible offers. With up to ``EXACT_LIMIT``
-applicable offers every maximal set is enumerated (Bron-Kerbosch with pivoting, at most
-``MAX_SETS`` sets) and evaluated. Beyond that, the work is bounded by a greedy search: offers
-are ranked by what each is worth alone; from each of the ``SEEDS`` best as a seed, every
-compatible offer is added in rank order, and the best of those sets wins. Each seed's set is
-worth at least the seed alone, and the first seed is the best single offer, so the choice is
-never worse than any one applicable offer. Ties go to the fewer offers, then the lower ids.
+best combination is a maximal set of mutually compatible offers. When every applicable offer
+combines with every other (the usual small cart), that one set is the answer. Otherwise, with
+up to ``EXACT_LIMIT`` applicable offers every maximal set is enumerated (Bron-Kerbosch with
+pivoting, at most ``MAX_SETS`` sets) and evaluated. Beyond that, the work is bounded by a
+greedy search: offers are ranked by what each is worth alone; from each of the ``SEEDS`` best
+as a seed, every compatible offer is added in rank order, and the best of those sets wins.
+Each seed's set is worth at least the seed alone, and the first seed is the best single offer,
+so the choice is never worse than any one applicable offer. Whether two offers combine
+depends only on their classes and what they allow, so it is asked once per pair of such
+kinds (at most 24 kinds), however many offers there are: the work is O(offers x lines) to
+screen and value them, and at most SEEDS sets of O(offers x lines) each to evaluate. Ties go
+to the fewer offers, then the lower ids.
 
 **Independence of line order.** Lines are worked on in a canonical order (variant, product,
 price, quantity, key), so ties (which of two equal items is "cheapest", where an allocation's

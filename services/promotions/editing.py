@@ -95,14 +95,7 @@ def create_promotion(uow: UnitOfWork, actor: Actor, data: PromotionInput) -> Sav
     _raise_problems(check_promotion(data))
     with uow:
         uow.require(actor, "promotions.edit")
-        zone = ZoneInfo(store_settings(uow)[1])
-        data = _localised(data, zone)
-        _check_store(uow, data, None)
-        promotion = Promotion(used_count=0, discount_given=0)
-        _write(promotion, data)
-        uow.session.add(promotion)
-        uow.session.flush()
-        saved = _saved(uow, actor, promotion, "promotion.create", None)
+        saved = _store(uow, actor, _new(), data, "promotion.create", None)
         uow.commit()
         return saved
 
@@ -121,12 +114,7 @@ def update_promotion(
     with uow:
         uow.require(actor, "promotions.edit")
         promotion = _locked(uow, promotion_id, expected_version)
-        zone = ZoneInfo(store_settings(uow)[1])
-        data = _localised(data, zone)
-        _check_store(uow, data, promotion)
-        before = snapshot(promotion)
-        _write(promotion, data)
-        saved = _saved(uow, actor, promotion, "promotion.update", before)
+        saved = _store(uow, actor, promotion, data, "promotion.update", snapshot(promotion))
         uow.commit()
         return saved
 
@@ -145,11 +133,11 @@ def schedule_promotion(
         uow.require(actor, "promotions.edit")
         promotion = _locked(uow, promotion_id, expected_version)
         zone = ZoneInfo(store_settings(uow)[1])
-        data = replace(to_input(promotion, zone), starts_at=starts_at, ends_at=ends_at)
+        data = replace(
+            to_input(promotion, zone), starts_at=starts_at, ends_at=ends_at, is_active=True
+        )
         _raise_problems(check_promotion(data))
-        before = snapshot(promotion)
-        _write(promotion, replace(_localised(data, zone), is_active=True))
-        saved = _saved(uow, actor, promotion, "promotion.schedule", before)
+        saved = _store(uow, actor, promotion, data, "promotion.schedule", snapshot(promotion))
         uow.commit()
         return saved
 
@@ -183,7 +171,6 @@ def duplicate_promotion(uow: UnitOfWork, actor: Actor, promotion_id: int) -> Sav
         original = uow.session.get(Promotion, promotion_id)
         if original is None:
             raise NotFound("That promotion no longer exists.")
-        copy = Promotion(used_count=0, discount_given=0)
         zone = ZoneInfo(store_settings(uow)[1])
         data = replace(
             to_input(original, zone),
@@ -191,10 +178,9 @@ def duplicate_promotion(uow: UnitOfWork, actor: Actor, promotion_id: int) -> Sav
             code=None,
             is_active=False,
         )
-        _write(copy, _localised(data, zone))
-        uow.session.add(copy)
-        uow.session.flush()
-        saved = _saved(uow, actor, copy, "promotion.duplicate", {"copied_from": original.id})
+        saved = _store(
+            uow, actor, _new(), data, "promotion.duplicate", {"copied_from": original.id}
+        )
         uow.commit()
         return saved
 
@@ -360,6 +346,27 @@ def _check_store(uow: UnitOfWork, data: PromotionInput, current: Promotion | Non
             f"It has been used {current.used_count} times already; the limit cannot be lower."
         )
     _raise_problems(problems)
+
+
+def _new() -> Promotion:
+    return Promotion(used_count=0, discount_given=0)
+
+
+def _store(
+    uow: UnitOfWork,
+    actor: Actor,
+    promotion: Promotion,
+    data: PromotionInput,
+    action: str,
+    before: dict[str, Any] | None,
+) -> SavedPromotion:
+    """Check ``data`` against the store and write it (times without a zone are the store's),
+    with the audit entry and the outbox event."""
+    data = _localised(data, ZoneInfo(store_settings(uow)[1]))
+    _check_store(uow, data, promotion if promotion.id is not None else None)
+    _write(promotion, data)
+    uow.session.add(promotion)
+    return _saved(uow, actor, promotion, action, before)
 
 
 def _write(promotion: Promotion, data: PromotionInput) -> None:

@@ -30,6 +30,10 @@ class PromotionInput:
     A code promotion with ``code`` None takes its codes from generated batches
     (``generate_codes``). ``value`` is basis points for a percentage (and for the "get" items
     of buy X get Y: 10000 = free), minor units for a fixed amount.
+
+    The services refuse bad input with ``ValidationFailed``, whose ``fields`` are keyed by
+    these attribute names (``title``, ``value``, ``code``, ``ends_at``, ``get_quantity``,
+    ``target_ids``, ``usage_limit``, ``method``...), so a form can put each message on its field.
     """
 
     title: str

@@ -4,13 +4,12 @@ manual discounts, cancellations giving uses back, and the races on the last use.
 from __future__ import annotations
 
 import itertools
-import threading
 
 import pytest
 from sqlalchemy import text
 
 from services.customers import NewCustomer, create_customer
-from services.errors import DomainError, ValidationFailed
+from services.errors import ValidationFailed
 from services.orders import (
     DraftLine,
     LineChange,
@@ -145,6 +144,7 @@ def test_an_edit_below_the_minimum_loses_the_discount_and_says_so(store, staff) 
     edited = get_order_detail(store.unit_of_work(), created.id)
     changes = edited.timeline[-1].data["changes"]
     assert {"discount_lost": "$10 off $50", "why": lost.message} in changes
+    assert "$10 off $50 no longer applies (Needs $50.00" in edited.timeline[-1].summary
     # adding the line back meets the minimum again: the code, still on the order, applies
     edit_order(
         store.unit_of_work(),
@@ -217,25 +217,6 @@ def test_cancelling_gives_the_use_back(store, staff) -> None:
     assert again.total == 2700
 
 
-def _race(calls) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = calls[i]()
-        except DomainError as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 @pytest.mark.committed
 def test_the_last_uses_of_a_code_raced_by_many_orders_redeem_at_most_the_limit(
     committed_store, committed_staff
@@ -250,7 +231,7 @@ def test_the_last_uses_of_a_code_raced_by_many_orders_redeem_at_most_the_limit(
     )
     shop = support.shop(store, committed_staff["admin"], skus=("TEE",), price=2000, on_hand=50)
     draft = _draft(shop, (1,), codes=["FIRST3"])
-    outcomes = _race([lambda: create_order(store.unit_of_work(), manager, draft)] * 10)
+    outcomes = support.race(*[lambda: create_order(store.unit_of_work(), manager, draft)] * 10)
     made = [o for o in outcomes if not isinstance(o, Exception)]
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert len(made) == 3, outcomes
@@ -283,7 +264,7 @@ def test_once_per_customer_holds_when_one_customer_races_themselves(
         location_id=shop.location_id,
         codes=["hello"],
     )
-    outcomes = _race([lambda: create_order(store.unit_of_work(), manager, draft)] * 8)
+    outcomes = support.race(*[lambda: create_order(store.unit_of_work(), manager, draft)] * 8)
     made = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(made) == 1, outcomes
     assert _counts(store, welcome.id) == (1, 500, 1)
@@ -301,7 +282,7 @@ def test_a_single_use_code_raced_is_used_once(committed_store, committed_staff) 
     [code] = generate_codes(store.unit_of_work(), merch, batch_promotion.id, 1).sample
     shop = support.shop(store, committed_staff["admin"], skus=("TEE",), price=2000, on_hand=50)
     draft = _draft(shop, (1,), codes=[code.lower()])
-    outcomes = _race([lambda: create_order(store.unit_of_work(), manager, draft)] * 6)
+    outcomes = support.race(*[lambda: create_order(store.unit_of_work(), manager, draft)] * 6)
     made = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(made) == 1, outcomes
     with store.session_factory() as session:
@@ -319,3 +300,24 @@ def test_a_single_use_code_raced_is_used_once(committed_store, committed_staff) 
             ).scalar_one()
             == 0
         )
+
+
+def test_an_edit_can_add_a_code_and_a_bad_one_changes_nothing(store, staff) -> None:
+    manager = staff["manager"]
+    code = create_promotion(store.unit_of_work(), staff["merchandiser"], TEN_OFF_FIFTY)
+    shop = support.shop(store, staff["admin"], skus=("TEE", "CAP"), price=3000)
+    created = create_order(store.unit_of_work(), manager, _draft(shop, (1, 1)))
+    version = get_order_detail(store.unit_of_work(), created.id).version
+    with pytest.raises(ValidationFailed) as refused:
+        edit_order(
+            store.unit_of_work(), manager, created.id, [], codes=["BOGUS"],
+            expected_version=version,
+        )  # fmt: skip
+    assert "BOGUS" in refused.value.fields["codes"]
+    result = edit_order(
+        store.unit_of_work(), manager, created.id, [], codes=["ten"], expected_version=version
+    )
+    assert (result.total_before, result.total_after) == (6000, 5000)
+    assert _counts(store, code.id) == (1, 1000, 1)
+    summary = get_order_detail(store.unit_of_work(), created.id).timeline[-1].summary
+    assert "discount codes: ten" in summary

@@ -57,6 +57,7 @@ from views.orders.dialogs import fit_columns
 from views.orders.explanation import code_problems, explanation_html, quote_discounts
 from views.widgets.forms import FormDialog
 from views.widgets.scanner import ScanFeedback, ScannerInput
+from views.wording import counted
 
 #: how long the lines, codes and amounts must rest before the quote is asked again
 QUOTE_DELAY_MS = 300
@@ -287,8 +288,11 @@ class CreateOrderDialog(FormDialog):
         else:
             self.scan_feedback.show_result(
                 "warn",
-                f"{len(found)}{'+' if len(found) >= 20 else ''} products match {term}: "
-                "choose one and press Add line.",
+                counted(
+                    len(found),
+                    "%Ln+ product(s) match" if len(found) >= 20 else "%Ln product(s) match",
+                )
+                + f" {term}: choose one and press Add line.",
             )
 
     def _on_add_button_clicked(self) -> None:
