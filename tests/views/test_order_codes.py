@@ -21,24 +21,9 @@ from services.promotions import PromotionInput, create_promotion
 from tests import orders_support as support
 from tests.services.test_order_promotions import FREE_SHIPPING, TEN_OFF_FIFTY
 from tests.views.scanning import Keyboard
+from tests.views.test_order_views import _idle, _page
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
-
-
-def _page(context_for, qtbot) -> OrdersPage:
-    page = OrdersPage(context_for("manager"))
-    qtbot.addWidget(page)
-    page.resize(1280, 760)
-    page.show()
-    page.on_shown()
-    return page
-
-
-def _idle(page: OrdersPage) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
 
 
 def _new_order(page: OrdersPage, qtbot) -> tuple[CreateOrderDialog, Keyboard]:
