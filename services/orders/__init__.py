@@ -37,6 +37,7 @@ from services.orders.pricing import (
     NotApplied,
     OrderPricingView,
     get_order_pricing,
+    refuse_bad_codes,
 )
 from services.orders.queries import (
     PRESET_FILTERS,
@@ -104,6 +105,7 @@ __all__ = [
     "quote_order",
     "record_return",
     "refusal",
+    "refuse_bad_codes",
     "save_filter",
     "ship_order",
     "start_processing",

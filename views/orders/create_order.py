@@ -6,11 +6,20 @@ once, with a green flash and a ring, or a red one and three rings when nothing m
 search typed by hand lists what matches. Prices come from the catalog. Saving reserves the
 stock; a short line is refused with every short SKU named and nothing saved. Enter in a search
 field searches; it never saves the order (only the Save button does).
+
+Discount codes (up to five) go in one field; automatic promotions apply by themselves. A live
+quote, asked off the UI thread a moment after the lines, codes, customer or amounts stop
+changing, shows the totals with each discount and the explanation: what applied, on which
+lines, and what was considered and why not. A code that cannot be used is named on the codes
+field, and saving with it is refused there. A manual discount needs its reason.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import html
+import re
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,20 +34,45 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from models.money import Money, MoneyError
 from services.customers import AddressRow, CustomerRow, NewCustomer, search_customers
-from services.errors import ValidationFailed
-from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
+from services.errors import DomainError, ValidationFailed
+from services.orders import (
+    DraftLine,
+    OrderDraft,
+    SellableVariant,
+    find_sellable,
+    quote_order,
+)
+from services.orders.creation import MAX_CODES
+from services.orders.totals import tax_lines, totals_of
+from services.pricing import PricedCart
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
+from views.orders.explanation import code_problems, explanation_html, quote_discounts
 from views.widgets.forms import FormDialog
 from views.widgets.money_field import MoneyField, PercentField
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.wording import counted
+
+#: how long the lines, codes and amounts must rest before the quote is asked again
+QUOTE_DELAY_MS = 300
+
+
+def split_codes(text: str) -> list[str]:
+    """The codes typed in one field, separated by commas or spaces."""
+    return [code for code in re.split(r"[,\s]+", text) if code]
+
+
+def _title(variant: SellableVariant) -> str:
+    return variant.product_title + (
+        f" — {variant.variant_title}" if variant.variant_title != "Default Title" else ""
+    )
 
 
 class CreateOrderDialog(FormDialog):
@@ -46,9 +80,16 @@ class CreateOrderDialog(FormDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("New order")
-        self.resize(820, 640)
+        self.resize(1000, 720)
         self._customers: list[CustomerRow] = []
         self._lines: list[tuple[SellableVariant, QSpinBox]] = []
+        #: the quote's background work; an answer arriving after the dialog closed is dropped
+        self._quoting = context.tasks.owned_by(self)
+        #: the quote last asked for; an older answer arriving late is not shown
+        self._quote_asked = 0
+        self.quote: PricedCart | None = None
+        self._quote_timer = QTimer(self, singleShot=True, interval=QUOTE_DELAY_MS)
+        self._quote_timer.timeout.connect(self._on_quote_timer_timeout)
 
         # customer
         self.customer_tabs = QTabWidget()
@@ -104,7 +145,7 @@ class CreateOrderDialog(FormDialog):
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Available", "Price", "Quantity"])
         fit_columns(self.table, 1)
 
-        # money and channel
+        # money, channel and codes
         self.channel = QComboBox()
         for label, value in (("Phone", "phone"), ("E-mail", "email"), ("In person", "manual")):
             self.channel.addItem(label, value)
@@ -114,25 +155,41 @@ class CreateOrderDialog(FormDialog):
         for field in (self.shipping, self.discount):
             field.set_value(0)
         self.tax_rate.set_value(0)
-        self.total_label = QLabel(objectName="subtotal")
-        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.codes = QLineEdit(placeholderText=f"Up to {MAX_CODES}, separated by commas")
+        self.discount_reason = QLineEdit(placeholderText="Why it is given, e.g. late delivery")
         self.error = self.message
         money = QGridLayout()
         for i, (label, widget) in enumerate(
             (
                 ("Came in by", self.channel),
                 ("Shipping", self.shipping),
-                ("Order discount", self.discount),
                 ("Tax rate (%)", self.tax_rate),
+                ("Discount codes", self.field("codes", self.codes)),
+                ("Manual discount", self.field("discount", self.discount)),
+                ("Reason", self.field("discount_reason", self.discount_reason)),
             )
         ):
-            money.addWidget(QLabel(label), i // 2, (i % 2) * 2)
-            money.addWidget(widget, i // 2, (i % 2) * 2 + 1)
-        money.addWidget(QLabel("Subtotal"), 0, 4, Qt.AlignmentFlag.AlignRight)
-        money.addWidget(self.total_label, 0, 5)
+            money.addWidget(QLabel(label), i, 0, Qt.AlignmentFlag.AlignTop)
+            money.addWidget(widget, i, 1)
         money.setColumnStretch(1, 1)
-        money.setColumnStretch(3, 1)
-        money.setColumnMinimumWidth(5, 90)
+        money.setRowStretch(6, 1)
+
+        # the live quote
+        self.quote_totals = QLabel(objectName="quoteTotals")
+        self.quote_totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.explanation = QTextBrowser(objectName="quoteExplanation")
+        self.explanation.setOpenLinks(False)
+        self.explanation.setMinimumHeight(150)
+        # the form, then why (the widest), then the totals it comes to
+        bottom = QHBoxLayout()
+        bottom.addLayout(money, 2)
+        bottom.addWidget(self.explanation, 3)
+        bottom.addWidget(self.quote_totals)
+
+        for edit in (self.codes, self.shipping, self.tax_rate, self.discount, self.discount_reason):
+            edit.textChanged.connect(self._quote_soon)
+        self.customer_choice.currentIndexChanged.connect(self._quote_soon)
+        self.customer_tabs.currentChanged.connect(self._quote_soon)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -150,10 +207,10 @@ class CreateOrderDialog(FormDialog):
         layout.addWidget(self.scan_feedback)
         layout.addLayout(find)
         layout.addWidget(self.table, 1)
-        layout.addLayout(money)
+        layout.addLayout(bottom, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._update_total()
+        self._show_no_quote("Add a line to see the price.")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter belongs to the search fields (they act on returnPressed): it never reaches
@@ -253,9 +310,7 @@ class CreateOrderDialog(FormDialog):
                 return spin.value()
         row = self.table.rowCount()
         self.table.insertRow(row)
-        title = variant.product_title + (
-            f" — {variant.variant_title}" if variant.variant_title != "Default Title" else ""
-        )
+        title = _title(variant)
         for column, text in enumerate(
             (
                 variant.sku or "",
@@ -272,20 +327,103 @@ class CreateOrderDialog(FormDialog):
             self.table.setItem(row, column, item)
         spin = QSpinBox(minimum=0, maximum=100_000, value=quantity)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        spin.valueChanged.connect(lambda _: self._update_total())
+        spin.valueChanged.connect(self._quote_soon)
         self.table.setCellWidget(row, 4, spin)
         self._lines.append((variant, spin))
-        self._update_total()
+        self._quote_soon()
         return quantity
 
-    def _update_total(self) -> None:
-        subtotal = sum(v.price * spin.value() for v, spin in self._lines)
-        self.total_label.setText(self.context.money.format(subtotal))
+    # -- the quote -------------------------------------------------------------------------
+
+    def _quote_soon(self) -> None:
+        """Ask for a new quote once the input rests (typing a code asks once, not per key)."""
+        self._quote_timer.start()
+
+    def _on_quote_timer_timeout(self) -> None:
+        self._quote_asked += 1
+        asked = self._quote_asked
+        try:
+            draft = self.draft()
+        except ValidationFailed as error:
+            self._show_no_quote(str(error))
+            return
+        if not draft.lines:
+            self._show_no_quote("Add a line to see the price.")
+            return
+        titles = [_title(v) for v, spin in self._lines if spin.value() > 0]
+        store, actor = self.context.store, self.context.actor
+        self._quoting.query(
+            lambda: quote_order(store.unit_of_work(), actor, draft),
+            label="Pricing",
+            on_done=lambda quote: self._on_quoted(asked, draft, titles, quote),
+            on_error=lambda error: self._on_quote_failed(asked, error),
+        )
+
+    def _on_quoted(
+        self, asked: int, draft: OrderDraft, titles: list[str], quote: PricedCart
+    ) -> None:
+        if asked != self._quote_asked:
+            return
+        self.quote = quote
+        cur = quote.currency
+
+        money_format = self.context.money.in_currency(cur)
+
+        def money(minor: int) -> str:
+            return html.escape(money_format.format(minor))
+
+        totals = totals_of(tax_lines(quote, draft.tax_rate_bp), quote.shipping)
+        rows = [("Subtotal", money(quote.subtotal))]
+        rows += [
+            (html.escape(a.title), f"−{money(a.amount - a.shipping)}")
+            for a in quote.applied
+            if a.amount - a.shipping
+        ]
+        shipping = money(quote.shipping)
+        if quote.shipping_discount:
+            shipping = f"<s>{shipping}</s> {money(quote.shipping - quote.shipping_discount)}"
+        rows += [
+            ("Shipping", shipping),
+            ("Tax", money(totals.tax_total)),
+            ("<b>Total</b>", f"<b>{money(quote.total + totals.tax_total)}</b>"),
+        ]
+        self.quote_totals.setText(
+            "<table cellspacing=0 cellpadding=2>"
+            + "".join(
+                f"<tr><td>{k}</td><td align=right style='padding-left:12px'>{v}</td></tr>"
+                for k, v in rows
+            )
+            + "</table>"
+        )
+        applied, missed = quote_discounts(quote, lambda key: titles[key])
+        self.explanation.setHtml(explanation_html(applied, missed, money_format))
+        problems = code_problems(quote)
+        if problems:
+            self.show_message("codes", problems, focus=False)
+        elif self.field_message("codes"):
+            self.clear_message("codes")
+
+    def _on_quote_failed(self, asked: int, error: BaseException) -> None:
+        if asked != self._quote_asked:
+            return
+        if not isinstance(error, DomainError):
+            self._quoting.report_error(error, self)
+            return
+        fields = error.fields if isinstance(error, ValidationFailed) else {}
+        if "codes" in fields:
+            self.show_message("codes", fields["codes"], focus=False)
+        self._show_no_quote(str(error))
+
+    def _show_no_quote(self, why: str) -> None:
+        self.quote = None
+        self.quote_totals.setText("")
+        self.explanation.setHtml(f"<p>{html.escape(why)}</p>")
 
     # -- the draft -------------------------------------------------------------------------
 
-    def draft(self) -> OrderDraft:
-        """The order as entered. Raises ValidationFailed for unreadable amounts."""
+    def draft(self, *, to_save: bool = False) -> OrderDraft:
+        """The order as entered. Raises ValidationFailed for unreadable amounts and, when
+        ``to_save``, for a manual discount given without a reason."""
         money = self.context.money
         try:
             shipping = money.parse(self.shipping.text() or "0").minor
@@ -293,6 +431,12 @@ class CreateOrderDialog(FormDialog):
             rate = money.parse_percent(self.tax_rate.text() or "0")
         except MoneyError as error:
             raise ValidationFailed(str(error)) from None
+        reason = self.discount_reason.text().strip()
+        if to_save and discount and not reason:
+            raise ValidationFailed(
+                "Say why the manual discount is given.",
+                fields={"discount_reason": "Say why the manual discount is given."},
+            )
         new_customer = None
         customer_id = None
         if self.customer_tabs.currentIndex() == 1:
@@ -327,12 +471,15 @@ class CreateOrderDialog(FormDialog):
             channel=self.channel.currentData(),
             shipping_total=shipping,
             discount=discount,
+            discount_reason=reason or None,
+            codes=split_codes(self.codes.text()),
             tax_rate_bp=rate,
         )
 
     def form_state(self) -> dict[str, object]:
         fields = (self.first_name, self.last_name, self.email, self.phone, self.line1)
         fields += (self.city, self.postal_code, self.country, self.shipping, self.discount)
+        fields += (self.codes, self.discount_reason)
         return {
             "customer": (self.customer_tabs.currentIndex(), self.customer_choice.currentData()),
             "fields": (*(f.text() for f in fields), self.tax_rate.text()),

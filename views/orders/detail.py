@@ -1,4 +1,6 @@
-"""The order detail: customer, lines with bins, totals, money, shipments, the timeline, notes.
+"""The order detail: customer, lines with bins, totals, money, shipments, the timeline, notes,
+and the pricing explanation (which promotions applied, where, and why others did not; a
+discount an edit lost says so, and its tab says it first).
 
 Which action buttons are enabled comes from ``services.orders.allowed_actions`` for the
 signed-in person, the same rule the services enforce.
@@ -20,13 +22,15 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from models.money import MoneyFormat
 from services.documents.packing_slip import address_lines
-from services.orders import OrderAction, OrderDetail, allowed_actions
+from services.orders import OrderAction, OrderDetail, OrderPricingView, allowed_actions
+from views.orders.explanation import explanation_html
 from views.widgets.empty_state import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -145,6 +149,8 @@ class OrderDetailPanel(QWidget):
         )
         self.money = _table(["When", "What", "Amount", "Status", "Reference", "By"], 1)
         self.returns = _table(["When", "Items", "Refund", "By"], 1, wrap=True)
+        self.pricing = QTextBrowser(objectName="orderPricing")
+        self.pricing.setOpenLinks(False)
         shown = lambda: self.detail is not None  # noqa: E731
         self.empty_states = [
             EmptyState(self.shipments, "Nothing shipped yet.", ready=shown),
@@ -156,6 +162,7 @@ class OrderDetailPanel(QWidget):
         self.tabs.addTab(self.shipments, "Shipments")
         self.tabs.addTab(self.money, "Payments and refunds")
         self.tabs.addTab(self.returns, "Returns")
+        self.tabs.addTab(self.pricing, "Discounts")
         self.note = QLineEdit(placeholderText="Add a note to the timeline, then Enter")
         self.note.returnPressed.connect(self._on_note_return_pressed)
 
@@ -189,9 +196,13 @@ class OrderDetailPanel(QWidget):
         for state in self.empty_states:
             state.refresh()
         self.totals.clear()
+        self.pricing.clear()
+        self.tabs.setTabText(self.tabs.indexOf(self.pricing), "Discounts")
         self.note.setEnabled(False)
 
-    def show_detail(self, detail: OrderDetail, actor) -> None:  # type: ignore[no-untyped-def]
+    def show_detail(  # type: ignore[no-untyped-def]
+        self, detail: OrderDetail, actor, pricing: OrderPricingView | None = None
+    ) -> None:
         self.detail = detail
         money = self.money_format.in_currency(detail.currency).format
 
@@ -334,6 +345,25 @@ class OrderDetailPanel(QWidget):
         )
         for state in self.empty_states:
             state.refresh()
+
+        self._show_pricing(pricing, detail.currency)
+
+    def _show_pricing(self, pricing: OrderPricingView | None, currency: str) -> None:
+        tab = self.tabs.indexOf(self.pricing)
+        if pricing is None:
+            self.pricing.clear()
+            self.tabs.setTabText(tab, "Discounts")
+            return
+        self.pricing.setHtml(
+            explanation_html(
+                pricing.applied, pricing.not_applied, self.money_format.in_currency(currency)
+            )
+        )
+        lost = sum(1 for r in pricing.not_applied if r.lost)
+        self.tabs.setTabText(
+            tab,
+            f"Discounts ({lost} lost)" if lost else f"Discounts ({len(pricing.applied)})",
+        )
 
     def _on_note_return_pressed(self) -> None:
         text = self.note.text().strip()

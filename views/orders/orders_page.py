@@ -44,6 +44,7 @@ from services.orders import (
     find_sellable,
     fulfil_order,
     get_order_detail,
+    get_order_pricing,
     list_orders,
     list_saved_filters,
     mark_delivered,
@@ -372,10 +373,13 @@ class OrdersPage(Page):
         self._opened = order_id
         store = self.context.store
         self.context.tasks.query(
-            lambda: get_order_detail(store.unit_of_work(), order_id),
-            on_done=lambda detail: (
-                self.detail.show_detail(detail, self.context.actor)
-                if detail.id == self._opened
+            lambda: (
+                get_order_detail(store.unit_of_work(), order_id),
+                get_order_pricing(store.unit_of_work(), order_id),
+            ),
+            on_done=lambda found: (
+                self.detail.show_detail(found[0], self.context.actor, found[1])
+                if found[0].id == self._opened
                 else None
             ),
         )
@@ -585,7 +589,10 @@ class OrdersPage(Page):
             return dialog
 
         self._open_dialog(
-            "create", create, lambda d: self._call(create_order, d.draft()), label="Saving order"
+            "create",
+            create,
+            lambda d: self._call(create_order, d.draft(to_save=True)),
+            label="Saving order",
         )
 
     # -- bulk, printing, packing -----------------------------------------------------------

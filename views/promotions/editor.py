@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from services.catalog.queries import list_collections, list_variants
 from services.catalog.rules import DEFAULT_TITLE
 from services.errors import DomainError, ValidationFailed
@@ -173,6 +172,7 @@ class PromotionDialog(FormDialog):
         super().__init__(parent)
         self.context = context
         self.currency = currency
+        self.money = context.money.in_currency(currency)
         self.detail = detail
         self.setWindowTitle(f"Edit {detail.data.title}" if detail else "New promotion")
         self.resize(760, 720)
@@ -187,9 +187,9 @@ class PromotionDialog(FormDialog):
         for kind, words in KIND_WORDS.items():
             self.kind.addItem(words, kind)
         self.percentage = QDoubleSpinBox(suffix=" %", decimals=2, maximum=100.0, value=10.0)
-        self.amount = MoneyField(currency, allow_empty=True)
+        self.amount = MoneyField(self.money, allow_empty=True)
         self.per_item = QCheckBox("Take it off each eligible item (not once per order)")
-        self.shipping_ceiling = MoneyField(currency, allow_empty=True)
+        self.shipping_ceiling = MoneyField(self.money, allow_empty=True)
         self.shipping_ceiling.setPlaceholderText("any rate")
         self.buy_quantity = QSpinBox(minimum=1, maximum=999, value=2)
         self.get_quantity = QSpinBox(minimum=0, maximum=999, value=1)
@@ -203,7 +203,7 @@ class PromotionDialog(FormDialog):
         self.chooser = TargetChooser(context)
         self.minimum = QComboBox()
         self.minimum.addItems(["No minimum", "Minimum subtotal", "Minimum quantity of items"])
-        self.min_subtotal = MoneyField(currency, allow_empty=True)
+        self.min_subtotal = MoneyField(self.money, allow_empty=True)
         self.min_quantity = QSpinBox(minimum=1, maximum=9999, value=2)
         self.customers = QComboBox()
         self.customers.addItems(["Everyone", "Customers with a tag"])
@@ -452,7 +452,7 @@ class PromotionDialog(FormDialog):
         )
         add = QPushButton("Add to cart")
         add.clicked.connect(self._on_sample_add)
-        self.sample_shipping = MoneyField(self.currency, allow_empty=True)
+        self.sample_shipping = MoneyField(self.money, allow_empty=True)
         self.sample_shipping.setPlaceholderText("shipping")
         self.preview_button = QPushButton("Preview")
         self.preview_button.clicked.connect(self._on_preview)
@@ -494,7 +494,7 @@ class PromotionDialog(FormDialog):
         self.sample_found.clear()
         for row in page.rows:
             name = variant_name(row)
-            label = f"{name} · {format_minor(row.price, self.currency)}"
+            label = f"{name} · {self.money.format(row.price)}"
             self.sample_found.addItem(label, (row.variant_id, name, row.price))
         if not page.rows:
             self.sample_found.addItem("Nothing matches", None)
@@ -512,7 +512,7 @@ class PromotionDialog(FormDialog):
         self.sample_table.setItem(row, 0, QTableWidgetItem(name))
         spin = QSpinBox(minimum=1, maximum=999, value=quantity)
         self.sample_table.setCellWidget(row, 1, spin)
-        self.sample_table.setItem(row, 2, QTableWidgetItem(format_minor(price, self.currency)))
+        self.sample_table.setItem(row, 2, QTableWidgetItem(self.money.format(price)))
         self.sample_table.setItem(row, 3, QTableWidgetItem(""))
         self._sample.append((variant_id, name, spin))
 
@@ -546,7 +546,7 @@ class PromotionDialog(FormDialog):
 
     def _on_previewed(self, priced: PricedCart) -> None:
         self.clear_messages()
-        money = lambda m: format_minor(m, priced.currency)  # noqa: E731
+        money = self.money.in_currency(priced.currency).format
         for row, line in enumerate(priced.lines):
             self.sample_table.setItem(
                 row, 3, QTableWidgetItem(f"−{money(line.discount)}" if line.discount else "")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from services.paging import PageRequest
 from services.promotions import (
     Method,
@@ -128,7 +127,7 @@ class PromotionsPage(Page):
                     "amount",
                     "Discount",
                     align=RIGHT,
-                    format=lambda m: format_minor(m, self.currency),
+                    format=self.context.money.format,
                     width=10,
                 ),
                 Column("redeemed_at", "When", format=self._when, width=16),
@@ -213,7 +212,9 @@ class PromotionsPage(Page):
                 ),
                 width=14,
             ),
-            Column("kind", "Discount", value=lambda r: discount_words(r, self.currency), width=18),
+            Column(
+                "kind", "Discount", value=lambda r: discount_words(r, self.context.money), width=18
+            ),
             Column("target", "Applies to", format=TARGET_WORDS.__getitem__, width=13),
             Column(
                 "status",
@@ -229,7 +230,7 @@ class PromotionsPage(Page):
                 "discount_given",
                 "Discount given",
                 align=RIGHT,
-                format=lambda m: format_minor(m, self.currency),
+                format=self.context.money.format,
                 width=13,
             ),
         ]
@@ -317,7 +318,7 @@ class PromotionsPage(Page):
             self.totals.clear()
             self.redemptions.set_rows([])
             return
-        self.detail_title.setText(f"<b>{row.title}</b> · {discount_words(row, self.currency)}")
+        self.detail_title.setText(f"<b>{row.title}</b> · {discount_words(row, self.context.money)}")
         self.redemptions.set_query()
         store, actor, promotion_id = self.context.store, self.context.actor, row.id
         self.context.tasks.query(
@@ -338,7 +339,7 @@ class PromotionsPage(Page):
             else ""
         )
         self.totals.setText(
-            f"Used on {uses}, {format_minor(totals.amount, self.currency)} discount given{back}."
+            f"Used on {uses}, {self.context.money.format(totals.amount)} discount given{back}."
         )
 
     # -- actions -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from services.pricing.model import Kind, Target
 from services.promotions import PromotionRow, PromotionStatus
 
@@ -39,12 +39,12 @@ def percent(basis_points: int) -> str:
     return f"{basis_points / 100:g} %"
 
 
-def discount_words(row: PromotionRow, currency: str) -> str:
+def discount_words(row: PromotionRow, money: MoneyFormat) -> str:
     """What the promotion gives, as a merchandiser says it: "15 % off", "Buy 2, get 1 free"."""
     if row.kind is Kind.PERCENTAGE:
         return f"{percent(row.value)} off"
     if row.kind is Kind.FIXED_AMOUNT:
-        return f"{format_minor(row.value, currency)} off"
+        return f"{money.format(row.value)} off"
     if row.kind is Kind.FREE_SHIPPING:
         return "Free shipping"
     return "Buy X, get Y " + ("free" if row.value >= 10_000 else f"{percent(row.value)} off")

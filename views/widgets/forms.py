@@ -121,9 +121,10 @@ class FormDialog(QDialog):
         entry = self._fields.get(name)
         return entry[1].text() if entry is not None and not entry[1].isHidden() else ""
 
-    def show_message(self, name: str | None, text: str) -> None:
+    def show_message(self, name: str | None, text: str, *, focus: bool = True) -> None:
         """Show ``text`` on the field ``name`` (under the form when no field has that name)
-        and put the cursor there, with what was typed kept and selected."""
+        and put the cursor there, with what was typed kept and selected (not with ``focus``
+        False: a message that comes while the person types must not take their keys)."""
         entry = self._fields.get(name or "")
         if entry is None:
             self.message.setText(text)
@@ -134,6 +135,8 @@ class FormDialog(QDialog):
         label.setText(text)
         label.show()
         self._make_room()
+        if not focus:
+            return
         edit = widget if isinstance(widget, QLineEdit) else widget.findChild(QLineEdit)
         (edit or widget).setFocus()
         if edit is not None:
