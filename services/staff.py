@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from models.staff import Role, SignInThrottle, Staff
 from services.actors import Actor
 from services.errors import Conflict, NotFound, PermissionDenied, SignInFailed, ValidationFailed
+from services.events import STAFF_CHANGED
 from services.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -175,7 +176,7 @@ def add_staff(
             staff.id,
             after={"email": email, "full_name": staff.full_name, "role": role},
         )
-        uow.emit("staff.changed", "staff", staff.id, public=False)
+        uow.emit(STAFF_CHANGED(staff.id))
         row = _row(staff)
         uow.commit()
         return row
@@ -221,7 +222,7 @@ def update_staff(
             staff.is_active = is_active
         uow.session.flush()
         uow.audit(actor, "staff.update", "staff", staff_id, before=before, after=_audit_view(staff))
-        uow.emit("staff.changed", "staff", staff_id, public=False)
+        uow.emit(STAFF_CHANGED(staff_id))
         row = _row(staff)
         uow.commit()
         return row

@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 from models.status import IllegalTransition, require_transition
 from services.actors import Actor
 from services.errors import Conflict, InvalidTransition, NotFound
+from services.events import EventType
 from services.unit_of_work import UnitOfWork
 
 
@@ -80,15 +81,9 @@ def audit_status(
     )
 
 
-def announce(uow: UnitOfWork, topic: str, entity_type: str, document: Document) -> None:
+def announce(uow: UnitOfWork, kind: EventType, document: Document) -> None:
     """Tell other workstations; documents in progress are not the storefront's business."""
-    uow.emit(
-        topic,
-        entity_type,
-        document.id,
-        payload={"number": document.number, "status": str(document.status)},
-        public=False,
-    )
+    uow.emit(kind(document.id, {"number": document.number, "status": str(document.status)}))
 
 
 def name(kind: str, document: Document) -> str:

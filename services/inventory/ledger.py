@@ -220,6 +220,7 @@ def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
             "v": literal([k[0] for k in keys], "bigint"),
             "l": literal([k[1] for k in keys], "bigint"),
         },
+        purpose="locking the levels in order",
     )
 
 
@@ -330,6 +331,7 @@ def open_levels(
                 "note": note,
                 "staff_id": actor.staff_id,
             },
+            purpose="the opening levels",
         )
     return len(lines)
 
@@ -370,7 +372,7 @@ def reserve(
         quantity = quantities[keys[0]]
         params = {"variant_id": variant_id, "location_id": location_id, "quantity": quantity}
         params |= why
-        uow.defer(_RESERVE_ONE, params, refusal=_SHORT)
+        uow.defer(_RESERVE_ONE, params, refusal=_SHORT, purpose="the reservation")
         return
     lock_levels(uow, keys)
     uow.defer(
@@ -382,6 +384,7 @@ def reserve(
             **why,
         },
         refusal=_SHORT,
+        purpose="the reservation",
     )
 
 

@@ -34,19 +34,12 @@ from models.catalog import Barcode, Product, Variant
 from models.inventory import Bin, InventoryLevel, Location
 from services.arrays import literal as array_literal
 from services.errors import NotFound, ValidationFailed
+from services.events import LEVEL_FIGURES, LEVELS_CHANGED
 from services.inventory.ledger import STATES, ensure_levels
 from services.paging import Page, PageRequest, like_pattern
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)
-
-#: outbox topics of this area; the desktop refreshes inventory screens on any ``inventory.*``
-TOPIC_LEVELS = "inventory.levels_changed"
-TOPIC_TRANSFER = "inventory.transfer_changed"
-TOPIC_PURCHASE_ORDER = "inventory.purchase_order_changed"
-TOPIC_COUNT = "inventory.count_changed"
-TOPIC_SETTINGS = "inventory.settings_changed"
-TOPIC_COST = "catalog.variant_cost_changed"
 
 #: the states a person may put stock into or take it out of (committed belongs to orders)
 UNAVAILABLE_STATES = ("damaged", "quality_control", "safety_stock", "other_unavailable")
@@ -316,19 +309,20 @@ def _figures(row: Any) -> Figures:
 
 
 #: one level, the usual case: a function, so the server keeps its plan (a deferred statement
-#: is planned every time it is sent); several: one statement over ``level_announcements`` too
+#: is planned every time it is sent). It builds the event as ``_ANNOUNCE_MANY`` does (a test
+#: holds them to the same events, tests/services/test_event_contract.py).
 _ANNOUNCE_ONE = "SELECT announce_level(%(topic)s, %(reason)s, %(reference)s, %(v)s, %(l)s)"
-_ANNOUNCE_MANY = """
-    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT %(topic)s, 'variant', a.variant_id::text,
-           a.figures || jsonb_build_object('reason', %(reason)s::text,
-                                           'reference', %(reference)s::text),
-           a.cache_tags, true
-    FROM level_announcements a
-    JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l)
-      ON a.variant_id = k.v AND a.location_id = k.l
-    ORDER BY a.variant_id, a.location_id
-"""
+#: several levels: one statement, generated from the event's definition
+_ANNOUNCE_MANY = LEVELS_CHANGED.insert(
+    "FROM unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l) "
+    "JOIN inventory_levels l ON l.variant_id = k.v AND l.location_id = k.l "
+    "JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id "
+    "ORDER BY l.variant_id, l.location_id",
+    entity_id="l.variant_id",
+    payload={f: f"l.{f}" for f in LEVEL_FIGURES}
+    | {"reason": "%(reason)s::text", "reference": "%(reference)s::text"},
+    tags={"product": "p.handle", "sku": "v.sku"},
+)
 
 
 def announce_levels(
@@ -341,14 +335,17 @@ def announce_levels(
     ordered = sorted(set(keys))
     if not ordered:
         return
-    about = {"topic": TOPIC_LEVELS, "reason": str(reason), "reference": reference}
+    about = {"topic": LEVELS_CHANGED.topic, "reason": str(reason), "reference": reference}
+    purpose = f"the events {LEVELS_CHANGED.topic}"
     if len(ordered) == 1:
-        uow.defer(_ANNOUNCE_ONE, {**about, "v": ordered[0][0], "l": ordered[0][1]})
+        params = {**about, "v": ordered[0][0], "l": ordered[0][1]}
+        uow.defer(_ANNOUNCE_ONE, params, purpose=purpose)
     else:
         v, loc = [k[0] for k in ordered], [k[1] for k in ordered]
         uow.defer(
             _ANNOUNCE_MANY,
             {**about, "v": array_literal(v, "bigint"), "l": array_literal(loc, "bigint")},
+            purpose=purpose,
         )
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from models.inventory import Bin, InventoryLevel, Location
 from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import LEVEL_SETTINGS_CHANGED, LOCATION_CHANGED
 from services.inventory.ledger import ensure_levels
-from services.inventory.levels import TOPIC_SETTINGS, require_variants
+from services.inventory.levels import require_variants
 from services.unit_of_work import UnitOfWork
 
 
@@ -82,7 +83,7 @@ def create_location(
         savepoint.commit()
         insert_bins(uow, place.id, bins)
         uow.audit(actor, "inventory.location.create", "location", place.id, after={"code": code})
-        uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+        uow.emit(LOCATION_CHANGED(place.id))
         row = _row(place, len(set(bins)))
         uow.commit()
         return row
@@ -140,7 +141,7 @@ def update_location(
             before=before,
             after={"name": place.name, "is_default": is_default, "is_active": is_active},
         )
-        uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+        uow.emit(LOCATION_CHANGED(place.id))
         row = _row(place)
         uow.commit()
         return row
@@ -163,7 +164,7 @@ def add_bins(uow: UnitOfWork, actor: Actor, location_id: int, codes: Sequence[st
             raise NotFound(f"Location {location_id} no longer exists.")
         added = insert_bins(uow, location_id, codes)
         uow.audit(actor, "inventory.bins.add", "location", location_id, after={"bins": added})
-        uow.emit(TOPIC_SETTINGS, "location", location_id, public=False)
+        uow.emit(LOCATION_CHANGED(location_id))
         uow.commit()
     return list_bins(uow, location_id)
 
@@ -206,7 +207,7 @@ def assign_bin(
             before={"bin_id": before},
             after={"bin_id": bin_id, "bin": bin_code},
         )
-        uow.emit(TOPIC_SETTINGS, "variant", variant_id, public=False)
+        uow.emit(LEVEL_SETTINGS_CHANGED(variant_id, {"location_id": location_id}))
         uow.commit()
 
 

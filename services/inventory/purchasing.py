@@ -27,6 +27,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.events import PURCHASE_ORDER_CHANGED, VARIANT_COST_CHANGED
 from services.inventory.documents import (
     announce,
     audit_status,
@@ -35,8 +36,6 @@ from services.inventory.documents import (
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
-    TOPIC_COST,
-    TOPIC_PURCHASE_ORDER,
     VariantRef,
     announce_levels,
     find_variants_by_code,
@@ -289,7 +288,7 @@ def create_purchase_order(
             order.id,
             after={"number": order.number, "lines": merged},
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -343,7 +342,7 @@ def update_purchase_order(
             before={"lines": before},
             after={"lines": merged},
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -387,7 +386,7 @@ def place_purchase_order(
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_ordered", reference=order.number
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -480,7 +479,7 @@ def _receive(
         extra={"received": wanted, "costs": costs},
     )
     announce_levels(uow, [m.key for m in movements], reason="received", reference=order.number)
-    announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+    announce(uow, PURCHASE_ORDER_CHANGED, order)
     return _detail(uow, order.id)
 
 
@@ -561,7 +560,7 @@ def cancel_purchase_order(
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_cancelled", reference=order.number
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -707,10 +706,8 @@ def _update_costs(
             note=f"received on {number}",
         )
         uow.emit_many(
-            TOPIC_COST,
-            "variant",
-            [(v, {"cost": new, "reference": number}, []) for v, (_, new) in changes.items()],
-            public=False,
+            VARIANT_COST_CHANGED(v, {"cost": new, "reference": number})
+            for v, (_, new) in changes.items()
         )
     return changes
 

@@ -24,6 +24,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.events import TRANSFER_CHANGED
 from services.inventory.documents import (
     announce,
     audit_status,
@@ -32,7 +33,6 @@ from services.inventory.documents import (
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
-    TOPIC_TRANSFER,
     VariantRef,
     announce_levels,
     find_variants_by_code,
@@ -158,7 +158,7 @@ def create_transfer(
             transfer.id,
             after={"number": transfer.number, "lines": merged},
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -209,7 +209,7 @@ def update_transfer(
             before={"lines": before},
             after={"lines": merged},
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -255,7 +255,7 @@ def ship_transfer(
             reason=MovementReason.TRANSFER_SHIPPED,
             reference=transfer.number,
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -366,7 +366,7 @@ def _receive(
         reason=MovementReason.TRANSFER_RECEIVED,
         reference=transfer.number,
     )
-    announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+    announce(uow, TRANSFER_CHANGED, transfer)
     return _detail(uow, transfer.id)
 
 
@@ -442,7 +442,7 @@ def cancel_transfer(
             reason=MovementReason.TRANSFER_CANCELLED,
             reference=transfer.number,
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
