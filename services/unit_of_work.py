@@ -8,7 +8,9 @@
         uow.commit()
 
 Leaving the block without ``commit()`` rolls everything back, audit and outbox rows included.
-A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way.
+A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way. A unit
+of work is entered once at a time: a nested ``with uow:`` would start a second transaction and
+orphan the first's writes, so it is refused.
 
 ``audit``/``audit_many`` (and ``audit_insert`` for entries built in SQL) are the one writer of
 audit entries; ``emit``/``emit_many`` the one writer of outbox events (defined in
@@ -82,6 +84,10 @@ class DeferredWriteFailed(Exception):
         self.purpose = purpose
 
 
+class UnitOfWorkAlreadyOpen(RuntimeError):
+    """``with uow:`` on a unit of work whose block has not ended."""
+
+
 @dataclass(frozen=True)
 class _Write:
     sql: str
@@ -122,9 +128,17 @@ class UnitOfWork:
         self._deferred_on: dict[Any, Any] | None = None
         self._refusals: dict[str, Refusal] = {}
         self._background: BackgroundWrites | None = None
+        self._open = False
         self.batch_id: str | None = None
 
     def __enter__(self) -> UnitOfWork:
+        if self._open:
+            raise UnitOfWorkAlreadyOpen(
+                "This unit of work is already open: a nested 'with uow:' would start a second "
+                "transaction and leave the first one's writes behind. Do the work inside the "
+                "open block, or open another unit of work from the store."
+            )
+        self._open = True
         self.session = self._store.session_factory()
         self._committed = False
         self._deferred, self._deferred_on, self._refusals = [], None, {}
@@ -145,6 +159,7 @@ class UnitOfWork:
                 raise self._refusals[exc.kind].explain(self, exc.detail) from None
         finally:
             self.session.close()
+            self._open = False
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             raise StoreUnavailable(
                 "The connection to the store was lost. Nothing was changed; try again."

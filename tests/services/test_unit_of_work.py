@@ -14,7 +14,7 @@ from services.errors import InsufficientStock, StoreUnavailable
 from services.events import AVAILABILITY_CHANGED, STAFF_CHANGED
 from services.inventory.ledger import Movement, Reference, move_stock, reserve
 from services.progress import Cancelled, Progress
-from services.unit_of_work import DeferredWriteFailed
+from services.unit_of_work import DeferredWriteFailed, UnitOfWorkAlreadyOpen
 from tests import factories
 
 
@@ -195,6 +195,21 @@ def test_cancelling_while_the_server_writes_stops_it_and_keeps_nothing(
         uow.audit(committed_staff["admin"], "thing.next", "thing", 1)
         uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.next'") == 1
+
+
+def test_entering_a_unit_of_work_that_is_open_is_refused_and_the_outer_block_keeps_its_writes(
+    store, staff
+) -> None:
+    with store.unit_of_work() as uow:
+        uow.audit(staff["admin"], "thing.outer", "thing", 1)
+        with pytest.raises(UnitOfWorkAlreadyOpen, match="already open"), uow:
+            pass
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.outer'") == 1
+    with uow:  # once the block has ended, the unit of work opens again
+        uow.audit(staff["admin"], "thing.again", "thing", 1)
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.again'") == 1
 
 
 def test_a_deferred_write_that_fails_is_named_not_the_statement_that_sent_it(store, staff) -> None:
