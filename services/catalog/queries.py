@@ -41,7 +41,7 @@ from services.catalog.records import (
 )
 from services.catalog.rules import clean_barcode, variant_title
 from services.errors import NotFound, ValidationFailed
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, cut, keyset_condition, like_pattern
 from services.unit_of_work import UnitOfWork
 
 #: matching variants a search probe collects before it calls the term "dense"
@@ -235,20 +235,16 @@ def _keyset(
     goes there (a query that pages products first); otherwise it joins ``where``."""
     if request.after is None:
         return
-    op = "<" if request.descending else ">"
-    after = list(request.after)
-    if len(after) != len(sort.full):
-        raise ValueError("the cursor belongs to another sort order")
-    names = [f"c{i}" for i in range(len(after))]
-    values = dict(zip(names, after, strict=True))
-    where.add(f"({', '.join(sort.full)}) {op} ({', '.join(':' + n for n in names)})", **values)
+    after = tuple(request.after)
+    condition, values = keyset_condition(sort.full, after, request.descending, prefix="c")
+    where.add(condition, **values)
     if sort.product_level:
         # the same bound on the product part alone is what the sort index can seek to
         n = len(sort.product_part)
-        (products or where).add(
-            f"({', '.join(sort.product_part)}) {op}= ({', '.join(':' + x for x in names[:n])})",
-            **values,
+        condition, values = keyset_condition(
+            sort.product_part, after[:n], request.descending, inclusive=True, prefix="c"
         )
+        (products or where).add(condition, **values)
 
 
 def _order(sort: _Sort, descending: bool) -> str:
@@ -292,11 +288,8 @@ def list_variants(uow: UnitOfWork, request: PageRequest) -> Page[VariantRow]:
             keyed = _search_branches(session, f, term, sort, request)
         else:
             keyed = _walk(session, f, term, sort, request)
-        more = len(keyed) > request.limit
-        keyed = keyed[: request.limit]
-        rows = _rows(session, [vid for _, vid in keyed])
-        next_after = keyed[-1][0] if more and keyed else None
-        return Page(rows, next_after)
+        keyed, next_after = cut(keyed, request.limit, lambda k: k[0])
+        return Page(_rows(session, [vid for _, vid in keyed]), next_after)
 
 
 def _walk(

@@ -38,11 +38,10 @@ from services.inventory.levels import (
     VariantRef,
     announce_levels,
     find_variants_by_code,
-    keyset,
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest
+from services.paging import Page, PageRequest, keyset
 from services.unit_of_work import UnitOfWork
 
 STATUS_LABELS = {

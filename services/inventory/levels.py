@@ -22,7 +22,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    tuple_,
     union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -36,7 +35,7 @@ from services.arrays import literal as array_literal
 from services.errors import NotFound, ValidationFailed
 from services.events import LEVEL_FIGURES, LEVELS_CHANGED
 from services.inventory.ledger import STATES, ensure_levels
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, cut, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)
@@ -453,7 +452,6 @@ def _sku_keyset(
         phases = [sku_phase] if after is None or after[0] is not None else []
         phases.append(null_phase)
     rows: list[tuple[Any, tuple[Any, ...]]] = []
-    more = False
     for phase_statement, order, phase_after in phases:
         wanted = limit + 1 - len(rows)
         if wanted <= 0:
@@ -463,11 +461,8 @@ def _sku_keyset(
         for r in found:
             values = tuple(getattr(r, f"_k{i}") for i in range(len(order)))
             rows.append((r, values if is_sku_phase else (None, *values)))
-    if len(rows) > limit:
-        more = True
-        rows = rows[:limit]
-    next_after = rows[-1][1] if more and rows else None
-    return [r for r, _ in rows], next_after
+    page, next_after = cut(rows, limit, lambda row: row[1])
+    return [r for r, _ in page], next_after
 
 
 @dataclass(frozen=True)
@@ -552,33 +547,6 @@ def _sort_columns(sort: str, tables: _StockTables, one_location: bool) -> list[A
     if one_location:
         return [*head, Variant.id]
     return [*head, tables.level.c.variant_id, tables.level.c.location_id]
-
-
-def keyset(
-    session: Session,
-    statement: Select[Any],
-    order: Sequence[ColumnElement[Any]],
-    after: tuple[Any, ...] | None,
-    limit: int,
-    descending: bool = False,
-) -> tuple[list[Any], tuple[Any, ...] | None]:
-    """Keyset paging over a composite, total order (the last columns must be unique together).
-
-    Like ``services.paging.keyset_page`` but for keys of several columns, such as a level's
-    (variant, location). The cursor is the values of ``order`` on the last row.
-    """
-    if after is not None:
-        key = tuple_(*order)
-        bound = tuple_(*[literal(v) for v in after])
-        statement = statement.where(key < bound if descending else key > bound)
-    statement = statement.order_by(*[c.desc() if descending else c for c in order])
-    labels = [f"_k{i}" for i in range(len(order))]
-    statement = statement.add_columns(*[c.label(n) for c, n in zip(order, labels, strict=True)])
-    rows = session.execute(statement.limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_after = tuple(getattr(rows[-1], n) for n in labels) if more and rows else None
-    return rows, next_after
 
 
 def _stock_row(r: Any) -> StockRow:

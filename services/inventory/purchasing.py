@@ -39,11 +39,10 @@ from services.inventory.levels import (
     VariantRef,
     announce_levels,
     find_variants_by_code,
-    keyset,
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)

@@ -18,13 +18,13 @@ from services.actors import Actor
 from services.errors import ValidationFailed
 from services.events import LEVEL_SETTINGS_CHANGED
 from services.inventory.ledger import ensure_levels
-from services.inventory.levels import keyset, require_variants, variant_title_sql
+from services.inventory.levels import require_variants, variant_title_sql
 from services.inventory.purchasing import (
     PurchaseLineInput,
     PurchaseOrderDetail,
     create_purchase_order,
 )
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 

@@ -226,8 +226,7 @@ def list_orders(uow: UnitOfWork, request: PageRequest) -> Page[OrderRow]:
         return keyset_page(
             uow.session,
             statement,
-            sort_key=sort_key,
-            id_column=Order.id,
+            order=[sort_key, Order.id],
             request=page_request,
             to_row=lambda r: OrderRow(
                 r.id,
