@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models.inventory import Bin, InventoryLevel, Location
 from services.actors import Actor
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.errors import NotFound, ValidationFailed
 from services.events import LEVEL_SETTINGS_CHANGED, LOCATION_CHANGED
 from services.inventory.ledger import ensure_levels
 from services.inventory.levels import require_variants
@@ -89,64 +89,6 @@ def create_location(
         return row
 
 
-def update_location(
-    uow: UnitOfWork,
-    actor: Actor,
-    location_id: int,
-    *,
-    version: int,
-    name: str,
-    is_default: bool,
-    is_active: bool,
-) -> LocationRow:
-    """Rename, make default, close or reopen a location. A location holding stock cannot be
-    closed; the default location cannot be closed."""
-    with uow:
-        uow.require(actor, "inventory.settings")
-        place = uow.session.get(Location, location_id, with_for_update=True)
-        if place is None:
-            raise NotFound(f"Location {location_id} no longer exists.")
-        if place.version != version:
-            raise Conflict(f"{place.name} was changed by someone else; reload and try again.")
-        if not is_active and is_default:
-            raise ValidationFailed("The default location cannot be closed.")
-        if not is_active and place.is_active:
-            held = uow.session.scalar(
-                select(func.count())
-                .select_from(InventoryLevel)
-                .where(
-                    InventoryLevel.location_id == location_id,
-                    (InventoryLevel.on_hand != 0)
-                    | (InventoryLevel.committed != 0)
-                    | (InventoryLevel.incoming != 0),
-                )
-            )
-            if held:
-                raise ValidationFailed(
-                    f"{place.name} still holds stock of {held} items; transfer or adjust it "
-                    "to zero before closing."
-                )
-        before = {"name": place.name, "is_default": place.is_default, "is_active": place.is_active}
-        if is_default and not place.is_default:
-            uow.session.execute(
-                update(Location).where(Location.is_default).values(is_default=False)
-            )
-        place.name, place.is_default, place.is_active = name.strip(), is_default, is_active
-        uow.session.flush()
-        uow.audit(
-            actor,
-            "inventory.location.edit",
-            "location",
-            place.id,
-            before=before,
-            after={"name": place.name, "is_default": is_default, "is_active": is_active},
-        )
-        uow.emit(LOCATION_CHANGED(place.id))
-        row = _row(place)
-        uow.commit()
-        return row
-
-
 def list_bins(uow: UnitOfWork, location_id: int) -> list[BinRow]:
     """A location's bins in walking order."""
     with uow:
@@ -154,19 +96,6 @@ def list_bins(uow: UnitOfWork, location_id: int) -> list[BinRow]:
             select(Bin).where(Bin.location_id == location_id).order_by(Bin.code.collate("C"))
         )
         return [BinRow(b.id, b.location_id, b.code) for b in rows]
-
-
-def add_bins(uow: UnitOfWork, actor: Actor, location_id: int, codes: Sequence[str]) -> list[BinRow]:
-    """Add bins to a location; codes already there are left as they are."""
-    with uow:
-        uow.require(actor, "inventory.settings")
-        if uow.session.get(Location, location_id) is None:
-            raise NotFound(f"Location {location_id} no longer exists.")
-        added = insert_bins(uow, location_id, codes)
-        uow.audit(actor, "inventory.bins.add", "location", location_id, after={"bins": added})
-        uow.emit(LOCATION_CHANGED(location_id))
-        uow.commit()
-    return list_bins(uow, location_id)
 
 
 def assign_bin(

@@ -44,13 +44,6 @@ def lock_order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
-def order_id_for_number(uow: UnitOfWork, number: int) -> int:
-    order_id = uow.session.scalar(select(Order.id).where(Order.number == number))
-    if order_id is None:
-        raise NotFound(f"There is no order #{number}.")
-    return order_id
-
-
 def payment_totals(uow: UnitOfWork, order_id: int) -> tuple[int, int, int, bool]:
     """(authorized, captured, refunded, any voided) over the order's payments."""
     row = uow.session.execute(
