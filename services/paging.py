@@ -53,8 +53,8 @@ def keyset_page(
     """One page of ``statement`` in ``order`` (a total order: its last columns are unique
     together), continuing after ``request.after``, as ``to_row`` makes each row."""
     if request.search:
-        # psycopg prepares repeated statements; a generic plan ignores the search term and a
-        # 2 ms trigram search becomes 250 ms. Plan every search for its own term.
+        # psycopg prepares repeated statements, and a generic plan ignores the search term
+        # (a trigram lookup becomes a scan). Plan every search for its own term.
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows, next_after = keyset(
         session, statement, order, request.after, request.limit, request.descending

@@ -351,8 +351,7 @@ class UnitOfWork:
     def tune_for_bulk_writes(self) -> None:
         """For a transaction that writes a hundred thousand rows (an import, a bulk edit):
         new trigram index entries go to the indexes' pending lists (merged later by
-        autovacuum) instead of into the indexes row by row while the merchant waits.
-        work_mem stays the server's: more kept the sorts in memory but made imports slower."""
+        autovacuum) instead of into the indexes row by row while the merchant waits."""
         self.session.execute(_BULK_SETTINGS)
 
     def new_batch(self) -> str:

@@ -4,8 +4,8 @@ a product's detail, and the values the filters offer.
 The list is built for a million variants. Every sort order is an index the query walks
 (``models.catalog`` names them), and a page continues from the last row's sort key, never by
 OFFSET. Search is where a plain query goes wrong at that size: PostgreSQL walks the sort index
-and filters row by row, which is instant when matches are everywhere and takes a third of a
-second when they cluster at the far end of the sort order ("waterproof" sorts near the end).
+and filters row by row, which is instant when matches are everywhere and slow when they
+cluster at the far end of the sort order ("waterproof" sorts near the end).
 So a search runs as up to three small queries, each with the plan that suits it, merged here:
 
 - products whose title, vendor or tags contain the term: all matching products through the
@@ -257,9 +257,9 @@ def _key_columns(sort: _Sort) -> str:
 
 
 def _search_session(session: Session) -> None:
-    # psycopg prepares repeated statements and a generic plan ignores the term (2 ms becomes
-    # 250 ms); and the trigram and prefix indexes must win over a sequential scan the planner
-    # may prefer when it overestimates matches. Both for this transaction only.
+    # psycopg prepares repeated statements and a generic plan ignores the term (a trigram
+    # lookup becomes a scan); and the trigram and prefix indexes must win over a sequential
+    # scan the planner may prefer when it overestimates matches. Both for this transaction.
     session.execute(
         text(
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
@@ -465,8 +465,8 @@ def _keyed(
 
     ``walk``: the query must walk its sort index in order and stop after a page. The planner
     misjudges how many rows a keyset bound and a prefix leave together and otherwise picks a
-    bitmap scan that collects and sorts every match (190 ms instead of 2 ms for page two of
-    "wa"), so bitmap scans are off for that one statement.
+    bitmap scan that collects and sorts every match (page two of "wa"), so bitmap scans are
+    off for that one statement.
     """
     if isinstance(statement, str):
         statement = text(statement)

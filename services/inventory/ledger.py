@@ -134,8 +134,8 @@ _MOVE = text(
 )
 
 #: ``_MOVE`` for one level (a single adjustment, a scan received): scalar parameters, which the
-#: server plans in half the time of the arrays, and no gate: the row checks itself, and
-#: PostgreSQL checks it again after waiting for its lock
+#: server plans faster than arrays, and no gate: the row checks itself, and PostgreSQL checks
+#: it again after waiting for its lock
 _MOVE_ONE = text(
     f"""
     WITH d AS (
@@ -311,8 +311,8 @@ def open_levels(
     on-hand figure and its ledger row, in one statement; returns how many levels it opens.
 
     For stock that arrives with new variants (an import): inserting a level and appending its
-    ledger row together costs a third of creating an empty level and moving stock into it,
-    and the figure and the ledger agree just the same. A new variant has no level anywhere,
+    ledger row together is cheaper than creating an empty level and moving stock into it, and
+    the figure and the ledger agree just the same. A new variant has no level anywhere,
     so there is no conflict to look for. The write is deferred (``UnitOfWork.defer``): a
     level the store refuses (below zero where the variant may not be oversold, or a level
     already there) fails the unit of work's next statement or its commit.
