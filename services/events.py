@@ -264,6 +264,10 @@ ORDER_NOTE_ADDED = EventType("order.note_added", "order", fields=("number",), pu
 
 STAFF_CHANGED = EventType("staff.changed", "staff", public=False)
 CUSTOMER_CREATED = EventType("customer.created", "customer", public=False)
+#: a demo store was generated (services.demo): open workstations reload everything
+STORE_SEEDED = EventType(
+    "store.seeded", "store", fields=("seed", "variants", "counts"), public=False
+)
 
 #: every event type, by topic
 EVENT_TYPES: dict[str, EventType] = {

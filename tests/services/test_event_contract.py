@@ -1,5 +1,6 @@
 """The outbox is a contract: every event the real services write matches its one definition in
-``services.events``, and every defined topic is written by some real service."""
+``services.events``, and every defined topic is written by some real service (the demo
+generator's own, by the demo)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from services.catalog.publishing import publish_products, unpublish_products
 from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.customers import NewCustomer, create_customer
-from services.events import EVENT_TYPES, LEVELS_CHANGED, EventType, product_event
+from services.demo import seed_demo
+from services.demo.plan import MIN_SCALE
+from services.events import EVENT_TYPES, LEVELS_CHANGED, STORE_SEEDED, EventType, product_event
 from services.imports.products import import_products
 from services.inventory.adjustments import AdjustmentLine, adjust_stock
 from services.inventory.counts import post_count, record_count, start_count
@@ -57,6 +60,7 @@ from services.payments import refund_order
 from tests import factories
 from tests import orders_support as support
 from tests.inventory_helpers import stock
+from tests.services.demo_support import END, fresh_store
 
 IMPORT = (
     "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Barcode,"
@@ -226,7 +230,20 @@ def test_every_event_the_services_write_matches_its_definition_and_every_topic_i
             found.append(f"public is {event['public']}")
         problems += [f"#{event['id']} {event['topic']}: {p}" for p in found]
     assert problems == []
-    assert {e["topic"] for e in written} == set(EVENT_TYPES)
+    assert {e["topic"] for e in written} == set(EVENT_TYPES) - {STORE_SEEDED.topic}
+
+
+@pytest.mark.committed
+def test_the_demo_store_announces_itself_as_its_event_is_defined(
+    pg_server, template_database
+) -> None:
+    with fresh_store(pg_server, template_database) as store:
+        seed_demo(store, scale=MIN_SCALE, end=END)
+        [event] = _events(store)
+    assert event["topic"] == STORE_SEEDED.topic and event["public"] is False
+    assert (
+        STORE_SEEDED.problems(event["aggregate_type"], event["payload"], event["cache_tags"]) == []
+    )
 
 
 def test_an_event_that_does_not_match_its_type_is_refused_before_it_is_written() -> None:
