@@ -138,8 +138,8 @@ class UnitOfWork:
                 "transaction and leave the first one's writes behind. Do the work inside the "
                 "open block, or open another unit of work from the store."
             )
-        self._open = True
         self.session = self._store.session_factory()
+        self._open = True
         self._committed = False
         self._deferred, self._deferred_on, self._refusals = [], None, {}
         self._background = None
