@@ -12,9 +12,7 @@ for every row.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import cast
@@ -65,26 +63,3 @@ class Array(TypeDecorator[Any]):
 
     def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[Any]:
         return cast(bindvalue, ARRAY(_ITEM[self.kind]))
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a hundred thousand rows are held in memory.
-
-    Every few thousand allocations the collector walks all tracked objects, which with a whole
-    product file parsed into objects is much of what an import spends. The objects are freed
-    by reference counting as usual; cycles wait for a later collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Everything made in the block is still "young": the first collection after it would
-        # walk all of it. Promote it to the oldest
-        # generation instead, which a full collection visits only when it has grown by a
-        # quarter.
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
