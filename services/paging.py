@@ -18,6 +18,8 @@ from sqlalchemy import Select, literal, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.errors import NUL_REFUSED, ValidationFailed
+
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -51,7 +53,10 @@ def keyset_page(
     to_row: Callable[[Any], R],
 ) -> Page[R]:
     """One page of ``statement`` in ``order`` (a total order: its last columns are unique
-    together), continuing after ``request.after``, as ``to_row`` makes each row."""
+    together), continuing after ``request.after``, as ``to_row`` makes each row. Raises
+    ValidationFailed for a search holding a NUL character, which no text can match."""
+    if "\x00" in request.search:
+        raise ValidationFailed(f"A search {NUL_REFUSED}.")
     if request.search:
         # psycopg prepares repeated statements, and a generic plan ignores the search term
         # (a trigram lookup becomes a scan). Plan every search for its own term.

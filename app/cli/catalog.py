@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from app.bootstrap import command_line_store
+from app.cli.exits import ROWS_LEFT_OUT
 from services.actors import system_actor
 from services.catalog.queries import CatalogFilter
 from services.exports.products import HeaderStyle, export_products_csv
@@ -22,6 +23,7 @@ from services.imports.records import (
     Resolutions,
 )
 from services.imports.table import ENCODINGS
+from services.wording import counted
 
 
 def register(main: click.Group) -> None:
@@ -118,7 +120,8 @@ def import_products_command(
     """Import a product CSV (Shopify, classic or 2025 headers, or WooCommerce).
 
     Everything is imported in one transaction or nothing is; importing the same file again
-    changes nothing. Stock goes to the default location through the stock ledger.
+    changes nothing. Stock goes to the default location through the stock ledger. Exits with
+    3 when rows were skipped as decided (see merchant-office --help).
     """
     data = file.read_bytes()
     resolutions = _resolutions(decisions, encoding, stock_limit)
@@ -142,9 +145,19 @@ def import_products_command(
                 err=True,
             )
             sys.exit(1)
+        if _left_out(plan):
+            sys.exit(ROWS_LEFT_OUT)
         return
     _print_plan(result.plan, all_rows, summary_only=True)
     click.echo(f"Imported {file.name}.")
+    if _left_out(result.plan):
+        skipped = _left_out(result.plan)
+        click.echo(f"{skipped} row{'s were' if skipped != 1 else ' was'} skipped as decided.")
+        sys.exit(ROWS_LEFT_OUT)
+
+
+def _left_out(plan: ImportPlan) -> int:
+    return sum(1 for r in plan.rows if r.outcome is Outcome.SKIP)
 
 
 def _print_plan(plan: ImportPlan, all_rows: bool, *, summary_only: bool = False) -> None:
@@ -217,10 +230,12 @@ def export_products_command(
                 result = export_products_csv(
                     store.unit_of_work(), out, matching=matching, style=HeaderStyle(headers)
                 )
-    message = f"Exported {result.products} products, {result.variants} variants."
+    message = (
+        f"Exported {counted(result.products, 'product')}, {counted(result.variants, 'variant')}."
+    )
     if result.images_without_address:
         message += (
-            f" {result.images_without_address} images uploaded from files have no web address "
-            "and are not in the file."
+            f" {counted(result.images_without_address, 'image')} uploaded from files have no "
+            "web address and are not in the file."
         )
     click.echo(message, err=str(file) == "-")

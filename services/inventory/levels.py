@@ -277,6 +277,25 @@ def locked_figures(
     return found
 
 
+def read_figures(
+    session: Session, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Figures]:
+    """Current figures without locking; a missing level reads as all zeros."""
+    ordered = sorted(set(keys))
+    if not ordered:
+        return {}
+    rows = session.execute(
+        text(
+            f"SELECT l.variant_id, l.location_id, {', '.join(f'l.{s}' for s in STATES)} "
+            "FROM inventory_levels l JOIN unnest(:v, :l) AS k(v, l) "
+            "ON l.variant_id = k.v AND l.location_id = k.l"
+        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
+        {"v": [k[0] for k in ordered], "l": [k[1] for k in ordered]},
+    ).all()
+    found = {(r.variant_id, r.location_id): _figures(r) for r in rows}
+    return {k: found.get(k, Figures(*k)) for k in ordered}
+
+
 def _figures(row: Any) -> Figures:
     return Figures(row.variant_id, row.location_id, **{s: getattr(row, s) for s in STATES})
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED
 from views.widgets.forms import OpenEditors
@@ -45,6 +45,8 @@ class DocumentsTab(QWidget):
     """
 
     noun = "document"
+    #: where its shortcuts are declared (views/shortcuts.py)
+    shortcut_area = ""
     statuses: Sequence[tuple[str, str | None]] = ()
     #: states in which a scan receives a unit (in a draft, a scan adds a line)
     receiving_states: Sequence[str] = ()
@@ -76,7 +78,10 @@ class DocumentsTab(QWidget):
         self.new_button.clicked.connect(self.open_new)
         self.model = KeysetTableModel(self.list_columns, self.fetch, context.tasks)
         self.list = ListView(
-            self.model, settings=context.settings, settings_key=f"inventory/{self.noun}s"
+            self.model,
+            settings=context.settings,
+            settings_key=f"inventory/{self.noun}s",
+            empty_text=f"No {self.noun}s here. Start one with Ctrl+N.",
         )
         self.list.setSortingEnabled(False)
         self.list.selectionModel().currentRowChanged.connect(self._on_list_current_changed)
@@ -134,8 +139,8 @@ class DocumentsTab(QWidget):
 
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(self.on_scanned)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_new)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(self.shortcut_area, "Ctrl+N", self, self.open_new, button=self.new_button)
+        shortcuts.bind(self.shortcut_area, "F5", self, self.reload)
         self.model.set_query()
 
     # -- to fill in ------------------------------------------------------------------------
@@ -290,7 +295,13 @@ class DocumentsTab(QWidget):
         button = QPushButton(f"{text} ({shortcut})" if shortcut else text)
         button.clicked.connect(slot)
         if shortcut:
-            QShortcut(QKeySequence(shortcut), self, activated=lambda: button.isEnabled() and slot())
+            shortcuts.bind(
+                self.shortcut_area,
+                shortcut,
+                self,
+                lambda: button.isEnabled() and slot(),
+                button=button,
+            )
         self.buttons.addWidget(button)
         return button
 
