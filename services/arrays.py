@@ -1,20 +1,18 @@
 """Sending big lists to PostgreSQL as array literals.
 
 A hundred thousand values bound as a Python list are adapted one element at a time by the
-driver (about a second per few hundred thousand values); written as one array literal
-(``{1,2,3}``) by ``str.join`` and cast on the server they cost next to nothing. ``Array(kind)``
+driver; written as one array literal (``{1,2,3}``) by ``str.join`` and cast on the server
+they cost next to nothing. ``Array(kind)``
 is a bind type for that: ``bindparam("ids", type_=Array("bigint"))``, used as ``unnest(:ids)``.
 
 Join big arrays with ``unnest(:ids) AS k(id)`` rather than testing ``col = ANY(:ids)``: the
 cast literal is not a constant PostgreSQL can hash, so ``= ANY`` would search the whole array
-for every row (a re-import of 100,000 variants spent a minute there).
+for every row.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import cast
@@ -68,26 +66,3 @@ class Array(TypeDecorator[Any]):
 
     def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[Any]:
         return cast(bindvalue, ARRAY(_ITEM[self.kind]))
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a hundred thousand rows are held in memory.
-
-    Every few thousand allocations the collector walks all tracked objects; with a whole
-    product file parsed into objects that walk is a third of the CPU an import spends. The
-    objects are freed by reference counting as usual; cycles wait for a later collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Everything made in the block is still "young": the first collection after it would
-        # walk all of it (a second for 100,000 variants). Promote it to the oldest
-        # generation instead, which a full collection visits only when it has grown by a
-        # quarter.
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()

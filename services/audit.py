@@ -51,8 +51,7 @@ def list_audit(uow: UnitOfWork, request: PageRequest) -> Page[AuditRow]:
         return keyset_page(
             uow.session,
             statement,
-            sort_key=AuditEntry.id,
-            id_column=AuditEntry.id,
+            order=[AuditEntry.id],
             request=PageRequest(**{**request.__dict__, "descending": True}),
             to_row=lambda r: AuditRow(
                 r.AuditEntry.id,

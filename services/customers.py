@@ -13,6 +13,7 @@ from sqlalchemy import ColumnClause, func, literal_column, or_, select, text
 from models.customers import Address, Customer
 from services.actors import Actor
 from services.errors import NotFound, ValidationFailed
+from services.events import CUSTOMER_CREATED
 from services.paging import like_pattern
 from services.unit_of_work import UnitOfWork
 
@@ -158,7 +159,7 @@ def add_customer(uow: UnitOfWork, actor: Actor, new: NewCustomer) -> Customer:
         customer.id,
         after={"name": customer.display_name, "email": email},
     )
-    uow.emit("customer.created", "customer", customer.id, public=False)
+    uow.emit(CUSTOMER_CREATED(customer.id))
     return customer
 
 

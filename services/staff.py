@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from models.staff import Role, SignInThrottle, Staff
@@ -27,6 +27,7 @@ from services.errors import (
     ValidationFailed,
     refuse_nul,
 )
+from services.events import STAFF_CHANGED
 from services.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -216,7 +217,7 @@ def add_staff(
             staff.id,
             after={"email": email, "full_name": staff.full_name, "role": role},
         )
-        uow.emit("staff.changed", "staff", staff.id, public=False)
+        uow.emit(STAFF_CHANGED(staff.id))
         row = _row(staff)
         uow.commit()
         return row
@@ -267,38 +268,7 @@ def update_staff(
             staff.is_active = is_active
         uow.session.flush()
         uow.audit(actor, "staff.update", "staff", staff_id, before=before, after=_audit_view(staff))
-        uow.emit("staff.changed", "staff", staff_id, public=False)
-        row = _row(staff)
-        uow.commit()
-        return row
-
-
-def create_first_admin(uow: UnitOfWork, *, email: str, full_name: str, password: str) -> StaffRow:
-    """The store's first admin, allowed only while the store has no staff at all."""
-    email = email.strip().lower()
-    with uow:
-        uow.session.execute(text("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE"))
-        if uow.session.scalar(select(func.count()).select_from(Staff)):
-            raise PermissionDenied("The store already has staff; sign in as an admin instead.")
-        problems = _validate(email, full_name, password)
-        if problems:
-            raise ValidationFailed(" ".join(problems.values()), fields=problems)
-        staff = Staff(
-            email=email,
-            full_name=full_name.strip(),
-            role=_role(uow, "admin"),
-            password_hash=hash_password(password),
-        )
-        uow.session.add(staff)
-        uow.session.flush()
-        uow.audit(
-            Actor(staff.id, staff.full_name, "Admin"),
-            "staff.add",
-            "staff",
-            staff.id,
-            after={"email": email, "role": "admin"},
-            note="first admin",
-        )
+        uow.emit(STAFF_CHANGED(staff_id))
         row = _row(staff)
         uow.commit()
         return row

@@ -4,11 +4,17 @@
         uow.require(actor, "inventory.adjust")
         ...change rows through uow.session...
         uow.audit(actor, "inventory.adjust", "variant", variant_id, before=..., after=...)
-        uow.emit("inventory.changed", "variant", variant_id, cache_tags=[...])
+        uow.emit(AVAILABILITY_CHANGED(variant_id, {"sku": sku}, tags={"sku": [sku]}))
         uow.commit()
 
 Leaving the block without ``commit()`` rolls everything back, audit and outbox rows included.
-A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way.
+A lost connection becomes ``StoreUnavailable``; nothing half-done survives either way. A unit
+of work is entered once at a time: a nested ``with uow:`` would start a second transaction and
+orphan the first's writes, so it is refused.
+
+``audit``/``audit_many`` (and ``audit_insert`` for entries built in SQL) are the one writer of
+audit entries; ``emit``/``emit_many`` the one writer of outbox events (defined in
+``services.events``).
 
 Writes that nothing in the unit of work reads back (the audit entry, the outbox events, a
 reservation) are *deferred*: they travel with the next statement, or with the COMMIT, in
@@ -25,7 +31,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from types import TracebackType
 from typing import Any
@@ -43,6 +48,7 @@ from services.errors import (
     ValidationFailed,
     holds_nul,
 )
+from services.events import Event
 from services.permissions import PERMISSION_PHRASES
 from services.progress import Progress
 
@@ -75,10 +81,25 @@ class WriteRefused(Exception):
         self.detail = detail
 
 
+class DeferredWriteFailed(Exception):
+    """A deferred write failed on the server. It names the write (what it was for), since the
+    statement that sent it, perhaps a later and unrelated one, is not what failed."""
+
+    def __init__(self, purpose: str, error: psycopg.Error) -> None:
+        super().__init__(f"The deferred write for {purpose} failed: {error}")
+        self.purpose = purpose
+
+
+class UnitOfWorkAlreadyOpen(RuntimeError):
+    """``with uow:`` on a unit of work whose block has not ended."""
+
+
 @dataclass(frozen=True)
 class _Write:
     sql: str
     params: Mapping[str, Any]
+    #: what the write is for, in a few words ("the audit entries"), named if it fails
+    purpose: str
 
 
 class Store:
@@ -113,10 +134,18 @@ class UnitOfWork:
         self._deferred_on: dict[Any, Any] | None = None
         self._refusals: dict[str, Refusal] = {}
         self._background: BackgroundWrites | None = None
+        self._open = False
         self.batch_id: str | None = None
 
     def __enter__(self) -> UnitOfWork:
+        if self._open:
+            raise UnitOfWorkAlreadyOpen(
+                "This unit of work is already open: a nested 'with uow:' would start a second "
+                "transaction and leave the first one's writes behind. Do the work inside the "
+                "open block, or open another unit of work from the store."
+            )
         self.session = self._store.session_factory()
+        self._open = True
         self._committed = False
         self._deferred, self._deferred_on, self._refusals = [], None, {}
         self._background = None
@@ -136,6 +165,7 @@ class UnitOfWork:
                 raise self._refusals[exc.kind].explain(self, exc.detail) from None
         finally:
             self.session.close()
+            self._open = False
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             raise StoreUnavailable(
                 "The connection to the store was lost. Nothing was changed; try again."
@@ -176,21 +206,30 @@ class UnitOfWork:
             connection.commit()
         return rows
 
-    def defer(self, sql: str, params: Mapping[str, Any], *, refusal: Refusal | None = None) -> None:
+    def defer(
+        self,
+        sql: str,
+        params: Mapping[str, Any],
+        *,
+        purpose: str,
+        refusal: Refusal | None = None,
+    ) -> None:
         """Queue a write whose result this unit of work does not read: it is sent just before
         the next statement, or with the COMMIT, without a round trip of its own. ``sql`` is
-        driver SQL (``%(name)s`` parameters). It may refuse itself in SQL with
+        one statement of driver SQL (``%(name)s`` parameters); ``purpose`` says what it is for
+        (a failure raises DeferredWriteFailed naming it). It may refuse itself in SQL with
         ``refuse(kind, detail)``; ``refusal`` then says which domain error the caller gets."""
         if refusal is not None:
             self._refusals[refusal.kind] = refusal
+        write = _Write(sql, params, purpose)
         if self._background is not None:
-            self._background.add(_Write(sql, params))
+            self._background.add(write)
             return
         if self._deferred_on is None:
             # the connection's info outlives the Connection object, which may close first
             self._deferred_on = self.session.connection().info
             self._deferred_on[_DEFERRED] = self._deferred
-        self._deferred.append(_Write(sql, params))
+        self._deferred.append(write)
 
     @contextmanager
     def writing_in_background(self) -> Iterator[BackgroundWrites]:
@@ -267,6 +306,7 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> None:
+        """Record who did what to which record, with the record before and after."""
         self.audit_many(actor, action, entity_type, [(entity_id, before, after)], note=note)
 
     def audit_many(
@@ -274,72 +314,57 @@ class UnitOfWork:
         actor: Actor,
         action: str,
         entity_type: str,
-        entries: Iterable[tuple[object, dict[str, Any] | None, dict[str, Any] | None]],
+        entries: Iterable[tuple[object, Mapping[str, Any] | None, Mapping[str, Any] | None]],
         *,
         note: str | None = None,
     ) -> None:
-        """Audit many records in one INSERT (a bulk edit of 100,000 variants)."""
+        """Audit many records alike in one deferred statement (an import's ten thousand
+        products): each entry is (record id, before, after)."""
+        common = self.audit_params(actor, action, entity_type, note=note)
         rows = [
             {
-                "staff_id": actor.staff_id,
+                "staff_id": common["audit_staff"],
                 "action": action,
                 "entity_type": entity_type,
                 "entity_id": None if entity_id is None else str(entity_id),
-                "before": jsonable(before),
-                "after": jsonable(after),
-                "note": note if actor.staff_id is not None else _system_note(actor, note),
+                "before": before,
+                "after": after,
+                "note": common["audit_note"],
                 "batch_id": self.batch_id,
             }
             for entity_id, before, after in entries
         ]
         if rows:
-            self.defer(_AUDIT, {"rows": json.dumps(rows)})
+            self.defer(_AUDIT, {"rows": to_json(rows)}, purpose=f"the audit entries of {action}")
 
-    def emit(
-        self,
-        topic: str,
-        aggregate_type: str,
-        aggregate_id: object,
-        *,
-        payload: dict[str, Any] | None = None,
-        cache_tags: list[str] | None = None,
-        public: bool = True,
-    ) -> None:
+    def audit_params(
+        self, actor: Actor, action: str, entity_type: str, *, note: str | None = None
+    ) -> dict[str, Any]:
+        """The parameters ``audit_insert``'s statement takes: who, what, the note, the batch."""
+        return {
+            "audit_staff": actor.staff_id,
+            "audit_action": action,
+            "audit_entity_type": entity_type,
+            "audit_note": note if actor.staff_id is not None else _system_note(actor, note),
+            "audit_batch": self.batch_id,
+        }
+
+    def emit(self, event: Event) -> None:
         """Write an outbox event; listeners hear of it when the transaction commits."""
-        self.emit_many(
-            topic, aggregate_type, [(aggregate_id, payload or {}, cache_tags or [])], public=public
-        )
+        self.emit_many([event])
 
-    def emit_many(
-        self,
-        topic: str,
-        aggregate_type: str,
-        events: Iterable[tuple[object, dict[str, Any], list[str]]],
-        *,
-        public: bool = True,
-    ) -> None:
-        rows = [
-            {
-                "topic": topic,
-                "aggregate_type": aggregate_type,
-                "aggregate_id": str(aggregate_id),
-                "payload": jsonable(payload),
-                "cache_tags": tags,
-                "public": public,
-            }
-            for aggregate_id, payload, tags in events
-        ]
+    def emit_many(self, events: Iterable[Event]) -> None:
+        """Write outbox events in one deferred statement, however many (an import's ten
+        thousand products)."""
+        rows = [event.row() for event in events]
         if rows:
-            self.defer(_EMIT, {"rows": json.dumps(rows)})
+            topics = sorted({row["topic"] for row in rows})
+            self.defer(_EMIT, {"rows": to_json(rows)}, purpose=f"the events {', '.join(topics)}")
 
     def tune_for_bulk_writes(self) -> None:
         """For a transaction that writes a hundred thousand rows (an import, a bulk edit):
         new trigram index entries go to the indexes' pending lists (merged later by
-        autovacuum) instead of into the indexes row by row while the merchant waits.
-
-        Its sorts spill a few megabytes to disk at the server's 4 MB of work_mem; 64 MB kept
-        them in memory but made a 100,000-variant import slower (writing 13.4-14.0 s against
-        10.8-13.0 s, alternated in one run), so it stays as it is."""
+        autovacuum) instead of into the indexes row by row while the merchant waits."""
         self.session.execute(_BULK_SETTINGS)
 
     def new_batch(self) -> str:
@@ -360,6 +385,18 @@ _GRANTED = text(f"SELECT {GRANTED}")
 #: statement would be planned anew every time (models/migrations/versions/inventory_0004_*)
 _AUDIT = "SELECT append_audit(%(rows)s::jsonb)"
 _EMIT = "SELECT append_outbox(%(rows)s::jsonb)"
+
+
+def audit_insert(source: str, *, entity_id: str, before: str, after: str) -> str:
+    """The INSERT of one audit entry per row of ``source`` (``FROM ... WHERE``), for entries
+    built in SQL alongside a set-based write (a bulk edit's hundred thousand variants):
+    ``entity_id``, ``before`` and ``after`` are SQL expressions over ``source``; who, what, the
+    note and the batch are ``UnitOfWork.audit_params``."""
+    return (
+        "INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note, "
+        "batch_id) SELECT :audit_staff, :audit_action, :audit_entity_type, "
+        f"({entity_id})::text, {before}, {after}, :audit_note, :audit_batch {source}"
+    )
 
 
 def _send_deferred_first(
@@ -386,10 +423,10 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
     the same in one round trip but costs more time in the client than the round trip saves.
     """
     driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
-    binder = psycopg.ClientCursor(driver)
-    script = ";\n".join(binder.mogrify(w.sql, w.params) for w in writes)
+    cursor = _CountingCursor(driver)
+    script = ";\n".join(cursor.mogrify(w.sql, w.params) for w in writes)
     try:
-        driver.execute(script + (";\nCOMMIT" if commit else ""))
+        cursor.execute(script + (";\nCOMMIT" if commit else ""))
     except psycopg.Error as error:
         if error.sqlstate == REFUSED:
             detail = error.diag.message_detail
@@ -399,10 +436,32 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
         lost = driver.broken or driver.closed
         if lost:
             connection.invalidate(error)  # as SQLAlchemy does when its own statement finds it
-        # the statements without their values: an error's text reaches the log
-        raise DBAPIError.instance(
-            ";\n".join(w.sql for w in writes), {}, error, psycopg.Error, connection_invalidated=lost
-        ) from error
+        if lost or cursor.failed_at is None or cursor.failed_at >= len(writes):
+            # the statements without their values: an error's text reaches the log
+            raise DBAPIError.instance(
+                ";\n".join(w.sql for w in writes),
+                {},
+                error,
+                psycopg.Error,
+                connection_invalidated=lost,
+            ) from error
+        raise DeferredWriteFailed(writes[cursor.failed_at].purpose, error) from error
+    finally:
+        cursor.close()
+
+
+class _CountingCursor(psycopg.ClientCursor[Any]):
+    """A cursor that knows which statement of a script failed: each statement has a result,
+    and the server stops at the first that fails."""
+
+    failed_at: int | None = None
+
+    def _check_results(self, results: list[Any]) -> None:
+        for index, result in enumerate(results):
+            if result.status == psycopg.pq.ExecStatus.FATAL_ERROR:
+                self.failed_at = index
+                break
+        super()._check_results(results)
 
 
 class BackgroundWrites:
@@ -529,18 +588,22 @@ def _system_note(actor: Actor, note: str | None) -> str:
     return f"{actor.name}: {note}" if note else actor.name
 
 
+def to_json(value: Any) -> str:
+    """``value`` as JSON text; dates as ISO text, enums as their values, Decimal and UUID as
+    text, sets as lists, anything else as its ``str``."""
+    return json.dumps(value, default=_plain)
+
+
 def jsonable(value: Any) -> Any:
-    """A value as plain JSON (dates as ISO text, enums as values, Decimal as text)."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
+    """``value`` as plain JSON values, as ``to_json`` writes them."""
+    return json.loads(to_json(value))
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return json.loads(json.dumps(value, default=str))
+    if isinstance(value, set | frozenset):
+        return list(value)
+    return str(value)

@@ -32,8 +32,9 @@ from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import PRODUCT_UPDATED
 from services.store import money_format
-from services.unit_of_work import UnitOfWork, jsonable
+from services.unit_of_work import UnitOfWork, audit_insert, jsonable
 
 MONEY_FIELDS = ("price", "compare_at_price", "cost")
 BULK_ENTRY = "bulk_edit"
@@ -415,15 +416,16 @@ def apply_bulk_edit(
         batch = uow.new_batch()
         published_before = _lock(session, _PRODUCTS_OF_VARIANTS, {"ids": literal(ids, "bigint")})
         uow.tune_for_bulk_writes()
-        variants = _apply_to_variants(session, actor, batch, ids, edit, money.currency)
+        variants = _apply_to_variants(
+            session, uow.audit_params(actor, _VARIANT_ENTRY, "variant"), ids, edit, money.currency
+        )
         product_rows = _product_rows(session, set(published_before), edit)
-        _write_products(session, actor, batch, product_rows)
+        _write_products(session, uow.audit_params(actor, _PRODUCT_ENTRY, "product"), product_rows)
         touched = variants.product_ids | {pid for pid, _, _ in product_rows}
         _bump_products(session, touched)
         summary = _summary_entry(
-            session,
+            uow,
             actor,
-            batch,
             action="catalog.bulk_edit",
             note=description,
             after={
@@ -435,10 +437,18 @@ def apply_bulk_edit(
         )
         fields = tuple(sorted(variants.fields | {k for _, _, a in product_rows for k in a}))
         changes = product_changes(uow, touched, fields=fields, published_before=published_before)
-        emit_product_changes(uow, "product.updated", changes)
+        emit_product_changes(uow, PRODUCT_UPDATED, changes)
         uow.commit()
     return BulkResult(batch, summary, variants.written, len(touched), description)
 
+
+_VARIANT_ENTRY = "catalog.bulk_edit.variant"
+_PRODUCT_ENTRY = "catalog.bulk_edit.product"
+_PRODUCT_AUDIT = audit_insert(
+    "FROM d JOIN upd USING (id)", entity_id="d.id", before="d.before", after="d.after"
+)
+#: a revert's entry holds the values it put back as "after"
+_REVERT_AUDIT = audit_insert("FROM upd ORDER BY id", entity_id="id", before="after", after="before")
 
 #: the products of the variants in ``:ids``
 _PRODUCTS_OF_VARIANTS = (
@@ -488,8 +498,7 @@ _MONEY_COLUMNS = {"price": False, "compare_at_price": True, "cost": True}
 
 def _apply_to_variants(
     session: Session,
-    actor: Actor,
-    batch: str,
+    audit: dict[str, Any],
     ids: Sequence[int],
     edit: BulkEdit,
     currency: str,
@@ -506,12 +515,7 @@ def _apply_to_variants(
     key = {
         name: f"coalesce(c.{name}, -1)" if _MONEY_COLUMNS[name] else f"c.{name}" for name in money
     }
-    params: dict[str, Any] = {
-        "ids": ids,
-        "staff_id": actor.staff_id,
-        "note": None if actor.staff_id is not None else actor.name,
-        "batch": batch,
-    }
+    params: dict[str, Any] = {"ids": ids, **audit}
     binds = [bindparam("ids", type_=_IDS)]
     if money:
         current = session.execute(
@@ -566,11 +570,7 @@ def _apply_to_variants(
             FROM d WHERE v.id = d.id AND v.version = d.version
             RETURNING v.id, d.before, d.after
         ), audit AS (
-            INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after,
-                                   note, batch_id)
-            SELECT :staff_id, 'catalog.bulk_edit.variant', 'variant', id::text, before, after,
-                   :note, :batch
-            FROM upd ORDER BY id
+            {audit_insert("FROM upd ORDER BY id", entity_id="id", before="before", after="after")}
         )
         SELECT (SELECT count(*) FROM c) AS found, (SELECT count(*) FROM n) AS computed,
                (SELECT count(*) FROM d) AS changing, (SELECT count(*) FROM upd) AS written,
@@ -615,15 +615,14 @@ def _product_rows(
 
 def _write_products(
     session: Session,
-    actor: Actor,
-    batch: str,
+    audit: dict[str, Any],
     rows: list[tuple[int, dict[str, Any], dict[str, Any]]],
 ) -> None:
     if not rows:
         return
     session.execute(
         text(
-            """
+            f"""
             WITH d AS (
                 SELECT * FROM unnest(:ids, :status, CAST(:after_json AS jsonb[]),
                                      CAST(:before_json AS jsonb[]))
@@ -639,11 +638,7 @@ def _write_products(
                 FROM d WHERE p.id = d.id
                 RETURNING p.id
             )
-            INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after,
-                                   note, batch_id)
-            SELECT :staff_id, 'catalog.bulk_edit.product', 'product', d.id::text,
-                   d.before, d.after, :note, :batch
-            FROM d JOIN upd USING (id)
+            {_PRODUCT_AUDIT}
             """
         ).bindparams(
             bindparam("ids", type_=_IDS),
@@ -656,9 +651,7 @@ def _write_products(
             "status": [a.get("status") for _, _, a in rows],
             "after_json": [json.dumps(a) for _, _, a in rows],
             "before_json": [json.dumps(b) for _, b, _ in rows],
-            "staff_id": actor.staff_id,
-            "note": None if actor.staff_id is not None else actor.name,
-            "batch": batch,
+            **audit,
         },
     )
     _set_collections(session, rows)
@@ -711,29 +704,16 @@ def _bump_products(session: Session, product_ids: set[int]) -> None:
 
 
 def _summary_entry(
-    session: Session, actor: Actor, batch: str, *, action: str, note: str, after: dict[str, Any]
+    uow: UnitOfWork, actor: Actor, *, action: str, note: str, after: dict[str, Any]
 ) -> int:
+    """The bulk edit's own entry, which its revert starts from; returns its id."""
+    uow.audit(actor, action, BULK_ENTRY, uow.batch_id, after=after, note=note)
     return int(
-        session.execute(
-            text(
-                "INSERT INTO audit_log (staff_id, action, entity_type, entity_id, after, note, "
-                "batch_id) VALUES (:staff, :action, :type, :batch, CAST(:after AS jsonb), "
-                ":note, :batch) RETURNING id"
-            ),
-            {
-                "staff": actor.staff_id,
-                "action": action,
-                "type": BULK_ENTRY,
-                "batch": batch,
-                "after": _json(after),
-                "note": note if actor.staff_id is not None else f"{actor.name}: {note}",
-            },
+        uow.execute(
+            text("SELECT id FROM audit_log WHERE entity_type = :type AND entity_id = :batch"),
+            {"batch": uow.batch_id, "type": BULK_ENTRY},
         ).scalar_one()
     )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(jsonable(value))
 
 
 def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> RevertResult:
@@ -773,7 +753,9 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         batch = uow.new_batch()
         published_before = _lock(session, _PRODUCTS_OF_BATCH, {"batch": entry.batch_id})
         uow.tune_for_bulk_writes()
-        variants, kept = _revert_variants(session, actor, batch, entry.batch_id)
+        variants, kept = _revert_variants(
+            session, uow.audit_params(actor, _VARIANT_ENTRY, "variant"), entry.batch_id
+        )
         product_restore: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         by_product = _products_now(session, {r.id for r in products})
         for r in products:
@@ -785,14 +767,15 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
                 kept.append(f"“{now['title']}” was changed since")
                 continue
             product_restore.append((r.id, dict(r.after), dict(r.before)))
-        _write_products(session, actor, batch, product_restore)
+        _write_products(
+            session, uow.audit_params(actor, _PRODUCT_ENTRY, "product"), product_restore
+        )
         touched = variants.product_ids | {pid for pid, _, _ in product_restore}
         _bump_products(session, touched)
         note = f"Reverted: {entry.note}"
         _summary_entry(
-            session,
+            uow,
             actor,
-            batch,
             action="catalog.bulk_edit.revert",
             note=note,
             after={
@@ -805,7 +788,7 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         )
         emit_product_changes(
             uow,
-            "product.updated",
+            PRODUCT_UPDATED,
             product_changes(uow, touched, published_before=published_before),
         )
         uow.commit()
@@ -820,7 +803,7 @@ _NOW = (
 
 
 def _revert_variants(
-    session: Session, actor: Actor, batch: str, reverted_batch: str
+    session: Session, audit: dict[str, Any], reverted_batch: str
 ) -> tuple[_Written, list[str]]:
     """Put back the variant values the audit entries of ``reverted_batch`` hold, in one
     statement with their own audit entries, where a variant still has the values the edit
@@ -852,23 +835,14 @@ def _revert_variants(
                 FROM d WHERE v.id = d.id AND v.version = d.version
                 RETURNING v.id, d.before, d.after
             ), audit AS (
-                INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after,
-                                       note, batch_id)
-                SELECT :staff_id, 'catalog.bulk_edit.variant', 'variant', id::text, after,
-                       before, :note, :new_batch
-                FROM upd ORDER BY id
+                {_REVERT_AUDIT}
             )
             SELECT (SELECT count(*) FROM d) AS changing, (SELECT count(*) FROM upd) AS written,
                    ARRAY(SELECT DISTINCT product_id FROM d) AS product_ids,
                    ARRAY(SELECT id FROM c WHERE NOT same ORDER BY id) AS kept
             """
         ),
-        {
-            "batch": reverted_batch,
-            "new_batch": batch,
-            "staff_id": actor.staff_id,
-            "note": None if actor.staff_id is not None else actor.name,
-        },
+        {"batch": reverted_batch, **audit},
     ).one()
     if result.written != result.changing:
         raise Conflict(

@@ -12,6 +12,7 @@ from services.arrays import Array
 from services.catalog import rules
 from services.catalog.records import CollectionRow
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import COLLECTION_CHANGED, COLLECTION_DELETED, collection_event
 from services.unit_of_work import UnitOfWork
 
 _IDS = Array("bigint")
@@ -85,13 +86,7 @@ def save_collection(
             before=before,
             after={"title": title, "handle": handle},
         )
-        uow.emit(
-            "collection.changed",
-            "collection",
-            row.id,
-            payload={"handle": handle},
-            cache_tags=[f"collection:{handle}"],
-        )
+        uow.emit(collection_event(COLLECTION_CHANGED, row.id, handle))
         result = _row(uow, row.id)
         uow.commit()
     return result
@@ -140,13 +135,7 @@ def set_collection_products(
             collection_id,
             after={"added": sorted(set(add)), "removed": sorted(set(remove))},
         )
-        uow.emit(
-            "collection.changed",
-            "collection",
-            collection_id,
-            payload={"handle": current},
-            cache_tags=[f"collection:{current}"],
-        )
+        uow.emit(collection_event(COLLECTION_CHANGED, collection_id, current))
         result = _row(uow, collection_id)
         uow.commit()
     return result
@@ -169,13 +158,7 @@ def delete_collection(uow: UnitOfWork, actor: Actor, collection_id: int) -> None
             collection_id,
             before={"title": row.title, "handle": row.handle},
         )
-        uow.emit(
-            "collection.deleted",
-            "collection",
-            collection_id,
-            payload={"handle": row.handle},
-            cache_tags=[f"collection:{row.handle}"],
-        )
+        uow.emit(collection_event(COLLECTION_DELETED, collection_id, row.handle))
         uow.commit()
 
 

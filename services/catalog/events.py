@@ -1,24 +1,18 @@
-"""Outbox events of catalog changes, written in the same transaction as the change.
-
-Topics: ``product.created``, ``product.updated``, ``product.deleted``, ``product.published``,
-``product.unpublished``, ``collection.changed``. Each product event carries cache tags for
-storefront revalidation (``product:<handle>``, ``sku:<sku>``). An event is public when the
-storefront shows (or showed) the product; other workstations hear every event either way.
+"""Catalog changes as the storefront needs to hear them: each product's handle, SKUs and
+whether the storefront shows it, read in the same transaction as the change. The events
+themselves are defined in ``services.events``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from services.arrays import Array, literal
+from services.arrays import Array
+from services.events import Event, EventType, product_event
 from services.unit_of_work import UnitOfWork
-
-PRODUCT = "product"
 
 
 @dataclass(frozen=True)
@@ -32,50 +26,23 @@ class ProductChange:
     fields: tuple[str, ...] = ()
     old_handle: str | None = None
 
-    def cache_tags(self) -> list[str]:
-        tags = [f"product:{self.handle}"]
-        if self.old_handle and self.old_handle != self.handle:
-            tags.append(f"product:{self.old_handle}")
-        return tags + [f"sku:{sku}" for sku in self.skus]
-
-    def payload(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"handle": self.handle}
-        if self.fields:
-            body["fields"] = list(self.fields)
-        if self.old_handle and self.old_handle != self.handle:
-            body["previous_handle"] = self.old_handle
-        return body
+    def event(self, type_: EventType) -> Event:
+        return product_event(
+            type_,
+            self.product_id,
+            self.handle,
+            self.skus,
+            published=self.published,
+            fields=self.fields,
+            previous_handle=self.old_handle,
+        )
 
 
-_EMIT = """
-    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT %(topic)s, %(type)s, d.id, d.payload, CASE WHEN d.tags = '' THEN '{}'::text[]
-           ELSE string_to_array(d.tags, chr(31)) END, d.public
-    FROM unnest(%(ids)s::text[], %(payloads)s::jsonb[], %(tags)s::text[], %(public)s::boolean[])
-        AS d(id, payload, tags, public)
-"""
-
-
-def emit_product_changes(uow: UnitOfWork, topic: str, changes: Sequence[ProductChange]) -> None:
-    """One outbox row per product, all in one statement (an import announces ten thousand).
-
-    Listeners hear of them at commit, through the outbox's NOTIFY trigger, as with
-    ``UnitOfWork.emit``.
-    """
-    if not changes:
-        return
-    uow.defer(
-        _EMIT,
-        {
-            "topic": topic,
-            "type": PRODUCT,
-            # array literals: the driver adapts a list value by value (a regex for each)
-            "ids": literal([str(c.product_id) for c in changes], "text"),
-            "payloads": literal([json.dumps(c.payload()) for c in changes], "text"),
-            "tags": literal([chr(31).join(c.cache_tags()) for c in changes], "text"),
-            "public": literal([c.published for c in changes], "boolean"),
-        },
-    )
+def emit_product_changes(
+    uow: UnitOfWork, type_: EventType, changes: Sequence[ProductChange]
+) -> None:
+    """One event of ``type_`` per product, in one statement (an import announces ten thousand)."""
+    uow.emit_many(change.event(type_) for change in changes)
 
 
 def product_changes(

@@ -32,10 +32,11 @@ from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
 from services.audit import last_change
 from services.catalog import rules
-from services.catalog.events import emit_product_changes, product_changes
+from services.catalog.events import product_changes
 from services.catalog.queries import load_product
 from services.catalog.records import Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UNPUBLISHED, PRODUCT_UPDATED
 from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
@@ -513,10 +514,10 @@ def save_product(uow: UnitOfWork, actor: Actor, draft: ProductDraft) -> SavedPro
         )
         if before is not None and before.handle != after.handle:
             change = dataclasses.replace(change, old_handle=before.handle)
-        topic = "product.created" if before is None else "product.updated"
+        kind = PRODUCT_CREATED if before is None else PRODUCT_UPDATED
         if before is not None and was_published and not after.published:
-            topic = "product.unpublished"
-        emit_product_changes(uow, topic, [change])
+            kind = PRODUCT_UNPUBLISHED
+        uow.emit(change.event(kind))
         uow.commit()
     return SavedProduct(after, warnings, created=before is None)
 
@@ -715,7 +716,7 @@ def delete_product(uow: UnitOfWork, actor: Actor, product_id: int, version: int)
         [change] = product_changes(uow, [product_id])
         session.execute(delete(Product).where(Product.id == product_id))
         uow.audit(actor, "catalog.product.delete", "product", product_id, before=snapshot(before))
-        emit_product_changes(uow, "product.deleted", [change])
+        uow.emit(change.event(PRODUCT_DELETED))
         uow.commit()
 
 

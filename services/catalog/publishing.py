@@ -11,6 +11,7 @@ from services.actors import Actor
 from services.arrays import Array
 from services.catalog.events import emit_product_changes, product_changes
 from services.errors import InvalidTransition, ValidationFailed
+from services.events import PRODUCT_PUBLISHED, PRODUCT_UNPUBLISHED
 from services.unit_of_work import UnitOfWork
 
 _IDS = Array("bigint")
@@ -79,7 +80,7 @@ def _set_published(
                 uow, changing, fields=("published",), published_before=dict.fromkeys(changing, True)
             )
             emit_product_changes(
-                uow, "product.published" if publish else "product.unpublished", changes
+                uow, PRODUCT_PUBLISHED if publish else PRODUCT_UNPUBLISHED, changes
             )
         uow.commit()
     return PublishResult(len(changing), len(rows) - len(changing))

@@ -4,8 +4,8 @@ a product's detail, and the values the filters offer.
 The list is built for a million variants. Every sort order is an index the query walks
 (``models.catalog`` names them), and a page continues from the last row's sort key, never by
 OFFSET. Search is where a plain query goes wrong at that size: PostgreSQL walks the sort index
-and filters row by row, which is instant when matches are everywhere and takes a third of a
-second when they cluster at the far end of the sort order ("waterproof" sorts near the end).
+and filters row by row, which is instant when matches are everywhere and slow when they
+cluster at the far end of the sort order ("waterproof" sorts near the end).
 So a search runs as up to three small queries, each with the plan that suits it, merged here:
 
 - products whose title, vendor or tags contain the term: all matching products through the
@@ -41,7 +41,7 @@ from services.catalog.records import (
 )
 from services.catalog.rules import clean_barcode, variant_title
 from services.errors import NotFound, ValidationFailed
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, cut, keyset_condition, like_pattern
 from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
@@ -236,20 +236,16 @@ def _keyset(
     goes there (a query that pages products first); otherwise it joins ``where``."""
     if request.after is None:
         return
-    op = "<" if request.descending else ">"
-    after = list(request.after)
-    if len(after) != len(sort.full):
-        raise ValueError("the cursor belongs to another sort order")
-    names = [f"c{i}" for i in range(len(after))]
-    values = dict(zip(names, after, strict=True))
-    where.add(f"({', '.join(sort.full)}) {op} ({', '.join(':' + n for n in names)})", **values)
+    after = tuple(request.after)
+    condition, values = keyset_condition(sort.full, after, request.descending, prefix="c")
+    where.add(condition, **values)
     if sort.product_level:
         # the same bound on the product part alone is what the sort index can seek to
         n = len(sort.product_part)
-        (products or where).add(
-            f"({', '.join(sort.product_part)}) {op}= ({', '.join(':' + x for x in names[:n])})",
-            **values,
+        condition, values = keyset_condition(
+            sort.product_part, after[:n], request.descending, inclusive=True, prefix="c"
         )
+        (products or where).add(condition, **values)
 
 
 def _order(sort: _Sort, descending: bool) -> str:
@@ -262,9 +258,9 @@ def _key_columns(sort: _Sort) -> str:
 
 
 def _search_session(session: Session) -> None:
-    # psycopg prepares repeated statements and a generic plan ignores the term (2 ms becomes
-    # 250 ms); and the trigram and prefix indexes must win over a sequential scan the planner
-    # may prefer when it overestimates matches. Both for this transaction only.
+    # psycopg prepares repeated statements and a generic plan ignores the term (a trigram
+    # lookup becomes a scan); and the trigram and prefix indexes must win over a sequential
+    # scan the planner may prefer when it overestimates matches. Both for this transaction.
     session.execute(
         text(
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
@@ -293,11 +289,8 @@ def list_variants(uow: UnitOfWork, request: PageRequest) -> Page[VariantRow]:
             keyed = _search_branches(session, f, term, sort, request)
         else:
             keyed = _walk(session, f, term, sort, request)
-        more = len(keyed) > request.limit
-        keyed = keyed[: request.limit]
-        rows = _rows(session, [vid for _, vid in keyed])
-        next_after = keyed[-1][0] if more and keyed else None
-        return Page(rows, next_after)
+        keyed, next_after = cut(keyed, request.limit, lambda k: k[0])
+        return Page(_rows(session, [vid for _, vid in keyed]), next_after)
 
 
 def _walk(
@@ -473,8 +466,8 @@ def _keyed(
 
     ``walk``: the query must walk its sort index in order and stop after a page. The planner
     misjudges how many rows a keyset bound and a prefix leave together and otherwise picks a
-    bitmap scan that collects and sorts every match (190 ms instead of 2 ms for page two of
-    "wa"), so bitmap scans are off for that one statement.
+    bitmap scan that collects and sorts every match (page two of "wa"), so bitmap scans are
+    off for that one statement.
     """
     if isinstance(statement, str):
         statement = text(statement)

@@ -1,14 +1,12 @@
 """Code128 barcodes: reportlab's own encoding (no extra library), drawn cheaply.
 
 Drawing a reportlab ``Code128`` widget costs a ``rect`` call per bar, each formatting its four
-numbers in pure Python (reportlab's C accelerator is an optional extra): for a 500-order pick
-list that was most of the rendering time. Here each distinct value is
-encoded once (cached across documents) into a ready PDF path in module units, and drawing it
-is one string appended to the page, scaled to its bar width and height.
-
-Form XObjects (one per value, reused) were measured too: slower here, because a pick list's
-values hardly repeat (one row per SKU, one entry per order) and every form is a PDF object
-of its own for reportlab to write.
+numbers in pure Python (reportlab's C accelerator is an optional extra), which dominates
+rendering a long pick list. Here each distinct value is encoded once (cached across
+documents) into a ready PDF path in module units, and drawing it is one string appended to
+the page, scaled to its bar width and height. Not a Form XObject per value: a pick list's
+values hardly repeat (one row per SKU, one entry per order), and each form would be a PDF
+object of its own to write.
 """
 
 from __future__ import annotations

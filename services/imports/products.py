@@ -15,10 +15,14 @@ is the quantity on hand at the default location, set through the stock ledger wi
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
+from typing import Any
 
 from services.actors import Actor
-from services.arrays import without_cycle_collection
 from services.imports.planning import plan_file
 from services.imports.records import (
     ImportPlan,
@@ -47,7 +51,7 @@ def plan_product_import(
 
     Raises ValidationFailed for a file that is no product file at all, Cancelled.
     """
-    with uow, without_cycle_collection():
+    with uow, sparing_the_collector():
         session, decided = uow.session, resolutions or Resolutions()
         try:
             return plan_file(session, data, decided, progress).report()
@@ -92,7 +96,7 @@ def _import(
     *,
     stream: bool,
 ) -> ImportResult:
-    with uow, without_cycle_collection():
+    with uow, sparing_the_collector():
         uow.require(actor, "catalog.import")
         batch = uow.new_batch()
         with uow.writing_in_background() as background:
@@ -146,3 +150,37 @@ def _rejection(plan: ImportPlan) -> str:
         f"The first is {first.where}: "
         f"{first.reasons[0] if first.reasons else 'rejected'}"
     )
+
+
+@contextmanager
+def sparing_the_collector() -> Iterator[None]:
+    """While a product file is parsed and planned, objects that survive a full collection are
+    set aside (``gc.freeze``) instead of being walked again by every later one: a file's worth
+    of parsed products would otherwise be re-walked each time the heap grows by a quarter,
+    much of the CPU an import spends. The collector is never switched off: there is one per
+    process, so pausing it would pause it for the GUI thread too; here every thread's new
+    cycles are still collected, and only what has survived a full collection waits. Leaving
+    the block (the last one, when imports overlap) puts everything set aside back into the
+    oldest generation."""
+    global _sparing
+    with _sparing_lock:
+        if _sparing == 0:
+            gc.callbacks.append(_set_survivors_aside)
+        _sparing += 1
+    try:
+        yield
+    finally:
+        with _sparing_lock:
+            _sparing -= 1
+            if _sparing == 0:
+                gc.callbacks.remove(_set_survivors_aside)
+                gc.unfreeze()
+
+
+_sparing = 0
+_sparing_lock = threading.Lock()
+
+
+def _set_survivors_aside(phase: str, info: dict[str, Any]) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()

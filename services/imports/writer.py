@@ -22,6 +22,7 @@ from services.arrays import Array, literal
 from services.catalog.events import ProductChange, emit_product_changes
 from services.catalog.rules import slugify
 from services.errors import PermissionDenied
+from services.events import PRODUCT_CREATED, PRODUCT_UPDATED
 from services.imports.planning import MONEY_FIELDS, ProductWork, VariantWork, Work
 from services.imports.records import KEEP, VariantIn
 from services.imports.stored import StoredVariant
@@ -167,6 +168,7 @@ class Writer:
                 seo_title=("text", [keep_or(pw.product.seo_title, None) for pw in new]),
                 seo_desc=("text", [keep_or(pw.product.seo_description, None) for pw in new]),
             ),
+            purpose="the new products",
         )
 
     def _update_products(self, changed: list[ProductWork]) -> None:
@@ -211,6 +213,7 @@ class Writer:
                 seo_title=("text", [pick(pw, "seo_title") for pw in changed]),
                 seo_desc=("text", [pick(pw, "seo_description") for pw in changed]),
             ),
+            purpose="the changed products",
         )
 
     def _options(self, pws: list[ProductWork]) -> None:
@@ -220,6 +223,7 @@ class Writer:
                 "DELETE FROM product_options o USING unnest(%(ids)s::bigint[]) AS k(id) "
                 "WHERE o.product_id = k.id",
                 {"ids": literal(ids, "bigint")},
+                purpose="replacing the products' options",
             )
         rows = [
             (self.pid(pw), position, name, chr(31).join(vals))
@@ -238,6 +242,7 @@ class Writer:
                     name=("text", [r[2] for r in rows]),
                     vals=("text", [r[3] for r in rows]),
                 ),
+                purpose="the products' options",
             )
 
     def _images(self, pws: list[ProductWork], new_ids: list[int]) -> dict[tuple[int, str], int]:
@@ -262,6 +267,7 @@ class Writer:
                     src=("text", [i.src for _, i in new]),
                     alt=("text", [keep_or(i.alt_text, "") for _, i in new]),
                 ),
+                purpose="the new images",
             )
         updates = [u for pw in pws for u in pw.image_updates]
         if updates:
@@ -274,6 +280,7 @@ class Writer:
                     alt=("text", [u[1] for u in updates]),
                     n=("integer", [u[2] for u in updates]),
                 ),
+                purpose="the changed images",
             )
         return ids
 
@@ -317,6 +324,7 @@ class Writer:
                     [(pid, vw.variant, None, image_of(pid, vw)) for pid, _, vw in inserts]
                 )
                 | _arrays(id=("bigint", new_ids), n=("integer", [n for _, n, _ in inserts])),
+                purpose="the new variants",
             )
         if updates:
             params = _variant_params(
@@ -336,6 +344,7 @@ class Writer:
                     "ids": ids_literal,
                     "skus": literal([vw.variant.sku for vw in updates if vw.variant.sku], "text"),
                 },
+                purpose="freeing the SKUs that move",
             )
             self.uow.defer(
                 f"""
@@ -352,6 +361,7 @@ class Writer:
                 WHERE v.id = d.id
                 """,
                 params | {"id": ids_literal},
+                purpose="the changed variants",
             )
             self._bump([vw.store.product_id for vw in updates if vw.store])
         return ids
@@ -364,6 +374,7 @@ class Writer:
                 "UPDATE products p SET version = p.version + 1, updated_at = now() "
                 "FROM unnest(%(ids)s::bigint[]) AS k(id) WHERE p.id = k.id",
                 {"ids": literal(ids, "bigint")},
+                purpose="the products' new versions",
             )
 
     def _barcodes(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
@@ -384,6 +395,7 @@ class Writer:
                 "INSERT INTO barcodes (variant_id, code) "
                 "SELECT * FROM unnest(%(v)s::bigint[], %(c)s::text[])",
                 _arrays(v=("bigint", [r[0] for r in fresh]), c=("text", [r[1] for r in fresh])),
+                purpose="the new barcodes",
             )
         if replace:
             # the file's barcode goes first (the main one); the variant's others stay after it
@@ -391,12 +403,14 @@ class Writer:
                 "DELETE FROM barcodes b USING unnest(%(ids)s::bigint[]) AS k(id) "
                 "WHERE b.variant_id = k.id",
                 {"ids": literal([vid for vid, _, _ in replace], "bigint")},
+                purpose="removing the old barcodes of changed variants",
             )
             rows = [(vid, code) for vid, main, others in replace for code in (main, *others)]
             self.uow.defer(
                 "INSERT INTO barcodes (variant_id, code) "
                 "SELECT * FROM unnest(%(v)s::bigint[], %(c)s::text[]) ON CONFLICT DO NOTHING",
                 _arrays(v=("bigint", [r[0] for r in rows]), c=("text", [r[1] for r in rows])),
+                purpose="the barcodes of changed variants",
             )
 
     def _stock(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
@@ -520,22 +534,15 @@ class Writer:
             or any(vw.store is None or vw.changed for vw in pw.variants)
         ]
         rows = [(pw, None) for pw in new] + [(pw, _before(pw)) for pw in touched]
-        note = f"Import of {self.filename}" if self.filename else "Import"
-        self.uow.defer(
-            _AUDIT,
-            {
-                "staff": self.actor.staff_id,
-                "note": note if self.actor.staff_id is not None else f"{self.actor.name}: {note}",
-                "batch": self.batch,
-            }
-            | _arrays(
-                ids=("text", [str(self.pid(pw)) for pw, _ in rows]),
-                befores=("text", [None if b is None else json.dumps(b) for _, b in rows]),
-                afters=("text", [json.dumps(_summary(pw)) for pw, _ in rows]),
-            ),
+        self.uow.audit_many(
+            self.actor,
+            "catalog.import.product",
+            "product",
+            [(self.pid(pw), before, _summary(pw)) for pw, before in rows],
+            note=f"Import of {self.filename}" if self.filename else "Import",
         )
         self._bump([self.pid(pw) for pw in touched if not pw.changed])
-        for topic, pws in (("product.created", new), ("product.updated", touched)):
+        for kind, pws in ((PRODUCT_CREATED, new), (PRODUCT_UPDATED, touched)):
             changes = [
                 ProductChange(
                     self.pid(pw),
@@ -547,18 +554,8 @@ class Writer:
                 )
                 for pw in pws
             ]
-            emit_product_changes(self.uow, topic, changes)
+            emit_product_changes(self.uow, kind, changes)
 
-
-#: one audit entry per product imported, in one statement (an import can touch ten thousand)
-_AUDIT = """
-    INSERT INTO audit_log (staff_id, action, entity_type, entity_id, before, after, note,
-                           batch_id)
-    SELECT %(staff)s, 'catalog.import.product', 'product', d.id, d.before, d.after, %(note)s,
-           %(batch)s
-    FROM unnest(%(ids)s::text[], %(befores)s::jsonb[], %(afters)s::jsonb[])
-        AS d(id, before, after)
-"""
 
 _ALLOCATE = text(
     """
@@ -606,6 +603,7 @@ def keep_extra_columns(uow: UnitOfWork, headers: list[str]) -> None:
             "SELECT h FROM unnest(%(headers)s::text[]) WITH ORDINALITY AS x(h, n) ORDER BY n "
             "ON CONFLICT DO NOTHING",
             {"headers": literal(headers, "text")},
+            purpose="the file's extra columns",
         )
 
 

@@ -26,6 +26,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.events import COUNT_CHANGED
 from services.inventory.documents import (
     announce,
     check_status_change,
@@ -33,16 +34,14 @@ from services.inventory.documents import (
 )
 from services.inventory.ledger import STATES, Movement, Reference, move_stock
 from services.inventory.levels import (
-    TOPIC_COUNT,
     Figures,
     VariantRef,
     announce_levels,
     find_variants_by_code,
-    keyset,
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest
+from services.paging import Page, PageRequest, keyset
 from services.unit_of_work import UnitOfWork
 from services.wording import counted
 
@@ -241,7 +240,7 @@ def start_count(
             count.id,
             after={"number": count.number, "location_id": location_id, "scope": scope.to_json()},
         )
-        announce(uow, TOPIC_COUNT, "stock_count", count)
+        announce(uow, COUNT_CHANGED, count)
         detail = _detail(uow, count.id)
         uow.commit()
         return detail
@@ -439,7 +438,7 @@ def undo_last_scan(uow: UnitOfWork, actor: Actor, count_id: int) -> CountScanRes
             quantity=-scan.quantity,
             expected=expected,
         )
-        announce(uow, TOPIC_COUNT, "stock_count", count)
+        announce(uow, COUNT_CHANGED, count)
         uow.commit()
         return result
 
@@ -829,7 +828,7 @@ def post_count(
         announce_levels(
             uow, [m.key for m in movements], reason=MovementReason.COUNT, reference=count.number
         )
-        announce(uow, TOPIC_COUNT, "stock_count", count)
+        announce(uow, COUNT_CHANGED, count)
         posting = CountPosting(count.number, len(lines), added, removed, tuple(lines))
         uow.commit()
         return posting
@@ -851,7 +850,7 @@ def cancel_count(uow: UnitOfWork, actor: Actor, count_id: int) -> CountDetail:
             before={"status": "open"},
             after={"status": "cancelled"},
         )
-        announce(uow, TOPIC_COUNT, "stock_count", count)
+        announce(uow, COUNT_CHANGED, count)
         detail = _detail(uow, count.id)
         uow.commit()
         return detail

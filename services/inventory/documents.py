@@ -11,6 +11,7 @@ from models.status import IllegalTransition, require_transition
 from services.actors import Actor
 from services.audit import last_change
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.events import EventType
 from services.unit_of_work import UnitOfWork
 
 
@@ -92,15 +93,9 @@ def audit_status(
     )
 
 
-def announce(uow: UnitOfWork, topic: str, entity_type: str, document: Document) -> None:
+def announce(uow: UnitOfWork, kind: EventType, document: Document) -> None:
     """Tell other workstations; documents in progress are not the storefront's business."""
-    uow.emit(
-        topic,
-        entity_type,
-        document.id,
-        payload={"number": document.number, "status": str(document.status)},
-        public=False,
-    )
+    uow.emit(kind(document.id, {"number": document.number, "status": str(document.status)}))
 
 
 def name(kind: str, document: Document) -> str:

@@ -19,8 +19,8 @@ from models.status import PurchaseOrderStatus, TransferStatus
 from services.exports.cells import csv_writer
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.ledger import STATES, Discrepancy, verify_ledger
-from services.inventory.levels import keyset, variant_title_sql
-from services.paging import Page, PageRequest
+from services.inventory.levels import variant_title_sql
+from services.paging import Page, PageRequest, keyset
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 from services.wording import counted

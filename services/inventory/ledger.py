@@ -135,8 +135,8 @@ _MOVE = text(
 )
 
 #: ``_MOVE`` for one level (a single adjustment, a scan received): scalar parameters, which the
-#: server plans in half the time of the arrays, and no gate: the row checks itself, and
-#: PostgreSQL checks it again after waiting for its lock
+#: server plans faster than arrays, and no gate: the row checks itself, and PostgreSQL checks
+#: it again after waiting for its lock
 _MOVE_ONE = text(
     f"""
     WITH d AS (
@@ -240,6 +240,7 @@ def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
             "v": literal([k[0] for k in keys], "bigint"),
             "l": literal([k[1] for k in keys], "bigint"),
         },
+        purpose="locking the levels in order",
     )
 
 
@@ -333,8 +334,8 @@ def open_levels(
     on-hand figure and its ledger row, in one statement; returns how many levels it opens.
 
     For stock that arrives with new variants (an import): inserting a level and appending its
-    ledger row together costs a third of creating an empty level and moving stock into it,
-    and the figure and the ledger agree just the same. A new variant has no level anywhere,
+    ledger row together is cheaper than creating an empty level and moving stock into it, and
+    the figure and the ledger agree just the same. A new variant has no level anywhere,
     so there is no conflict to look for. The write is deferred (``UnitOfWork.defer``): a
     level the store refuses (below zero where the variant may not be oversold, or a level
     already there) fails the unit of work's next statement or its commit.
@@ -353,6 +354,7 @@ def open_levels(
                 "note": note,
                 "staff_id": actor.staff_id,
             },
+            purpose="the opening levels",
         )
     return len(lines)
 
@@ -403,7 +405,7 @@ def reserve(
             "quantity": quantity,
             **why,
         }
-        uow.defer(_RESERVE_ONE, params, refusal=_SHORT)
+        uow.defer(_RESERVE_ONE, params, refusal=_SHORT, purpose="the reservation")
         return
     lock_levels(uow, keys)
     uow.defer(
@@ -415,6 +417,7 @@ def reserve(
             **why,
         },
         refusal=_SHORT,
+        purpose="the reservation",
     )
 
 

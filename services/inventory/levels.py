@@ -25,7 +25,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    tuple_,
     union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -37,19 +36,12 @@ from models.catalog import Barcode, Product, Variant
 from models.inventory import Bin, InventoryLevel, Location
 from services.arrays import literal as array_literal
 from services.errors import NotFound, ValidationFailed
+from services.events import LEVEL_FIGURES, LEVELS_CHANGED
 from services.inventory.ledger import STATES, ensure_levels
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, cut, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)
-
-#: outbox topics of this area; the desktop refreshes inventory screens on any ``inventory.*``
-TOPIC_LEVELS = "inventory.levels_changed"
-TOPIC_TRANSFER = "inventory.transfer_changed"
-TOPIC_PURCHASE_ORDER = "inventory.purchase_order_changed"
-TOPIC_COUNT = "inventory.count_changed"
-TOPIC_SETTINGS = "inventory.settings_changed"
-TOPIC_COST = "catalog.variant_cost_changed"
 
 #: the states a person may put stock into or take it out of (committed belongs to orders)
 UNAVAILABLE_STATES = ("damaged", "quality_control", "safety_stock", "other_unavailable")
@@ -248,13 +240,6 @@ def variant_refs_from_json(rows: list[dict[str, Any]]) -> dict[int, VariantRef]:
     return {r["variant_id"]: _variant_ref(SimpleNamespace(**r)) for r in rows}
 
 
-def require_location(session: Session, location_id: int) -> Location:
-    place = session.get(Location, location_id)
-    if place is None:
-        raise NotFound(f"Location {location_id} no longer exists.")
-    return place
-
-
 _LOCK_AND_READ = text(
     f"SELECT l.variant_id, l.location_id, {', '.join(f'l.{s}' for s in STATES)} "
     "FROM inventory_levels l JOIN unnest(:v, :l) AS k(v, l) "
@@ -320,19 +305,20 @@ def _figures(row: Any) -> Figures:
 
 
 #: one level, the usual case: a function, so the server keeps its plan (a deferred statement
-#: is planned every time it is sent); several: one statement over ``level_announcements`` too
+#: is planned every time it is sent). It builds the event as ``_ANNOUNCE_MANY`` does (a test
+#: holds them to the same events, tests/services/test_event_contract.py).
 _ANNOUNCE_ONE = "SELECT announce_level(%(topic)s, %(reason)s, %(reference)s, %(v)s, %(l)s)"
-_ANNOUNCE_MANY = """
-    INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, cache_tags, public)
-    SELECT %(topic)s, 'variant', a.variant_id::text,
-           a.figures || jsonb_build_object('reason', %(reason)s::text,
-                                           'reference', %(reference)s::text),
-           a.cache_tags, true
-    FROM level_announcements a
-    JOIN unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l)
-      ON a.variant_id = k.v AND a.location_id = k.l
-    ORDER BY a.variant_id, a.location_id
-"""
+#: several levels: one statement, generated from the event's definition
+_ANNOUNCE_MANY = LEVELS_CHANGED.insert(
+    "FROM unnest(%(v)s::bigint[], %(l)s::bigint[]) AS k(v, l) "
+    "JOIN inventory_levels l ON l.variant_id = k.v AND l.location_id = k.l "
+    "JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id "
+    "ORDER BY l.variant_id, l.location_id",
+    entity_id="l.variant_id",
+    payload={f: f"l.{f}" for f in LEVEL_FIGURES}
+    | {"reason": "%(reason)s::text", "reference": "%(reference)s::text"},
+    tags={"product": "p.handle", "sku": "v.sku"},
+)
 
 
 def announce_levels(
@@ -345,14 +331,17 @@ def announce_levels(
     ordered = sorted(set(keys))
     if not ordered:
         return
-    about = {"topic": TOPIC_LEVELS, "reason": str(reason), "reference": reference}
+    about = {"topic": LEVELS_CHANGED.topic, "reason": str(reason), "reference": reference}
+    purpose = f"the events {LEVELS_CHANGED.topic}"
     if len(ordered) == 1:
-        uow.defer(_ANNOUNCE_ONE, {**about, "v": ordered[0][0], "l": ordered[0][1]})
+        params = {**about, "v": ordered[0][0], "l": ordered[0][1]}
+        uow.defer(_ANNOUNCE_ONE, params, purpose=purpose)
     else:
         v, loc = [k[0] for k in ordered], [k[1] for k in ordered]
         uow.defer(
             _ANNOUNCE_MANY,
             {**about, "v": array_literal(v, "bigint"), "l": array_literal(loc, "bigint")},
+            purpose=purpose,
         )
 
 
@@ -466,7 +455,6 @@ def _sku_keyset(
         phases = [sku_phase] if after is None or after[0] is not None else []
         phases.append(null_phase)
     rows: list[tuple[Any, tuple[Any, ...]]] = []
-    more = False
     for phase_statement, order, phase_after in phases:
         wanted = limit + 1 - len(rows)
         if wanted <= 0:
@@ -476,11 +464,8 @@ def _sku_keyset(
         for r in found:
             values = tuple(getattr(r, f"_k{i}") for i in range(len(order)))
             rows.append((r, values if is_sku_phase else (None, *values)))
-    if len(rows) > limit:
-        more = True
-        rows = rows[:limit]
-    next_after = rows[-1][1] if more and rows else None
-    return [r for r, _ in rows], next_after
+    page, next_after = cut(rows, limit, lambda row: row[1])
+    return [r for r, _ in page], next_after
 
 
 @dataclass(frozen=True)
@@ -566,33 +551,6 @@ def _sort_columns(sort: str, tables: _StockTables, one_location: bool) -> list[A
     if one_location:
         return [*head, Variant.id]
     return [*head, tables.level.c.variant_id, tables.level.c.location_id]
-
-
-def keyset(
-    session: Session,
-    statement: Select[*tuple[Any, ...]],
-    order: Sequence[SQLColumnExpression[Any]],
-    after: tuple[Any, ...] | None,
-    limit: int,
-    descending: bool = False,
-) -> tuple[list[Any], tuple[Any, ...] | None]:
-    """Keyset paging over a composite, total order (the last columns must be unique together).
-
-    Like ``services.paging.keyset_page`` but for keys of several columns, such as a level's
-    (variant, location). The cursor is the values of ``order`` on the last row.
-    """
-    if after is not None:
-        key = tuple_(*order)
-        bound = tuple_(*[literal(v) for v in after])
-        statement = statement.where(key < bound if descending else key > bound)
-    statement = statement.order_by(*[c.desc() if descending else c for c in order])
-    labels = [f"_k{i}" for i in range(len(order))]
-    statement = statement.add_columns(*[c.label(n) for c, n in zip(order, labels, strict=True)])
-    rows: list[Any] = list(session.execute(statement.limit(limit + 1)).all())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_after = tuple(getattr(rows[-1], n) for n in labels) if more and rows else None
-    return rows, next_after
 
 
 def _stock_row(r: Any) -> StockRow:

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from models.inventory import Bin, InventoryLevel, Location
 from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import LEVEL_SETTINGS_CHANGED, LOCATION_CHANGED
 from services.inventory.ledger import ensure_levels
-from services.inventory.levels import TOPIC_SETTINGS, require_variants
+from services.inventory.levels import require_variants
 from services.unit_of_work import UnitOfWork
-from services.wording import counted
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def add_location(
     uow.audit(
         actor, "inventory.location.create", "location", place.id, after={"code": code, "name": name}
     )
-    uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+    uow.emit(LOCATION_CHANGED(place.id))
     return _row(place, len(set(bins)))
 
 
@@ -157,65 +157,7 @@ def rename_location(
                 before={"name": before},
                 after={"name": name},
             )
-            uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
-        row = _row(place)
-        uow.commit()
-        return row
-
-
-def update_location(
-    uow: UnitOfWork,
-    actor: Actor,
-    location_id: int,
-    *,
-    version: int,
-    name: str,
-    is_default: bool,
-    is_active: bool,
-) -> LocationRow:
-    """Rename, make default, close or reopen a location. A location holding stock cannot be
-    closed; the default location cannot be closed."""
-    with uow:
-        uow.require(actor, "inventory.settings")
-        place = uow.session.get(Location, location_id, with_for_update=True)
-        if place is None:
-            raise NotFound(f"Location {location_id} no longer exists.")
-        if place.version != version:
-            raise Conflict(f"{place.name} was changed by someone else; reload and try again.")
-        if not is_active and is_default:
-            raise ValidationFailed("The default location cannot be closed.")
-        if not is_active and place.is_active:
-            held = uow.session.scalar(
-                select(func.count())
-                .select_from(InventoryLevel)
-                .where(
-                    InventoryLevel.location_id == location_id,
-                    (InventoryLevel.on_hand != 0)
-                    | (InventoryLevel.committed != 0)
-                    | (InventoryLevel.incoming != 0),
-                )
-            )
-            if held:
-                raise ValidationFailed(
-                    f"{place.name} still holds stock of {counted(held, 'item')}; transfer or "
-                    "adjust it to zero before closing."
-                )
-        before = {"name": place.name, "is_default": place.is_default, "is_active": place.is_active}
-        if is_default and not place.is_default:
-            uow.session.execute(
-                update(Location).where(Location.is_default).values(is_default=False)
-            )
-        place.name, place.is_default, place.is_active = name.strip(), is_default, is_active
-        uow.session.flush()
-        uow.audit(
-            actor,
-            "inventory.location.edit",
-            "location",
-            place.id,
-            before=before,
-            after={"name": place.name, "is_default": is_default, "is_active": is_active},
-        )
-        uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+            uow.emit(LOCATION_CHANGED(place.id))
         row = _row(place)
         uow.commit()
         return row
@@ -228,19 +170,6 @@ def list_bins(uow: UnitOfWork, location_id: int) -> list[BinRow]:
             select(Bin).where(Bin.location_id == location_id).order_by(Bin.code.collate("C"))
         )
         return [BinRow(b.id, b.location_id, b.code) for b in rows]
-
-
-def add_bins(uow: UnitOfWork, actor: Actor, location_id: int, codes: Sequence[str]) -> list[BinRow]:
-    """Add bins to a location; codes already there are left as they are."""
-    with uow:
-        uow.require(actor, "inventory.settings")
-        if uow.session.get(Location, location_id) is None:
-            raise NotFound(f"Location {location_id} no longer exists.")
-        added = insert_bins(uow, location_id, codes)
-        uow.audit(actor, "inventory.bins.add", "location", location_id, after={"bins": added})
-        uow.emit(TOPIC_SETTINGS, "location", location_id, public=False)
-        uow.commit()
-    return list_bins(uow, location_id)
 
 
 def assign_bin(
@@ -281,7 +210,7 @@ def assign_bin(
             before={"bin_id": before},
             after={"bin_id": bin_id, "bin": bin_code},
         )
-        uow.emit(TOPIC_SETTINGS, "variant", variant_id, public=False)
+        uow.emit(LEVEL_SETTINGS_CHANGED(variant_id, {"location_id": location_id}))
         uow.commit()
 
 

@@ -27,6 +27,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.events import PURCHASE_ORDER_CHANGED, VARIANT_COST_CHANGED
 from services.inventory.documents import (
     announce,
     audit_status,
@@ -36,16 +37,13 @@ from services.inventory.documents import (
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
-    TOPIC_COST,
-    TOPIC_PURCHASE_ORDER,
     VariantRef,
     announce_levels,
     find_variants_by_code,
-    keyset,
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, keyset, like_pattern
 from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
@@ -295,7 +293,7 @@ def create_purchase_order(
             order.id,
             after={"number": order.number, "lines": merged},
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -349,7 +347,7 @@ def update_purchase_order(
             before={"lines": before},
             after={"lines": merged},
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -393,7 +391,7 @@ def place_purchase_order(
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_ordered", reference=order.number
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -486,7 +484,7 @@ def _receive(
         extra={"received": wanted, "costs": costs},
     )
     announce_levels(uow, [m.key for m in movements], reason="received", reference=order.number)
-    announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+    announce(uow, PURCHASE_ORDER_CHANGED, order)
     return _detail(uow, order.id)
 
 
@@ -567,7 +565,7 @@ def cancel_purchase_order(
         announce_levels(
             uow, [m.key for m in movements], reason="purchase_cancelled", reference=order.number
         )
-        announce(uow, TOPIC_PURCHASE_ORDER, "purchase_order", order)
+        announce(uow, PURCHASE_ORDER_CHANGED, order)
         detail = _detail(uow, order.id)
         uow.commit()
         return detail
@@ -715,10 +713,8 @@ def _update_costs(
             note=f"received on {number}",
         )
         uow.emit_many(
-            TOPIC_COST,
-            "variant",
-            [(v, {"cost": new, "reference": number}, []) for v, (_, new) in changes.items()],
-            public=False,
+            VARIANT_COST_CHANGED(v, {"cost": new, "reference": number})
+            for v, (_, new) in changes.items()
         )
     return changes
 

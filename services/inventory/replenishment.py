@@ -16,14 +16,15 @@ from models.catalog import Product, Variant
 from models.inventory import InventoryLevel, Location
 from services.actors import Actor
 from services.errors import ValidationFailed
+from services.events import LEVEL_SETTINGS_CHANGED
 from services.inventory.ledger import ensure_levels
-from services.inventory.levels import TOPIC_SETTINGS, keyset, require_variants, variant_title_sql
+from services.inventory.levels import require_variants, variant_title_sql
 from services.inventory.purchasing import (
     PurchaseLineInput,
     PurchaseOrderDetail,
     create_purchase_order,
 )
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 
@@ -114,10 +115,7 @@ def set_reorder_rules(uow: UnitOfWork, actor: Actor, rules: Sequence[ReorderRule
             )
         uow.audit_many(actor, "inventory.reorder_point", "inventory_level", entries)
         uow.emit_many(
-            TOPIC_SETTINGS,
-            "variant",
-            [(r.variant_id, {"location_id": r.location_id}, []) for r in rules],
-            public=False,
+            LEVEL_SETTINGS_CHANGED(r.variant_id, {"location_id": r.location_id}) for r in rules
         )
         uow.commit()
         return len(entries)

@@ -24,6 +24,7 @@ from models.status import (
 )
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.events import TRANSFER_CHANGED
 from services.inventory.documents import (
     announce,
     audit_status,
@@ -33,15 +34,13 @@ from services.inventory.documents import (
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
-    TOPIC_TRANSFER,
     VariantRef,
     announce_levels,
     find_variants_by_code,
-    keyset,
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest, like_pattern
+from services.paging import Page, PageRequest, keyset, like_pattern
 from services.unit_of_work import UnitOfWork
 
 STATUS_LABELS = {
@@ -162,7 +161,7 @@ def create_transfer(
             transfer.id,
             after={"number": transfer.number, "lines": merged},
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -213,7 +212,7 @@ def update_transfer(
             before={"lines": before},
             after={"lines": merged},
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -259,7 +258,7 @@ def ship_transfer(
             reason=MovementReason.TRANSFER_SHIPPED,
             reference=transfer.number,
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail
@@ -370,7 +369,7 @@ def _receive(
         reason=MovementReason.TRANSFER_RECEIVED,
         reference=transfer.number,
     )
-    announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+    announce(uow, TRANSFER_CHANGED, transfer)
     return _detail(uow, transfer.id)
 
 
@@ -446,7 +445,7 @@ def cancel_transfer(
             reason=MovementReason.TRANSFER_CANCELLED,
             reference=transfer.number,
         )
-        announce(uow, TOPIC_TRANSFER, "transfer", transfer)
+        announce(uow, TRANSFER_CHANGED, transfer)
         detail = _detail(uow, transfer.id)
         uow.commit()
         return detail

@@ -1,8 +1,8 @@
 """What can be done to an order now: the one source for enabled buttons and service checks.
 
 ``allowed_actions`` is pure: it reads an ``OrderState`` (statuses and a few quantities) and the
-transitions table in ``models.status``. Services call ``require_action`` before acting, so a
-button the view enables is exactly a call the service accepts.
+transitions table in ``models.status``. Services refuse an action it does not offer, in the
+words of ``refusal``, so a button the view enables is exactly a call the service accepts.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from models.status import (
     PaymentStatus,
 )
 from services.actors import Actor
-from services.errors import InvalidTransition
 
 
 class OrderAction(StrEnum):
@@ -125,13 +124,6 @@ def allowed_actions(state: OrderState, actor: Actor | None = None) -> frozenset[
     if actor is not None:
         actions = {a for a in actions if actor.can(ACTION_PERMISSIONS[a])}
     return frozenset(actions)
-
-
-def require_action(state: OrderState, action: OrderAction) -> None:
-    """Raise InvalidTransition, saying why and what is possible, unless ``action`` is allowed."""
-    if action in allowed_actions(state):
-        return
-    raise InvalidTransition(refusal(state, action))
 
 
 def refusal(state: OrderState, action: OrderAction) -> str:

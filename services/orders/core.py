@@ -21,6 +21,7 @@ from models.status import (
     PaymentStatus,
     fulfillment_status_for,
 )
+from services import events
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound
 from services.orders import history
@@ -41,13 +42,6 @@ def lock_order(uow: UnitOfWork, order_id: int) -> Order:
     if order is None:
         raise NotFound("That order no longer exists.")
     return order
-
-
-def order_id_for_number(uow: UnitOfWork, number: int) -> int:
-    order_id = uow.session.scalar(select(Order.id).where(Order.number == number))
-    if order_id is None:
-        raise NotFound(f"There is no order #{number}.")
-    return order_id
 
 
 def payment_totals(uow: UnitOfWork, order_id: int) -> tuple[int, int, int, bool]:
@@ -175,25 +169,26 @@ def transition(
         after={"status": target.value},
         note=note,
     )
-    emit_order_changed(uow, order, "order.status_changed", {"from": current, "to": target})
+    emit_order_changed(uow, order, events.ORDER_STATUS_CHANGED, {"from": current, "to": target})
 
 
 def emit_order_changed(
-    uow: UnitOfWork, order: Order, topic: str, payload: dict[str, Any] | None = None
+    uow: UnitOfWork, order: Order, kind: events.EventType, payload: dict[str, Any] | None = None
 ) -> None:
-    """Tell the storefront and other workstations the order changed (after commit)."""
+    """Tell the storefront and other workstations the order changed (after commit): where
+    the order stands now, and what ``kind`` of change adds (``payload``)."""
     uow.emit(
-        topic,
-        "order",
-        order.id,
-        payload={
-            "number": order.number,
-            "status": order.status,
-            "payment_status": order.payment_status,
-            "fulfillment_status": order.fulfillment_status,
-            **(payload or {}),
-        },
-        cache_tags=[f"order:{order.number}"],
+        kind(
+            order.id,
+            {
+                "number": order.number,
+                "status": order.status,
+                "payment_status": order.payment_status,
+                "fulfillment_status": order.fulfillment_status,
+                **(payload or {}),
+            },
+            tags={"order": [str(order.number)]},
+        )
     )
 
 
@@ -206,9 +201,7 @@ def emit_availability(uow: UnitOfWork, variant_ids: Iterable[int]) -> None:
         text("SELECT id, sku FROM variants WHERE id = ANY(:ids)"), {"ids": ids}
     ).all()
     uow.emit_many(
-        "inventory.availability_changed",
-        "variant",
-        [(r.id, {"sku": r.sku}, [f"sku:{r.sku}"] if r.sku else []) for r in rows],
+        events.AVAILABILITY_CHANGED(r.id, {"sku": r.sku}, tags={"sku": [r.sku]}) for r in rows
     )
 
 

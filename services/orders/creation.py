@@ -19,6 +19,7 @@ from models.status import OrderStatus
 from services.actors import Actor
 from services.customers import NewCustomer, add_customer
 from services.errors import NotFound, ValidationFailed
+from services.events import ORDER_CREATED
 from services.inventory.ledger import Reference, ensure_levels, reserve
 from services.orders import history
 from services.orders.core import append_history, emit_availability, emit_order_changed
@@ -244,7 +245,7 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
             order.id,
             after={"number": order.number, "total": totals.total, "lines": len(draft.lines)},
         )
-        emit_order_changed(uow, order, "order.created")
+        emit_order_changed(uow, order, ORDER_CREATED)
         emit_availability(uow, [ln.variant_id for ln in draft.lines])
         created = CreatedOrder(order.id, order.number, order.total)
         uow.commit()

@@ -20,6 +20,7 @@ from models.status import MovementReason
 from services.actors import Actor
 from services.audit import last_change
 from services.errors import Conflict, ValidationFailed
+from services.events import ORDER_EDITED
 from services.inventory.ledger import Movement, Reference, ensure_levels, move_stock, reserve
 from services.orders import history
 from services.orders.actions import OrderAction
@@ -214,7 +215,7 @@ def edit_order(
             before=before,
             after={**after, "changes": described},
         )
-        emit_order_changed(uow, order, "order.edited", {"version": order.version})
+        emit_order_changed(uow, order, ORDER_EDITED, {"version": order.version})
         emit_availability(uow, [k[0] for k in more] + [m.variant_id for m in fewer])
         result = EditResult(
             order.id, order.number, order.version, before_total, order.total, balance

@@ -17,6 +17,7 @@ from models.orders import Fulfillment, FulfillmentLine, Order, OrderLine
 from models.status import FulfillmentStatus, MovementReason, OrderStatus, fulfillment_status_for
 from services.actors import Actor
 from services.errors import ValidationFailed
+from services.events import ORDER_FULFILLED
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.orders import history
 from services.orders.actions import OrderAction
@@ -80,7 +81,7 @@ def fulfil_order(
         if status is FulfillmentStatus.FULFILLED:
             transition(uow, actor, order, OrderStatus.SHIPPED, note="Everything was fulfilled")
         else:
-            emit_order_changed(uow, order, "order.fulfilled")
+            emit_order_changed(uow, order, ORDER_FULFILLED)
         uow.session.flush()
         result = FulfillmentResult(
             tuple(ids), order.id, order.number, order.status, order.fulfillment_status

@@ -16,6 +16,7 @@ from models.orders import Order, OrderLine
 from models.status import MovementReason, OrderStatus
 from services.actors import Actor
 from services.errors import DomainError, ValidationFailed
+from services.events import ORDER_NOTE_ADDED
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.orders import history
 from services.orders.actions import ACTION_PERMISSIONS, OrderAction
@@ -143,9 +144,7 @@ def add_note(uow: UnitOfWork, actor: Actor, order_id: int, text: str) -> None:
         order = lock_order(uow, order_id)
         append_history(uow, actor, order, history.noted(text))
         uow.audit(actor, "order.note", "order", order.id, after={"note": text})
-        uow.emit(
-            "order.note_added", "order", order.id, payload={"number": order.number}, public=False
-        )
+        uow.emit(ORDER_NOTE_ADDED(order.id, {"number": order.number}))
         uow.commit()
 
 

@@ -73,7 +73,7 @@ from services.unit_of_work import UnitOfWork
 _MAX_BIGINT = 2**63 - 1
 #: more matching orders than this and a search walks the list instead of gathering them:
 #: gathering costs about the matches (M), walking about 201 x orders / M rows, the two meet
-#: near M = sqrt(201 x a million) ~ 14,000 (measured over a million orders)
+#: near M = sqrt(201 x a million) ~ 14,000
 BROAD_SEARCH = 10_000
 #: as many customers matching by name or e-mail make a search broad (they have many orders)
 BROAD_CUSTOMERS = 2_000
@@ -227,8 +227,7 @@ def list_orders(uow: UnitOfWork, request: PageRequest) -> Page[OrderRow]:
         return keyset_page(
             uow.session,
             statement,
-            sort_key=sort_key,
-            id_column=Order.id,
+            order=[sort_key, Order.id],
             request=page_request,
             to_row=lambda r: OrderRow(
                 r.id,
@@ -279,8 +278,8 @@ def _matching(uow: UnitOfWork, routes: _Routes) -> ColumnElement[bool]:
     Broad: the routes themselves, checked on each order read newest first, which stops as
     soon as the page is full (matches are common, so that is soon).
     """
-    # psycopg prepares repeated statements; a generic plan ignores the search term and a
-    # 2 ms trigram search becomes 250 ms. Plan every search for its own term.
+    # psycopg prepares repeated statements, and a generic plan ignores the search term
+    # (a trigram lookup becomes a scan). Plan every search for its own term.
     uow.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     gathered = list(routes.exact)
     if routes.customers is not None:
@@ -335,7 +334,7 @@ def _search_routes(search: str) -> _Routes:
         if ("@" in term or "." in term) and " " not in term:
             # Only e-mail-like text searches the orders' own addresses. Anywhere in the address
             # for guest checkouts (their trigram index is partial: a trigram search over every
-            # order's address reads a million entries for "com" and costs ~100 ms); registered
+            # order's address reads a million entries for "com"); registered
             # customers' addresses are searched through the customers' index below.
             routes.append(and_(Order.customer_id.is_(None), Order.email.ilike(pattern)))
             if "@" in term and not term.startswith("@"):

@@ -22,6 +22,7 @@ from models.orders import OrderLine, Return, ReturnLine
 from models.status import MovementReason, ReturnDisposition
 from services.actors import Actor
 from services.errors import ValidationFailed
+from services.events import ORDER_RETURNED
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.orders import history
 from services.orders.actions import OrderAction
@@ -184,7 +185,7 @@ def record_return(
             order.id,
             after={"return_id": record.id, "lines": described},
         )
-        emit_order_changed(uow, order, "order.returned", {"return_id": record.id})
+        emit_order_changed(uow, order, ORDER_RETURNED, {"return_id": record.id})
         emit_availability(uow, [m.variant_id for m in restock])
         result = ReturnResult(record.id, order.id, order.number, refund)
         uow.commit()

@@ -26,6 +26,7 @@ from models.payments import Payment, PaymentTransaction, Refund
 from models.status import OrderStatus, RefundStatus
 from services.actors import Actor
 from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.events import ORDER_PAID, ORDER_REFUNDED
 from services.orders import history
 from services.orders.core import (
     append_history,
@@ -117,7 +118,7 @@ def record_payment(
             order.id,
             after={"payment_id": payment.id, "amount": amount, "gateway": gateway},
         )
-        emit_order_changed(uow, order, "order.paid", {"amount": amount})
+        emit_order_changed(uow, order, ORDER_PAID, {"amount": amount})
         uow.session.flush()
         row = PaymentRow(
             payment.id,
@@ -362,7 +363,7 @@ def _settle(
             order.id,
             after={"refund_id": refund_id, "amount": amount},
         )
-        emit_order_changed(uow, order, "order.refunded", {"amount": amount, "succeeded": succeeded})
+        emit_order_changed(uow, order, ORDER_REFUNDED, {"amount": amount, "succeeded": succeeded})
         refund = uow.session.get(Refund, refund_id, populate_existing=True)
         assert refund is not None
         result = _result(uow, refund, new=new)

@@ -22,6 +22,7 @@ from models.catalog import Collection, Product, Variant
 from models.promotions import Promotion, PromotionCode
 from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.events import PROMOTION_CHANGED
 from services.pricing.model import Kind, Target
 from services.promotions.queries import (
     database_now,
@@ -226,7 +227,11 @@ def generate_codes(
             promotion_id,
             after={"count": count, "prefix": prefix},
         )
-        uow.emit("promotion.changed", "promotion", promotion_id, payload={"codes_added": count})
+        uow.emit(
+            PROMOTION_CHANGED(
+                promotion_id, {"action": "promotion.generate_codes", "codes_added": count}
+            )
+        )
         batch = CodeBatch(promotion_id, count, tuple(made[:20]))
         uow.commit()
         return batch
@@ -410,13 +415,7 @@ def _saved(
     uow.session.flush()  # bumps the version
     after = snapshot(promotion)
     uow.audit(actor, action, "promotion", promotion.id, before=before, after=after)
-    uow.emit(
-        "promotion.changed",
-        "promotion",
-        promotion.id,
-        payload={"action": action, "version": promotion.version},
-        cache_tags=["promotions"],
-    )
+    uow.emit(PROMOTION_CHANGED(promotion.id, {"action": action, "version": promotion.version}))
     now = database_now(uow.session)
     return SavedPromotion(
         promotion.id, promotion.version, promotion.title, status_of(promotion, now)

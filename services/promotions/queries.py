@@ -169,8 +169,7 @@ def list_promotions(uow: UnitOfWork, actor: Actor, request: PageRequest) -> Page
         return keyset_page(
             uow.session,
             statement,
-            sort_key=sort_key,
-            id_column=Promotion.id,
+            order=[sort_key, Promotion.id],
             request=replace(request, descending=descending),
             to_row=lambda r: PromotionRow(
                 r.Promotion.id,
@@ -269,8 +268,7 @@ def list_redemptions(
         return keyset_page(
             uow.session,
             statement,
-            sort_key=PromotionRedemption.id,
-            id_column=PromotionRedemption.id,
+            order=[PromotionRedemption.id],
             request=replace(request, descending=True),
             to_row=lambda r: RedemptionRow(
                 r.PromotionRedemption.id,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app.live import OutboxListener
+from services.events import AVAILABILITY_CHANGED, ORDER_NOTE_ADDED, PRODUCT_UPDATED, product_event
 from views.context import LiveChanges
 
 
@@ -22,14 +23,14 @@ def test_a_committed_change_reaches_a_listener_within_a_second(committed_store, 
     try:
         qtbot.waitUntil(lambda: listener.state == "connected", timeout=5_000)
         with committed_store.unit_of_work() as uow:
-            uow.emit("product.updated", "product", 1, cache_tags=["product:tee"])
-            uow.emit("inventory.changed", "variant", 7)
+            uow.emit(product_event(PRODUCT_UPDATED, 1, "tee", [], published=True))
+            uow.emit(AVAILABILITY_CHANGED(7, {"sku": None}))
             uow.commit()
         committed = time.monotonic()
         qtbot.waitUntil(lambda: len(received) == 2, timeout=1_000)
         assert set().union(*(topics for _, topics in received)) == {
             "product.updated",
-            "inventory.changed",
+            "inventory.availability_changed",
         }
         assert max(arrived for arrived, _ in received) - committed < 1.0
     finally:
@@ -48,7 +49,7 @@ def test_a_rolled_back_change_is_not_announced(committed_store, qtbot) -> None:
     try:
         qtbot.waitUntil(lambda: listener.state == "connected", timeout=5_000)
         with committed_store.unit_of_work() as uow:
-            uow.emit("product.updated", "product", 1)  # no commit
+            uow.emit(product_event(PRODUCT_UPDATED, 1, "tee", [], published=True))  # no commit
         qtbot.wait(300)
         assert received == []
     finally:
@@ -78,7 +79,7 @@ def test_the_listener_reconnects_after_the_connection_drops(committed_store, qtb
         qtbot.waitUntil(lambda: "reconnecting" in states, timeout=5_000)
         qtbot.waitUntil(lambda: listener.state == "connected", timeout=10_000)
         with committed_store.unit_of_work() as uow:
-            uow.emit("order.updated", "order", 3)
+            uow.emit(ORDER_NOTE_ADDED(3, {"number": 3}))
             uow.commit()
         qtbot.waitUntil(lambda: bool(received), timeout=2_000)
     finally:

@@ -7,13 +7,14 @@ import time
 import psycopg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from app import database
 from models.status import MovementReason
 from services.errors import InsufficientStock, StoreUnavailable
+from services.events import AVAILABILITY_CHANGED, STAFF_CHANGED
 from services.inventory.ledger import Movement, Reference, move_stock, reserve
 from services.progress import Cancelled, Progress
+from services.unit_of_work import DeferredWriteFailed, UnitOfWorkAlreadyOpen
 from tests import factories
 
 
@@ -25,7 +26,7 @@ def _count(store, sql: str) -> int:
 def test_leaving_without_commit_rolls_back_audit_and_outbox_too(store, staff) -> None:
     with store.unit_of_work() as uow:
         uow.audit(staff["admin"], "thing.change", "thing", 1, before={"a": 1}, after={"a": 2})
-        uow.emit("thing.changed", "thing", 1)
+        uow.emit(STAFF_CHANGED(1))
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.change'") == 0
     assert _count(store, "SELECT count(*) FROM outbox_events") == 0
 
@@ -34,7 +35,7 @@ def test_an_error_inside_rolls_everything_back(store, staff) -> None:
     with pytest.raises(RuntimeError), store.unit_of_work() as uow:
         uow.audit(staff["admin"], "thing.change", "thing", 1)
         uow.commit()
-        uow.emit("thing.changed", "thing", 1)
+        uow.emit(STAFF_CHANGED(1))
         raise RuntimeError("boom")
     assert _count(store, "SELECT count(*) FROM outbox_events") == 0
 
@@ -49,7 +50,7 @@ def test_a_dropped_connection_is_reported_and_nothing_is_half_written(
         pid = uow.execute(text("SELECT pg_backend_pid()")).scalar_one()
         with store.engine.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        uow.emit("thing.changed", "thing", 1)
+        uow.emit(STAFF_CHANGED(1))
         uow.commit()
     # the pool hands out a fresh connection; the next action carries on
     with store.unit_of_work() as uow:
@@ -62,11 +63,11 @@ def test_a_dropped_connection_is_reported_and_nothing_is_half_written(
 def test_a_deferred_write_is_there_for_the_next_statement(store, staff) -> None:
     with store.unit_of_work() as uow:
         uow.audit(staff["admin"], "thing.change", "thing", 1, after={"tags": ["a", "b"]})
-        uow.emit("thing.changed", "thing", 1, payload={"n": 1}, cache_tags=["sku:A"])
+        uow.emit(AVAILABILITY_CHANGED(1, {"sku": "A"}, tags={"sku": ["A"]}))
         seen = uow.execute(
             text(
                 "SELECT (SELECT after FROM audit_log WHERE action = 'thing.change'), "
-                "(SELECT cache_tags FROM outbox_events WHERE topic = 'thing.changed')"
+                "(SELECT cache_tags FROM outbox_events WHERE aggregate_id = '1')"
             )
         ).one()
         assert tuple(seen) == ({"tags": ["a", "b"]}, ["sku:A"])
@@ -102,10 +103,10 @@ def test_a_deferred_write_that_refuses_undoes_the_whole_unit_and_says_why(
     ):
         uow.audit(actor, "thing.before", "thing", 1)
         reserve(uow, actor, [(variant, place, 2)], reference=Reference.of("order", 7))
-        uow.emit("thing.after", "thing", 1)
+        uow.emit(STAFF_CHANGED(1))
         uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.before'") == 0
-    assert _count(store, "SELECT count(*) FROM outbox_events WHERE topic = 'thing.after'") == 0
+    assert _count(store, "SELECT count(*) FROM outbox_events") == 0
     assert _count(store, "SELECT sum(committed_delta) FROM stock_movements") == 0
     # the connection went back to the pool clean: the next unit of work commits as usual
     with store.unit_of_work() as uow:
@@ -157,12 +158,16 @@ def test_writes_in_the_background_are_done_in_order_and_seen_by_the_next_read(st
 
 def test_a_background_write_that_fails_stops_the_rest_and_nothing_is_kept(store, staff) -> None:
     with (
-        pytest.raises(IntegrityError, match="ck_products_handle_format"),
+        pytest.raises(DeferredWriteFailed, match=r"for a test product failed.*ck_products_handle"),
         store.unit_of_work() as uow,
         uow.writing_in_background(),
     ):
         uow.audit(staff["admin"], "thing.before", "thing", 1)
-        uow.defer("INSERT INTO products (handle, title) VALUES ('Not A Handle', 'x')", {})
+        uow.defer(
+            "INSERT INTO products (handle, title) VALUES ('Not A Handle', 'x')",
+            {},
+            purpose="a test product",
+        )
         uow.audit(staff["admin"], "thing.after", "thing", 1)
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action LIKE 'thing.%'") == 0
     assert _count(store, "SELECT count(*) FROM products") == 0
@@ -181,7 +186,7 @@ def test_cancelling_while_the_server_writes_stops_it_and_keeps_nothing(
     with pytest.raises(Cancelled), store.unit_of_work() as uow:
         with uow.writing_in_background() as background:
             uow.audit(committed_staff["admin"], "thing.slow", "thing", 1)
-            uow.defer("SELECT pg_sleep(30)", {})
+            uow.defer("SELECT pg_sleep(30)", {}, purpose="a slow write")
             background.wait(CancelAtOnce())
         uow.commit()
     assert time.perf_counter() - started < 10  # the sleeping statement was cancelled
@@ -190,6 +195,52 @@ def test_cancelling_while_the_server_writes_stops_it_and_keeps_nothing(
         uow.audit(committed_staff["admin"], "thing.next", "thing", 1)
         uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.next'") == 1
+
+
+def test_entering_a_unit_of_work_that_is_open_is_refused_and_the_outer_block_keeps_its_writes(
+    store, staff
+) -> None:
+    with store.unit_of_work() as uow:
+        uow.audit(staff["admin"], "thing.outer", "thing", 1)
+        with pytest.raises(UnitOfWorkAlreadyOpen, match="already open"), uow:
+            pass
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.outer'") == 1
+    with uow:  # once the block has ended, the unit of work opens again
+        uow.audit(staff["admin"], "thing.again", "thing", 1)
+        uow.commit()
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.again'") == 1
+
+
+def test_a_deferred_write_that_fails_is_named_not_the_statement_that_sent_it(store, staff) -> None:
+    with pytest.raises(DeferredWriteFailed) as failed, store.unit_of_work() as uow:
+        uow.audit(staff["admin"], "thing.before", "thing", 1)
+        uow.defer(
+            "INSERT INTO products (handle, title) VALUES ('Not A Handle', 'x')",
+            {},
+            purpose="the imported product 'Not A Handle'",
+        )
+        uow.emit(STAFF_CHANGED(1))
+        uow.execute(text("SELECT count(*) FROM staff"))  # sends them, and is not what failed
+    assert failed.value.purpose == "the imported product 'Not A Handle'"
+    assert "ck_products_handle_format" in str(failed.value)
+    assert "SELECT count(*) FROM staff" not in str(failed.value)
+    assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.before'") == 0
+
+
+def test_a_deferred_write_that_fails_at_commit_is_named(store, staff) -> None:
+    with (
+        pytest.raises(DeferredWriteFailed, match=r"for the events staff\.changed failed"),
+        store.unit_of_work() as uow,
+    ):
+        uow.audit(staff["admin"], "thing.before", "thing", 1)
+        uow.defer(
+            "INSERT INTO outbox_events (topic, aggregate_type, aggregate_id) "
+            "VALUES ('staff.changed', 'staff', NULL)",
+            {},
+            purpose="the events staff.changed",
+        )
+        uow.commit()
 
 
 class _DropTheConnectionWhileWriting(Progress):

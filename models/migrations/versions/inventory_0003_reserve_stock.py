@@ -5,8 +5,8 @@ first, before the level's lock is taken, then the conditional UPDATE of the leve
 stays locked only for that UPDATE and the COMMIT; too little stock refuses (``refuse``) and
 rolls the ledger row back with the rest. A function rather than statements sent by the client:
 PL/pgSQL keeps its plans for the session, while the client's prepared statements are dropped
-by psycopg on every rollback, and planning the two statements anew took a third of the
-server's time per reservation.
+by psycopg on every rollback, and planning the two statements anew was much of the server's
+work per reservation.
 
 Revision ID: inventory_0003
 Revises: inventory_0002

@@ -2,10 +2,10 @@
 
 An action's audit entry and outbox events go to the store with its COMMIT, as one query
 (``UnitOfWork.defer``). Sent as plain statements, the server planned them anew every time; as
-PL/pgSQL functions their plans are kept for the session (measured: a single stock adjustment
-took 0.6 ms less of the server's time). ``level_announcements`` is what the storefront hears
-of a level, shared by ``announce_level`` and the many-level announcement
-(``services.inventory.levels.announce_levels``).
+PL/pgSQL functions their plans are kept for the session. ``level_announcements`` is what the
+storefront hears of a level, for ``announce_level``; the event is defined in
+``services.events`` (LEVELS_CHANGED), and tests/services/test_event_contract.py holds this SQL
+to that definition.
 
 Revision ID: inventory_0004
 Revises: inventory_0003

@@ -2,7 +2,7 @@
 
 ``inventory_levels.allow_negative`` mirrors the variant's inventory policy so the level's
 CHECKs can forbid negative stock under "deny". A row trigger looked the policy up for every
-level inserted: a third of the time an import spends opening 100,000 levels. Now a statement
+level inserted, a large part of an import's opening of its levels. Now a statement
 that gives the flag (``open_levels`` joins the variants) is checked by one statement-level
 trigger against the variants, set-based; one that leaves it out still has it filled in per
 row, as before. Either way a level whose flag disagrees with its variant's policy is refused.
