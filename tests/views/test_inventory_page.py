@@ -143,6 +143,23 @@ def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, wa
     assert "Unknown code NOPE-404" in tab.feedback.text()
 
 
+def test_a_scan_while_the_search_field_has_the_focus_finds_the_item_and_types_nothing(
+    context_for, qtbot, warehouse
+) -> None:
+    page = _page(context_for, qtbot)
+    tab = page.stock
+    qtbot.waitUntil(lambda: tab.model.rowCount() >= 3, timeout=10_000)
+    tab.search.setFocus()
+    keyboard = Keyboard(qtbot, tab.scanner)
+    keyboard.scan(tab.search, "INV-BLUE")  # Shift around each capital, as a scanner sends it
+    qtbot.waitUntil(lambda: _skus(tab.model) == ["INV-BLUE"], timeout=10_000)
+    assert tab.feedback.kind == "ok" and "INV-BLUE" in tab.feedback.text()
+    assert tab.search.text() == "INV-BLUE"  # the screen's own answer, not the keys
+    tab.search.clear()
+    keyboard.type(tab.search, "INV-")  # a person: the field gets it
+    qtbot.waitUntil(lambda: tab.search.text() == "INV-", timeout=10_000)
+
+
 def test_history_shows_each_movement_with_the_figures_after_it(
     context_for, qtbot, warehouse
 ) -> None:

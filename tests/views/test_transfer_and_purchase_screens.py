@@ -4,6 +4,8 @@ scanning and see the cost updated."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
@@ -15,6 +17,7 @@ from services.inventory.purchasing import (
     create_supplier,
     place_purchase_order,
 )
+from services.inventory.transfers import create_transfer, ship_transfer
 from tests import factories
 from tests.inventory_helpers import figures, message_boxes, settle, stock
 from tests.views.scanning import Keyboard
@@ -169,6 +172,42 @@ def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_in
     ]
     assert figures(store, a, main)["incoming"] == 0
     assert not tab.cancel_button.isEnabled() and not tab.edit_button.isEnabled()
+
+
+def test_a_received_scan_stays_up_while_the_screen_reloads(
+    context_for, qtbot, store, staff, places
+) -> None:
+    main, shop, (a, b) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Slow Readers")
+    draft = _purchase_order(store, staff, supplier.id, main, a, 3, 500)
+    place_purchase_order(store.unit_of_work(), staff["warehouse"], draft.id, version=draft.version)
+    transfer = create_transfer(
+        store.unit_of_work(),
+        staff["warehouse"],
+        origin_location_id=main,
+        destination_location_id=shop,
+        lines=[(b, 2)],
+    )
+    ship_transfer(store.unit_of_work(), staff["warehouse"], transfer.id, version=transfer.version)
+    page = _page(context_for, qtbot)
+    for tab, code, received, hint in (
+        (page.receiving, "TRF-A", "1 of 3 received", "Scan items as they are unpacked"),
+        (page.transfers, "TRF-B", "1 of 2 received", "Scan items as they arrive"),
+    ):
+        page.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda tab=tab: tab.detail is not None, timeout=10_000)
+        assert tab.detail.status in tab.receiving_states
+        _scan(qtbot, tab, code)
+        qtbot.waitUntil(lambda tab=tab, r=received: r in tab.feedback.text(), timeout=10_000)
+        shown_at = time.monotonic()
+        page.on_store_changed({"inventory.level"})  # the receipt's own news coming back
+        _settle(page)
+        qtbot.wait(500)
+        assert tab.feedback.kind == "ok" and received in tab.feedback.text()
+        qtbot.waitUntil(lambda tab=tab: tab.feedback.kind == "idle", timeout=10_000)
+        assert time.monotonic() - shown_at >= 3.5
+        assert hint in tab.feedback.text()
+    _settle(page)
 
 
 def test_the_receiving_list_filters_by_state(context_for, qtbot, store, staff, places) -> None:

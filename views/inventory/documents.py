@@ -309,6 +309,8 @@ class DocumentsTab(QWidget):
     def _on_loaded(self, detail: Any) -> None:
         if detail.id != self._open_id:
             return
+        if self.detail is None or self.detail.id != detail.id:
+            self.feedback.hold.stop()  # the last scan's outcome was about another document
         self.detail = detail
         self.show_detail(detail)
 

@@ -265,7 +265,7 @@ class ReceivingTab(DocumentsTab):
             "ordered": f"Scan items as they are unpacked at {detail.location_name}.",
             "partially_received": f"Scan items as they are unpacked at {detail.location_name}.",
         }.get(detail.status, f"This purchase order is {_status(detail.status).lower()}.")
-        self.feedback.show_result("idle", hint, sound=False)
+        self.feedback.show_hint(hint)
 
     # -- actions ---------------------------------------------------------------------------
 

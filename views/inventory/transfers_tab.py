@@ -205,7 +205,7 @@ class TransfersTab(DocumentsTab):
             "shipped": f"Scan items as they arrive at {detail.destination_name}.",
             "partially_received": f"Scan items as they arrive at {detail.destination_name}.",
         }.get(detail.status, f"This transfer is {_status(detail.status).lower()}.")
-        self.feedback.show_result("idle", hint, sound=False)
+        self.feedback.show_hint(hint)
 
     # -- actions ---------------------------------------------------------------------------
 
