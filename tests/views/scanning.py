@@ -93,3 +93,11 @@ class Keyboard:
         """Enter typed by a person: it hands on any keys still held, then goes to ``widget``."""
         self.now += PERSON_CHARACTER_S
         send(widget, ENTER)
+
+
+def scanner_types(widget: QWidget, code: str) -> None:
+    """A scanner's burst, Enter included, into ``widget`` on a screen that does not watch for
+    scans (a dialog's field): every key event reaches the field."""
+    for char in code:
+        send(widget, key_events(char))
+    send(widget, ENTER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from models.status import MovementReason
 from services.inventory.purchasing import create_supplier
@@ -126,6 +127,41 @@ def test_a_stale_figure_in_the_adjust_dialog_is_refused_and_reloaded(
     qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "6", timeout=5000)
     _idle(page)
     assert figures(store, red, place)["on_hand"] == 6
+
+
+def test_a_correction_below_zero_asks_first_and_names_the_item(
+    context_for, qtbot, store, staff, warehouse
+) -> None:
+    place = warehouse[0]
+    (back,) = factories.product(store, skus=("INV-BACK",), title="Backorder tee", policy="continue")
+    stock(store, staff, back, place, 5)
+    page = _page(context_for, qtbot)
+    tab = page.stock
+    tab.model.set_query(search="INV-BACK")
+    qtbot.waitUntil(lambda: _skus(tab.model) == ["INV-BACK"], timeout=10_000)
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.dialog
+    assert isinstance(dialog, AdjustDialog)
+    dialog._change_spin(0).setValue(-50)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    question = dialog.question
+    assert question is not None and question.isVisible()
+    said = question.message.text()
+    assert "INV-BACK takes on hand below zero (5 → -45)" in said
+    assert "No note says why." in said
+    question.grab().save("/tmp/scanner-keys-adjust-question.png")
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert dialog.isVisible() and dialog._change_spin(0).value() == -50  # kept, not saved
+    assert figures(store, back, place)["on_hand"] == 5
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.adjusted, timeout=10_000):
+        qtbot.mouseClick(dialog.question.action_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert figures(store, back, place)["on_hand"] == -45
+    assert ledger_rows(store, back)[-1]["on_hand_delta"] == -50
 
 
 def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, warehouse) -> None:

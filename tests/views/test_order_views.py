@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from models.status import OrderStatus
 from services.orders import OrderAction, get_order_detail
 from tests import orders_support as support
-from tests.views.scanning import Keyboard
+from tests.views.scanning import Keyboard, scanner_types
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
-from views.orders.dialogs import FulfilDialog
+from views.orders.dialogs import CancelDialog, FulfilDialog
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 
@@ -63,7 +63,9 @@ def test_a_manager_finds_an_order_fulfils_it_with_tracking_and_sees_the_timeline
     assert dialog.lines.rowCount() == 2
     dialog.carrier.setCurrentText("UPS")
     qtbot.keyClicks(dialog.tracking, "1Z999AA10123456784")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirmation is not None
+    qtbot.mouseClick(dialog.confirmation.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: page.detail.detail is not None and page.detail.detail.status == "shipped",
         timeout=10_000,
@@ -78,6 +80,82 @@ def test_a_manager_finds_an_order_fulfils_it_with_tracking_and_sees_the_timeline
     assert page.detail.shipments.item(0, 3).text() == "1Z999AA10123456784"
     page.grab().save("/tmp/orders-page.png")
     _idle(page)
+
+
+def _fulfilled(store, order_id: int) -> tuple[str, list[int]]:
+    detail = get_order_detail(store.unit_of_work(), order_id)
+    return detail.status, [line.fulfilled_quantity for line in detail.lines]
+
+
+def test_a_scanned_tracking_number_and_enter_in_the_fulfil_dialog_ship_nothing(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("TEE-RED", "MUG"))
+    order_id = support.place(store, staff["manager"], shop, (2, 1))
+    support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    number = get_order_detail(store.unit_of_work(), order_id).number
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    qtbot.mouseClick(page.detail.buttons[OrderAction.FULFIL], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, FulfilDialog)
+    scanner_types(dialog.tracking, "1Z999AA10123456784")  # the carrier label, then Enter
+    qtbot.keyClick(dialog.lines.spins[min(dialog.lines.spins)], Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Enter)
+    _idle(page)
+    assert dialog.isVisible() and dialog.confirmation is None
+    assert dialog.tracking.text() == "1Z999AA10123456784"
+    assert _fulfilled(store, order_id) == ("processing", [0, 0])
+
+    # the person lowers the first line to 1 and fulfils on purpose: asked first, with figures
+    first = dialog.lines.spins[min(dialog.lines.spins)]
+    first.setValue(1)
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    question = dialog.confirmation
+    assert question is not None and question.isVisible()
+    assert question.message.text().startswith(f"Ship 2 units on 2 lines of order #{number} from ")
+    assert "(1Z999AA10123456784)" in question.message.text()
+    assert "cannot be undone" in question.message.text()
+    assert question.action_button.text() == "Ship 2 units"
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter answers nothing
+    assert question.isVisible()
+    question.grab().save("/tmp/scanner-keys-fulfil-question.png")
+    qtbot.keyClick(question, Qt.Key.Key_Escape)  # go back: nothing shipped
+    assert not question.isVisible() and dialog.isVisible()
+    _idle(page)
+    assert _fulfilled(store, order_id) == ("processing", [0, 0])
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.confirmation.action_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(
+        lambda: [ln.fulfilled_quantity for ln in page.detail.detail.lines] == [1, 1],
+        timeout=10_000,
+    )
+    _idle(page)
+    assert _fulfilled(store, order_id)[1] == [1, 1]
+
+
+def test_enter_in_the_cancel_dialog_keeps_the_order(store, staff, context_for, qtbot) -> None:
+    shop = support.shop(store, staff["admin"], skus=("KEEP",))
+    order_id = support.place(store, staff["manager"], shop, (1,))
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    qtbot.mouseClick(page.detail.buttons[OrderAction.CANCEL], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, CancelDialog)
+    qtbot.keyClicks(dialog.reason, "Customer asked")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    _idle(page)
+    assert dialog.isVisible()
+    assert get_order_detail(store.unit_of_work(), order_id).status != "cancelled"
+    assert "cannot be undone" in dialog.findChild(QLabel).text()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.detail.detail.status == "cancelled", timeout=10_000)
+    _idle(page)
+    assert get_order_detail(store.unit_of_work(), order_id).status == "cancelled"
 
 
 def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -29,6 +28,7 @@ from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
 from views.context import ViewContext
 from views.inventory.common import MUTED
+from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
@@ -265,15 +265,34 @@ class DocumentsTab(QWidget):
         detail = self.detail
         if detail is None:
             return
-        note, ok = QInputDialog.getText(
-            self,
+        self.confirm(
             f"Cancel {detail.number}",
-            f"{self.cancel_consequence(detail)}\nWhy is it cancelled?",
+            f"Cancel {detail.number}? {self.cancel_consequence(detail)} This cannot be undone.",
+            f"Cancel {self.noun}",
+            lambda question: self.change(
+                self.cancel_document, detail.id, note=question.reason_text(), label="Cancelling"
+            ),
+            reason="Why is it cancelled? (optional)",
         )
-        if ok:
-            self.change(
-                self.cancel_document, detail.id, note=note.strip() or None, label="Cancelling"
-            )
+
+    def confirm(
+        self,
+        title: str,
+        consequence: str,
+        action: str,
+        then: Callable[[ConfirmDialog], None],
+        *,
+        reason: str | None = None,
+    ) -> ConfirmDialog:
+        """Ask before what cannot be undone; ``then(question)`` runs if the person goes ahead."""
+        question = ConfirmDialog(title, consequence, action, self, reason=reason)
+        self.dialog = question
+        question.accepted.connect(lambda: then(question))
+        question.open()
+        return question
+
+    def units_left(self, detail: Any) -> int:
+        return sum(line.remaining for line in detail.lines)
 
     # -- shared ----------------------------------------------------------------------------
 

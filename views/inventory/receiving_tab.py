@@ -276,8 +276,18 @@ class ReceivingTab(DocumentsTab):
             )
 
     def receive_all(self) -> None:
-        if self.detail is not None:
-            self.change(receive_purchase_order, self.detail.id, label="Receiving")
+        detail = self.detail
+        if detail is None:
+            return
+        units = self.units_left(detail)
+        self.confirm(
+            f"Receive all of {detail.number}",
+            f"Receive all {units} units still to come on {detail.number} at "
+            f"{detail.location_name}? They go on hand now and {detail.number} is complete. "
+            "This cannot be undone.",
+            f"Receive {units} units",
+            lambda _: self.change(receive_purchase_order, detail.id, label="Receiving"),
+        )
 
     # -- what DocumentsTab asks ------------------------------------------------------------
 

@@ -210,14 +210,33 @@ class TransfersTab(DocumentsTab):
     # -- actions ---------------------------------------------------------------------------
 
     def ship(self) -> None:
-        if self.detail is not None:
-            self.change(
-                ship_transfer, self.detail.id, version=self.detail.version, label="Shipping"
-            )
+        detail = self.detail
+        if detail is None:
+            return
+        self.confirm(
+            f"Ship {detail.number}",
+            f"Ship {detail.number}? Its {detail.units} units are committed at "
+            f"{detail.origin_name} and shown incoming at {detail.destination_name}; the lines "
+            "can no longer be changed.",
+            f"Ship {detail.units} units",
+            lambda _: self.change(
+                ship_transfer, detail.id, version=detail.version, label="Shipping"
+            ),
+        )
 
     def receive_all(self) -> None:
-        if self.detail is not None:
-            self.change(receive_transfer, self.detail.id, label="Receiving")
+        detail = self.detail
+        if detail is None:
+            return
+        units = self.units_left(detail)
+        self.confirm(
+            f"Receive all of {detail.number}",
+            f"Receive all {units} units still to come on {detail.number} at "
+            f"{detail.destination_name}? They go on hand there now and {detail.number} is "
+            "complete. This cannot be undone.",
+            f"Receive {units} units",
+            lambda _: self.change(receive_transfer, detail.id, label="Receiving"),
+        )
 
     # -- what DocumentsTab asks ------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Order dialogs: fulfil with tracking, cancel, record a payment, refund, return.
 
 Dialogs only collect input; the page runs the service through the task runner. Each dialog is
-opened with ``open()`` (window-modal, not blocking), so the UI thread never waits.
+opened with ``open()`` (window-modal, not blocking), so the UI thread never waits. What cannot
+be undone (fulfilling, cancelling) is never done by Enter: the tracking field takes a scanner's
+Enter, the buttons are not the default, and fulfilling asks first with what will ship.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from models.money import Money, MoneyError, format_minor
 from models.status import ReturnDisposition
 from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
+from views.widgets.keys import ConfirmDialog, ScanField, deliberate_buttons
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
 
@@ -98,7 +101,12 @@ class _LineQuantities(QTableWidget):
 
 
 class FulfilDialog(QDialog):
-    """Choose lines and quantities at a location, with carrier and tracking number."""
+    """Choose lines and quantities at a location, with carrier and tracking number; "Fulfil…"
+    asks with what will ship before the dialog is accepted.
+
+    Attributes:
+        confirmation: the question open now (None until "Fulfil…" is clicked).
+    """
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,18 +118,24 @@ class FulfilDialog(QDialog):
             ids = {ln.location_id for ln in detail.lines if ln.location_code == code}
             self.location.addItem(code, next(iter(ids)))
         self._detail = detail
+        self.confirmation: ConfirmDialog | None = None
         self.lines = _LineQuantities([])
         self.carrier = QComboBox(editable=True)
         self.carrier.addItems(CARRIERS)
-        self.tracking = QLineEdit(placeholderText="Scan or type the tracking number")
+        self.tracking = ScanField(placeholderText="Scan or type the tracking number")
+        self.error = QLabel(styleSheet="color: #b3261e")
         form = QFormLayout()
         form.addRow("Ship from", self.location)
         form.addRow("Carrier", self.carrier)
         form.addRow("Tracking number", self.tracking)
+        buttons, self.fulfil_button, _ = deliberate_buttons("Fulfil…")
+        self.fulfil_button.clicked.connect(self.ask_to_fulfil)
+        buttons.rejected.connect(self.reject)
         self._box = QVBoxLayout(self)
         self._box.addLayout(form)
         self._box.addWidget(self.lines)
-        self._box.addWidget(_buttons(self, "Fulfil"))
+        self._box.addWidget(self.error)
+        self._box.addWidget(buttons)
         self.location.currentIndexChanged.connect(self._on_location_current_index_changed)
         self._on_location_current_index_changed()
         self.tracking.setFocus()
@@ -136,6 +150,33 @@ class FulfilDialog(QDialog):
             ]
         )
 
+    def ask_to_fulfil(self) -> None:
+        """Ask, naming the units, lines and where they ship from; fulfil only on a yes."""
+        quantities = self.lines.quantities()
+        if not quantities:
+            self.error.setText("Choose at least one unit to ship.")
+            return
+        self.error.clear()
+        units, lines = sum(quantities.values()), len(quantities)
+        shipping = [
+            str(v) for k, v in self.values().items() if k in ("carrier", "tracking_number") and v
+        ]
+        how = f" ({', '.join(shipping)})" if shipping else ""
+        consequence = (
+            f"Ship {_count(units, 'unit')} on {_count(lines, 'line')} of order "
+            f"#{self._detail.number} from {self.location.currentText()}{how}?\n\n"
+            "They leave stock as shipped to the customer. "
+            "This cannot be undone: only a return brings them back."
+        )
+        self.confirmation = ConfirmDialog(
+            f"Fulfil order #{self._detail.number}",
+            consequence,
+            f"Ship {_count(units, 'unit')}",
+            self,
+        )
+        self.confirmation.accepted.connect(self.accept)
+        self.confirmation.open()
+
     def values(self) -> dict[str, object]:
         return {
             "location_id": self.location.currentData(),
@@ -145,15 +186,27 @@ class FulfilDialog(QDialog):
         }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 class CancelDialog(QDialog):
+    """Why, and whether shipped units come back; the "Cancel order" button is never pressed
+    by Enter."""
+
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Cancel order #{detail.number}")
-        self.reason = QLineEdit(placeholderText="Why? (the customer sees no text; staff do)")
+        self.reason = ScanField(placeholderText="Why? (the customer sees no text; staff do)")
         self.restock = QCheckBox("Put units already fulfilled back in stock")
         self.restock.setVisible(any(ln.fulfilled_quantity for ln in detail.lines))
         form = QFormLayout(self)
-        form.addRow(QLabel("Committed stock is released. Payments are not refunded here."))
+        form.addRow(
+            QLabel(
+                f"Order #{detail.number} is cancelled: its committed stock is released. "
+                "This cannot be undone. Payments are not refunded here."
+            )
+        )
         form.addRow("Reason", self.reason)
         form.addRow(self.restock)
         if detail.state.refundable > 0:
@@ -163,7 +216,10 @@ class CancelDialog(QDialog):
                     "paid: refund it afterwards."
                 )
             )
-        form.addRow(_buttons(self, "Cancel order"))
+        buttons, self.cancel_button, _ = deliberate_buttons("Cancel order", "Keep the order")
+        self.cancel_button.clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
 
 
 class MoneyDialog(QDialog):
@@ -277,7 +333,7 @@ class EditLinesDialog(QDialog):
             self._add_row(
                 line.id, line.variant_id, line.sku or "", _line_title(line), line.quantity
             )
-        self.add = QLineEdit(placeholderText="Add a product: scan or type its SKU, then Enter")
+        self.add = ScanField(placeholderText="Add a product: scan or type its SKU, then Enter")
         self.note = QLineEdit(placeholderText="Why (shown on the timeline)")
         box = QVBoxLayout(self)
         box.addWidget(self.table)
