@@ -14,6 +14,7 @@ from views.orders.create_order import CreateOrderDialog
 from views.orders.dialogs import CancelDialog, FulfilDialog
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.keys import ConfirmDialog
 
 
 def _page(context_for, qtbot, role="manager") -> OrdersPage:
@@ -169,6 +170,7 @@ def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
         order_id,
         get_order_detail(store.unit_of_work(), order_id).totals.total,
     )
+    number = get_order_detail(store.unit_of_work(), order_id).number
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
     _idle(page)
@@ -183,10 +185,52 @@ def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
     )
     page.table.clearSelection()
     page.preview_pick_list()  # nothing selected: every paid, unfulfilled order
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ConfirmDialog), timeout=10_000)
+    assert f"#{number}: not confirmed" in page.dialog.message.text()  # paid, still pending
+    qtbot.mouseClick(page.dialog.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(page.dialog, PdfPreviewDialog), timeout=10_000)
     assert page.dialog.document.pageCount() == 1
     qtbot.wait(600)  # QPdfView renders pages in the background
     page.dialog.grab().save("/tmp/pick-preview.png")
+    page.dialog.close()
+    _idle(page)
+
+
+def test_a_pick_list_for_orders_not_confirmed_or_not_paid_names_them_first(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("PICK-A", "PICK-B"))
+    waiting = support.place(store, staff["manager"], shop, (1,))  # pending, unpaid
+    ready = support.place(store, staff["manager"], shop, (2,))
+    support.advance(store, staff["manager"], ready, OrderStatus.CONFIRMED)
+    support.pay(
+        store, staff["manager"], ready, get_order_detail(store.unit_of_work(), ready).totals.total
+    )
+    waiting_number = get_order_detail(store.unit_of_work(), waiting).number
+    ready_number = get_order_detail(store.unit_of_work(), ready).number
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    _idle(page)
+    page.table.selectAll()
+    qtbot.mouseClick(page.pick_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ConfirmDialog), timeout=10_000)
+    question = page.dialog
+    said = question.message.text()
+    assert said.startswith("1 of the 2 orders is not ready to ship:")
+    assert f"#{waiting_number}: not confirmed, not paid" in said
+    assert f"#{ready_number}" not in said
+    question.grab().save("/tmp/scanner-keys-pick-question.png")
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter goes on with nothing
+    assert question.isVisible()
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert page.dialog is None  # no pick list
+
+    # the ready order alone: its packing slip comes without a question
+    row = page.model.find(lambda r: r.id == ready)
+    page.table.selectRow(row)
+    qtbot.mouseClick(page.slips_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, PdfPreviewDialog), timeout=10_000)
     page.dialog.close()
     _idle(page)
 

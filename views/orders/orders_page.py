@@ -7,6 +7,7 @@ F8 scan to pack, F5 reload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +52,13 @@ from services.orders import (
     save_filter,
     start_processing,
 )
-from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
+from services.orders.picking import (
+    NotReady,
+    build_packing_slips,
+    build_pick_list,
+    orders_not_ready,
+    pick_list_order_ids,
+)
 from services.payments import record_payment, refund_order
 from views.context import ViewContext
 from views.orders.create_order import CreateOrderDialog
@@ -65,6 +72,7 @@ from views.orders.dialogs import (
 )
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
@@ -590,17 +598,17 @@ class OrdersPage(Page):
         rows = self.selected_rows()
         store, picker = self.context.store, self.context.actor.name
 
-        def work() -> bytes:
+        def chosen() -> list[int]:
             if rows:
-                ids = [r.id for r in rows]
-            else:  # nothing chosen: everything paid and waiting to ship
-                ids = pick_list_order_ids(store.unit_of_work(), paid_unfulfilled=True)
-            return render_pick_list(build_pick_list(store.unit_of_work(), ids, picker=picker))
+                return [r.id for r in rows]
+            # nothing chosen: everything paid and waiting to ship
+            return pick_list_order_ids(store.unit_of_work(), paid_unfulfilled=True)
 
-        self.context.tasks.query(
-            work,
-            label="Making the pick list",
-            on_done=lambda pdf: self._preview("Pick list", pdf, "pick-list.pdf"),
+        self._print_checked(
+            "Pick list",
+            "pick-list.pdf",
+            chosen,
+            lambda ids: render_pick_list(build_pick_list(store.unit_of_work(), ids, picker=picker)),
         )
 
     def preview_packing_slips(self) -> None:
@@ -610,11 +618,69 @@ class OrdersPage(Page):
         if not ids:
             return
         store = self.context.store
-        self.context.tasks.query(
-            lambda: render_packing_slips(build_packing_slips(store.unit_of_work(), ids)),
-            label="Making packing slips",
-            on_done=lambda pdf: self._preview("Packing slips", pdf, "packing-slips.pdf"),
+        self._print_checked(
+            "Packing slips",
+            "packing-slips.pdf",
+            lambda: ids,
+            lambda chosen: render_packing_slips(build_packing_slips(store.unit_of_work(), chosen)),
         )
+
+    def _print_checked(
+        self,
+        title: str,
+        file_name: str,
+        choose: Callable[[], list[int]],
+        render: Callable[[list[int]], bytes],
+    ) -> None:
+        """Preview ``render(ids)`` for the orders ``choose()`` gives; first, if some of them
+        are cancelled, not confirmed or not paid, name them and let the person go on or not."""
+        store = self.context.store
+
+        def check() -> tuple[list[int], list[NotReady]]:
+            ids = choose()
+            return ids, orders_not_ready(store.unit_of_work(), ids)
+
+        def make(ids: list[int]) -> None:
+            self.context.tasks.query(
+                lambda: render(ids),
+                label=f"Making the {title.lower()}",
+                on_done=lambda pdf: self._preview(title, pdf, file_name),
+            )
+
+        def checked(result: tuple[list[int], list[NotReady]]) -> None:
+            ids, not_ready = result
+            if not not_ready:
+                make(ids)
+                return
+            shown = [order.describe() for order in not_ready[:15]]
+            if len(not_ready) > len(shown):
+                shown.append(f"and {len(not_ready) - len(shown)} more")
+            verb = "is" if len(not_ready) == 1 else "are"
+            of = (
+                f"{len(not_ready)} of the {len(ids)} orders {verb}"
+                if len(ids) > 1
+                else "This order is"
+            )
+            question = ConfirmDialog(
+                f"{title}: orders not ready to ship",
+                "\n".join(
+                    [
+                        f"{of} not ready to ship:",
+                        *shown,
+                        "",
+                        "Picking or packing them now may send out what is not confirmed or "
+                        "paid for.",
+                    ]
+                ),
+                f"Make the {title.lower()} anyway",
+                self,
+            )
+            self.dialog = question
+            question.accepted.connect(lambda: make(ids))
+            question.rejected.connect(lambda: setattr(self, "dialog", None))
+            question.open()
+
+        self.context.tasks.query(check, label="Checking the orders", on_done=checked)
 
     def _preview(self, title: str, pdf: bytes, file_name: str) -> None:
         dialog = PdfPreviewDialog(title, pdf, file_name, self)
