@@ -159,6 +159,46 @@ def test_enter_in_the_cancel_dialog_keeps_the_order(store, staff, context_for, q
     assert get_order_detail(store.unit_of_work(), order_id).status == "cancelled"
 
 
+def test_shipping_or_cancelling_selected_orders_asks_first_naming_them(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("BULK-A",))
+    ids = [support.place(store, staff["manager"], shop, (1,)) for _ in range(2)]
+    for order_id in ids:
+        support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    numbers = [get_order_detail(store.unit_of_work(), i).number for i in ids]
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    _idle(page)
+    page.table.selectAll()
+    page.bulk.activated.emit(page.bulk.findData(OrderAction.SHIP))  # chosen in the menu
+    question = page.dialog
+    assert isinstance(question, ConfirmDialog)
+    said = question.message.text()
+    assert said.startswith("Ship everything left on 2 orders (")
+    assert all(f"#{n}" in said for n in numbers) and "cannot be undone" in said
+    assert question.action_button.text() == "Ship 2 orders"
+    qtbot.keyClick(question, Qt.Key.Key_Return)
+    assert question.isVisible()
+    question.grab().save("/tmp/scanner-keys-bulk-ship.png")
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert [get_order_detail(store.unit_of_work(), i).status for i in ids] == ["processing"] * 2
+
+    page.bulk.activated.emit(page.bulk.findData(OrderAction.CANCEL))
+    question = page.dialog
+    assert question.reason is not None
+    scanner_types(question.reason, "Fraud check failed")  # Enter ends the reason only
+    assert question.isVisible()
+    qtbot.mouseClick(question.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog is not question, timeout=10_000)
+    _idle(page)
+    assert "2 of 2 orders done." in page.last_bulk_summary
+    page.dialog.close()
+    details = [get_order_detail(store.unit_of_work(), i) for i in ids]
+    assert [d.status for d in details] == ["cancelled"] * 2
+
+
 def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
     store, staff, context_for, qtbot
 ) -> None:

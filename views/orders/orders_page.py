@@ -556,18 +556,46 @@ class OrdersPage(Page):
     # -- bulk, printing, packing -----------------------------------------------------------
 
     def _on_bulk_activated(self, index: int) -> None:
-        action = self.bulk.itemData(index)
+        data = self.bulk.itemData(index)
+        label = self.bulk.itemText(index)
         self.bulk.setCurrentIndex(0)
         rows = self.selected_rows()
-        if action is None or not rows:
+        if data is None or not rows:
             return
-        reason = None
-        if action is OrderAction.CANCEL:
-            reason, ok = QInputDialog.getText(
-                self, "Cancel orders", f"Why are these {len(rows)} orders cancelled?"
-            )
-            if not ok:
-                return
+        action = OrderAction(data)  # the combo hands the enum back as a plain str
+        if action not in (OrderAction.SHIP, OrderAction.CANCEL):
+            self._run_bulk(rows, action, None)
+            return
+        numbers = ", ".join(f"#{r.number}" for r in rows[:15]) + (
+            f" and {len(rows) - 15} more" if len(rows) > 15 else ""
+        )
+        orders = "1 order" if len(rows) == 1 else f"{len(rows)} orders"
+        ask, consequence, go = {
+            OrderAction.SHIP: (
+                f"Ship everything left on {orders} ({numbers})?",
+                "It is fulfilled from stock and shipped to the customers.",
+                f"Ship {orders}",
+            ),
+            OrderAction.CANCEL: (
+                f"Cancel {orders} ({numbers})?",
+                "Their committed stock is released; payments are not refunded here.",
+                f"Cancel {orders}",
+            ),
+        }[action]
+        question = ConfirmDialog(
+            f"{label}: {orders}",
+            f"{ask} {consequence} An order whose state does not allow it is left as it is. "
+            "This cannot be undone.",
+            go,
+            self,
+            reason="Why? (shown on each timeline)" if action is OrderAction.CANCEL else None,
+        )
+        self.dialog = question
+        question.accepted.connect(lambda: self._run_bulk(rows, action, question.reason_text()))
+        question.rejected.connect(lambda: setattr(self, "dialog", None))
+        question.open()
+
+    def _run_bulk(self, rows: list[OrderRow], action: OrderAction, reason: str | None) -> None:
         store, actor = self.context.store, self.context.actor
         self.context.tasks.change(
             lambda progress: bulk_action(
