@@ -13,9 +13,11 @@ from pathlib import Path
 import click
 
 from app.bootstrap import command_line_store
+from app.cli.exits import ROWS_LEFT_OUT
 from services.actors import Actor, system_actor
 from services.errors import NotFound, ValidationFailed
 from services.unit_of_work import Store
+from services.wording import counted
 
 
 def register(main: click.Group) -> None:
@@ -40,7 +42,7 @@ def _variant(store: Store, code: str) -> int:
         raise NotFound(f"No item has the SKU or barcode {code!r}.")
     if len(found) > 1:
         raise ValidationFailed(
-            f"{len(found)} items have the code {code!r}: "
+            f"{counted(len(found), 'item')} have the code {code!r}: "
             + ", ".join(v.label for v in found)
             + ". Use a SKU."
         )
@@ -60,8 +62,8 @@ def verify(quiet: bool) -> None:
     if check.ok:
         if not quiet:
             click.echo(
-                f"Stock adds up: {check.levels:,} levels agree with {check.movements:,} "
-                "ledger movements."
+                f"Stock adds up: {counted(check.levels, 'level')} agree with "
+                f"{counted(check.movements, 'ledger movement')}."
             )
         return
     for d in check.discrepancies:
@@ -131,23 +133,78 @@ def adjust(
     )
 
 
+def _location_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        name, equals, target = pair.rpartition("=")
+        if not equals or not name.strip() or not target.strip():
+            raise click.BadParameter(
+                f'{pair!r}: write it as "Name in the file=CODE"', param_hint="--location-map"
+            )
+        mapping[name.strip()] = target.strip()
+    return mapping
+
+
 @inventory.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
-def import_(file: Path, dry_run: bool) -> None:
-    """Import a Shopify inventory CSV: set on hand from "On hand (new)", skipping (and
-    reporting) rows whose stock changed since the file was exported."""
+@click.option(
+    "--location-map",
+    "location_map",
+    multiple=True,
+    metavar="NAME=CODE",
+    help="Take the file's location NAME as the store's location CODE (or name), e.g. "
+    '--location-map "Shop location=MAIN". Repeatable.',
+)
+@click.option(
+    "--create-location",
+    "create",
+    multiple=True,
+    metavar="NAME",
+    help="Create a location for the file's location NAME when the store has none. Repeatable.",
+)
+def import_(
+    file: Path, dry_run: bool, location_map: tuple[str, ...], create: tuple[str, ...]
+) -> None:
+    """Import a Shopify inventory CSV, in any layout Shopify has exported (told from the
+    header): set on hand from "On hand (new)" (rows whose stock changed since the export are
+    skipped); or from the 2023 layout's "On hand" (its "Available" where On hand is blank);
+    or from the older layout's one column per location, whose cells are available stock.
+    Available becomes on hand by adding what the store holds committed and unavailable.
+
+    Rows are matched by handle and options (SKU alone only without a handle). Everything
+    applies in one transaction. Exits with 3 when rows were left out (see merchant-office
+    --help).
+    """
     from services.inventory.shopify_csv import import_inventory_csv
 
+    mapping = _location_map(location_map)
     with command_line_store() as store, file.open(newline="", encoding="utf-8-sig") as source:
         report = import_inventory_csv(
-            store.unit_of_work(), _actor(), source, dry_run=dry_run, file_name=file.name
+            store.unit_of_work(),
+            _actor(),
+            source,
+            dry_run=dry_run,
+            file_name=file.name,
+            location_map=mapping,
+            create_locations=create,
         )
+    click.echo(f"{report.layout.label}. {report.layout.rule}")
+    for issue in report.notes:
+        click.echo(f"note line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
     for issue in report.skipped:
         click.echo(f"skipped line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
     for issue in report.errors:
         click.echo(f"problem line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
+    for name in report.unknown_locations:
+        click.echo(
+            f'The store has no location {name!r}: add --location-map "{name}=CODE" '
+            f"(one of the codes in merchant-office inventory locations) or "
+            f'--create-location "{name}".'
+        )
     click.echo(report.summary())
+    if report.left_rows_out:
+        sys.exit(ROWS_LEFT_OUT)
 
 
 @inventory.command("export")
@@ -162,7 +219,7 @@ def export(file: Path, location: str | None) -> None:
         place_id = find_location(store.unit_of_work(), location).id if location else None
         with file.open("w", newline="", encoding="utf-8") as out:
             rows = export_inventory_csv(store.unit_of_work(), out, location_id=place_id)
-    click.echo(f"Wrote {rows:,} rows to {file}.")
+    click.echo(f"Wrote {counted(rows, 'row')} to {file}.")
 
 
 @inventory.command()
@@ -203,7 +260,7 @@ def ledger(
         if csv_file:
             with csv_file.open("w", newline="", encoding="utf-8") as out:
                 rows = export_movements(store.unit_of_work(), out, filters=filters)
-            click.echo(f"Wrote {rows:,} movements to {csv_file}.")
+            click.echo(f"Wrote {counted(rows, 'movement')} to {csv_file}.")
             return
         page = list_movements(store.unit_of_work(), PageRequest(limit=limit, filters=filters))
     if not page.rows:
@@ -270,8 +327,8 @@ def low_stock(location: str | None, supplier_name: str | None) -> None:
                 lines=lines,
             )
             click.echo(
-                f"Drafted {order.number} from {order.supplier_name}: {len(order.lines)} items, "
-                f"{order.units} units."
+                f"Drafted {order.number} from {order.supplier_name}: "
+                f"{counted(len(order.lines), 'item')}, {counted(order.units, 'unit')}."
             )
 
 
@@ -287,7 +344,8 @@ def locations() -> None:
     for r in rows:
         marks = " (default)" if r.is_default else ""
         marks += "" if r.is_active else " (closed)"
-        click.echo(f"{r.code:<10} {r.name:<30} {r.bin_count:>4} bins{marks}")
+        bins = "bin " if r.bin_count == 1 else "bins"
+        click.echo(f"{r.code:<10} {r.name:<30} {r.bin_count:>4} {bins}{marks}")
 
 
 @inventory.command("add-location")
@@ -303,4 +361,17 @@ def add_location(code: str, name: str, is_default: bool, bins: tuple[str, ...]) 
         row = create_location(
             store.unit_of_work(), _actor(), code=code, name=name, is_default=is_default, bins=bins
         )
-    click.echo(f"Added {row.name} ({row.code}) with {len(set(bins))} bins.")
+    click.echo(f"Added {row.name} ({row.code}) with {counted(len(set(bins)), 'bin')}.")
+
+
+@inventory.command("rename-location")
+@click.argument("location")
+@click.argument("name")
+def rename_location_command(location: str, name: str) -> None:
+    """Rename the location with code or name LOCATION to NAME (its code stays)."""
+    from services.inventory.locations import find_location, rename_location
+
+    with command_line_store() as store:
+        place = find_location(store.unit_of_work(), location)
+        row = rename_location(store.unit_of_work(), _actor(), place.id, name, version=place.version)
+    click.echo(f"{row.code} is now called {row.name} (it was {place.name}).")

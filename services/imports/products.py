@@ -28,9 +28,10 @@ from services.imports.records import (
     Resolutions,
 )
 from services.imports.shopify import ProductsInterleaved
-from services.imports.writer import Writer
+from services.imports.writer import Writer, keep_extra_columns
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 __all__ = ["ImportRejected", "import_products", "plan_product_import"]
 
@@ -106,6 +107,7 @@ def _import(
                 )
             if writer.refused is not None:
                 raise writer.refused
+            keep_extra_columns(uow, planned.planner.parsed.extra_columns)
             writer.finish(planned.work)
             plan = planned.report()  # while the server is still writing
             background.wait(progress)
@@ -138,9 +140,9 @@ def _rejection(plan: ImportPlan) -> str:
                 counts[issue.kind.label] = counts.get(issue.kind.label, 0) + 1
     kinds = "; ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
     first = plan.rejected[0]
-    rows = "1 row needs" if len(plan.rejected) == 1 else f"{len(plan.rejected)} rows need"
+    rows = counted(len(plan.rejected), "row") + (" needs" if len(plan.rejected) == 1 else " need")
     return (
         f"Nothing was imported: {rows} a decision or a fix ({kinds}). "
-        f"The first is line {first.line}: "
+        f"The first is {first.where}: "
         f"{first.reasons[0] if first.reasons else 'rejected'}"
     )

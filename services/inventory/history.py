@@ -4,7 +4,6 @@ and prove the figures agree with it.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,12 +16,14 @@ from models.catalog import Barcode, Product, Variant
 from models.inventory import InventoryLevel, Location, StockMovement
 from models.staff import Staff
 from models.status import PurchaseOrderStatus, TransferStatus
+from services.exports.cells import csv_writer
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.ledger import STATES, Discrepancy, verify_ledger
 from services.inventory.levels import keyset, variant_title_sql
 from services.paging import Page, PageRequest
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 #: how each kind of document reads in the ledger
 REFERENCE_LABELS = {
@@ -256,7 +257,7 @@ def export_movements(
 ) -> int:
     """Write the (filtered) ledger as CSV, oldest first, streaming; returns the rows written."""
     statement = _apply_filters(_statement(), filters or {}, search).order_by(StockMovement.id)
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(EXPORT_COLUMNS)
     written = 0
     with uow:
@@ -284,7 +285,7 @@ def export_movements(
             )
             written += 1
             if written % 5000 == 0:
-                progress.report(written, total, f"{written:,} movements written")
+                progress.report(written, total, f"{counted(written, 'movement')} written")
     return written
 
 

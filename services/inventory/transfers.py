@@ -29,6 +29,7 @@ from services.inventory.documents import (
     audit_status,
     check_status_change,
     lock_document,
+    refused_lines,
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
@@ -40,7 +41,7 @@ from services.inventory.levels import (
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest
+from services.paging import Page, PageRequest, like_pattern
 from services.unit_of_work import UnitOfWork
 
 STATUS_LABELS = {
@@ -133,7 +134,10 @@ def create_transfer(
     PermissionDenied (``inventory.transfer``).
     """
     if origin_location_id == destination_location_id:
-        raise ValidationFailed("Choose two different locations to transfer between.")
+        raise ValidationFailed(
+            "Choose two different locations to transfer between.",
+            fields={"destination": "The same place as where it comes from."},
+        )
     merged = _merge_lines(lines)
     with uow:
         uow.require(actor, "inventory.transfer")
@@ -495,7 +499,7 @@ def list_transfers(uow: UnitOfWork, request: PageRequest) -> Page[TransferSummar
             (Transfer.origin_location_id == place) | (Transfer.destination_location_id == place)
         )
     if request.search:
-        statement = statement.where(Transfer.number.ilike(f"%{request.search.strip()}%"))
+        statement = statement.where(Transfer.number.ilike(like_pattern(request.search.strip())))
     with uow:
         rows, next_after = keyset(
             uow.session, statement, [Transfer.id], request.after, request.limit, descending=True
@@ -524,11 +528,11 @@ def list_transfers(uow: UnitOfWork, request: PageRequest) -> Page[TransferSummar
 
 def _merge_lines(lines: Sequence[tuple[int, int]]) -> dict[int, int]:
     if not lines:
-        raise ValidationFailed("Add at least one item to the transfer.")
+        raise refused_lines("Add at least one item to the transfer.")
     merged: dict[int, int] = {}
     for variant_id, quantity in lines:
         if quantity < 1:
-            raise ValidationFailed("Transfer at least 1 of each item.")
+            raise refused_lines("Transfer at least 1 of each item.")
         merged[variant_id] = merged.get(variant_id, 0) + quantity
     return dict(sorted(merged.items()))
 

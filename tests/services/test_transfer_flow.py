@@ -141,7 +141,7 @@ def test_a_draft_is_edited_with_its_version_and_a_stale_one_conflicts(store, sta
     )
     assert [(line.variant.sku, line.quantity) for line in edited.lines] == [("ED-B", 3)]
     assert edited.version > draft.version
-    with pytest.raises(Conflict, match="changed by someone else"):
+    with pytest.raises(Conflict, match="changed by Warehouse Tester at"):
         update_transfer(
             store.unit_of_work(),
             staff["warehouse"],
@@ -177,6 +177,20 @@ def test_transfers_list_newest_first_and_filter_by_status(store, staff, places) 
     drafts = list_transfers(store.unit_of_work(), PageRequest(filters={"status": "draft"}))
     assert [t.number for t in drafts.rows] == [first.number]
     assert drafts.rows[0].units == 1 and drafts.rows[0].origin_name == "Location WH"
+
+
+def test_the_transfers_search_takes_wildcards_as_the_characters_typed(store, staff, places) -> None:
+    [variant] = factories.product(store)
+    stock(store, staff, variant, places[0], 10)
+    draft = _draft(store, staff, places, [(variant, 1)])
+
+    def found(search: str) -> list[str]:
+        return [
+            t.number for t in list_transfers(store.unit_of_work(), PageRequest(search=search)).rows
+        ]
+
+    assert found(draft.number[:3]) == [draft.number]
+    assert found("%") == found("_") == found("\\") == found("T-%1") == []
 
 
 def test_editing_a_draft_can_keep_an_item_with_a_new_quantity(store, staff, places) -> None:

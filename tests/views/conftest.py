@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
+from views.widgets.forms import FormDialog
+from views.wording import install_english_plurals
 
 
 def make_context(store, actor, settings_path: Path) -> ViewContext:
@@ -38,11 +40,23 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
         context.tasks.wait_for_idle()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_plurals(qapp) -> Iterator[None]:
+    """The plural forms the app installs (views/wording.py): "1 item", not "1 items"."""
+    translator = install_english_plurals(qapp)
+    yield
+    QApplication.removeTranslator(translator)
+
+
 @pytest.fixture(autouse=True)
 def no_window_left_open(qapp) -> Iterator[None]:
     """Close what a test left on screen: a modal dialog still up would take the keys (and
     the scanner's place) in whichever test runs next in this process."""
     yield
-    for window in QApplication.topLevelWidgets():
-        if window.isVisible():
-            window.close()
+    for _ in range(3):  # closing an editor with changes asks first: the question closes next
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible():
+                window.close()
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and isinstance(window, FormDialog):
+                window.discard()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from app.main_window import MainWindow
 from services.staff import sign_in
@@ -22,7 +23,7 @@ def _ready_dialog(store, qtbot) -> LoginDialog:
         lambda e, p: sign_in(store.unit_of_work(), e, p),
         description="Connected.",
     )
-    dialog.show_demo_sign_in("admin@example.com", "pw")
+    dialog.show_demo_sign_in([("Admin", "admin@example.com")], "pw")
     return dialog
 
 
@@ -46,6 +47,38 @@ def test_right_password_signs_in(store, qtbot) -> None:
         qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].role == "Manager"
     assert not dialog.isVisible()
+
+
+def test_a_nul_character_pasted_into_the_e_mail_is_refused_in_words(store, qtbot) -> None:
+    dialog = _ready_dialog(store, qtbot)
+    dialog.email.setText("admin@example.com\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(dialog.password, TEST_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "The e-mail cannot contain the invisible NUL character" in dialog.error.text()
+    assert dialog.isVisible() and dialog.actor is None
+
+
+def test_the_demo_sign_in_names_every_account_its_role_and_the_password(qtbot) -> None:
+    dialog = LoginDialog(TaskRunner(serial=True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    accounts = [
+        ("Admin", "admin@demo.shop"),
+        ("Manager", "manager@demo.shop"),
+        ("Warehouse", "warehouse@demo.shop"),
+        ("Merchandiser", "merchandiser@demo.shop"),
+    ]
+    dialog.show_demo_sign_in(accounts, "juniper-demo")
+    assert dialog.hint.isVisible()
+    shown = QTextDocumentFragment.fromHtml(dialog.hint.text()).toPlainText()
+    assert "password juniper-demo" in shown
+    for role, email in accounts:
+        assert f"{role}\n{email}\n" in shown  # a row of the table: the role, its e-mail
+    assert dialog.email.text() == "admin@demo.shop"
+    # choosing another account's e-mail fills it in, ready for the password
+    dialog.hint.linkActivated.emit("warehouse@demo.shop")
+    assert dialog.email.text() == "warehouse@demo.shop"
 
 
 class _Second(Page):
@@ -137,3 +170,53 @@ def test_global_search_opens_the_hit_in_its_area(context_for, store, qtbot) -> N
     qtbot.keyClick(popup.box, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.page(1)
     assert window.page(1).opened == [("variant", variant)]
+
+
+def test_quitting_over_an_editor_with_changes_asks_there_first(context_for, qtbot) -> None:
+    context = context_for("admin")
+    window = MainWindow(context, [StaffPage, _Second])
+    qtbot.addWidget(window)
+    window.show()
+    staff = window.show_area("Staff")
+    qtbot.waitUntil(lambda: staff.people.rowCount() >= 4, timeout=10_000)
+    qtbot.mouseClick(staff.add_button, Qt.MouseButton.LeftButton)
+    dialog = staff.dialog
+    qtbot.keyClicks(dialog.name, "Half typed")
+    window.close()  # what File > Quit and signing out do
+    assert window.isVisible() and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
+    discard = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Discard")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    window.close()
+    assert not window.isVisible()
+
+
+def test_a_nul_character_pasted_into_the_staff_form_is_refused_in_words(
+    context_for, qtbot, store
+) -> None:
+    from sqlalchemy import text
+
+    context = context_for("admin")
+    page = StaffPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.people.rowCount() >= 4, timeout=10_000)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    form = page.dialog
+    form.name.setText("Sam\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(form.email, "sam@example.com")
+    qtbot.keyClicks(form.password, "a long enough password")
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.field_message("full_name")), timeout=10_000)
+    context.tasks.wait_for_idle()
+    shown = form.field_message("full_name")
+    assert shown == (
+        "The full name cannot contain the invisible NUL character (it comes with text pasted "
+        "from some programs); remove it and try again."
+    )
+    assert "$argon2" not in shown and form.isVisible()
+    with store.session_factory() as session:
+        assert not session.execute(
+            text("SELECT count(*) FROM staff WHERE email = 'sam@example.com'")
+        ).scalar()

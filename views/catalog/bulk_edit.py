@@ -44,7 +44,9 @@ from services.catalog.records import CollectionRow
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.errors import ValidationFailed
 from views.context import ViewContext
+from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import Column, RowsTableModel
+from views.wording import counted
 
 _ADJUSTMENTS = (
     ("Leave as is", None),
@@ -75,8 +77,11 @@ _FIELD_NAMES = {
 class AmountEditor(QWidget):
     """How one money field changes: an adjustment, its value, and the rounding."""
 
-    def __init__(self, currency: str, *, clearable: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, currency: str, *, clearable: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.name = name  # the BulkEdit field it changes, as refusals name it
         self.currency = currency
         self.adjustment = QComboBox()
         for label, value in _ADJUSTMENTS:
@@ -109,15 +114,18 @@ class AmountEditor(QWidget):
             try:
                 basis_points = Decimal(text) * 100
             except InvalidOperation:
-                raise ValidationFailed(f"“{text}” is not a percentage.") from None
-            if basis_points < 0 or basis_points != basis_points.to_integral_value():
-                raise ValidationFailed("Give a percentage such as 10 or 12.5.")
+                raise self._refused(f"“{text}” is not a percentage.") from None
+            if basis_points != basis_points.to_integral_value():
+                raise self._refused("Give a percentage such as 10 or 12.5.")
             return AmountChange(adjustment, int(basis_points), rounding)
         try:
             minor = Money.parse(text, self.currency).minor
         except MoneyError:
-            raise ValidationFailed(f"“{text}” is not an amount.") from None
-        return AmountChange(adjustment, minor, rounding)
+            raise self._refused(f"“{text}” is not an amount.") from None
+        return AmountChange(adjustment, minor, rounding)  # the service refuses a negative one
+
+    def _refused(self, message: str) -> ValidationFailed:
+        return ValidationFailed(message, fields={self.name: message})
 
 
 class PreviewModel(RowsTableModel):
@@ -165,12 +173,13 @@ class PreviewModel(RowsTableModel):
         return "; ".join(parts)
 
 
-class BulkEditDialog(QDialog):
+class BulkEditDialog(FormDialog):
     """Signals:
     applied(object): the BulkResult after the edit was applied.
     """
 
     applied = Signal(object)
+    saves_on_close = False  # applying to every matching variant is done on purpose, by Apply
 
     def __init__(
         self,
@@ -190,9 +199,9 @@ class BulkEditDialog(QDialog):
         self.setWindowTitle("Bulk edit")
         self.resize(980, 640)
         self.heading = QLabel(f"Changes for {described}.")
-        self.price = AmountEditor(currency, clearable=False)
-        self.compare_at = AmountEditor(currency, clearable=True)
-        self.cost = AmountEditor(currency, clearable=True)
+        self.price = AmountEditor("price", currency, clearable=False)
+        self.compare_at = AmountEditor("compare_at_price", currency, clearable=True)
+        self.cost = AmountEditor("cost", currency, clearable=True)
         self.status = QComboBox()
         for label, value in (
             ("Leave as is", None),
@@ -220,9 +229,9 @@ class BulkEditDialog(QDialog):
         for field in (self.add_tags, self.remove_tags):
             field.setMaximumWidth(320)
         form = QFormLayout()
-        form.addRow("Price", self.price)
-        form.addRow("Compare-at price", self.compare_at)
-        form.addRow("Cost", self.cost)
+        form.addRow("Price", self.field("price", self.price))
+        form.addRow("Compare-at price", self.field("compare_at_price", self.compare_at))
+        form.addRow("Cost", self.field("cost", self.cost))
         form.addRow("Status", self.status)
         form.addRow("When sold out", self.policy)
         form.addRow("Add tags", self.add_tags)
@@ -253,6 +262,7 @@ class BulkEditDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
         context.tasks.query(
             store_currency, context.store.unit_of_work(), on_done=self._set_currency
@@ -292,13 +302,27 @@ class BulkEditDialog(QDialog):
             remove_collection_ids=(remove,) if remove else (),
         )
 
+    def form_state(self) -> dict[str, object]:
+        amounts = (self.price, self.compare_at, self.cost)
+        return {
+            "amounts": tuple(
+                (a.adjustment.currentIndex(), a.value.text(), a.rounding.currentIndex())
+                for a in amounts
+            ),
+            "choices": tuple(
+                c.currentData()
+                for c in (self.status, self.policy, self.add_collection, self.remove_collection)
+            ),
+            "tags": (self.add_tags.text(), self.remove_tags.text()),
+        }
+
     def run_preview(self) -> None:
         try:
             edit = self.edit()
-            edit.validate()
         except ValidationFailed as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
+        self.clear_messages()
         self.summary.setText("Working out every row…")
         self.context.tasks.query(
             preview_bulk_edit,
@@ -308,7 +332,12 @@ class BulkEditDialog(QDialog):
             label="Previewing the bulk edit",
             busy=self.preview_button,
             on_done=lambda preview: self._on_preview(edit, preview),
+            on_error=self._on_preview_failed,
         )
+
+    def _on_preview_failed(self, error: BaseException) -> None:
+        self.summary.setText("Choose the changes, then preview them.")
+        self.save_failed(error)
 
     def _on_preview(self, edit: BulkEdit, preview: BulkPreview) -> None:
         self.preview = preview
@@ -323,17 +352,25 @@ class BulkEditDialog(QDialog):
         )
         self.apply_button.setEnabled(preview.changing > 0 and self.context.can("catalog.import"))
 
+    def can_save(self) -> bool:
+        return self.context.can("catalog.import")
+
     def apply(self) -> None:
+        self.accept()
+
+    def save(self) -> None:
+        """Apply what was previewed (closing over unsaved changes offers this as Save)."""
         try:
             edit = self.edit()
         except ValidationFailed as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
         if edit != self._previewed:
             self.apply_button.setEnabled(False)
             self.summary.setText("The changes differ from the preview: preview them again.")
             return
-        self.context.tasks.change(
+        self.submit(
+            self.context.tasks,
             apply_bulk_edit,
             self.context.store.unit_of_work(),
             self.context.actor,
@@ -341,16 +378,17 @@ class BulkEditDialog(QDialog):
             edit,
             label="Applying the bulk edit",
             busy=self.apply_button,
-            on_done=self._on_applied,
         )
 
-    def _on_applied(self, result: BulkResult) -> None:
+    def _saved(self, result: BulkResult) -> None:
         self.summary.setText(
-            f"Applied to {result.variants_changed:,} variants of {result.products_changed:,} "
-            "products. It can be reverted from the bulk edit history."
+            "Applied to "
+            + counted(result.variants_changed, "%Ln variant(s) of ")
+            + counted(result.products_changed, "%Ln product(s). ")
+            + "It can be reverted from the bulk edit history."
         )
         self.applied.emit(result)
-        self.accept()
+        super()._saved(result)
 
 
 def _n(count: int, word: str) -> str:
@@ -445,7 +483,8 @@ class BulkHistoryDialog(QDialog):
                 self,
                 "Revert bulk edit",
                 f"Put back the values from before “{entry.description}” on "
-                f"{entry.variants:,} variants? Rows changed since are kept as they are.",
+                + counted(entry.variants, "%Ln variant(s)? ")
+                + "Rows changed since are kept as they are.",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -462,8 +501,10 @@ class BulkHistoryDialog(QDialog):
     def _on_reverted(self, result: RevertResult) -> None:
         kept = f" Kept as changed since: {'; '.join(result.kept[:5])}." if result.kept else ""
         self.message.setText(
-            f"Reverted {result.restored_variants:,} variants and {result.restored_products:,} "
-            f"products.{kept}"
+            "Reverted "
+            + counted(result.restored_variants, "%Ln variant(s) and ")
+            + counted(result.restored_products, "%Ln product(s).")
+            + kept
         )
         self.reverted.emit(result)
         self.load()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,12 +44,15 @@ from services.catalog.queries import (
 from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
 from services.paging import PageRequest
+from views import shortcuts
 from views.context import ViewContext
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import MoneyField
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 STATUS_COLORS = {"draft": "#8a6d00", "archived": "#80868b", "active": "#1e7d32"}
 SETTINGS = "catalog"
@@ -76,6 +78,7 @@ class CatalogPage(Page):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.dialog: QDialog | None = None
+        self.editors = OpenEditors()
         self._loaded_choices = False
         self._restoring = False
         self.currency = "USD"
@@ -185,7 +188,7 @@ class CatalogPage(Page):
         if context.settings.value(f"{SETTINGS}/header") is None:
             # Qt's header starts "descending"; the catalog reads A to Z until told otherwise
             self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda _: self._open_current())
+        # a double-click also "activates" (as Enter does): one connection, one editor
         self.table.activated.connect(lambda _: self._open_current())
         self.empty = QLabel(
             "No variants match. Clear the filters, or import a product file.",
@@ -208,7 +211,7 @@ class CatalogPage(Page):
             ("Ctrl+Shift+P", lambda: self._publish(True)),
             ("F5", self.refresh),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            shortcuts.bind(shortcuts.CATALOG, key, self, slot)
         self._restore_filters()
 
     # -- the list --------------------------------------------------------------------------
@@ -287,8 +290,10 @@ class CatalogPage(Page):
         )
 
     def _on_counted(self, count: int) -> None:
-        shown = "100,000+" if count >= 100_000 else f"{count:,}"
-        self.count_label.setText(f"{shown} variant{'s' if count != 1 else ''}")
+        if count >= 100_000:
+            self.count_label.setText(counted(100_000, "%Ln+ variant(s)"))
+        else:
+            self.count_label.setText(counted(count, "%Ln variant(s)"))
 
     def _on_model_loaded(self, rows: int) -> None:
         self.empty.setVisible(rows == 0 and self.model.is_complete)
@@ -420,9 +425,12 @@ class CatalogPage(Page):
     def open_product(self, product_id: int | None) -> None:
         from views.catalog.product_editor import ProductEditorDialog
 
-        editor = ProductEditorDialog(self.context, product_id, parent=self)
-        editor.saved.connect(lambda _: self.refresh())
-        self._show(editor)
+        def make() -> QDialog:
+            editor = ProductEditorDialog(self.context, product_id, parent=self)
+            editor.saved.connect(lambda _: self.refresh())
+            return self._keep(editor)
+
+        self.dialog = self.editors.open(("product", product_id), make)
 
     def selection(self) -> tuple[Selection, str]:
         """The selected variants, or every variant matching the filter when none is selected."""
@@ -431,7 +439,7 @@ class CatalogPage(Page):
             n = len(rows)
             return (
                 Selection(variant_ids=tuple(r.variant_id for r in rows)),
-                f"{n} selected variant{'s' if n != 1 else ''}",
+                counted(n, "%Ln selected variant(s)"),
             )
         return Selection(matching=self.current_filter()), "every variant the filter matches"
 
@@ -492,10 +500,16 @@ class CatalogPage(Page):
         )
 
     def _show(self, dialog: QDialog) -> None:
+        self._keep(dialog).show()
+
+    def _keep(self, dialog: QDialog) -> QDialog:
+        """``dialog`` as the one open now (``self.dialog``), gone from memory once closed."""
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.show()
+        dialog.finished.connect(
+            lambda _: setattr(self, "dialog", None) if self.dialog is dialog else None
+        )
+        return dialog
 
 
 _ANY = {"vendors": "Any vendor", "product_types": "Any type", "collection_id": "Any collection"}

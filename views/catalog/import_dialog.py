@@ -47,6 +47,7 @@ from services.imports.table import ENCODINGS
 from views.context import ViewContext
 from views.tasks import Task
 from views.widgets.lazy_table import RIGHT, Column, RowsTableModel
+from views.wording import counted
 
 OUTCOME_COLORS = {
     Outcome.CREATE: "#1e7d32",
@@ -80,6 +81,13 @@ def plan_model(parent: Any = None) -> RowsTableModel:
     return RowsTableModel(
         [
             Column("line", "Line", align=RIGHT, tooltip=_everything),
+            Column(
+                "spreadsheet_row",
+                "Row",
+                align=RIGHT,
+                value=lambda row: row.spreadsheet_row or row.line,
+                tooltip=lambda row: "The row a spreadsheet shows this record on",
+            ),
             Column(
                 "outcome",
                 "Result",
@@ -262,8 +270,9 @@ class ImportDialog(QDialog):
             )
         if plan.rejected:
             lines.append(
-                f"<span style='color:#c5221f'><b>{len(plan.rejected)} rejected "
-                f"row{'s' if len(plan.rejected) != 1 else ''}</b>: nothing is imported until each "
+                "<span style='color:#c5221f'><b>"
+                + counted(len(plan.rejected), "%Ln rejected row(s)")
+                + "</b>: nothing is imported until each "
                 "is fixed in the file or decided below.</span>"
             )
         elif plan.changes_anything:
@@ -297,9 +306,7 @@ class ImportDialog(QDialog):
             combo.activated.connect(lambda _: self.check())
             self.decisions[kind] = combo
             rows = len({i.line for i in issues})
-            self.decisions_box.addRow(
-                f"{kind.label} ({rows} row{'s' if rows != 1 else ''}):", combo
-            )
+            self.decisions_box.addRow(f"{kind.label} (" + counted(rows, "%Ln row(s)") + "):", combo)
 
     def decide(self, kind: IssueKind, choice: Choice) -> None:
         """Choose what happens to every row with this kind of issue, and check again."""
@@ -318,14 +325,14 @@ class ImportDialog(QDialog):
             rows = [r for r in rows if r.outcome is not Outcome.UNCHANGED or r.issues]
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 560))
+        self.table.setColumnWidth(5, min(self.table.columnWidth(5), 560))
 
     def _on_row_selected(self, current: QModelIndex, _: QModelIndex) -> None:
         if not current.isValid() or current.row() >= self.model.rowCount():
             self.detail.clear()
             return
         row = self.model.row(current.row())
-        parts = [f"<b>Line {row.line}: {OUTCOME_WORDS[row.outcome]}</b>"]
+        parts = [f"<b>{row.where.capitalize()}: {OUTCOME_WORDS[row.outcome]}</b>"]
         parts += [_escape(r) for r in row.reasons]
         for issue in row.issues:
             choices = " or ".join(c.label.lower() for c in issue.choices)
@@ -370,7 +377,9 @@ class ImportDialog(QDialog):
         p, v = result.plan.products, result.plan.variants
         self.summary.setText(
             f"Imported {self.path.name if self.path else 'the file'}: {p.create} new and "
-            f"{p.update} changed products, {v.create} new and {v.update} changed variants."
+            + counted(p.update, "%Ln changed product(s), ")
+            + f"{v.create} new and "
+            + counted(v.update, "%Ln changed variant(s).")
         )
         self.import_button.setEnabled(False)
         self.imported.emit(result)
@@ -457,12 +466,16 @@ class ExportDialog(QDialog):
 
     def _on_done(self, path: Path, result: ExportResult) -> None:
         message = (
-            f"Wrote {result.products:,} products, {result.variants:,} variants to {path.name}."
+            "Wrote "
+            + counted(result.products, "%Ln product(s), ")
+            + counted(result.variants, "%Ln variant(s) ")
+            + f"to {path.name}."
         )
         if result.images_without_address:
             message += (
-                f" {result.images_without_address} images uploaded from files have no web "
-                "address and are not in the file."
+                " "
+                + counted(result.images_without_address, "%Ln image(s) uploaded from files")
+                + " have no web address and are not in the file."
             )
         self.message.setText(message)
         self.exported.emit(result)

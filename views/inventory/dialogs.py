@@ -1,5 +1,5 @@
 """Dialogs of the stock list: adjust (one line or a document), move between states, reorder
-point, a variant's full history, and the report of a CSV import."""
+point, a variant's full history."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -45,9 +44,9 @@ from services.inventory.levels import (
     stock_rows,
 )
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
-from services.inventory.shopify_csv import ImportReport
 from views.context import ViewContext
 from views.inventory.common import RED, ItemPickerDialog, negative_red, when
+from views.widgets.forms import FormDialog
 from views.widgets.keys import ConfirmDialog, ScanField
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
@@ -62,7 +61,7 @@ ADJUST_STATES = (
 )
 
 
-class AdjustDialog(QDialog):
+class AdjustDialog(FormDialog):
     """Adjust one or many items at one location with a reason and a note.
 
     Each line has the figure now, a change and the new figure; typing either updates the
@@ -298,9 +297,22 @@ class AdjustDialog(QDialog):
             busy=self.buttons,
         )
 
+    def form_state(self) -> dict[str, object]:
+        return {
+            "reason": self.reason.currentIndex(),
+            "note": self.note.text(),
+            "lines": tuple(
+                (row.variant_id, self._change_spin(n).value()) for n, row in enumerate(self.rows)
+            ),
+            "states": tuple(
+                getattr(self.table.cellWidget(n, 2), "currentIndex", int)()
+                for n in range(len(self.rows))
+            ),
+        }
+
     def _on_saved(self, result: AdjustmentResult) -> None:
         self.adjusted.emit(result)
-        self.accept()
+        self._saved(result)
 
     def _on_failed(self, error: BaseException) -> None:
         if isinstance(error, Conflict):
@@ -328,7 +340,7 @@ class AdjustDialog(QDialog):
                 self._sync(n, from_change=True)
 
 
-class MoveStateDialog(QDialog):
+class MoveStateDialog(FormDialog):
     """Move a quantity of one item between available and an unavailable state."""
 
     moved = Signal(object)
@@ -369,6 +381,10 @@ class MoveStateDialog(QDialog):
         self.quantity.setFocus()
         self.quantity.selectAll()
 
+    def form_state(self) -> dict[str, object]:
+        combos = (self.from_state, self.to_state, self.reason)
+        return {"move": (self.quantity.value(), *(c.currentIndex() for c in combos))}
+
     def save(self) -> None:
         move = StateMove(
             self.row.variant_id,
@@ -385,17 +401,15 @@ class MoveStateDialog(QDialog):
                 reason=self.reason.currentData(),
                 note=self.note.text().strip() or None,
             ),
-            on_done=lambda result: (self.moved.emit(result), self.accept()),
+            on_done=lambda result: (self.moved.emit(result), self._saved(result)),
             on_error=lambda error: self.message.setText(str(error)),
             label="Moving stock",
             busy=self.buttons,
         )
 
 
-class ReorderDialog(QDialog):
+class ReorderDialog(FormDialog):
     """The reorder point and quantity of one item at one location."""
-
-    saved = Signal()
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -425,6 +439,9 @@ class ReorderDialog(QDialog):
         form.addRow(self.message)
         form.addRow(self.buttons)
 
+    def form_state(self) -> dict[str, object]:
+        return {"rule": (self.enabled.isChecked(), self.point.value(), self.quantity.value())}
+
     def save(self) -> None:
         rule = ReorderRule(
             self.row.variant_id,
@@ -436,7 +453,7 @@ class ReorderDialog(QDialog):
             lambda: set_reorder_rules(
                 self.context.store.unit_of_work(), self.context.actor, [rule]
             ),
-            on_done=lambda _: (self.saved.emit(), self.accept()),
+            on_done=self._saved,
             on_error=lambda error: self.message.setText(str(error)),
             busy=self.buttons,
         )
@@ -485,7 +502,10 @@ class VariantHistoryDialog(QDialog):
             context.tasks,
         )
         self.table = ListView(
-            self.model, settings=context.settings, settings_key="inventory/history"
+            self.model,
+            settings=context.settings,
+            settings_key="inventory/history",
+            empty_text="This item has no stock movements here yet.",
         )
         self.table.setSortingEnabled(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -532,31 +552,8 @@ class VariantHistoryDialog(QDialog):
                 self.levels.setItem(n, c, item)
 
 
-class ImportReportDialog(QDialog):
-    """What an inventory CSV import did, and every row it left alone and why."""
-
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Inventory import" + (" (dry run)" if report.dry_run else ""))
-        self.resize(760, 480)
-        summary = QLabel(report.summary(), wordWrap=True, objectName="pageTitle")
-        details = QPlainTextEdit(readOnly=True)
-        lines = [f"Line {i.line} ({i.item} at {i.location}): {i.message}" for i in report.skipped]
-        lines += [f"Line {i.line} ({i.item} at {i.location}): {i.message}" for i in report.errors]
-        details.setPlainText("\n".join(lines) or "Every row was applied or needed no change.")
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        if report.reference:
-            layout.addWidget(QLabel(f"Ledger document: {report.reference}"))
-        layout.addWidget(details, 1)
-        layout.addWidget(close)
-
-
 __all__ = [
     "AdjustDialog",
-    "ImportReportDialog",
     "MoveStateDialog",
     "ReorderDialog",
     "VariantHistoryDialog",

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED
+from views.widgets.forms import OpenEditors
 from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
@@ -44,6 +45,8 @@ class DocumentsTab(QWidget):
     """
 
     noun = "document"
+    #: where its shortcuts are declared (views/shortcuts.py)
+    shortcut_area = ""
     statuses: Sequence[tuple[str, str | None]] = ()
     #: states in which a scan receives a unit (in a draft, a scan adds a line)
     receiving_states: Sequence[str] = ()
@@ -58,6 +61,7 @@ class DocumentsTab(QWidget):
         self.context = context
         self.detail: Any = None
         self.dialog: QWidget | None = None
+        self.editors = OpenEditors()
         self._open_id: int | None = None
 
         self.search = SearchBox(f"Search {self.noun} number")
@@ -74,7 +78,10 @@ class DocumentsTab(QWidget):
         self.new_button.clicked.connect(self.open_new)
         self.model = KeysetTableModel(self.list_columns, self.fetch, context.tasks)
         self.list = ListView(
-            self.model, settings=context.settings, settings_key=f"inventory/{self.noun}s"
+            self.model,
+            settings=context.settings,
+            settings_key=f"inventory/{self.noun}s",
+            empty_text=f"No {self.noun}s here. Start one with Ctrl+N.",
         )
         self.list.setSortingEnabled(False)
         self.list.selectionModel().currentRowChanged.connect(self._on_list_current_changed)
@@ -132,8 +139,8 @@ class DocumentsTab(QWidget):
 
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(self.on_scanned)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_new)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(self.shortcut_area, "Ctrl+N", self, self.open_new, button=self.new_button)
+        shortcuts.bind(self.shortcut_area, "F5", self, self.reload)
         self.model.set_query()
 
     # -- to fill in ------------------------------------------------------------------------
@@ -242,16 +249,21 @@ class DocumentsTab(QWidget):
 
     def open_new(self) -> None:
         if self.context.can(self.permission):
-            self._open_dialog(self.editor(None))
+            self._open_dialog(None)
 
     def open_edit(self) -> None:
         if "edit" in self.actions(self.detail):
-            self._open_dialog(self.editor(self.detail))
+            self._open_dialog(self.detail)
 
-    def _open_dialog(self, dialog: Any) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
-        dialog.show()
+    def _open_dialog(self, detail: Any) -> None:
+        """The editor of ``detail`` (a new document for None); one per document."""
+
+        def make() -> Any:
+            dialog = self.editor(detail)
+            dialog.saved.connect(self.shown)
+            return dialog
+
+        self.dialog = self.editors.open((self.noun, detail and detail.id), make)
 
     def change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
         """Run the service ``fn`` on the open document's store as this person; show its result."""
@@ -302,7 +314,13 @@ class DocumentsTab(QWidget):
         button = QPushButton(f"{text} ({shortcut})" if shortcut else text)
         button.clicked.connect(slot)
         if shortcut:
-            QShortcut(QKeySequence(shortcut), self, activated=lambda: button.isEnabled() and slot())
+            shortcuts.bind(
+                self.shortcut_area,
+                shortcut,
+                self,
+                lambda: button.isEnabled() and slot(),
+                button=button,
+            )
         self.buttons.addWidget(button)
         return button
 

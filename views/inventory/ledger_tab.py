@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -19,12 +18,15 @@ from PySide6.QtWidgets import (
 
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.history import MovementRow, export_movements, list_movements
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, stretch_column, when
 from views.inventory.dialogs import VariantHistoryDialog
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 COLUMNS = [
     Column("occurred_at", "When", format=when, width=16),
@@ -45,6 +47,7 @@ class LedgerTab(QWidget):
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None
+        self.editors = OpenEditors()  # one history window per item
         self.location = LocationCombo(context, allow_all=True)
         self.location.location_changed.connect(self._on_location_changed)
         self.reason = QComboBox()
@@ -72,13 +75,14 @@ class LedgerTab(QWidget):
             lambda request: list_movements(context.store.unit_of_work(), request),
             context.tasks,
         )
-        self.model.loaded.connect(
-            lambda n: self.count_label.setText(
-                f"{n:,}{'' if self.model.is_complete else '+'} movements"
-            )
-        )
+        # a method, not a lambda: Qt drops the connection when the tab is deleted, while a
+        # page still loading when a window closes would call a lambda on a deleted label
+        self.model.loaded.connect(self._on_loaded)
         self.table = ListView(
-            self.model, settings=context.settings, settings_key="inventory/ledger"
+            self.model,
+            settings=context.settings,
+            settings_key="inventory/ledger",
+            empty_text="No stock movements match. Clear the search or choose another location.",
         )
         self.table.setSortingEnabled(False)
         stretch_column(self.table, 2)
@@ -86,8 +90,8 @@ class LedgerTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        QShortcut(QKeySequence("Return"), self.table, activated=self.open_history)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(shortcuts.LEDGER, "Return", self.table, self.open_history)
+        shortcuts.bind(shortcuts.LEDGER, "F5", self, self.reload)
         self.search.focus_shortcut(self)
 
     def _on_location_changed(self, location_id: int | None) -> None:
@@ -105,14 +109,21 @@ class LedgerTab(QWidget):
     def _apply(self) -> None:
         self.model.set_query(filters=self.filters())
 
+    def _on_loaded(self, count: int) -> None:
+        self.count_label.setText(
+            counted(count, "%Ln movement(s)" if self.model.is_complete else "%Ln+ movement(s)")
+        )
+
     def reload(self) -> None:
         self.model.reload()
 
     def open_history(self) -> None:
         row = self.table.current_row()
         if isinstance(row, MovementRow):
-            self.dialog = VariantHistoryDialog(self.context, row.variant_id, self)
-            self.dialog.show()
+            variant = row.variant_id
+            self.dialog = self.editors.open(
+                ("history", variant), lambda: VariantHistoryDialog(self.context, variant, self)
+            )
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -7,10 +7,10 @@ Ctrl+R reorder point, Enter history, F5 reload. A scan anywhere shows that item.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -24,20 +24,24 @@ from PySide6.QtWidgets import (
 
 from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
-from services.inventory.shopify_csv import ImportReport, export_inventory_csv, import_inventory_csv
+from services.inventory.shopify_csv import export_inventory_csv
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
     AdjustDialog,
-    ImportReportDialog,
     MoveStateDialog,
     ReorderDialog,
     VariantHistoryDialog,
 )
+from views.inventory.import_dialog import InventoryImportDialog
+from views.inventory.locations_dialog import LocationsDialog
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 def _bin(value: object) -> str:
@@ -78,6 +82,7 @@ class StockTab(QWidget):
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None  # the dialog open now (tests reach it here)
+        self.editors = OpenEditors()
         self.location = LocationCombo(context, allow_all=True)
         self.location.location_changed.connect(self._on_location_changed)
         self.search = SearchBox("Search SKU, product, vendor or barcode — or scan an item")
@@ -135,6 +140,8 @@ class StockTab(QWidget):
         self.import_button.clicked.connect(self.import_csv)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.clicked.connect(self.export_csv)
+        self.locations_button = QPushButton("Locations…")
+        self.locations_button.clicked.connect(self.open_locations)
         actions = QHBoxLayout()
         for button in (
             self.adjust_button,
@@ -144,6 +151,7 @@ class StockTab(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch()
+        actions.addWidget(self.locations_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
@@ -166,7 +174,7 @@ class StockTab(QWidget):
             ("Return", self.open_history),
             ("F5", self.reload),
         ):
-            QShortcut(QKeySequence(key), self.table if key == "Return" else self, activated=slot)
+            shortcuts.bind(shortcuts.STOCK, key, self.table if key == "Return" else self, slot)
 
     # -- querying --------------------------------------------------------------------------
 
@@ -201,8 +209,8 @@ class StockTab(QWidget):
         self.model.reload()
 
     def _on_loaded(self, count: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count_label.setText(f"{count:,}{more} items")
+        text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
+        self.count_label.setText(counted(count, text))
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
         if count and not self.table.currentIndex().isValid():
@@ -223,7 +231,7 @@ class StockTab(QWidget):
         if not found:
             self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
             return
-        label = found[0].label if len(found) == 1 else f"{len(found)} items"
+        label = found[0].label if len(found) == 1 else counted(len(found), "%Ln item(s)")
         self.feedback.show_result("ok", f"{label}")
         self.search.setText(code)
         self.model.set_query(search=found[0].sku or code)
@@ -253,15 +261,20 @@ class StockTab(QWidget):
                 "An adjustment is for one location: choose it above, or select items of one.",
             )
             return
-        dialog = AdjustDialog(self.context, rows[0].location_id, rows[0].location_name, rows, self)
-        dialog.adjusted.connect(self._on_adjusted)
-        self._show(dialog)
+        place = rows[0].location_id
+
+        def make() -> QWidget:
+            dialog = AdjustDialog(self.context, place, rows[0].location_name, rows, self)
+            dialog.adjusted.connect(self._on_adjusted)
+            return dialog
+
+        self._show(("adjust", place, tuple(sorted(r.variant_id for r in rows))), make)
 
     def _on_adjusted(self, result: object) -> None:
         number = getattr(result, "number", "")
         lines = len(getattr(result, "lines", ()))
         self.feedback.show_result(
-            "ok", f"{number}: {lines} line{'s' if lines != 1 else ''} adjusted.", sound=False
+            "ok", f"{number}: " + counted(lines, "%Ln line(s) adjusted."), sound=False
         )
         self.reload()
 
@@ -269,28 +282,44 @@ class StockTab(QWidget):
         row = self._one()
         if row is None or not self.context.can("inventory.adjust"):
             return
-        dialog = MoveStateDialog(self.context, row, self)
-        dialog.moved.connect(lambda _: self.reload())
-        self._show(dialog)
+
+        def make() -> QWidget:
+            dialog = MoveStateDialog(self.context, row, self)
+            dialog.moved.connect(lambda _: self.reload())
+            return dialog
+
+        self._show(("move", row.variant_id, row.location_id), make)
 
     def open_reorder(self) -> None:
         row = self._one()
         if row is None or not self.context.can("inventory.settings"):
             return
-        dialog = ReorderDialog(self.context, row, self)
-        dialog.saved.connect(self.reload)
-        self._show(dialog)
+
+        def make() -> QWidget:
+            dialog = ReorderDialog(self.context, row, self)
+            dialog.saved.connect(lambda _: self.reload())
+            return dialog
+
+        self._show(("reorder", row.variant_id, row.location_id), make)
 
     def open_history(self) -> None:
         row = self._one()
         if row is None:
             return
-        self._show(VariantHistoryDialog(self.context, row.variant_id, self))
+        self._show(
+            ("history", row.variant_id),
+            lambda: VariantHistoryDialog(self.context, row.variant_id, self),
+        )
 
-    def _show(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+    def _show(self, key: tuple[object, ...], make: Callable[[], QWidget]) -> None:
+        """The dialog ``make`` makes, unless the one for ``key`` is open: that comes forward."""
+
+        def made() -> QWidget:
+            dialog = make()
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            return dialog
+
+        self.dialog = self.editors.open(key, made)
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -311,7 +340,7 @@ class StockTab(QWidget):
         self.tasks.query(
             export,
             on_done=lambda rows: self.feedback.show_result(
-                "ok", f"Exported {rows:,} rows to {path.name}.", sound=False
+                "ok", counted(rows, "Exported %Ln row(s) to ") + f"{path.name}.", sound=False
             ),
             label="Exporting inventory",
         )
@@ -323,19 +352,24 @@ class StockTab(QWidget):
         if path:
             self.import_from(Path(path))
 
-    def import_from(self, path: Path, *, dry_run: bool = False) -> None:
-        def run() -> ImportReport:
-            with path.open(newline="", encoding="utf-8-sig") as source:
-                return import_inventory_csv(
-                    self.context.store.unit_of_work(),
-                    self.context.actor,
-                    source,
-                    dry_run=dry_run,
-                    file_name=path.name,
-                )
+    def import_from(self, path: Path) -> None:
+        """Open the import of ``path``: its dry run first, then the import on request."""
 
-        self.tasks.change(run, on_done=self._on_imported, label="Importing inventory")
+        def make() -> QWidget:
+            dialog = InventoryImportDialog(self.context, path, self)
+            dialog.imported.connect(lambda _: self.reload())
+            return dialog
 
-    def _on_imported(self, report: ImportReport) -> None:
+        self._show(("import", str(path)), make)
+
+    def open_locations(self) -> None:
+        def make() -> QWidget:
+            dialog = LocationsDialog(self.context, self)
+            dialog.changed.connect(self._on_locations_changed)
+            return dialog
+
+        self._show(("locations",), make)
+
+    def _on_locations_changed(self) -> None:
+        self.location.reload()
         self.reload()
-        self._show(ImportReportDialog(report, self))

@@ -1,9 +1,11 @@
 """Order dialogs: fulfil with tracking, cancel, record a payment, refund, return.
 
-Dialogs only collect input; the page runs the service through the task runner. Each dialog is
-opened with ``open()`` (window-modal, not blocking), so the UI thread never waits. What cannot
-be undone (fulfilling, cancelling) is never done by Enter: the tracking field takes a scanner's
-Enter, the buttons are not the default, and fulfilling asks first with what will ship.
+Dialogs collect input; the page gives each the service call it saves with (``saves_with``).
+Each is opened with ``open()`` (window-modal, not blocking), so the UI thread never waits; a
+refused value stays in the dialog with the message on its field, and closing over changes
+not saved asks first. What cannot be undone (fulfilling, cancelling) is never done by Enter:
+the tracking field takes a scanner's Enter, their buttons are not the default, and fulfilling
+asks first with what will ship.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from PySide6.QtWidgets import (
 
 from models.money import Money, MoneyError, format_minor
 from models.status import ReturnDisposition
+from services.errors import DomainError
 from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
+from views.widgets.forms import FormDialog
 from views.widgets.keys import ConfirmDialog, ScanField, deliberate_buttons
+from views.wording import counted
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
 
@@ -100,53 +105,58 @@ class _LineQuantities(QTableWidget):
         return {line_id: spin.value() for line_id, spin in self.spins.items() if spin.value()}
 
 
-class FulfilDialog(QDialog):
+class FulfilDialog(FormDialog):
     """Choose lines and quantities at a location, with carrier and tracking number; "Fulfil…"
-    asks with what will ship before the dialog is accepted.
+    asks with what will ship before the dialog saves.
 
     Attributes:
         confirmation: the question open now (None until "Fulfil…" is clicked).
     """
 
+    saves_on_close = False  # its OK is an action, not a save
+
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Fulfil order #{detail.number}")
         self.resize(680, 380)
-        locations = sorted({ln.location_code or "" for ln in detail.lines if ln.unfulfilled})
+        # the locations by name, each once, in the order people read them
+        places = {
+            ln.location_id: ln.location_name or ln.location_code or ""
+            for ln in detail.lines
+            if ln.unfulfilled
+        }
         self.location = QComboBox()
-        for code in locations:
-            ids = {ln.location_id for ln in detail.lines if ln.location_code == code}
-            self.location.addItem(code, next(iter(ids)))
+        for location_id, name in sorted(places.items(), key=lambda place: place[1]):
+            self.location.addItem(name, location_id)
         self._detail = detail
         self.confirmation: ConfirmDialog | None = None
         self.lines = _LineQuantities([])
         self.carrier = QComboBox(editable=True)
         self.carrier.addItems(CARRIERS)
         self.tracking = ScanField(placeholderText="Scan or type the tracking number")
-        self.error = QLabel(styleSheet="color: #b3261e")
         form = QFormLayout()
         form.addRow("Ship from", self.location)
         form.addRow("Carrier", self.carrier)
-        form.addRow("Tracking number", self.tracking)
+        form.addRow("Tracking number", self.field("tracking_number", self.tracking))
         buttons, self.fulfil_button, _ = deliberate_buttons("Fulfil…")
         self.fulfil_button.clicked.connect(self.ask_to_fulfil)
         buttons.rejected.connect(self.reject)
         self._box = QVBoxLayout(self)
         self._box.addLayout(form)
         self._box.addWidget(self.lines)
-        self._box.addWidget(self.error)
+        self._box.addWidget(self.message)
         self._box.addWidget(buttons)
         self.location.currentIndexChanged.connect(self._on_location_current_index_changed)
         self._on_location_current_index_changed()
         self.tracking.setFocus()
 
     def _on_location_current_index_changed(self, _index: int = 0) -> None:
-        code = self.location.currentText()
+        location_id = self.location.currentData()
         self.lines.set_lines(
             [
                 (ln, ln.unfulfilled)
                 for ln in self._detail.lines
-                if ln.unfulfilled > 0 and (ln.location_code or "") == code
+                if ln.unfulfilled > 0 and ln.location_id == location_id
             ]
         )
 
@@ -154,16 +164,16 @@ class FulfilDialog(QDialog):
         """Ask, naming the units, lines and where they ship from; fulfil only on a yes."""
         quantities = self.lines.quantities()
         if not quantities:
-            self.error.setText("Choose at least one unit to ship.")
+            self.show_message(None, "Choose at least one unit to ship.")
             return
-        self.error.clear()
+        self.clear_messages()
         units, lines = sum(quantities.values()), len(quantities)
         shipping = [
             str(v) for k, v in self.values().items() if k in ("carrier", "tracking_number") and v
         ]
         how = f" ({', '.join(shipping)})" if shipping else ""
         consequence = (
-            f"Ship {_count(units, 'unit')} on {_count(lines, 'line')} of order "
+            f"Ship {counted(units, '%Ln unit(s)')} on {counted(lines, '%Ln line(s)')} of order "
             f"#{self._detail.number} from {self.location.currentText()}{how}?\n\n"
             "They leave stock as shipped to the customer. "
             "This cannot be undone: only a return brings them back."
@@ -171,11 +181,14 @@ class FulfilDialog(QDialog):
         self.confirmation = ConfirmDialog(
             f"Fulfil order #{self._detail.number}",
             consequence,
-            f"Ship {_count(units, 'unit')}",
+            f"Ship {counted(units, '%Ln unit(s)')}",
             self,
         )
         self.confirmation.accepted.connect(self.accept)
         self.confirmation.open()
+
+    def form_state(self) -> dict[str, object]:
+        return {**self.values(), "location_id": self.location.currentIndex()}
 
     def values(self) -> dict[str, object]:
         return {
@@ -186,13 +199,11 @@ class FulfilDialog(QDialog):
         }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-class CancelDialog(QDialog):
+class CancelDialog(FormDialog):
     """Why, and whether shipped units come back; the "Cancel order" button is never pressed
     by Enter."""
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,7 +218,7 @@ class CancelDialog(QDialog):
                 "This cannot be undone. Payments are not refunded here."
             )
         )
-        form.addRow("Reason", self.reason)
+        form.addRow("Reason", self.field("reason", self.reason))
         form.addRow(self.restock)
         if detail.state.refundable > 0:
             form.addRow(
@@ -216,15 +227,21 @@ class CancelDialog(QDialog):
                     "paid: refund it afterwards."
                 )
             )
+        form.addRow(self.message)
         buttons, self.cancel_button, _ = deliberate_buttons("Cancel order", "Keep the order")
         self.cancel_button.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def form_state(self) -> dict[str, object]:
+        return {"reason": self.reason.text(), "restock": self.restock.isChecked()}
 
-class MoneyDialog(QDialog):
+
+class MoneyDialog(FormDialog):
     """An amount (payment or refund), with an idempotency key fixed when the dialog opens so
     a double-clicked or retried OK does the work once."""
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(
         self,
@@ -247,29 +264,34 @@ class MoneyDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.selectAll()
         self.reason = QLineEdit(placeholderText="Shown on the timeline")
-        self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
         form = QFormLayout(self)
         if hint:
             form.addRow(QLabel(hint, wordWrap=True))
-        form.addRow(label, self.amount)
+        form.addRow(label, self.field("amount", self.amount))
         if reason:
-            form.addRow("Reason", self.reason)
-        form.addRow(self.error)
+            form.addRow("Reason", self.field("reason", self.reason))
+        form.addRow(self.message)
         form.addRow(_buttons(self, ok or title.split(" ")[0]))
 
-    def accept(self) -> None:
+    def form_state(self) -> dict[str, object]:
+        return {"amount": self.amount.text(), "reason": self.reason.text()}
+
+    def save(self) -> None:
         try:
             self.minor()
         except MoneyError as error:
-            self.error.setText(str(error))
+            self.show_message("amount", str(error))
             return
-        super().accept()
+        super().save()
+
+    def error_field(self, error: DomainError) -> str | None:
+        return "amount"
 
     def minor(self) -> int:
         return Money.parse(self.amount.text(), self.currency).minor
 
 
-class ReturnDialog(QDialog):
+class ReturnDialog(FormDialog):
     """Per line: how many come back and what happens to them."""
 
     DISPOSITIONS = (
@@ -277,6 +299,8 @@ class ReturnDialog(QDialog):
         ("Damaged", ReturnDisposition.DAMAGED),
         ("Write off", ReturnDisposition.WRITE_OFF),
     )
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -309,11 +333,19 @@ class ReturnDialog(QDialog):
         box.addWidget(self.table)
         box.addWidget(self.note)
         box.addWidget(self.refund)
+        box.addWidget(self.message)
         box.addWidget(_buttons(self, "Record return"))
         self.idempotency_key = uuid.uuid4().hex
 
+    def form_state(self) -> dict[str, object]:
+        return {
+            "lines": tuple((spin.value(), combo.currentIndex()) for _, spin, combo in self.rows),
+            "note": self.note.toPlainText(),
+            "refund": self.refund.isChecked(),
+        }
 
-class EditLinesDialog(QDialog):
+
+class EditLinesDialog(FormDialog):
     """Change quantities (0 removes a line) or add products, before the order is packed.
 
     ``changes()`` gives the service's LineChange list; the order's version is sent along so an
@@ -340,7 +372,17 @@ class EditLinesDialog(QDialog):
         box.addWidget(self.add)
         box.addWidget(self.note)
         box.addWidget(QLabel("Stock is reserved or released and totals recomputed on save."))
+        box.addWidget(self.message)
         box.addWidget(_buttons(self, "Save changes"))
+
+    def form_state(self) -> dict[str, object]:
+        return {
+            "lines": tuple(
+                (line_id, variant_id, spin.value()) for line_id, variant_id, _, spin in self.rows
+            ),
+            "add": self.add.text(),
+            "note": self.note.text(),
+        }
 
     def _add_row(
         self, line_id: int | None, variant_id: int | None, sku: str, title: str, quantity: int

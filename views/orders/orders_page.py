@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -60,6 +60,7 @@ from services.orders.picking import (
     pick_list_order_ids,
 )
 from services.payments import record_payment, refund_order
+from views import shortcuts
 from views.context import ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
@@ -72,11 +73,13 @@ from views.orders.dialogs import (
 )
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 #: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
 DEFAULT_SPLIT = [550, 650]
@@ -111,6 +114,7 @@ class OrdersPage(Page):
         self._filters: list[SavedFilter] = []
         self._opened: int | None = None
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self.editors = OpenEditors()
 
         self.search = SearchBox("Search order number, customer, e-mail, SKU or tracking")
         self.search.search_changed.connect(lambda text: self.model.set_query(search=text))
@@ -176,15 +180,15 @@ class OrdersPage(Page):
         # left, so a narrow pane still shows who ordered what for how much.
         self.model = KeysetTableModel(
             [
-                Column("number", "Order", format=lambda n: f"#{n}", width=8),
-                Column("placed_at", "Placed", format=_placed, width=13),
+                Column("number", "Order", format=lambda n: f"#{n}", width=7),
+                Column("placed_at", "Placed", format=_placed, width=12),
                 Column("customer_name", "Customer", width=25),
-                Column("total_display", "Total", align=RIGHT, width=11),
+                Column("total_display", "Total", align=RIGHT, width=10),
                 Column(
                     "status",
                     "Status",
                     format=_words,
-                    width=11,
+                    width=10,
                     color=lambda s: STATUS_COLORS.get(s),
                 ),
                 Column("payment_status", "Payment", format=_words, width=17),
@@ -233,11 +237,14 @@ class OrdersPage(Page):
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
 
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_create_dialog)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.preview_pick_list)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.preview_packing_slips)
-        QShortcut(QKeySequence("F8"), self, activated=self.open_scan_to_pack)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        for key, slot in (
+            ("Ctrl+N", self.open_create_dialog),
+            ("Ctrl+P", self.preview_pick_list),
+            ("Ctrl+Shift+P", self.preview_packing_slips),
+            ("F8", self.open_scan_to_pack),
+            ("F5", self.refresh),
+        ):
+            shortcuts.bind(shortcuts.ORDERS, key, self, slot)
         self._restore_filters()
 
     def _save_splitter(self) -> None:
@@ -340,8 +347,8 @@ class OrdersPage(Page):
         )
 
     def _on_model_loaded(self, rows: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count.setText(f"{rows}{more} orders" if rows else "No orders match.")
+        text = "%Ln order(s)" if self.model.is_complete else "%Ln+ order(s)"
+        self.count.setText(counted(rows, text) if rows else "No orders match.")
         self.no_match.setVisible(rows == 0)
         if rows == 0:
             request = self.model.request
@@ -411,23 +418,27 @@ class OrdersPage(Page):
             self._run(simple[action], detail.id)
         elif action is OrderAction.FULFIL:
             self._open_dialog(
-                FulfilDialog(detail, self),
-                lambda d: self._run(fulfil_order, detail.id, label="Fulfilling", **d.values()),
+                action,
+                lambda: FulfilDialog(detail, self),
+                lambda d: self._call(fulfil_order, detail.id, **d.values()),
+                label="Fulfilling",
             )
         elif action is OrderAction.CANCEL:
             self._open_dialog(
-                CancelDialog(detail, self),
-                lambda d: self._run(
+                action,
+                lambda: CancelDialog(detail, self),
+                lambda d: self._call(
                     cancel_order,
                     detail.id,
                     reason=d.reason.text(),
                     restock=d.restock.isChecked(),
-                    label="Cancelling",
                 ),
+                label="Cancelling",
             )
         elif action is OrderAction.RECORD_PAYMENT:
             self._open_dialog(
-                MoneyDialog(
+                action,
+                lambda: MoneyDialog(
                     f"Record payment for order #{detail.number}",
                     "Amount received",
                     detail.balance_due,
@@ -436,13 +447,13 @@ class OrdersPage(Page):
                     hint=f"Balance due: {format_minor(detail.balance_due, detail.currency)}.",
                     ok="Record payment",
                 ),
-                lambda d: self._run(
-                    record_payment, detail.id, amount=d.minor(), label="Recording payment"
-                ),
+                lambda d: self._call(record_payment, detail.id, amount=d.minor()),
+                label="Recording payment",
             )
         elif action is OrderAction.REFUND:
             self._open_dialog(
-                MoneyDialog(
+                action,
+                lambda: MoneyDialog(
                     f"Refund order #{detail.number}",
                     "Amount to refund",
                     detail.state.refundable,
@@ -455,34 +466,44 @@ class OrdersPage(Page):
                     ),
                     ok="Refund",
                 ),
-                lambda d: self._run(
+                lambda d: self._call(
                     refund_order,
                     detail.id,
                     amount=d.minor(),
                     idempotency_key=d.idempotency_key,
                     reason=d.reason.text(),
-                    label="Refunding",
                 ),
+                label="Refunding",
             )
         elif action is OrderAction.RETURN:
-            self._open_dialog(ReturnDialog(detail, self), self._on_return_accepted)
-        elif action is OrderAction.EDIT:
-            dialog = EditLinesDialog(detail, self)
-            dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
             self._open_dialog(
-                dialog,
+                action,
+                lambda: ReturnDialog(detail, self),
+                self._return_work,
+                label="Recording return",
+            )
+        elif action is OrderAction.EDIT:
+
+            def edit_lines() -> EditLinesDialog:
+                dialog = EditLinesDialog(detail, self)
+                dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
+                return dialog
+
+            self._open_dialog(
+                action,
+                edit_lines,
                 lambda d: (
-                    self._run(
+                    self._call(
                         edit_order,
                         detail.id,
                         d.changes(),
                         expected_version=detail.version,
                         note=d.note.text(),
-                        label="Saving changes",
                     )
                     if d.changes()
-                    else None
+                    else lambda: None  # nothing changed: closing is all Save does
                 ),
+                label="Saving changes",
             )
 
     def _find_for_edit(self, dialog: EditLinesDialog) -> None:
@@ -499,7 +520,7 @@ class OrdersPage(Page):
 
         self.context.tasks.query(lambda: find_sellable(store.unit_of_work(), term), on_done=found)
 
-    def _on_return_accepted(self, dialog: ReturnDialog) -> None:
+    def _return_work(self, dialog: ReturnDialog) -> Callable[[], object]:
         lines = [
             ReturnLineInput(line.id, spin.value(), combo.currentData())
             for line, spin, combo in dialog.rows
@@ -529,28 +550,48 @@ class OrdersPage(Page):
                 )
             return done
 
-        self.context.tasks.change(work, label="Recording return", on_done=self._after_change)
+        return work
 
-    def _open_dialog(self, dialog: QDialog, on_accepted) -> None:  # type: ignore[no-untyped-def]
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: on_accepted(dialog))
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.open()
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """``fn`` as this person on a fresh unit of work, for a dialog to save with."""
+        store, actor = self.context.store, self.context.actor
+        return lambda: fn(store.unit_of_work(), actor, *args, **kwargs)
+
+    def _open_dialog(
+        self,
+        action: object,
+        make_dialog: Callable[[], FormDialog],
+        work: Callable[[Any], Callable[[], Any]],
+        *,
+        label: str,
+    ) -> None:
+        """Open the dialog ``make_dialog`` makes (one per order and action: asked again, the
+        open one comes forward); it saves with ``work(dialog)`` and stays open, the message on
+        its field, when the service refuses."""
+        order = self.detail.detail.id if self.detail.detail is not None else None
+
+        def make() -> FormDialog:
+            dialog = make_dialog()
+            dialog.saves_with(self.context.tasks, work, label=label)
+            dialog.saved.connect(self._after_change)
+            dialog.finished.connect(
+                lambda _: setattr(self, "dialog", None) if self.dialog is dialog else None
+            )
+            return dialog
+
+        self.dialog = self.editors.open((action, order), make, modal=True)
 
     def open_create_dialog(self) -> None:
         if not self.context.can("orders.create"):
             return
-        dialog = CreateOrderDialog(self.context, self)
+
+        def create() -> CreateOrderDialog:
+            dialog = CreateOrderDialog(self.context, self)
+            dialog.saved.connect(lambda created: self.open_order(created.id))
+            return dialog
+
         self._open_dialog(
-            dialog,
-            lambda d: self.context.tasks.change(
-                create_order,
-                self.context.store.unit_of_work(),
-                self.context.actor,
-                d.draft(),
-                label="Saving order",
-                on_done=lambda created: (self.refresh(), self.open_order(created.id)),
-            ),
+            "create", create, lambda d: self._call(create_order, d.draft()), label="Saving order"
         )
 
     # -- bulk, printing, packing -----------------------------------------------------------
@@ -569,7 +610,7 @@ class OrdersPage(Page):
         numbers = ", ".join(f"#{r.number}" for r in rows[:15]) + (
             f" and {len(rows) - 15} more" if len(rows) > 15 else ""
         )
-        orders = "1 order" if len(rows) == 1 else f"{len(rows)} orders"
+        orders = counted(len(rows), "%Ln order(s)")
         ask, consequence, go = {
             OrderAction.SHIP: (
                 f"Ship everything left on {orders} ({numbers})?",
@@ -614,7 +655,8 @@ class OrdersPage(Page):
     def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
         self.refresh()
         failed = [r for r in results if not r.ok]
-        summary = f"{len(results) - len(failed)} of {len(results)} orders done."
+        done = len(results) - len(failed)
+        summary = f"{done} of " + counted(len(results), "%Ln order(s) done.")
         if failed:
             summary += "\n\nNot done:\n" + "\n".join(r.message for r in failed[:20])
         self.last_bulk_summary = summary

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from views import shortcuts
 from views.widgets.keys import ScanField
 
 #: typing pauses shorter than this do not start a query
@@ -33,8 +33,8 @@ class SearchBox(ScanField):
         self.textChanged.connect(lambda text: None if text else self._timer.start())
         self._last = ""
 
-    def focus_shortcut(self, parent: QWidget, key: str = "Ctrl+F") -> None:
-        QShortcut(QKeySequence(key), parent, activated=self._focus_all)
+    def focus_shortcut(self, parent: QWidget) -> None:
+        shortcuts.bind(shortcuts.LISTS, "Ctrl+F", parent, self._focus_all)
 
     def _focus_all(self) -> None:
         self.setFocus()
