@@ -128,7 +128,7 @@ def test_a_scanned_tracking_number_and_enter_in_the_fulfil_dialog_ship_nothing(
     assert _fulfilled(store, order_id) == ("processing", [0, 0])
     qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.confirmation.action_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)  # saved, then closed
     qtbot.waitUntil(
         lambda: [ln.fulfilled_quantity for ln in page.detail.detail.lines] == [1, 1],
         timeout=10_000,

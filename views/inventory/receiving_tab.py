@@ -296,10 +296,10 @@ class ReceivingTab(DocumentsTab):
         units = self.units_left(detail)
         self.confirm(
             f"Receive all of {detail.number}",
-            f"Receive all {units} units still to come on {detail.number} at "
+            f"Receive all {counted(units, '%Ln unit(s)')} still to come on {detail.number} at "
             f"{detail.location_name}? They go on hand now and {detail.number} is complete. "
             "This cannot be undone.",
-            f"Receive {units} units",
+            f"Receive {counted(units, '%Ln unit(s)')}",
             lambda _: self.change(receive_purchase_order, detail.id, label="Receiving"),
         )
 

@@ -221,10 +221,10 @@ class TransfersTab(DocumentsTab):
             return
         self.confirm(
             f"Ship {detail.number}",
-            f"Ship {detail.number}? Its {detail.units} units are committed at "
-            f"{detail.origin_name} and shown incoming at {detail.destination_name}; the lines "
-            "can no longer be changed.",
-            f"Ship {detail.units} units",
+            f"Ship {detail.number}? {counted(detail.units, '%Ln unit(s)')} will be committed "
+            f"at {detail.origin_name} and shown incoming at {detail.destination_name}; the "
+            "lines can no longer be changed.",
+            f"Ship {counted(detail.units, '%Ln unit(s)')}",
             lambda _: self.change(
                 ship_transfer, detail.id, version=detail.version, label="Shipping"
             ),
@@ -237,10 +237,10 @@ class TransfersTab(DocumentsTab):
         units = self.units_left(detail)
         self.confirm(
             f"Receive all of {detail.number}",
-            f"Receive all {units} units still to come on {detail.number} at "
+            f"Receive all {counted(units, '%Ln unit(s)')} still to come on {detail.number} at "
             f"{detail.destination_name}? They go on hand there now and {detail.number} is "
             "complete. This cannot be undone.",
-            f"Receive {units} units",
+            f"Receive {counted(units, '%Ln unit(s)')}",
             lambda _: self.change(receive_transfer, detail.id, label="Receiving"),
         )
 

@@ -727,7 +727,7 @@ class OrdersPage(Page):
                 shown.append(f"and {len(not_ready) - len(shown)} more")
             verb = "is" if len(not_ready) == 1 else "are"
             of = (
-                f"{len(not_ready)} of the {len(ids)} orders {verb}"
+                f"{len(not_ready)} of the " + counted(len(ids), "%Ln order(s)") + f" {verb}"
                 if len(ids) > 1
                 else "This order is"
             )
