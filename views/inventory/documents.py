@@ -34,6 +34,7 @@ from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 class DocumentsTab(QWidget):
@@ -171,6 +172,14 @@ class DocumentsTab(QWidget):
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         raise NotImplementedError
 
+    def receiving_place(self, detail: Any) -> str:
+        """The name of the location where ``detail`` is received."""
+        raise NotImplementedError
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        """Receive all that is left on the document (runs off the UI thread)."""
+        raise NotImplementedError
+
     def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
         """Runs off the UI thread: the draft ``detail`` with ``quantity`` more of ``variant``;
         returns the saved detail."""
@@ -303,8 +312,20 @@ class DocumentsTab(QWidget):
         question.open()
         return question
 
-    def units_left(self, detail: Any) -> int:
-        return sum(line.remaining for line in detail.lines)
+    def receive_all(self) -> None:
+        """Receive everything still to come, after a question that names the units."""
+        detail = self.detail
+        if detail is None:
+            return
+        units = counted(sum(line.remaining for line in detail.lines), "%Ln unit(s)")
+        self.confirm(
+            f"Receive all of {detail.number}",
+            f"Receive all {units} still to come on {detail.number} at "
+            f"{self.receiving_place(detail)}? They go on hand there now and {detail.number} is "
+            "complete. This cannot be undone.",
+            f"Receive {units}",
+            lambda _: self.change(self.receive_everything, detail.id, label="Receiving"),
+        )
 
     # -- shared ----------------------------------------------------------------------------
 

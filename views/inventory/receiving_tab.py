@@ -289,20 +289,6 @@ class ReceivingTab(DocumentsTab):
                 place_purchase_order, self.detail.id, version=self.detail.version, label="Ordering"
             )
 
-    def receive_all(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        units = self.units_left(detail)
-        self.confirm(
-            f"Receive all of {detail.number}",
-            f"Receive all {counted(units, '%Ln unit(s)')} still to come on {detail.number} at "
-            f"{detail.location_name}? They go on hand now and {detail.number} is complete. "
-            "This cannot be undone.",
-            f"Receive {counted(units, '%Ln unit(s)')}",
-            lambda _: self.change(receive_purchase_order, detail.id, label="Receiving"),
-        )
-
     # -- what DocumentsTab asks ------------------------------------------------------------
 
     def status_name(self, status: str) -> str:
@@ -316,6 +302,12 @@ class ReceivingTab(DocumentsTab):
 
     def cancel_consequence(self, detail: Any) -> str:
         return "What was not received is no longer incoming."
+
+    def receiving_place(self, detail: Any) -> str:
+        return detail.location_name
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        return receive_purchase_order(uow, actor, document_id)
 
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         return cancel_purchase_order(uow, actor, document_id, note=note)

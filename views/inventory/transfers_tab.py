@@ -230,20 +230,6 @@ class TransfersTab(DocumentsTab):
             ),
         )
 
-    def receive_all(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        units = self.units_left(detail)
-        self.confirm(
-            f"Receive all of {detail.number}",
-            f"Receive all {counted(units, '%Ln unit(s)')} still to come on {detail.number} at "
-            f"{detail.destination_name}? They go on hand there now and {detail.number} is "
-            "complete. This cannot be undone.",
-            f"Receive {counted(units, '%Ln unit(s)')}",
-            lambda _: self.change(receive_transfer, detail.id, label="Receiving"),
-        )
-
     # -- what DocumentsTab asks ------------------------------------------------------------
 
     def status_name(self, status: str) -> str:
@@ -262,6 +248,12 @@ class TransfersTab(DocumentsTab):
 
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         return cancel_transfer(uow, actor, document_id, note=note)
+
+    def receiving_place(self, detail: Any) -> str:
+        return detail.destination_name
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        return receive_transfer(uow, actor, document_id)
 
     def add_to_draft(self, detail: TransferDetail, variant: Any, quantity: int) -> TransferDetail:
         lines = {line.variant.variant_id: line.quantity for line in detail.lines}
