@@ -70,6 +70,24 @@ REASON_LABELS: dict[str, str] = {
 ADJUSTABLE_STATES = ("on_hand", *UNAVAILABLE_STATES)
 #: where "move between states" may take stock from and to
 MOVABLE_STATES = ("available", *UNAVAILABLE_STATES)
+#: an adjustment of this many units or more is shown to the person again before it is saved
+LARGE_CHANGE = 100
+
+
+def unusual_change(on_hand: int, change: int) -> str | None:
+    """Why changing ``on_hand`` by ``change`` deserves a second look, in words, or None.
+
+    It does when it takes on hand below zero (the policy may allow it; the person should still
+    see it), or when it is large: ``LARGE_CHANGE`` units or more, or (from 10 units) more than
+    twice what is on hand, which is what a slipped finger or a scanned barcode in the quantity
+    field looks like."""
+    after = on_hand + change
+    if change < 0 and after < 0:
+        return f"takes on hand below zero ({on_hand} → {after})"
+    size = abs(change)
+    if size >= LARGE_CHANGE or (on_hand > 0 and size >= 10 and size > 2 * on_hand):
+        return f"changes on hand by {change:+d} ({on_hand} → {after})"
+    return None
 
 
 @dataclass(frozen=True)

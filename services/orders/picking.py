@@ -139,6 +139,52 @@ def pick_list_order_ids(
         return ids
 
 
+#: payment states in which an order counts as paid for picking and packing
+PAID_STATES = (PaymentStatus.PAID.value, PaymentStatus.PARTIALLY_REFUNDED.value)
+_NOT_PAID = {
+    PaymentStatus.PENDING.value: "not paid",
+    PaymentStatus.AUTHORIZED.value: "payment authorized, not captured",
+    PaymentStatus.PARTIALLY_PAID.value: "only partly paid",
+    PaymentStatus.REFUNDED.value: "refunded",
+    PaymentStatus.VOIDED.value: "payment voided",
+}
+
+
+@dataclass(frozen=True)
+class NotReady:
+    """An order that should not be picked or packed yet, and why ("not confirmed", "not
+    paid", ...)."""
+
+    number: int
+    reasons: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"#{self.number}: {', '.join(self.reasons)}"
+
+
+def orders_not_ready(uow: UnitOfWork, order_ids: Sequence[int]) -> list[NotReady]:
+    """The orders among ``order_ids`` that are cancelled, not confirmed yet, or not paid, in
+    order-number order: a pick list or packing slip for them should be a choice, not a slip."""
+    with uow:
+        rows = uow.session.execute(
+            select(Order.number, Order.status, Order.payment_status)
+            .where(Order.id.in_(list(order_ids)))
+            .order_by(Order.number)
+        )
+        out = []
+        for number, status, payment in rows:
+            reasons = []
+            if status == OrderStatus.CANCELLED.value:
+                reasons.append("cancelled")
+            elif status == OrderStatus.PENDING.value:
+                reasons.append("not confirmed")
+            if payment not in PAID_STATES:
+                reasons.append(_NOT_PAID.get(payment, f"payment {payment}"))
+            if reasons:
+                out.append(NotReady(number, tuple(reasons)))
+        return out
+
+
 def build_pick_list(
     uow: UnitOfWork, order_ids: Sequence[int], *, picker: str | None = None
 ) -> PickList:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import text
 
 from models.status import MovementReason
@@ -133,6 +134,41 @@ def test_a_stale_figure_in_the_adjust_dialog_is_refused_and_reloaded(
     assert figures(store, red, place)["on_hand"] == 6
 
 
+def test_a_correction_below_zero_asks_first_and_names_the_item(
+    context_for, qtbot, store, staff, warehouse
+) -> None:
+    place = warehouse[0]
+    (back,) = factories.product(store, skus=("INV-BACK",), title="Backorder tee", policy="continue")
+    stock(store, staff, back, place, 5)
+    page = _page(context_for, qtbot)
+    tab = page.stock
+    tab.model.set_query(search="INV-BACK")
+    qtbot.waitUntil(lambda: _skus(tab.model) == ["INV-BACK"], timeout=10_000)
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.dialog
+    assert isinstance(dialog, AdjustDialog)
+    dialog._change_spin(0).setValue(-50)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    question = dialog.question
+    assert question is not None and question.isVisible()
+    said = question.message.text()
+    assert "INV-BACK takes on hand below zero (5 → -45)" in said
+    assert "No note says why." in said
+    question.grab().save("/tmp/scanner-keys-adjust-question.png")
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert dialog.isVisible() and dialog._change_spin(0).value() == -50  # kept, not saved
+    assert figures(store, back, place)["on_hand"] == 5
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.adjusted, timeout=10_000):
+        qtbot.mouseClick(dialog.question.action_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert figures(store, back, place)["on_hand"] == -45
+    assert ledger_rows(store, back)[-1]["on_hand_delta"] == -50
+
+
 def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, warehouse) -> None:
     page = _page(context_for, qtbot)
     tab = page.stock
@@ -146,6 +182,23 @@ def test_a_scan_anywhere_on_the_stock_list_finds_the_item(context_for, qtbot, wa
     keyboard.scan(tab.table, "NOPE-404")
     qtbot.waitUntil(lambda: tab.feedback.kind == "error", timeout=10_000)
     assert "Unknown code NOPE-404" in tab.feedback.text()
+
+
+def test_a_scan_while_the_search_field_has_the_focus_finds_the_item_and_types_nothing(
+    context_for, qtbot, warehouse
+) -> None:
+    page = _page(context_for, qtbot)
+    tab = page.stock
+    qtbot.waitUntil(lambda: tab.model.rowCount() >= 3, timeout=10_000)
+    tab.search.setFocus()
+    keyboard = Keyboard(qtbot, tab.scanner)
+    keyboard.scan(tab.search, "INV-BLUE")  # Shift around each capital, as a scanner sends it
+    qtbot.waitUntil(lambda: _skus(tab.model) == ["INV-BLUE"], timeout=10_000)
+    assert tab.feedback.kind == "ok" and "INV-BLUE" in tab.feedback.text()
+    assert tab.search.text() == "INV-BLUE"  # the screen's own answer, not the keys
+    tab.search.clear()
+    keyboard.type(tab.search, "INV-")  # a person: the field gets it
+    qtbot.waitUntil(lambda: tab.search.text() == "INV-", timeout=10_000)
 
 
 def test_history_shows_each_movement_with_the_figures_after_it(

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from models.status import OrderStatus
 from services.orders import OrderAction, get_order_detail
 from tests import orders_support as support
-from tests.views.scanning import Keyboard
+from tests.views.scanning import Keyboard, scanner_types
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
-from views.orders.dialogs import FulfilDialog
+from views.orders.dialogs import CancelDialog, FulfilDialog
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.keys import ConfirmDialog
 
 
 def _page(context_for, qtbot, role="manager") -> OrdersPage:
@@ -63,7 +64,9 @@ def test_a_manager_finds_an_order_fulfils_it_with_tracking_and_sees_the_timeline
     assert dialog.lines.rowCount() == 2
     dialog.carrier.setCurrentText("UPS")
     qtbot.keyClicks(dialog.tracking, "1Z999AA10123456784")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirmation is not None
+    qtbot.mouseClick(dialog.confirmation.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: page.detail.detail is not None and page.detail.detail.status == "shipped",
         timeout=10_000,
@@ -80,6 +83,122 @@ def test_a_manager_finds_an_order_fulfils_it_with_tracking_and_sees_the_timeline
     _idle(page)
 
 
+def _fulfilled(store, order_id: int) -> tuple[str, list[int]]:
+    detail = get_order_detail(store.unit_of_work(), order_id)
+    return detail.status, [line.fulfilled_quantity for line in detail.lines]
+
+
+def test_a_scanned_tracking_number_and_enter_in_the_fulfil_dialog_ship_nothing(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("TEE-RED", "MUG"))
+    order_id = support.place(store, staff["manager"], shop, (2, 1))
+    support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    number = get_order_detail(store.unit_of_work(), order_id).number
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    qtbot.mouseClick(page.detail.buttons[OrderAction.FULFIL], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, FulfilDialog)
+    scanner_types(dialog.tracking, "1Z999AA10123456784")  # the carrier label, then Enter
+    qtbot.keyClick(dialog.lines.spins[min(dialog.lines.spins)], Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Enter)
+    _idle(page)
+    assert dialog.isVisible() and dialog.confirmation is None
+    assert dialog.tracking.text() == "1Z999AA10123456784"
+    assert _fulfilled(store, order_id) == ("processing", [0, 0])
+
+    # the person lowers the first line to 1 and fulfils on purpose: asked first, with figures
+    first = dialog.lines.spins[min(dialog.lines.spins)]
+    first.setValue(1)
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    question = dialog.confirmation
+    assert question is not None and question.isVisible()
+    assert question.message.text().startswith(f"Ship 2 units on 2 lines of order #{number} from ")
+    assert "(1Z999AA10123456784)" in question.message.text()
+    assert "cannot be undone" in question.message.text()
+    assert question.action_button.text() == "Ship 2 units"
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter answers nothing
+    assert question.isVisible()
+    question.grab().save("/tmp/scanner-keys-fulfil-question.png")
+    qtbot.keyClick(question, Qt.Key.Key_Escape)  # go back: nothing shipped
+    assert not question.isVisible() and dialog.isVisible()
+    _idle(page)
+    assert _fulfilled(store, order_id) == ("processing", [0, 0])
+    qtbot.mouseClick(dialog.fulfil_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.confirmation.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)  # saved, then closed
+    qtbot.waitUntil(
+        lambda: [ln.fulfilled_quantity for ln in page.detail.detail.lines] == [1, 1],
+        timeout=10_000,
+    )
+    _idle(page)
+    assert _fulfilled(store, order_id)[1] == [1, 1]
+
+
+def test_enter_in_the_cancel_dialog_keeps_the_order(store, staff, context_for, qtbot) -> None:
+    shop = support.shop(store, staff["admin"], skus=("KEEP",))
+    order_id = support.place(store, staff["manager"], shop, (1,))
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _idle(page)
+    qtbot.mouseClick(page.detail.buttons[OrderAction.CANCEL], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, CancelDialog)
+    qtbot.keyClicks(dialog.reason, "Customer asked")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    _idle(page)
+    assert dialog.isVisible()
+    assert get_order_detail(store.unit_of_work(), order_id).status != "cancelled"
+    assert "cannot be undone" in dialog.findChild(QLabel).text()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.detail.detail.status == "cancelled", timeout=10_000)
+    _idle(page)
+    assert get_order_detail(store.unit_of_work(), order_id).status == "cancelled"
+
+
+def test_shipping_or_cancelling_selected_orders_asks_first_naming_them(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("BULK-A",))
+    ids = [support.place(store, staff["manager"], shop, (1,)) for _ in range(2)]
+    for order_id in ids:
+        support.advance(store, staff["manager"], order_id, OrderStatus.PROCESSING)
+    numbers = [get_order_detail(store.unit_of_work(), i).number for i in ids]
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    _idle(page)
+    page.table.selectAll()
+    page.bulk.activated.emit(page.bulk.findData(OrderAction.SHIP))  # chosen in the menu
+    question = page.dialog
+    assert isinstance(question, ConfirmDialog)
+    said = question.message.text()
+    assert said.startswith("Ship everything left on 2 orders (")
+    assert all(f"#{n}" in said for n in numbers) and "cannot be undone" in said
+    assert question.action_button.text() == "Ship 2 orders"
+    qtbot.keyClick(question, Qt.Key.Key_Return)
+    assert question.isVisible()
+    question.grab().save("/tmp/scanner-keys-bulk-ship.png")
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert [get_order_detail(store.unit_of_work(), i).status for i in ids] == ["processing"] * 2
+
+    page.bulk.activated.emit(page.bulk.findData(OrderAction.CANCEL))
+    question = page.dialog
+    assert question.reason is not None
+    scanner_types(question.reason, "Fraud check failed")  # Enter ends the reason only
+    assert question.isVisible()
+    qtbot.mouseClick(question.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog is not question, timeout=10_000)
+    _idle(page)
+    assert "2 of 2 orders done." in page.last_bulk_summary
+    page.dialog.close()
+    details = [get_order_detail(store.unit_of_work(), i) for i in ids]
+    assert [d.status for d in details] == ["cancelled"] * 2
+
+
 def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
     store, staff, context_for, qtbot
 ) -> None:
@@ -91,6 +210,7 @@ def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
         order_id,
         get_order_detail(store.unit_of_work(), order_id).totals.total,
     )
+    number = get_order_detail(store.unit_of_work(), order_id).number
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
     _idle(page)
@@ -105,10 +225,52 @@ def test_a_note_lands_on_the_timeline_and_the_pick_list_previews(
     )
     page.table.clearSelection()
     page.preview_pick_list()  # nothing selected: every paid, unfulfilled order
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ConfirmDialog), timeout=10_000)
+    assert f"#{number}: not confirmed" in page.dialog.message.text()  # paid, still pending
+    qtbot.mouseClick(page.dialog.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(page.dialog, PdfPreviewDialog), timeout=10_000)
     assert page.dialog.document.pageCount() == 1
     qtbot.wait(600)  # QPdfView renders pages in the background
     page.dialog.grab().save("/tmp/pick-preview.png")
+    page.dialog.close()
+    _idle(page)
+
+
+def test_a_pick_list_for_orders_not_confirmed_or_not_paid_names_them_first(
+    store, staff, context_for, qtbot
+) -> None:
+    shop = support.shop(store, staff["admin"], skus=("PICK-A", "PICK-B"))
+    waiting = support.place(store, staff["manager"], shop, (1,))  # pending, unpaid
+    ready = support.place(store, staff["manager"], shop, (2,))
+    support.advance(store, staff["manager"], ready, OrderStatus.CONFIRMED)
+    support.pay(
+        store, staff["manager"], ready, get_order_detail(store.unit_of_work(), ready).totals.total
+    )
+    waiting_number = get_order_detail(store.unit_of_work(), waiting).number
+    ready_number = get_order_detail(store.unit_of_work(), ready).number
+    page = _page(context_for, qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    _idle(page)
+    page.table.selectAll()
+    qtbot.mouseClick(page.pick_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ConfirmDialog), timeout=10_000)
+    question = page.dialog
+    said = question.message.text()
+    assert said.startswith("1 of the 2 orders is not ready to ship:")
+    assert f"#{waiting_number}: not confirmed, not paid" in said
+    assert f"#{ready_number}" not in said
+    question.grab().save("/tmp/scanner-keys-pick-question.png")
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter goes on with nothing
+    assert question.isVisible()
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _idle(page)
+    assert page.dialog is None  # no pick list
+
+    # the ready order alone: its packing slip comes without a question
+    row = page.model.find(lambda r: r.id == ready)
+    page.table.selectRow(row)
+    qtbot.mouseClick(page.slips_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, PdfPreviewDialog), timeout=10_000)
     page.dialog.close()
     _idle(page)
 

@@ -1,22 +1,17 @@
-"""The scanner input: fast bursts ending with Enter are scans wherever the focus is; people's
-typing still reaches the fields. The feedback line shows and sounds each outcome."""
+"""The scanner input: fast bursts of key events (Shift around each capital) ending with Enter
+are scans wherever the focus is; people's typing still reaches the fields. The feedback line
+shows and sounds each outcome."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from tests.views.scanning import Keyboard, key_events
 from views.widgets import scanner
-from views.widgets.scanner import ScanFeedback, ScannerInput
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from views.widgets.scanner import GROUP_SEPARATOR, ScanFeedback, ScannerInput
 
 
 @pytest.fixture
@@ -30,78 +25,133 @@ def screen(qtbot):
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    clock = _Clock()
     scans: list[str] = []
-    # the fake clock decides what is a scan; the real one only hands typed keys on, and
-    # a busy CI machine can pause longer than a scanner's gap between two simulated keys
-    watcher = ScannerInput(window, clock=clock, hold_ms=1_000)
+    watcher = ScannerInput(window)
     watcher.scanned.connect(scans.append)
-    return window, field, button, clock, scans, watcher
+    # the keyboard's clock decides what is a scan; the real one only hands typed keys on, and
+    # a busy CI machine can pause longer than a scanner's gap between two simulated keys
+    keyboard = Keyboard(qtbot, watcher)
+    return window, field, button, keyboard, scans, watcher
 
 
-def _scan(qtbot, widget, code: str, clock: _Clock) -> None:
-    """What a USB scanner does: every character 5 ms after the last, then Enter."""
-    for char in code:
-        clock.now += 0.005
-        qtbot.keyClick(widget, char)
-    clock.now += 0.005
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
+class _KeysSeen(QObject):
+    """What key presses and releases reach a widget (after the scanner had its say)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.keys: list[tuple[str, int]] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            assert isinstance(event, QKeyEvent)
+            kind = "press" if event.type() == QEvent.Type.KeyPress else "release"
+            self.keys.append((kind, event.key()))
+        return False
+
+    def characters(self) -> list[tuple[str, int]]:
+        modifiers = (Qt.Key.Key_Shift, Qt.Key.Key_Control)
+        return [(kind, key) for kind, key in self.keys if key not in modifiers]
 
 
-def _type(qtbot, widget, text: str, clock: _Clock) -> None:
-    """What a person does: a character every 150 ms."""
-    for char in text:
-        clock.now += 0.15
-        qtbot.keyClick(widget, char)
+def test_the_keyboard_presses_shift_around_each_capital() -> None:
+    shift, p = Qt.Key.Key_Shift, Qt.Key.Key_P
+    assert [(press, key) for press, key, _, _ in key_events("P")] == [
+        (True, shift),
+        (True, p),
+        (False, p),
+        (False, shift),
+    ]
+    assert [(press, key) for press, key, _, _ in key_events("p")] == [(True, p), (False, p)]
+    paren = Qt.Key.Key_ParenLeft
+    assert [key for _, key, _, _ in key_events("(")] == [shift, paren, paren, shift]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("PAN-00189-BLA-32", id="upper-case SKU"),
+        pytest.param("pan-00189-bla-32", id="lower-case SKU"),
+        pytest.param("Tee-Blk-M", id="mixed case"),
+        pytest.param("4006381333931", id="digits only (EAN-13)"),
+        pytest.param("(01)09506000134352(17)201225", id="GS1 with parentheses"),
+        pytest.param("]C1010950600013435217201225", id="GS1-128 with its symbology prefix"),
+        pytest.param(
+            f"]C101095060001343521012345{GROUP_SEPARATOR}17201225", id="GS1 with a separator"
+        ),
+    ],
+)
+def test_a_scan_into_a_focused_field_is_caught_whole_and_types_nothing(
+    qtbot, screen, code: str
+) -> None:
+    _window, field, _, keyboard, scans, _ = screen
+    field.setFocus()
+    entered: list[str] = []
+    field.returnPressed.connect(lambda: entered.append(field.text()))
+    seen = _KeysSeen(field)
+    keyboard.scan(field, code)
+    assert scans == [code]
+    assert field.text() == "" and entered == []
+    assert seen.characters() == []  # not a press nor a release of the code reached the field
+    qtbot.wait(50)  # nothing is handed on later either
+    assert field.text() == ""
 
 
 def test_a_scan_with_nothing_focused_is_caught(qtbot, screen) -> None:
-    _window, _, button, clock, scans, _ = screen
-    _scan(qtbot, button, "4006381333931", clock)
-    assert scans == ["4006381333931"]
+    _window, _, button, keyboard, scans, _ = screen
+    clicked: list[bool] = []
+    button.clicked.connect(clicked.append)
+    keyboard.scan(button, "PAN-00189-BLA-32")
+    assert scans == ["PAN-00189-BLA-32"] and clicked == []
 
 
-def test_a_scan_into_a_focused_field_does_not_type_into_it(qtbot, screen) -> None:
-    _window, field, _, clock, scans, _ = screen
+def test_scans_one_after_another_are_each_caught(qtbot, screen) -> None:
+    _window, field, _, keyboard, scans, _ = screen
+    field.setFocus()
+    for code in ("SKU-A1", "4006381333931", "sku-b2"):
+        keyboard.scan(field, code)
+    assert scans == ["SKU-A1", "4006381333931", "sku-b2"] and field.text() == ""
+
+
+def test_a_person_typing_capitals_reaches_the_field_and_enter_still_works(qtbot, screen) -> None:
+    _window, field, _, keyboard, scans, _ = screen
     field.setFocus()
     entered: list[str] = []
     field.returnPressed.connect(lambda: entered.append(field.text()))
-    _scan(qtbot, field, "A-03-2", clock)
-    assert scans == ["A-03-2"]
-    assert field.text() == "" and entered == []
+    keyboard.type(field, "Pan-1")
+    qtbot.waitUntil(lambda: field.text() == "Pan-1", timeout=5_000)
+    keyboard.press_enter(field)
+    assert entered == ["Pan-1"] and scans == []
 
 
-def test_a_person_typing_reaches_the_field_and_enter_still_works(qtbot, screen) -> None:
-    _window, field, _, clock, scans, _ = screen
+def test_a_scan_after_some_typing_leaves_the_typing_and_takes_the_code(qtbot, screen) -> None:
+    _window, field, _, keyboard, scans, _ = screen
     field.setFocus()
-    entered: list[str] = []
-    field.returnPressed.connect(lambda: entered.append(field.text()))
-    _type(qtbot, field, "12", clock)
-    qtbot.waitUntil(lambda: field.text() == "12", timeout=5_000)
-    clock.now += 0.3
-    qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert entered == ["12"] and scans == []
+    keyboard.type(field, "Note ")
+    keyboard.scan(field, "PAN-00189-BLA-32")
+    qtbot.waitUntil(lambda: field.text() == "Note ", timeout=5_000)
+    assert scans == ["PAN-00189-BLA-32"]
 
 
 def test_a_short_fast_burst_is_typing_not_a_scan(qtbot, screen) -> None:
-    _window, field, _, clock, scans, _ = screen
+    _window, field, _, keyboard, scans, _ = screen
     field.setFocus()
-    _scan(qtbot, field, "7", clock)
+    keyboard.scan(field, "7")
     assert scans == [] and field.text() == "7"
 
 
 def test_keys_are_left_alone_while_the_screen_is_hidden_or_switched_off(qtbot, screen) -> None:
-    window, field, _, clock, scans, watcher = screen
+    window, field, _, keyboard, scans, watcher = screen
     field.setFocus()
     watcher.enabled = False
-    _scan(qtbot, field, "SKU-1", clock)
+    keyboard.scan(field, "SKU-1")
     assert scans == [] and field.text() == "SKU-1"
     watcher.enabled = True
     window.hide()
     other = QLineEdit()
     qtbot.addWidget(other)
     other.show()
-    _scan(qtbot, other, "SKU-2", clock)
+    keyboard.scan(other, "SKU-2")
     assert scans == [] and other.text() == "SKU-2"
 
 
@@ -130,3 +180,20 @@ def test_the_system_bell_rings_once_twice_or_three_times(qtbot, monkeypatch) -> 
     rings.clear()
     scanner.system_bell("ok")
     qtbot.waitUntil(lambda: len(rings) == 1, timeout=2_000)
+
+
+def test_an_outcome_stays_up_until_the_next_one_and_hints_wait_for_it(qtbot) -> None:
+    feedback = ScanFeedback(sound=None)
+    qtbot.addWidget(feedback)
+    assert feedback.hold.interval() == scanner.HOLD_MS >= 3_000
+    feedback.hold.setInterval(300)  # the same, sooner
+    feedback.show_result("ok", "SKU-1: 1 of 3 received")
+    feedback.show_hint("Scan items as they are unpacked.")
+    qtbot.wait(100)
+    assert feedback.text() == "✔ SKU-1: 1 of 3 received"
+    feedback.show_result("ok", "SKU-1: 2 of 3 received")  # the next scan: at once
+    assert feedback.text() == "✔ SKU-1: 2 of 3 received"
+    qtbot.waitUntil(lambda: feedback.kind == "idle", timeout=5_000)
+    assert feedback.text() == "Scan items as they are unpacked."
+    feedback.show_hint("Nothing to scan.")  # no outcome up: at once
+    assert feedback.text() == "Nothing to scan."

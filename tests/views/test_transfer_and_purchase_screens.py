@@ -4,9 +4,10 @@ scanning and see the cost updated."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
 from sqlalchemy import text
 
 from services.inventory.purchasing import (
@@ -15,11 +16,13 @@ from services.inventory.purchasing import (
     create_supplier,
     place_purchase_order,
 )
+from services.inventory.transfers import create_transfer, ship_transfer
 from tests import factories
 from tests.inventory_helpers import figures, message_boxes, settle, stock
-from tests.views.scanning import Keyboard
+from tests.views.scanning import Keyboard, scanner_types
 from views.inventory import InventoryPage
 from views.inventory.transfers_tab import TransferDialog
+from views.widgets.keys import ConfirmDialog
 
 __all__ = ["message_boxes"]  # an autouse fixture: message boxes never block
 
@@ -32,6 +35,9 @@ def places(store, staff):
     for variant in variants:
         stock(store, staff, variant, main, 10)
     return main, shop, variants
+
+
+MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def _page(context_for, qtbot, role="warehouse") -> InventoryPage:
@@ -82,9 +88,10 @@ def test_a_transfer_is_drafted_shipped_and_received_by_scanning(
         lambda: dialog.origin.location_id == main and dialog.destination.location_id == shop,
         timeout=10_000,
     )
-    qtbot.keyClicks(dialog.editor.code, "TRF-A")
-    qtbot.keyClick(dialog.editor.code, Qt.Key.Key_Return)
+    scanner_types(dialog.editor.code, "TRF-A")  # the scanner's Enter adds the line, no more
     qtbot.waitUntil(lambda: len(dialog.editor.lines) == 1, timeout=10_000)
+    _settle(page)
+    assert dialog.isVisible() and dialog.result_detail is None and not dialog.message.text()
     dialog.editor.add_code("TRF-A")  # the same item again: one more
     qtbot.waitUntil(lambda: dialog.editor.lines[0].quantity == 2, timeout=10_000)
     dialog.save()
@@ -94,6 +101,9 @@ def test_a_transfer_is_drafted_shipped_and_received_by_scanning(
     assert "TRF-B" in tab.feedback.text() and tab.feedback.kind == "ok"
     assert tab.ship_button.isEnabled() and not tab.receive_button.isEnabled()
     tab.ship()
+    question = tab.dialog
+    assert isinstance(question, ConfirmDialog) and question.action_button.text() == "Ship 3 units"
+    qtbot.mouseClick(question.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.detail.status == "shipped", timeout=10_000)
     _settle(page)
     assert figures(store, a, main)["committed"] == 2
@@ -132,6 +142,7 @@ def test_a_purchase_order_is_received_by_scanning_and_updates_the_cost(
     qtbot.waitUntil(lambda: tab.feedback.kind == "error", timeout=10_000)
     assert "No item has the barcode or SKU" in tab.feedback.text()
     tab.receive_all()
+    qtbot.mouseClick(tab.dialog.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.detail.status == "received", timeout=10_000)
     _settle(page)
     level = figures(store, a, main)
@@ -142,7 +153,7 @@ def test_a_purchase_order_is_received_by_scanning_and_updates_the_cost(
 
 
 def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_incoming(
-    context_for, qtbot, store, staff, places, monkeypatch
+    context_for, qtbot, store, staff, places
 ) -> None:
     main, _, (a, _) = places
     supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Late Supplies")
@@ -153,22 +164,97 @@ def test_an_ordered_purchase_order_is_cancelled_with_a_reason_and_stops_being_in
     tab = page.receiving
     qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
     assert figures(store, a, main)["incoming"] == 4
-    asked: list[str] = []
-
-    def answer(_parent, title, text):  # type: ignore[no-untyped-def]
-        asked.append(f"{title}: {text}")
-        return "Supplier closed", True
-
-    monkeypatch.setattr(QInputDialog, "getText", answer)
     assert tab.cancel_button.isEnabled()
-    tab.cancel()
+    qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    question = tab.dialog
+    assert isinstance(question, ConfirmDialog)
+    assert question.message.text() == (
+        f"Cancel {draft.number}? What was not received is no longer incoming. "
+        "This cannot be undone."
+    )
+    scanner_types(question.reason, "Supplier closed")  # Enter ends the reason, cancels nothing
+    assert question.isVisible() and tab.detail.status == "ordered"
+    qtbot.mouseClick(question.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.detail.status == "cancelled", timeout=10_000)
     _settle(page)
-    assert asked == [
-        f"Cancel {draft.number}: What was not received is no longer incoming.\nWhy is it cancelled?"
-    ]
+    with store.session_factory() as session:
+        note = session.execute(
+            text("SELECT note FROM stock_movements WHERE variant_id = :v ORDER BY id DESC"),
+            {"v": a},
+        ).scalar()
+    assert note == "Supplier closed"
     assert figures(store, a, main)["incoming"] == 0
     assert not tab.cancel_button.isEnabled() and not tab.edit_button.isEnabled()
+
+
+def test_receive_all_left_asks_first_naming_the_units_and_enter_does_not_answer(
+    context_for, qtbot, store, staff, places
+) -> None:
+    main, _, (a, _) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Big Supplies")
+    draft = _purchase_order(store, staff, supplier.id, main, a, 144, 250)
+    place_purchase_order(store.unit_of_work(), staff["warehouse"], draft.id, version=draft.version)
+    page = _page(context_for, qtbot)
+    page.tabs.setCurrentWidget(page.receiving)
+    tab = page.receiving
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.detail.id == draft.id, timeout=10_000)
+    tab.lines.setFocus()
+    qtbot.keyClick(tab.lines, Qt.Key.Key_R, MODIFIERS)  # the shortcut asks too
+    question = tab.dialog
+    assert isinstance(question, ConfirmDialog) and question.isVisible()
+    assert question.message.text().startswith(
+        f"Receive all 144 units still to come on {draft.number} at "
+    )
+    assert "This cannot be undone." in question.message.text()
+    assert question.action_button.text() == "Receive 144 units"
+    question.grab().save("/tmp/scanner-keys-receive-all.png")
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # a scanner's Enter: no answer
+        qtbot.keyClick(question, key)
+    assert question.isVisible()
+    qtbot.mouseClick(question.back_button, Qt.MouseButton.LeftButton)
+    _settle(page)
+    assert tab.detail.status == "ordered" and figures(store, a, main)["on_hand"] == 10
+    tab.receive_all()
+    qtbot.mouseClick(tab.dialog.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.detail.status == "received", timeout=10_000)
+    _settle(page)
+    assert figures(store, a, main)["on_hand"] == 154
+
+
+def test_a_received_scan_stays_up_while_the_screen_reloads(
+    context_for, qtbot, store, staff, places
+) -> None:
+    main, shop, (a, b) = places
+    supplier = create_supplier(store.unit_of_work(), staff["warehouse"], name="Slow Readers")
+    draft = _purchase_order(store, staff, supplier.id, main, a, 3, 500)
+    place_purchase_order(store.unit_of_work(), staff["warehouse"], draft.id, version=draft.version)
+    transfer = create_transfer(
+        store.unit_of_work(),
+        staff["warehouse"],
+        origin_location_id=main,
+        destination_location_id=shop,
+        lines=[(b, 2)],
+    )
+    ship_transfer(store.unit_of_work(), staff["warehouse"], transfer.id, version=transfer.version)
+    page = _page(context_for, qtbot)
+    for tab, code, received, hint in (
+        (page.receiving, "TRF-A", "1 of 3 received", "Scan items as they are unpacked"),
+        (page.transfers, "TRF-B", "1 of 2 received", "Scan items as they arrive"),
+    ):
+        page.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda tab=tab: tab.detail is not None, timeout=10_000)
+        assert tab.detail.status in tab.receiving_states
+        _scan(qtbot, tab, code)
+        qtbot.waitUntil(lambda tab=tab, r=received: r in tab.feedback.text(), timeout=10_000)
+        shown_at = time.monotonic()
+        page.on_store_changed({"inventory.level"})  # the receipt's own news coming back
+        _settle(page)
+        qtbot.wait(500)
+        assert tab.feedback.kind == "ok" and received in tab.feedback.text()
+        qtbot.waitUntil(lambda tab=tab: tab.feedback.kind == "idle", timeout=10_000)
+        assert time.monotonic() - shown_at >= 3.5
+        assert hint in tab.feedback.text()
+    _settle(page)
 
 
 def test_the_receiving_list_filters_by_state(context_for, qtbot, store, staff, places) -> None:

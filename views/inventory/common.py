@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from services.inventory.levels import VariantRef, lookup_code, search_variants
 from services.inventory.locations import LocationRow, list_locations
 from views.context import ViewContext
+from views.widgets.keys import ScanField
 from views.widgets.money_field import MoneyField
 from views.widgets.search_box import SearchBox
 from views.wording import counted
@@ -216,7 +216,8 @@ class LinesEditor(QWidget):
         self.context = context
         self._with_cost = with_cost
         self.lines: list[Line] = []
-        self.code = QLineEdit(placeholderText="Scan or type a SKU or barcode, then Enter")
+        # Enter adds the line and goes no further: a scanner's Enter must not save the document
+        self.code = ScanField(placeholderText="Scan or type a SKU or barcode, then Enter")
         self.code.returnPressed.connect(self._on_code_return_pressed)
         self.find_button = QPushButton("Find item…")
         self.find_button.clicked.connect(self._on_find_clicked)

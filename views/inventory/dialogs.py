@@ -33,6 +33,7 @@ from services.inventory.adjustments import (
     StateMove,
     adjust_stock,
     move_between_states,
+    unusual_change,
 )
 from services.inventory.history import variant_history
 from services.inventory.levels import (
@@ -46,6 +47,7 @@ from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from views.context import ViewContext
 from views.inventory.common import RED, ItemPickerDialog, negative_red, when
 from views.widgets.forms import FormDialog
+from views.widgets.keys import ConfirmDialog, ScanField
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
 
@@ -64,7 +66,11 @@ class AdjustDialog(FormDialog):
 
     Each line has the figure now, a change and the new figure; typing either updates the
     other. "Set to" lines carry the figure the person saw, so if it changed meanwhile the
-    whole document is refused instead of applied to different stock.
+    whole document is refused instead of applied to different stock. A line that takes on
+    hand below zero or changes it by a lot is named in a question before anything is saved.
+
+    Attributes:
+        question: the "save anyway?" question open now (None when nothing was unusual).
 
     Signals:
         adjusted(object): the AdjustmentResult once saved.
@@ -91,7 +97,8 @@ class AdjustDialog(FormDialog):
         for reason in ADJUSTMENT_REASONS:
             self.reason.addItem(REASON_LABELS[reason], reason.value)
         self.note = QLineEdit(placeholderText="What happened (shown in the ledger)")
-        self.code = QLineEdit(placeholderText="Scan or type a SKU to add a line, then Enter")
+        self.code = ScanField(placeholderText="Scan or type a SKU to add a line, then Enter")
+        self.question: ConfirmDialog | None = None
         self.code.returnPressed.connect(self._on_code_return_pressed)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "State", "Now", "Change", "New"])
@@ -243,11 +250,39 @@ class AdjustDialog(FormDialog):
         return lines
 
     def save(self) -> None:
+        """Save the lines, after asking when one of them is unusual (``unusual_change``)."""
         self.message.clear()
         lines = self.lines()
         if not lines:
             self.message.setText("Change at least one quantity.")
             return
+        unusual = [
+            f"• {row.sku or row.product_title} {said}"
+            for n, row in enumerate(self.rows)
+            if (said := unusual_change(row.on_hand, self._change_spin(n).value()))
+        ]
+        if not unusual:
+            self._save(lines)
+            return
+        note = self.note.text().strip()
+        self.question = ConfirmDialog(
+            "Check this adjustment",
+            "\n".join(
+                [
+                    "Please check before saving:",
+                    *unusual,
+                    "",
+                    f"Note: {note}" if note else "No note says why.",
+                    "The ledger keeps it for good; only another adjustment undoes it.",
+                ]
+            ),
+            "Save anyway",
+            self,
+        )
+        self.question.accepted.connect(lambda: self._save(lines))
+        self.question.open()
+
+    def _save(self, lines: list[AdjustmentLine]) -> None:
         self.tasks.change(
             lambda: adjust_stock(
                 self.context.store.unit_of_work(),

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -30,10 +29,12 @@ from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED
 from views.widgets.forms import OpenEditors
+from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 class DocumentsTab(QWidget):
@@ -171,6 +172,14 @@ class DocumentsTab(QWidget):
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         raise NotImplementedError
 
+    def receiving_place(self, detail: Any) -> str:
+        """The name of the location where ``detail`` is received."""
+        raise NotImplementedError
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        """Receive all that is left on the document (runs off the UI thread)."""
+        raise NotImplementedError
+
     def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
         """Runs off the UI thread: the draft ``detail`` with ``quantity`` more of ``variant``;
         returns the saved detail."""
@@ -277,15 +286,46 @@ class DocumentsTab(QWidget):
         detail = self.detail
         if detail is None:
             return
-        note, ok = QInputDialog.getText(
-            self,
+        self.confirm(
             f"Cancel {detail.number}",
-            f"{self.cancel_consequence(detail)}\nWhy is it cancelled?",
+            f"Cancel {detail.number}? {self.cancel_consequence(detail)} This cannot be undone.",
+            f"Cancel {self.noun}",
+            lambda question: self.change(
+                self.cancel_document, detail.id, note=question.reason_text(), label="Cancelling"
+            ),
+            reason="Why is it cancelled? (optional)",
         )
-        if ok:
-            self.change(
-                self.cancel_document, detail.id, note=note.strip() or None, label="Cancelling"
-            )
+
+    def confirm(
+        self,
+        title: str,
+        consequence: str,
+        action: str,
+        then: Callable[[ConfirmDialog], None],
+        *,
+        reason: str | None = None,
+    ) -> ConfirmDialog:
+        """Ask before what cannot be undone; ``then(question)`` runs if the person goes ahead."""
+        question = ConfirmDialog(title, consequence, action, self, reason=reason)
+        self.dialog = question
+        question.accepted.connect(lambda: then(question))
+        question.open()
+        return question
+
+    def receive_all(self) -> None:
+        """Receive everything still to come, after a question that names the units."""
+        detail = self.detail
+        if detail is None:
+            return
+        units = counted(sum(line.remaining for line in detail.lines), "%Ln unit(s)")
+        self.confirm(
+            f"Receive all of {detail.number}",
+            f"Receive all {units} still to come on {detail.number} at "
+            f"{self.receiving_place(detail)}? They go on hand there now and {detail.number} is "
+            "complete. This cannot be undone.",
+            f"Receive {units}",
+            lambda _: self.change(self.receive_everything, detail.id, label="Receiving"),
+        )
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -327,6 +367,8 @@ class DocumentsTab(QWidget):
     def _on_loaded(self, detail: Any) -> None:
         if detail.id != self._open_id:
             return
+        if self.detail is None or self.detail.id != detail.id:
+            self.feedback.hold.stop()  # the last scan's outcome was about another document
         self.detail = detail
         self.show_detail(detail)
 

@@ -280,7 +280,7 @@ class ReceivingTab(DocumentsTab):
             "ordered": f"Scan items as they are unpacked at {detail.location_name}.",
             "partially_received": f"Scan items as they are unpacked at {detail.location_name}.",
         }.get(detail.status, f"This purchase order is {_status(detail.status).lower()}.")
-        self.feedback.show_result("idle", hint, sound=False)
+        self.feedback.show_hint(hint)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -289,10 +289,6 @@ class ReceivingTab(DocumentsTab):
             self.change(
                 place_purchase_order, self.detail.id, version=self.detail.version, label="Ordering"
             )
-
-    def receive_all(self) -> None:
-        if self.detail is not None:
-            self.change(receive_purchase_order, self.detail.id, label="Receiving")
 
     # -- what DocumentsTab asks ------------------------------------------------------------
 
@@ -307,6 +303,12 @@ class ReceivingTab(DocumentsTab):
 
     def cancel_consequence(self, detail: Any) -> str:
         return "What was not received is no longer incoming."
+
+    def receiving_place(self, detail: Any) -> str:
+        return detail.location_name
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        return receive_purchase_order(uow, actor, document_id)
 
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         return cancel_purchase_order(uow, actor, document_id, note=note)

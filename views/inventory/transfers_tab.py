@@ -211,19 +211,24 @@ class TransfersTab(DocumentsTab):
             "shipped": f"Scan items as they arrive at {detail.destination_name}.",
             "partially_received": f"Scan items as they arrive at {detail.destination_name}.",
         }.get(detail.status, f"This transfer is {_status(detail.status).lower()}.")
-        self.feedback.show_result("idle", hint, sound=False)
+        self.feedback.show_hint(hint)
 
     # -- actions ---------------------------------------------------------------------------
 
     def ship(self) -> None:
-        if self.detail is not None:
-            self.change(
-                ship_transfer, self.detail.id, version=self.detail.version, label="Shipping"
-            )
-
-    def receive_all(self) -> None:
-        if self.detail is not None:
-            self.change(receive_transfer, self.detail.id, label="Receiving")
+        detail = self.detail
+        if detail is None:
+            return
+        self.confirm(
+            f"Ship {detail.number}",
+            f"Ship {detail.number}? {counted(detail.units, '%Ln unit(s)')} will be committed "
+            f"at {detail.origin_name} and shown incoming at {detail.destination_name}; the "
+            "lines can no longer be changed.",
+            f"Ship {counted(detail.units, '%Ln unit(s)')}",
+            lambda _: self.change(
+                ship_transfer, detail.id, version=detail.version, label="Shipping"
+            ),
+        )
 
     # -- what DocumentsTab asks ------------------------------------------------------------
 
@@ -243,6 +248,12 @@ class TransfersTab(DocumentsTab):
 
     def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
         return cancel_transfer(uow, actor, document_id, note=note)
+
+    def receiving_place(self, detail: Any) -> str:
+        return detail.destination_name
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        return receive_transfer(uow, actor, document_id)
 
     def add_to_draft(self, detail: TransferDetail, variant: Any, quantity: int) -> TransferDetail:
         lines = {line.variant.variant_id: line.quantity for line in detail.lines}

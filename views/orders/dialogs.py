@@ -3,7 +3,9 @@
 Dialogs collect input; the page gives each the service call it saves with (``saves_with``).
 Each is opened with ``open()`` (window-modal, not blocking), so the UI thread never waits; a
 refused value stays in the dialog with the message on its field, and closing over changes
-not saved asks first.
+not saved asks first. What cannot be undone (fulfilling, cancelling) is never done by Enter:
+the tracking field takes a scanner's Enter, their buttons are not the default, and fulfilling
+asks first with what will ship.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from services.errors import DomainError
 from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
 from views.widgets.forms import FormDialog
+from views.widgets.keys import ConfirmDialog, ScanField, deliberate_buttons
 from views.widgets.money_field import MoneyField
+from views.wording import counted
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
 
@@ -103,7 +107,12 @@ class _LineQuantities(QTableWidget):
 
 
 class FulfilDialog(FormDialog):
-    """Choose lines and quantities at a location, with carrier and tracking number."""
+    """Choose lines and quantities at a location, with carrier and tracking number; "Fulfil…"
+    asks with what will ship before the dialog saves.
+
+    Attributes:
+        confirmation: the question open now (None until "Fulfil…" is clicked).
+    """
 
     saves_on_close = False  # its OK is an action, not a save
 
@@ -121,19 +130,23 @@ class FulfilDialog(FormDialog):
         for location_id, name in sorted(places.items(), key=lambda place: place[1]):
             self.location.addItem(name, location_id)
         self._detail = detail
+        self.confirmation: ConfirmDialog | None = None
         self.lines = _LineQuantities([])
         self.carrier = QComboBox(editable=True)
         self.carrier.addItems(CARRIERS)
-        self.tracking = QLineEdit(placeholderText="Scan or type the tracking number")
+        self.tracking = ScanField(placeholderText="Scan or type the tracking number")
         form = QFormLayout()
         form.addRow("Ship from", self.location)
         form.addRow("Carrier", self.carrier)
         form.addRow("Tracking number", self.field("tracking_number", self.tracking))
+        buttons, self.fulfil_button, _ = deliberate_buttons("Fulfil…")
+        self.fulfil_button.clicked.connect(self.ask_to_fulfil)
+        buttons.rejected.connect(self.reject)
         self._box = QVBoxLayout(self)
         self._box.addLayout(form)
         self._box.addWidget(self.lines)
         self._box.addWidget(self.message)
-        self._box.addWidget(_buttons(self, "Fulfil"))
+        self._box.addWidget(buttons)
         self.location.currentIndexChanged.connect(self._on_location_current_index_changed)
         self._on_location_current_index_changed()
         self.tracking.setFocus()
@@ -148,6 +161,33 @@ class FulfilDialog(FormDialog):
             ]
         )
 
+    def ask_to_fulfil(self) -> None:
+        """Ask, naming the units, lines and where they ship from; fulfil only on a yes."""
+        quantities = self.lines.quantities()
+        if not quantities:
+            self.show_message(None, "Choose at least one unit to ship.")
+            return
+        self.clear_messages()
+        units, lines = sum(quantities.values()), len(quantities)
+        shipping = [
+            str(v) for k, v in self.values().items() if k in ("carrier", "tracking_number") and v
+        ]
+        how = f" ({', '.join(shipping)})" if shipping else ""
+        consequence = (
+            f"Ship {counted(units, '%Ln unit(s)')} on {counted(lines, '%Ln line(s)')} of order "
+            f"#{self._detail.number} from {self.location.currentText()}{how}?\n\n"
+            "They leave stock as shipped to the customer. "
+            "This cannot be undone: only a return brings them back."
+        )
+        self.confirmation = ConfirmDialog(
+            f"Fulfil order #{self._detail.number}",
+            consequence,
+            f"Ship {counted(units, '%Ln unit(s)')}",
+            self,
+        )
+        self.confirmation.accepted.connect(self.accept)
+        self.confirmation.open()
+
     def form_state(self) -> dict[str, object]:
         return {**self.values(), "location_id": self.location.currentIndex()}
 
@@ -161,6 +201,9 @@ class FulfilDialog(FormDialog):
 
 
 class CancelDialog(FormDialog):
+    """Why, and whether shipped units come back; the "Cancel order" button is never pressed
+    by Enter."""
+
     saves_on_close = False  # its OK is an action, not a save
 
     def __init__(
@@ -168,11 +211,16 @@ class CancelDialog(FormDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Cancel order #{detail.number}")
-        self.reason = QLineEdit(placeholderText="Why? (the customer sees no text; staff do)")
+        self.reason = ScanField(placeholderText="Why? (the customer sees no text; staff do)")
         self.restock = QCheckBox("Put units already fulfilled back in stock")
         self.restock.setVisible(any(ln.fulfilled_quantity for ln in detail.lines))
         form = QFormLayout(self)
-        form.addRow(QLabel("Committed stock is released. Payments are not refunded here."))
+        form.addRow(
+            QLabel(
+                f"Order #{detail.number} is cancelled: its committed stock is released. "
+                "This cannot be undone. Payments are not refunded here."
+            )
+        )
         form.addRow("Reason", self.field("reason", self.reason))
         form.addRow(self.restock)
         if detail.state.refundable > 0:
@@ -183,7 +231,10 @@ class CancelDialog(FormDialog):
                 )
             )
         form.addRow(self.message)
-        form.addRow(_buttons(self, "Cancel order"))
+        buttons, self.cancel_button, _ = deliberate_buttons("Cancel order", "Keep the order")
+        self.cancel_button.clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
 
     def form_state(self) -> dict[str, object]:
         return {"reason": self.reason.text(), "restock": self.restock.isChecked()}
@@ -317,7 +368,7 @@ class EditLinesDialog(FormDialog):
             self._add_row(
                 line.id, line.variant_id, line.sku or "", _line_title(line), line.quantity
             )
-        self.add = QLineEdit(placeholderText="Add a product: scan or type its SKU, then Enter")
+        self.add = ScanField(placeholderText="Add a product: scan or type its SKU, then Enter")
         self.note = QLineEdit(placeholderText="Why (shown on the timeline)")
         box = QVBoxLayout(self)
         box.addWidget(self.table)

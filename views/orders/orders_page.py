@@ -52,7 +52,13 @@ from services.orders import (
     save_filter,
     start_processing,
 )
-from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
+from services.orders.picking import (
+    NotReady,
+    build_packing_slips,
+    build_pick_list,
+    orders_not_ready,
+    pick_list_order_ids,
+)
 from services.payments import record_payment, refund_order
 from views import shortcuts
 from views.context import ViewContext
@@ -68,6 +74,7 @@ from views.orders.dialogs import (
 from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.forms import FormDialog, OpenEditors
+from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import money_column
 from views.widgets.page import Page
@@ -598,18 +605,46 @@ class OrdersPage(Page):
     # -- bulk, printing, packing -----------------------------------------------------------
 
     def _on_bulk_activated(self, index: int) -> None:
-        action = self.bulk.itemData(index)
+        data = self.bulk.itemData(index)
+        label = self.bulk.itemText(index)
         self.bulk.setCurrentIndex(0)
         rows = self.selected_rows()
-        if action is None or not rows:
+        if data is None or not rows:
             return
-        reason = None
-        if action is OrderAction.CANCEL:
-            reason, ok = QInputDialog.getText(
-                self, "Cancel orders", counted(len(rows), "Why are these %Ln order(s) cancelled?")
-            )
-            if not ok:
-                return
+        action = OrderAction(data)  # the combo hands the enum back as a plain str
+        if action not in (OrderAction.SHIP, OrderAction.CANCEL):
+            self._run_bulk(rows, action, None)
+            return
+        numbers = ", ".join(f"#{r.number}" for r in rows[:15]) + (
+            f" and {len(rows) - 15} more" if len(rows) > 15 else ""
+        )
+        orders = counted(len(rows), "%Ln order(s)")
+        ask, consequence, go = {
+            OrderAction.SHIP: (
+                f"Ship everything left on {orders} ({numbers})?",
+                "It is fulfilled from stock and shipped to the customers.",
+                f"Ship {orders}",
+            ),
+            OrderAction.CANCEL: (
+                f"Cancel {orders} ({numbers})?",
+                "Their committed stock is released; payments are not refunded here.",
+                f"Cancel {orders}",
+            ),
+        }[action]
+        question = ConfirmDialog(
+            f"{label}: {orders}",
+            f"{ask} {consequence} An order whose state does not allow it is left as it is. "
+            "This cannot be undone.",
+            go,
+            self,
+            reason="Why? (shown on each timeline)" if action is OrderAction.CANCEL else None,
+        )
+        self.dialog = question
+        question.accepted.connect(lambda: self._run_bulk(rows, action, question.reason_text()))
+        question.rejected.connect(lambda: setattr(self, "dialog", None))
+        question.open()
+
+    def _run_bulk(self, rows: list[OrderRow], action: OrderAction, reason: str | None) -> None:
         store, actor = self.context.store, self.context.actor
         self.context.tasks.change(
             lambda progress: bulk_action(
@@ -641,17 +676,17 @@ class OrdersPage(Page):
         rows = self.selected_rows()
         store, picker = self.context.store, self.context.actor.name
 
-        def work() -> bytes:
+        def chosen() -> list[int]:
             if rows:
-                ids = [r.id for r in rows]
-            else:  # nothing chosen: everything paid and waiting to ship
-                ids = pick_list_order_ids(store.unit_of_work(), paid_unfulfilled=True)
-            return render_pick_list(build_pick_list(store.unit_of_work(), ids, picker=picker))
+                return [r.id for r in rows]
+            # nothing chosen: everything paid and waiting to ship
+            return pick_list_order_ids(store.unit_of_work(), paid_unfulfilled=True)
 
-        self.context.tasks.query(
-            work,
-            label="Making the pick list",
-            on_done=lambda pdf: self._preview("Pick list", pdf, "pick-list.pdf"),
+        self._print_checked(
+            "Pick list",
+            "pick-list.pdf",
+            chosen,
+            lambda ids: render_pick_list(build_pick_list(store.unit_of_work(), ids, picker=picker)),
         )
 
     def preview_packing_slips(self) -> None:
@@ -661,11 +696,69 @@ class OrdersPage(Page):
         if not ids:
             return
         store = self.context.store
-        self.context.tasks.query(
-            lambda: render_packing_slips(build_packing_slips(store.unit_of_work(), ids)),
-            label="Making packing slips",
-            on_done=lambda pdf: self._preview("Packing slips", pdf, "packing-slips.pdf"),
+        self._print_checked(
+            "Packing slips",
+            "packing-slips.pdf",
+            lambda: ids,
+            lambda chosen: render_packing_slips(build_packing_slips(store.unit_of_work(), chosen)),
         )
+
+    def _print_checked(
+        self,
+        title: str,
+        file_name: str,
+        choose: Callable[[], list[int]],
+        render: Callable[[list[int]], bytes],
+    ) -> None:
+        """Preview ``render(ids)`` for the orders ``choose()`` gives; first, if some of them
+        are cancelled, not confirmed or not paid, name them and let the person go on or not."""
+        store = self.context.store
+
+        def check() -> tuple[list[int], list[NotReady]]:
+            ids = choose()
+            return ids, orders_not_ready(store.unit_of_work(), ids)
+
+        def make(ids: list[int]) -> None:
+            self.context.tasks.query(
+                lambda: render(ids),
+                label=f"Making the {title.lower()}",
+                on_done=lambda pdf: self._preview(title, pdf, file_name),
+            )
+
+        def checked(result: tuple[list[int], list[NotReady]]) -> None:
+            ids, not_ready = result
+            if not not_ready:
+                make(ids)
+                return
+            shown = [order.describe() for order in not_ready[:15]]
+            if len(not_ready) > len(shown):
+                shown.append(f"and {len(not_ready) - len(shown)} more")
+            verb = "is" if len(not_ready) == 1 else "are"
+            of = (
+                f"{len(not_ready)} of the " + counted(len(ids), "%Ln order(s)") + f" {verb}"
+                if len(ids) > 1
+                else "This order is"
+            )
+            question = ConfirmDialog(
+                f"{title}: orders not ready to ship",
+                "\n".join(
+                    [
+                        f"{of} not ready to ship:",
+                        *shown,
+                        "",
+                        "Picking or packing them now may send out what is not confirmed or "
+                        "paid for.",
+                    ]
+                ),
+                f"Make the {title.lower()} anyway",
+                self,
+            )
+            self.dialog = question
+            question.accepted.connect(lambda: make(ids))
+            question.rejected.connect(lambda: setattr(self, "dialog", None))
+            question.open()
+
+        self.context.tasks.query(check, label="Checking the orders", on_done=checked)
 
     def _preview(self, title: str, pdf: bytes, file_name: str) -> None:
         dialog = PdfPreviewDialog(title, pdf, file_name, self)

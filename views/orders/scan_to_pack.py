@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from services.orders.rows import FulfillmentResult
 from views import shortcuts
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
+from views.widgets.keys import ScanField
 from views.widgets.scanner import ScanFeedback, ScannerInput
 
 READY = "Scan the order barcode on the packing slip."
@@ -55,10 +55,10 @@ class ScanToPackDialog(QDialog):
         self.session: PackSession | None = None
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(self._on_scanner_scanned)
-        self.scan = QLineEdit(placeholderText="Scan the packing slip (or type its number)")
+        self.scan = ScanField(placeholderText="Scan the packing slip (or type its number)")
         self.scan.setStyleSheet("font-size: 18px; padding: 6px;")
         self.scan.returnPressed.connect(self._on_scan_return_pressed)
-        self.tracking = QLineEdit(placeholderText="Tracking number (optional): scan the label")
+        self.tracking = ScanField(placeholderText="Tracking number (optional): scan the label")
         self.signal = ScanFeedback(READY)
         self.order_label = QLabel()
         self.table = QTableWidget(0, 3)

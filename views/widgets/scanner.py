@@ -1,15 +1,21 @@
 """Barcode scanner input that works anywhere on a screen, and the feedback a scan deserves.
 
-A USB scanner is a keyboard that types very fast and ends with Enter. ``ScannerInput`` watches
-the key presses aimed at a screen (whatever has the focus there: a table, a button, a search
-field, nothing at all), holds back characters that arrive faster than a person types, and when
-Enter ends such a burst it emits ``scanned`` with the code instead of typing it. Characters a
-person types are handed on to where they were going, a few milliseconds late, so fields keep
-working as usual. Screens that scan should not bind shortcuts to plain character keys: those
-keys are claimed here so a scanned letter never fires a shortcut.
+A USB scanner is a keyboard that types very fast and ends with Enter: for a capital (or a
+"(" in a GS1 code) it presses Shift, the key, then releases both, all within a few
+milliseconds. ``ScannerInput`` watches the key presses aimed at a screen (whatever has the focus
+there: a table, a button, a search field, nothing at all), holds back characters that arrive
+faster than a person types, and when Enter ends such a burst it emits ``scanned`` with the code
+instead of typing it. Modifier keys (Shift, AltGr, Caps Lock...) are part of the burst, never
+its end: they carry the capitals. Characters a person types are handed on to where they were
+going, a few milliseconds late, so fields keep working as usual; the key releases of what was
+held or scanned are kept back too, so a field never hears of keys it was not given. Screens that
+scan should not bind shortcuts to plain character keys: those keys are claimed here so a scanned
+letter never fires a shortcut.
 
 ``ScanFeedback`` shows the outcome of a scan in colour (green, amber, red) with a short flash,
-and sounds it. QtMultimedia needs PulseAudio and is not there on every workstation, so the
+and sounds it. The outcome stays until the next one, or at least ``HOLD_MS``: a screen that
+reloads meanwhile (its own refresh, another workstation's change) puts its hint back only
+after that. QtMultimedia needs PulseAudio and is not there on every workstation, so the
 sound is the system bell (``QApplication.beep()``): one ring for a good scan, two for a
 warning, three for an error.
 """
@@ -17,6 +23,7 @@ warning, three for an error.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +37,33 @@ MAX_GAP_MS = 45
 MIN_LENGTH = 3
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+#: keys a scanner presses around characters (Shift for capitals, AltGr for symbols on some
+#: layouts); they neither start nor end a burst
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_Hyper_L,
+        Qt.Key.Key_Hyper_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+        Qt.Key.Key_Mode_switch,
+    }
+)
+#: modifiers that only choose which character a key types
+_CHARACTER_MODIFIERS = (
+    Qt.KeyboardModifier.ShiftModifier
+    | Qt.KeyboardModifier.KeypadModifier
+    | Qt.KeyboardModifier.GroupSwitchModifier
+)
+#: the group separator a GS1 code carries between variable-length fields (a scanner types it
+#: as Ctrl+])
+GROUP_SEPARATOR = "\x1d"
 
 
 @dataclass
@@ -68,6 +102,9 @@ class ScannerInput(QObject):
         self._min_length = min_length
         self._clock = clock
         self._held: list[_HeldKey] = []
+        # keys pressed into a burst whose release has not come yet (a few at most: the
+        # oldest go when a person's release never reaches this window)
+        self._kept_back: deque[int] = deque(maxlen=16)
         self._last = 0.0
         self._replaying = False
         self.enabled = True
@@ -89,12 +126,16 @@ class ScannerInput(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
             return False
         if self._replaying or not self.enabled:
             return False
         if not isinstance(event, QKeyEvent) or not isinstance(watched, QWidget):
             return False
+        if event.key() in _MODIFIER_KEYS:
+            return False  # Shift around a capital: part of the burst, for the widget too
+        if kind == QEvent.Type.KeyRelease:
+            return self._release_kept_back(event)
         if not self._watches(watched) or event.isAutoRepeat():
             return False
         if kind == QEvent.Type.ShortcutOverride:
@@ -112,6 +153,7 @@ class ScannerInput(QObject):
                 code = "".join(h.text for h in self._held)
                 self._held.clear()
                 self._flush_timer.stop()
+                self._kept_back.append(event.key())
                 self.scanned.emit(code)
                 return True
             self.flush()
@@ -122,8 +164,17 @@ class ScannerInput(QObject):
         if self._held and now - self._last > self._max_gap:
             self.flush()  # the earlier keys were typed by a person
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(), event.text()))
+        self._kept_back.append(event.key())
         self._last = now
         self._flush_timer.start()
+        return True
+
+    def _release_kept_back(self, event: QKeyEvent) -> bool:
+        """Swallow the release of a key whose press was held or scanned: the widget got a
+        whole press and release on a flush, or nothing at all for a scan."""
+        if event.isAutoRepeat() or event.key() not in self._kept_back:
+            return False
+        self._kept_back.remove(event.key())
         return True
 
     def _scan_ready(self, now: float) -> bool:
@@ -133,9 +184,9 @@ class ScannerInput(QObject):
     @staticmethod
     def _is_character(event: QKeyEvent) -> bool:
         text = event.text()
-        other = event.modifiers() & ~(
-            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
-        )
+        if text == GROUP_SEPARATOR:
+            return True
+        other = event.modifiers() & ~_CHARACTER_MODIFIERS
         return len(text) == 1 and text.isprintable() and not other
 
     def _watches(self, widget: QWidget) -> bool:
@@ -180,6 +231,9 @@ FLASH = {
     "error": "background: #d93025; color: white;",
 }
 RINGS = {"ok": 1, "warn": 2, "error": 3}
+#: how long a scan's outcome stays before a screen's hint may take its place: long enough to
+#: look up from the parcel and read it
+HOLD_MS = 4_000
 ICONS = {"idle": "", "ok": "✔ ", "warn": "⚠ ", "error": "✖ "}
 
 
@@ -191,7 +245,9 @@ def system_bell(kind: str) -> None:
 
 
 class ScanFeedback(QLabel):
-    """A large message line that flashes and sounds the outcome of each scan.
+    """A large message line that flashes and sounds the outcome of each scan, and keeps it
+    until the next outcome; hints (``show_hint``) wait until an outcome has been up
+    ``HOLD_MS``.
 
     Signals:
         shown(str, str): the kind ("ok", "warn", "error", "idle") and the message, after
@@ -216,6 +272,9 @@ class ScanFeedback(QLabel):
         self._kind = "idle"
         self._settle = QTimer(self, singleShot=True, interval=220)
         self._settle.timeout.connect(lambda: self._paint(self._kind, flash=False))
+        self._hint: str | None = None
+        self.hold = QTimer(self, singleShot=True, interval=HOLD_MS)
+        self.hold.timeout.connect(self._on_hold_timeout)
         self.show_result("idle", text, sound=False)
 
     @property
@@ -233,7 +292,24 @@ class ScanFeedback(QLabel):
             self._settle.start()
         if sound and self._sound is not None and kind in RINGS:
             self._sound(kind)
+        if kind in RINGS:
+            self.hold.start()
+        else:
+            self.hold.stop()
+            self._hint = None
         self.shown.emit(kind, message)
+
+    def show_hint(self, message: str) -> None:
+        """Show ``message`` as what to do next, unless a scan's outcome went up less than
+        ``HOLD_MS`` ago: then the hint follows when that time is over."""
+        if self.hold.isActive():
+            self._hint = message
+            return
+        self.show_result("idle", message, sound=False)
+
+    def _on_hold_timeout(self) -> None:
+        if self._hint is not None:
+            self.show_result("idle", self._hint, sound=False)
 
     def _paint(self, kind: str, *, flash: bool) -> None:
         colours = FLASH[kind] if flash else STYLES.get(kind, STYLES["idle"])

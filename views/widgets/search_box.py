@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from views import shortcuts
+from views.widgets.keys import ScanField
 
 #: typing pauses shorter than this do not start a query
 DEBOUNCE_MS = 150
 
 
-class SearchBox(QLineEdit):
-    """Signals:
-    search_changed(str): the text, once the user paused typing (or pressed Enter).
+class SearchBox(ScanField):
+    """Enter searches at once and confirms no dialog (people scan into search fields too).
+
+    Signals:
+        search_changed(str): the text, once the user paused typing (or pressed Enter).
     """
 
     search_changed = Signal(str)
