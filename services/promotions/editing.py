@@ -8,7 +8,6 @@ and after, and an outbox event (the storefront's prices depend on promotions).
 
 from __future__ import annotations
 
-import csv
 import secrets
 from collections.abc import Mapping
 from dataclasses import replace
@@ -23,6 +22,7 @@ from models.promotions import Promotion, PromotionCode
 from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.events import PROMOTION_CHANGED
+from services.exports.cells import csv_writer
 from services.pricing.model import Kind, Target
 from services.promotions.queries import (
     database_now,
@@ -243,7 +243,7 @@ def export_codes_csv(uow: UnitOfWork, actor: Actor, promotion_id: int, out: Text
         require_read(uow, actor)
         if uow.session.get(Promotion, promotion_id) is None:
             raise NotFound("That promotion no longer exists.")
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(["code", "used"])
         count = 0
         rows = uow.session.execute(
