@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.search import SearchHit, global_search
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 from views.widgets.global_search import GlobalSearch
 from views.widgets.page import Page
 
@@ -176,10 +176,10 @@ class MainWindow(QMainWindow):
     # -- live state ------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_live_changed(self, topics: set[str]) -> None:
+    def _on_live_changed(self, changes: StoreChanges) -> None:
         for page in self._pages.values():
-            if page.cares_about(topics):
-                page.on_store_changed(topics)
+            if page.cares_about(changes):
+                page.on_store_changed(changes)
 
     @Slot(str)
     def _on_connection_changed(self, state: str) -> None:

@@ -92,6 +92,8 @@ class OrderFilter:
     #: inclusive: orders placed on this day are shown
     placed_to: date | None = None
     location_id: int | None = None
+    #: only these orders (a list refreshing the rows another workstation changed)
+    ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (saved filters, QSettings, ``PageRequest.filters``)."""
@@ -122,6 +124,7 @@ class OrderFilter:
             placed_from=days("placed_from"),
             placed_to=days("placed_to"),
             location_id=data.get("location_id"),
+            ids=tuple(data.get("ids", ())),
         )
 
     @property
@@ -349,6 +352,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _apply_filter(uow: UnitOfWork, statement: Select[Any], f: OrderFilter) -> Select[Any]:
+    if f.ids:
+        statement = statement.where(Order.id.in_(f.ids))
     if f.statuses:
         statement = statement.where(Order.status.in_(f.statuses))
     if f.payment_statuses:

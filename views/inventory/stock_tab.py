@@ -102,6 +102,8 @@ class StockTab(QWidget):
             COLUMNS,
             lambda request: list_stock(context.store.unit_of_work(), request),
             context.tasks,
+            key=lambda row: (row.variant_id, row.location_id),
+            parent=self,
         )
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(lambda message: self.feedback.show_result("error", message))
@@ -200,6 +202,25 @@ class StockTab(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
+    def _after_change(self, _result: object = None) -> None:
+        """A change made here: the store's announcement of it refreshes the list, once; with
+        no one listening, refresh now."""
+        if not self.context.live.listening:
+            self.reload()
+
+    def refresh_figures(self, variant_ids: set[int] | None) -> None:
+        """These variants' figures changed: refetch their loaded rows in place, unless the
+        figures decide which rows are listed or in which order."""
+        request = self.model.request
+        filtered = ("low_stock", "out_of_stock", "negative_available")
+        by_figures = request.sort in ("available", "on_hand") or any(
+            request.filters.get(name) for name in filtered
+        )
+        if variant_ids is None or by_figures:
+            self.model.refresh_soon()
+        else:
+            self.model.refresh_rows("variant_ids", variant_ids, lambda row: row.variant_id)
+
     def _on_loaded(self, count: int) -> None:
         more = "" if self.model.is_complete else "+"
         self.count_label.setText(f"{count:,}{more} items")
@@ -263,14 +284,14 @@ class StockTab(QWidget):
         self.feedback.show_result(
             "ok", f"{number}: {lines} line{'s' if lines != 1 else ''} adjusted.", sound=False
         )
-        self.reload()
+        self._after_change()
 
     def open_move(self) -> None:
         row = self._one()
         if row is None or not self.context.can("inventory.adjust"):
             return
         dialog = MoveStateDialog(self.context, row, self)
-        dialog.moved.connect(lambda _: self.reload())
+        dialog.moved.connect(self._after_change)
         self._show(dialog)
 
     def open_reorder(self) -> None:
@@ -278,7 +299,7 @@ class StockTab(QWidget):
         if row is None or not self.context.can("inventory.settings"):
             return
         dialog = ReorderDialog(self.context, row, self)
-        dialog.saved.connect(self.reload)
+        dialog.saved.connect(self._after_change)
         self._show(dialog)
 
     def open_history(self) -> None:
@@ -337,5 +358,5 @@ class StockTab(QWidget):
         self.tasks.change(run, on_done=self._on_imported, label="Importing inventory")
 
     def _on_imported(self, report: ImportReport) -> None:
-        self.reload()
+        self._after_change()
         self._show(ImportReportDialog(report, self))

@@ -53,7 +53,7 @@ from services.orders import (
 )
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
 from services.payments import record_payment, refund_order
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
 from views.orders.dialogs import (
@@ -69,6 +69,7 @@ from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.widgets.throttle import Throttle
 
 #: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
 DEFAULT_SPLIT = [550, 650]
@@ -79,6 +80,10 @@ STATUS_COLORS = {
     "shipped": "#1a73e8",
     "delivered": "#1e7d32",
 }
+
+
+def _order_id(row: OrderRow) -> int:
+    return row.id
 
 
 def _words(value: str) -> str:
@@ -102,6 +107,9 @@ class OrdersPage(Page):
         super().__init__(context, parent)
         self._filters: list[SavedFilter] = []
         self._opened: int | None = None
+        self._reopen = Throttle(self._on_reopen_due, parent=self)
+        #: the list was (re)queried: its first order opens when it arrives
+        self._open_first = True
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
 
         self.search = SearchBox("Search order number, customer, e-mail, SKU or tracking")
@@ -185,6 +193,7 @@ class OrdersPage(Page):
             ],
             lambda request: list_orders(store.unit_of_work(), request),
             context.tasks,
+            parent=self,
         )
         self.table = ListView(self.model, settings=context.settings, settings_key="orders/list")
         self.table.setObjectName("orders")
@@ -197,6 +206,7 @@ class OrdersPage(Page):
         overlay = QVBoxLayout(self.table.viewport())
         overlay.addWidget(self.no_match)
         self.model.loaded.connect(self._on_model_loaded)
+        self.model.modelReset.connect(lambda: setattr(self, "_open_first", True))
         self.model.loading_changed.connect(
             lambda loading: self.no_match.hide() if loading else None
         )
@@ -254,11 +264,26 @@ class OrdersPage(Page):
             self._apply_filters()
         self._load_saved_filters()
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        self.refresh()
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        """Refetch, in place, the loaded orders another workstation changed, and the open
+        order if it is one of them; new orders appear at their place in the list."""
+        ids = changes.ids("order.")
+        request = self.model.request
+        narrowed = bool(request.search) or any(request.filters.values())
+        if ids is None or changes.touches("order.created") or narrowed:
+            # new orders, or changed ones that may now match the search or filters
+            self.model.refresh_soon()
+        else:
+            self.model.refresh_rows("ids", ids, _order_id)
+        if self._opened is not None and (ids is None or self._opened in ids):
+            self._reopen.ask()
 
     def refresh(self) -> None:
-        self.model.reload()
+        """Fetch the loaded orders and the open one again, in place (F5)."""
+        self.model.refresh_soon()
+        self._reopen.ask()
+
+    def _on_reopen_due(self) -> None:
         if self._opened is not None:
             self.open_order(self._opened)
 
@@ -343,7 +368,8 @@ class OrdersPage(Page):
             )
             self._opened = None
             self.detail.show_empty("No orders match; change the search or the filters.")
-        if rows and self.table.currentIndex().row() < 0:
+        if rows and self._open_first and self.table.currentIndex().row() < 0:
+            self._open_first = False
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -373,7 +399,10 @@ class OrdersPage(Page):
         )
 
     def _after_change(self, _result: object = None) -> None:
-        self.refresh()
+        """A change made here: the store's announcement of it refreshes the list and the open
+        order, once; with no one listening, refresh now."""
+        if not self.context.live.listening:
+            self.refresh()
 
     def _run(self, fn, *args: Any, label: str = "Saving", **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
         self.context.tasks.change(
@@ -541,7 +570,7 @@ class OrdersPage(Page):
                 self.context.actor,
                 d.draft(),
                 label="Saving order",
-                on_done=lambda created: (self.refresh(), self.open_order(created.id)),
+                on_done=lambda created: (self._after_change(), self.open_order(created.id)),
             ),
         )
 
@@ -576,7 +605,7 @@ class OrdersPage(Page):
         )
 
     def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
-        self.refresh()
+        self._after_change()
         failed = [r for r in results if not r.ok]
         summary = f"{len(results) - len(failed)} of {len(results)} orders done."
         if failed:
@@ -626,7 +655,7 @@ class OrdersPage(Page):
         if not self.context.can("orders.fulfill"):
             return
         dialog = ScanToPackDialog(self.context, self)
-        dialog.order_packed.connect(lambda _: self.refresh())
+        dialog.order_packed.connect(self._after_change)
         self.dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
