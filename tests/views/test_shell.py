@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from app.main_window import MainWindow
 from services.staff import sign_in
 from tests.conftest import TEST_PASSWORD
-from views.staff.login_dialog import LoginDialog
 from views.context import StoreChanges
+from views.staff.login_dialog import LoginDialog
 from views.staff.staff_page import StaffPage
 from views.tasks import TaskRunner
 from views.widgets.page import Page

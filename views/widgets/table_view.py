@@ -118,7 +118,7 @@ class ListView(QTableView):
         top, self._top_before = self._top_before, None
         if top is None or top < 0 or first > top or parent.isValid():
             return
-        self._shift(last - first + 1)
+        self._shift(last - first + 1, first)
         self._new_above += last - first + 1
         self._show_new_rows()
 
@@ -127,20 +127,21 @@ class ListView(QTableView):
         if top is None or top < 0 or first >= top or parent.isValid():
             return
         gone = min(last, top - 1) - first + 1
-        self._shift(-gone)
+        self._shift(-gone, first)
         self._new_above = max(0, self._new_above - gone)
         self._show_new_rows()
 
-    def _shift(self, rows: int) -> None:
-        """Scroll by ``rows`` so the rows on screen stay on screen."""
+    def _shift(self, rows: int, first: int) -> None:
+        """Scroll by ``rows`` rows from ``first`` (inserted, or removed when negative) so the
+        rows on screen stay on screen."""
         self.updateGeometries()  # the scroll range must know of the new rows first
         bar = self.verticalScrollBar()
-        per_row = (
-            1
-            if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem
-            else self.verticalHeader().defaultSectionSize()
-        )
-        bar.setValue(bar.value() + rows * per_row)
+        if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
+            bar.setValue(bar.value() + rows)
+        elif rows > 0:
+            bar.setValue(bar.value() + sum(self.rowHeight(r) for r in range(first, first + rows)))
+        else:
+            bar.setValue(bar.value() + rows * self.verticalHeader().defaultSectionSize())
 
     def _show_new_rows(self) -> None:
         if self._new_above <= 0:
