@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.errors import DomainError
 from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
 from views.context import ViewContext
@@ -344,7 +345,7 @@ class DocumentsTab(QWidget):
         return quantity
 
     def scan_failed(self, error: BaseException) -> None:
-        if hasattr(error, "title"):
+        if isinstance(error, DomainError):
             self.feedback.show_result("error", str(error))
         else:
             self.tasks.report_error(error, self)

@@ -63,10 +63,10 @@ from views.orders.dialogs import (
     MoneyDialog,
     ReturnDialog,
 )
-from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
+from views.widgets.pdf_preview import PdfPreviewDialog
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
 from views.widgets.throttle import Throttle

@@ -1,4 +1,5 @@
-"""Preview a PDF (pick list, packing slips) in the app, print it, or save it."""
+"""Preview a PDF in the app, print it, or save it: what every screen that prints uses (pick
+lists and packing slips, reports, payment receipts)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class PdfPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.pages = QLabel(f"{self.document.pageCount()} pages")
+        count = self.document.pageCount()
+        self.pages = QLabel(f"{count} page{'s' if count != 1 else ''}")
         self.print_button = QPushButton("Print… (Ctrl+P)")
         self.print_button.clicked.connect(self.print_document)
         self.save_button = QPushButton("Save PDF… (Ctrl+S)")
