@@ -468,6 +468,16 @@ def delete_filter(uow: UnitOfWork, actor: Actor, filter_id: int) -> None:
 # -- the detail ---------------------------------------------------------------------------------
 
 
+def order_line_availability(uow: UnitOfWork, order_id: int) -> dict[int, int | None]:
+    """Stock available now at each line's location, by line id: the figures an open order
+    refreshes when stock moves elsewhere. Raises NotFound."""
+    with uow:
+        order = uow.session.get(Order, order_id)
+        if order is None:
+            raise NotFound("That order no longer exists.")
+        return {line.id: line.available for line in _lines(uow, order)}
+
+
 def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
     """Everything the order screen shows, read in one transaction. Raises NotFound."""
     with uow:
@@ -627,7 +637,7 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
     where = func.coalesce(OrderLine.location_id, order.location_id)
     line_location = aliased(Location)
     rows = uow.session.execute(
-        select(OrderLine, line_location.id, line_location.code, Bin.code)
+        select(OrderLine, line_location.id, line_location.code, Bin.code, InventoryLevel.available)
         .outerjoin(line_location, line_location.id == where)
         .outerjoin(
             InventoryLevel,
@@ -656,8 +666,9 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
             loc_id,
             loc_code,
             bin_code,
+            available,
         )
-        for ln, loc_id, loc_code, bin_code in rows
+        for ln, loc_id, loc_code, bin_code, available in rows
     ]
 
 

@@ -57,6 +57,8 @@ class LineDetail:
     location_id: int | None
     location_code: str | None
     bin_code: str | None
+    #: stock available to sell at the line's location now (None: never stocked there)
+    available: int | None = None
 
     @property
     def subtotal(self) -> int:

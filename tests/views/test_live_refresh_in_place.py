@@ -25,6 +25,7 @@ from views.catalog import catalog_page
 from views.catalog.catalog_page import CatalogPage
 from views.context import LiveChanges, ViewContext
 from views.orders import orders_page
+from views.orders.detail import AVAILABLE
 from views.orders.orders_page import OrdersPage
 from views.tasks import TaskRunner
 from views.widgets.page import Page
@@ -42,10 +43,10 @@ class Fetches:
         real = getattr(module, name)
         lock = threading.Lock()
 
-        def counted(uow: Any, request: Any) -> Any:
+        def counted(uow: Any, request: Any, *more: Any) -> Any:
             with lock:
                 self.requests.append(request)
-            return real(uow, request)
+            return real(uow, request, *more)
 
         monkeypatch.setattr(module, name, counted)
 
@@ -145,6 +146,35 @@ def test_the_open_order_stays_open_and_selected_while_100_orders_arrive(
     assert table.first_visible_row() == 0
     assert not table.new_rows_button.isVisible()
     assert page.model.row(0).number > chosen.number
+
+
+def test_stock_moved_elsewhere_updates_only_the_open_orders_available_figures(
+    committed_store, committed_staff, workstation, qtbot, monkeypatch
+) -> None:
+    shop = support.shop(committed_store, committed_staff["admin"], skus=("AV-1", "AV-2"))
+    order_id = support.place(committed_store, committed_staff["manager"], shop, (2, 1))
+    details = Fetches(monkeypatch, orders_page, "get_order_detail")
+    lists = Fetches(monkeypatch, orders_page, "list_orders")
+    page = workstation(OrdersPage)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    lines = page.detail.lines
+    assert page.detail.detail.id == order_id
+    assert [lines.item(r, AVAILABLE).text() for r in (0, 1)] == ["8", "9"]
+    opened, listed = len(details.requests), len(lists.requests)
+
+    adjust_stock(  # a delivery booked at another workstation
+        committed_store.unit_of_work(),
+        committed_staff["warehouse"],
+        [AdjustmentLine(shop.variants[0], shop.location_id, change=5)],
+        reason=MovementReason.RECEIVED,
+    )
+    qtbot.waitUntil(lambda: lines.item(0, AVAILABLE).text() == "13", timeout=5_000)
+    qtbot.wait(300)
+
+    assert lines.item(1, AVAILABLE).text() == "9"
+    assert len(details.requests) == opened and len(lists.requests) == listed
+    assert page.detail.detail.id == order_id
+    page.detail.grab().save("/tmp/live-refresh-detail.png")
 
 
 def _catalog(store, staff, products: int) -> tuple[int, list[int]]:

@@ -47,13 +47,14 @@ from services.orders import (
     list_orders,
     list_saved_filters,
     mark_delivered,
+    order_line_availability,
     record_return,
     save_filter,
     start_processing,
 )
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
 from services.payments import record_payment, refund_order
-from views.context import StoreChanges, ViewContext
+from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
 from views.orders.dialogs import (
@@ -101,13 +102,14 @@ def _placed(value: datetime) -> str:
 class OrdersPage(Page):
     title = "Orders"
     permission = None
-    topics = ("order.",)
+    topics = ("order.", *FIGURE_TOPICS)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._filters: list[SavedFilter] = []
         self._opened: int | None = None
         self._reopen = Throttle(self._on_reopen_due, parent=self)
+        self._restock = Throttle(self._on_restock_due, parent=self)
         #: the list was (re)queried: its first order opens when it arrives
         self._open_first = True
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
@@ -266,17 +268,46 @@ class OrdersPage(Page):
 
     def on_store_changed(self, changes: StoreChanges) -> None:
         """Refetch, in place, the loaded orders another workstation changed, and the open
-        order if it is one of them; new orders appear at their place in the list."""
-        ids = changes.ids("order.")
+        order if it is one of them; new orders appear at their place in the list. Stock moved
+        elsewhere refreshes only the open order's figures of available stock."""
+        reopening = changes.touches("order.") and self._on_orders_changed(
+            changes.ids("order."), changes.touches("order.created")
+        )
+        variants = changes.ids(*FIGURE_TOPICS)
+        detail = self.detail.detail
+        if (
+            not reopening
+            and detail is not None
+            and changes.touches(*FIGURE_TOPICS)
+            and (variants is None or any(ln.variant_id in variants for ln in detail.lines))
+        ):
+            self._restock.ask()
+
+    def _on_orders_changed(self, ids: set[int] | None, created: bool) -> bool:
+        """Refresh the list; True when the open order is among the changed (and reopens)."""
         request = self.model.request
         narrowed = bool(request.search) or any(request.filters.values())
-        if ids is None or changes.touches("order.created") or narrowed:
+        if ids is None or created or narrowed:
             # new orders, or changed ones that may now match the search or filters
             self.model.refresh_soon()
         else:
             self.model.refresh_rows("ids", ids, _order_id)
         if self._opened is not None and (ids is None or self._opened in ids):
             self._reopen.ask()
+            return True
+        return False
+
+    def _on_restock_due(self) -> None:
+        order_id, store = self._opened, self.context.store
+        if order_id is None:
+            return
+        self.context.tasks.query(
+            lambda: order_line_availability(store.unit_of_work(), order_id),
+            label="Refreshing stock",
+            on_done=lambda available: (
+                self.detail.show_availability(available) if order_id == self._opened else None
+            ),
+        )
 
     def refresh(self) -> None:
         """Fetch the loaded orders and the open one again, in place (F5)."""
