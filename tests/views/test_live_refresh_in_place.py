@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QAbstractItemView
 from app.live import OutboxListener
 from models.status import MovementReason
 from services.catalog.bulk import BulkEdit, Selection, apply_bulk_edit
+from services.catalog.products import delete_product
+from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange
 from services.inventory.adjustments import AdjustmentLine, adjust_stock
 from tests import factories
@@ -265,6 +267,26 @@ def test_an_edited_row_shows_its_new_values_where_it_is(
     assert page.model.rowCount() == 30
     assert page.table.currentIndex().row() == 12
     assert [r.variant_id for r in page.table.selected_rows()] == [row.variant_id]
+
+
+def test_a_product_deleted_elsewhere_vanishes_and_the_selection_stays_on_its_row(
+    committed_store, committed_staff, workstation, qtbot
+) -> None:
+    _catalog(committed_store, committed_staff, 30)
+    page = workstation(CatalogPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=10_000)
+    _select(page.table, 12)
+    chosen, gone = page.model.row(12), page.model.row(4)
+    version = get_product(committed_store.unit_of_work(), gone.product_id).version
+
+    delete_product(  # the other workstation
+        committed_store.unit_of_work(), committed_staff["admin"], gone.product_id, version
+    )
+    qtbot.waitUntil(lambda: page.model.rowCount() == 29, timeout=5_000)
+
+    assert gone.variant_id not in {r.variant_id for r in page.model.rows()}
+    assert page.table.currentIndex().row() == 11
+    assert page.table.selected_rows() == [chosen]
 
 
 def test_a_change_made_here_refreshes_the_list_once(
