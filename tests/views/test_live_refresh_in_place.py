@@ -243,13 +243,20 @@ def test_the_catalog_keeps_its_scroll_row_and_selection_while_availability_event
     page.grab().save("/tmp/live-refresh-catalog.png")
 
 
-def test_an_edited_row_shows_its_new_values_where_it_is(
-    committed_store, committed_staff, workstation, qtbot
-) -> None:
-    _catalog(committed_store, committed_staff, 30)
+def _thirty_variants_with_the_thirteenth_selected(store, staff, workstation, qtbot) -> CatalogPage:
+    _catalog(store, staff, 30)
     page = workstation(CatalogPage)
     qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=10_000)
     _select(page.table, 12)
+    return page
+
+
+def test_an_edited_row_shows_its_new_values_where_it_is(
+    committed_store, committed_staff, workstation, qtbot
+) -> None:
+    page = _thirty_variants_with_the_thirteenth_selected(
+        committed_store, committed_staff, workstation, qtbot
+    )
     row = page.model.row(12)
 
     apply_bulk_edit(  # the other workstation
@@ -272,10 +279,9 @@ def test_an_edited_row_shows_its_new_values_where_it_is(
 def test_a_product_deleted_elsewhere_vanishes_and_the_selection_stays_on_its_row(
     committed_store, committed_staff, workstation, qtbot
 ) -> None:
-    _catalog(committed_store, committed_staff, 30)
-    page = workstation(CatalogPage)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=10_000)
-    _select(page.table, 12)
+    page = _thirty_variants_with_the_thirteenth_selected(
+        committed_store, committed_staff, workstation, qtbot
+    )
     chosen, gone = page.model.row(12), page.model.row(4)
     version = get_product(committed_store.unit_of_work(), gone.product_id).version
 

@@ -278,21 +278,36 @@ class KeysetTableModel(ColumnTableModel):
         """Every matching row is loaded."""
         return self._exhausted
 
-    def _load(self, request: PageRequest) -> None:
+    def _load(
+        self,
+        request: PageRequest,
+        *,
+        label: str = "Loading",
+        then: Callable[[Page[Any]], None] | None = None,
+    ) -> None:
+        """Fetch ``request`` in the background; ``then`` (appending a page by default) takes
+        the answer if the query has not changed meanwhile."""
         generation = self._query.generation
         self._set_loading(True)
         self._tasks.query(
             self._fetch,
             request,
-            label="Loading",
-            on_done=lambda page: self._on_page(generation, page),
+            label=label,
+            on_done=lambda page: self._on_fetched(generation, page, then or self._append),
             on_error=lambda error: self._on_error(generation, error),
         )
 
-    def _on_page(self, generation: int, page: Page[Any]) -> None:
+    def _on_fetched(
+        self, generation: int, page: Page[Any], then: Callable[[Page[Any]], None]
+    ) -> None:
         if generation != self._query.generation:
             return  # the user typed on; an older answer is of no use
         self._set_loading(False)
+        then(page)
+        self.loaded.emit(len(self._rows))
+        self._arm_refresh()
+
+    def _append(self, page: Page[Any]) -> None:
         # The cursor moves before the rows arrive: inserting rows makes the view ask
         # canFetchMore at once, and the old cursor would fetch this same page again.
         self._move_cursor(page)
@@ -301,8 +316,6 @@ class KeysetTableModel(ColumnTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self.endInsertRows()
-        self.loaded.emit(len(self._rows))
-        self._arm_refresh()
 
     def _move_cursor(self, page: Page[Any]) -> None:
         if page.next_after is None:
@@ -340,20 +353,16 @@ class KeysetTableModel(ColumnTableModel):
 
     def _start_refresh(self) -> None:
         if self._loading or self._query.generation == 0:
-            return  # after the page on its way (``_on_page`` arms again), or before any query
-        generation, request = self._query.generation, self._query.request
+            return  # after the page on its way (its arrival asks again), or before any query
+        request = self._query.request
         if self._refresh_all or len(self._refresh_ids) > 1:
             self._refresh_all, self._refresh_ids = False, {}
             # a few rows more than loaded: rows inserted above do not push the last ones out
             limit = max(self._page_size, len(self._rows) + REFRESH_SLACK)
-            window = replace(request, after=None, limit=limit)
-            self._set_loading(True)
-            self._tasks.query(
-                self._fetch,
-                window,
+            self._load(
+                replace(request, after=None, limit=limit),
                 label="Refreshing",
-                on_done=lambda page: self._on_window_refetched(generation, page),
-                on_error=lambda error: self._on_error(generation, error),
+                then=self._on_window_refetched,
             )
             return
         [(name, (of_row, ids))] = self._refresh_ids.items()
@@ -364,34 +373,19 @@ class KeysetTableModel(ColumnTableModel):
             filters={**request.filters, name: sorted(ids)},  # type: ignore[type-var]
             limit=max(self._page_size, len(ids) * 4),
         )
-        self._set_loading(True)
-        self._tasks.query(
-            self._fetch,
+        self._load(
             narrowed,
             label="Refreshing",
-            on_done=lambda page: self._on_rows_refetched(generation, of_row, ids, page),
-            on_error=lambda error: self._on_error(generation, error),
+            then=lambda page: self._on_rows_refetched(of_row, ids, page),
         )
 
-    def _on_window_refetched(self, generation: int, page: Page[Any]) -> None:
-        if generation != self._query.generation:
-            return
-        self._set_loading(False)
+    def _on_window_refetched(self, page: Page[Any]) -> None:
         self._move_cursor(page)
         self._merge(page.rows)
-        self.loaded.emit(len(self._rows))
-        self._arm_refresh()
 
     def _on_rows_refetched(
-        self,
-        generation: int,
-        of_row: Callable[[Any], Hashable],
-        ids: set[Hashable],
-        page: Page[Any],
+        self, of_row: Callable[[Any], Hashable], ids: set[Hashable], page: Page[Any]
     ) -> None:
-        if generation != self._query.generation:
-            return
-        self._set_loading(False)
         fresh = {self._key(row): row for row in page.rows}
         gone: list[int] = []
         for position, row in enumerate(self._rows):
@@ -408,8 +402,6 @@ class KeysetTableModel(ColumnTableModel):
             # rows of these records that were not loaded (a first level at a location):
             # only the whole window knows where they go
             self._refresh_all = True
-        self.loaded.emit(len(self._rows))
-        self._arm_refresh()
 
     def _merge(self, rows: list[Any]) -> None:
         """Make the loaded rows ``rows`` with the fewest changes: unchanged rows stay where
