@@ -138,3 +138,26 @@ def test_a_list_view_shows_rows_in_memory_and_sorts_them_keeping_the_selection(q
     assert [model.row(i).counted for i in range(3)] in ([1, 4, None], [None, 4, 1])
     assert view.selected_rows() == [Line("A-1", 4)] and view.current_row() == Line("A-1", 4)
     assert view.currentIndex().row() == 1
+
+
+def test_refreshing_keeps_the_loaded_window_its_size_plus_the_rows_created(store, qtbot) -> None:
+    _audit_rows(store, 120)
+    model, tasks = _model(store, qtbot)
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.set_query()
+    for _ in range(3):
+        qtbot.wait(260)
+        with qtbot.waitSignal(model.loaded, timeout=10_000):
+            model.refresh_soon()
+    assert model.rowCount() == 50 and model.canFetchMore()
+
+    _audit_rows(store, 4)
+    qtbot.wait(260)
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.refresh_soon(created=4)
+    tasks.wait_for_idle()
+    assert model.rowCount() == 54
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.fetchMore()
+    ids = [model.row(i).id for i in range(model.rowCount())]
+    assert len(set(ids)) == 104 and ids == sorted(ids, reverse=True)  # no row twice, none lost

@@ -403,7 +403,9 @@ class CatalogPage(Page):
         if not self.cares_about(changes):
             return
         if changes.touches("product.", "collection."):
-            self.refresh()
+            # a new product has at least one variant: its rows do not push loaded ones out
+            self.model.refresh_soon(created=len(changes.ids("product.created") or ()))
+            self._recount.ask()
         else:
             self._on_figures_changed(changes.ids(*FIGURE_TOPICS))
         if changes.touches("collection."):

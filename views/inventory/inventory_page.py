@@ -53,7 +53,7 @@ class InventoryPage(Page):
         """Refresh the tab on screen now, in place; the others when they are next shown. A
         change of stock figures only refetches the stock list's rows of those variants."""
         current = self.tabs.currentWidget()
-        self._stale |= {self.tabs.widget(i) for i in range(self.tabs.count())} - {current}
+        self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())} - {current}
         if not self.isVisible():
             self._stale.add(current)
         elif current is self.stock and changes.only(*FIGURE_TOPICS):

@@ -271,7 +271,7 @@ class OrdersPage(Page):
         order if it is one of them; new orders appear at their place in the list. Stock moved
         elsewhere refreshes only the open order's figures of available stock."""
         reopening = changes.touches("order.") and self._on_orders_changed(
-            changes.ids("order."), changes.touches("order.created")
+            changes.ids("order."), changes.ids("order.created")
         )
         variants = changes.ids(*FIGURE_TOPICS)
         detail = self.detail.detail
@@ -283,13 +283,13 @@ class OrdersPage(Page):
         ):
             self._restock.ask()
 
-    def _on_orders_changed(self, ids: set[int] | None, created: bool) -> bool:
+    def _on_orders_changed(self, ids: set[int] | None, created: set[int] | None) -> bool:
         """Refresh the list; True when the open order is among the changed (and reopens)."""
         request = self.model.request
         narrowed = bool(request.search) or any(request.filters.values())
         if ids is None or created or narrowed:
             # new orders, or changed ones that may now match the search or filters
-            self.model.refresh_soon()
+            self.model.refresh_soon(created=len(created or ()))
         else:
             self.model.refresh_rows("ids", ids, _order_id)
         if self._opened is not None and (ids is None or self._opened in ids):

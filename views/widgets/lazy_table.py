@@ -31,8 +31,6 @@ Index = QModelIndex | QPersistentModelIndex
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
-#: rows fetched beyond those loaded when refreshing, for rows inserted above them
-REFRESH_SLACK = 50
 
 
 @dataclass(frozen=True)
@@ -208,6 +206,7 @@ class KeysetTableModel(ColumnTableModel):
         self._loading = False
         self._exhausted = False
         self._refresh_all = False
+        self._refresh_extra = 0
         self._refresh_ids: dict[str, tuple[Callable[[Any], Hashable], set[Hashable]]] = {}
         self._refresh = Throttle(self._start_refresh, parent=self)
 
@@ -232,7 +231,7 @@ class KeysetTableModel(ColumnTableModel):
             descending=request.descending if descending is None else descending,
         )
         self._query = _Query(request, self._query.generation + 1)
-        self._refresh_all, self._refresh_ids = False, {}
+        self._refresh_all, self._refresh_ids, self._refresh_extra = False, {}, 0
         self.beginResetModel()
         self._rows = []
         self._exhausted = False
@@ -244,11 +243,14 @@ class KeysetTableModel(ColumnTableModel):
         """Fetch the loaded rows again, in place (after a change here or elsewhere)."""
         self.refresh_soon()
 
-    def refresh_soon(self) -> None:
+    def refresh_soon(self, *, created: int = 0) -> None:
         """Refetch every loaded row in place, now or at the end of the current refresh
         interval; new rows appear where the sort puts them when that is within the loaded
-        rows."""
+        rows. ``created`` (records created since) widens the refetch by as many rows, so the
+        rows they push down stay loaded; without it, the last loaded rows may be pushed out
+        (they load again as the list scrolls)."""
         self._refresh_all = True
+        self._refresh_extra += created
         self._arm_refresh()
 
     def refresh_rows(
@@ -356,9 +358,9 @@ class KeysetTableModel(ColumnTableModel):
             return  # after the page on its way (its arrival asks again), or before any query
         request = self._query.request
         if self._refresh_all or len(self._refresh_ids) > 1:
-            self._refresh_all, self._refresh_ids = False, {}
-            # a few rows more than loaded: rows inserted above do not push the last ones out
-            limit = max(self._page_size, len(self._rows) + REFRESH_SLACK)
+            # as many rows as loaded, and the new ones: the window keeps its size
+            limit = max(self._page_size, len(self._rows) + self._refresh_extra)
+            self._refresh_all, self._refresh_ids, self._refresh_extra = False, {}, 0
             self._load(
                 replace(request, after=None, limit=limit),
                 label="Refreshing",
@@ -401,7 +403,7 @@ class KeysetTableModel(ColumnTableModel):
         if fresh or page.next_after is not None:
             # rows of these records that were not loaded (a first level at a location):
             # only the whole window knows where they go
-            self._refresh_all = True
+            self.refresh_soon(created=len(fresh))
 
     def _merge(self, rows: list[Any]) -> None:
         """Make the loaded rows ``rows`` with the fewest changes: unchanged rows stay where

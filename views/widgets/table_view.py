@@ -18,9 +18,9 @@ class ListView(QTableView):
     in memory.
 
     ``settings_key`` remembers column widths, order and the sort between runs. When rows are
-    inserted above the first row on screen while the list is scrolled down (new orders in a
-    list newest first), the rows on screen stay where they are and ``new_rows_button`` says
-    how many arrived above; clicking it goes to the top.
+    inserted above the first row on screen (new orders in a list newest first), the rows on
+    screen stay where they are and ``new_rows_button`` says how many arrived above; clicking
+    it goes to the top.
 
     Attributes:
         new_rows_button: "↑ N new", shown while rows that arrived above are out of sight.
@@ -111,8 +111,7 @@ class ListView(QTableView):
         return self.rowAt(0)
 
     def _on_model_rows_about_to_change(self, parent: QModelIndex, _first: int, _last: int) -> None:
-        scrolled = self.verticalScrollBar().value() > 0
-        self._top_before = self.first_visible_row() if scrolled and not parent.isValid() else None
+        self._top_before = None if parent.isValid() else self.first_visible_row()
 
     def _on_model_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         top, self._top_before = self._top_before, None
