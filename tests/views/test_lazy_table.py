@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QAbstractItemView
 from sqlalchemy import insert
 
@@ -161,3 +164,26 @@ def test_refreshing_keeps_the_loaded_window_its_size_plus_the_rows_created(store
         model.fetchMore()
     ids = [model.row(i).id for i in range(model.rowCount())]
     assert len(set(ids)) == 104 and ids == sorted(ids, reverse=True)  # no row twice, none lost
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    value: int
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2)), unique_by=lambda r: r[0]),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2)), unique_by=lambda r: r[0]),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_refetch_merges_into_exactly_its_rows(qapp, before, after) -> None:
+    """Whatever moved, arrived, changed or went between two refetches, the merged rows are
+    the new ones, through inserts, removals and changes a view can follow."""
+    model = KeysetTableModel([Column("id", "Id"), Column("value", "Value")], list_audit, None)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.beginResetModel()
+    model._rows = [_Row(*r) for r in before]
+    model.endResetModel()
+    model._merge([_Row(*r) for r in after])
+    assert model.rows() == [_Row(*r) for r in after]
