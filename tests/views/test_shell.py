@@ -81,6 +81,12 @@ def test_main_window_shows_who_is_signed_in_and_navigates(context_for, qtbot) ->
     context.live.changed.emit(StoreChanges.of_topics({"thing.updated"}))
     context.live.changed.emit(StoreChanges.of_topics({"other.updated"}))
     assert window.page(1).changes == [{"thing.updated"}]
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    context.live.changed.emit(StoreChanges({"thing.updated": frozenset({1})}))
+    context.live.changed.emit(StoreChanges({"thing.created": frozenset({2})}))
+    assert len(window.page(1).changes) == 1  # out of sight: nothing fetched
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.page(1).changes[1:] == [{"thing.updated", "thing.created"}]  # once, shown
     context.live.connection_changed.emit("reconnecting")
     assert "reconnecting" in window.connection_label.text()
 
