@@ -81,15 +81,18 @@ class OutboxCursor:
 
 
 def changes_of(events: list[tuple[int, str, str]]) -> StoreChanges:
-    """Events grouped by topic, with the numeric ids of their records."""
-    by_topic: dict[str, set[int]] = defaultdict(set)
+    """Events grouped by topic, with the ids of their records; a topic with too many, or with
+    a record not named by a number, names none (a screen then refreshes all it shows)."""
+    by_topic: dict[str, set[int] | None] = defaultdict(set)
     for _, topic, record in events:
         ids = by_topic[topic]
-        if record.isdigit():
+        if ids is None:
+            continue
+        if not record.isdigit() or (len(ids) >= MAX_NAMED and int(record) not in ids):
+            by_topic[topic] = None
+        else:
             ids.add(int(record))
-    return StoreChanges(
-        {t: frozenset(ids) if len(ids) <= MAX_NAMED else None for t, ids in by_topic.items()}
-    )
+    return StoreChanges({t: None if ids is None else frozenset(ids) for t, ids in by_topic.items()})
 
 
 class OutboxListener(threading.Thread):

@@ -7,7 +7,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from app.live import APPLICATION_NAME, OutboxListener
+from app.live import APPLICATION_NAME, MAX_NAMED, OutboxListener, changes_of
 from views.context import LiveChanges, StoreChanges
 
 
@@ -85,6 +85,63 @@ def test_the_listener_reconnects_after_the_connection_drops(committed_store, qtb
             uow.emit("order.updated", "order", 3)
             uow.commit()
         qtbot.waitUntil(lambda: bool(received), timeout=2_000)
+    finally:
+        listener.stop()
+        listener.join(timeout=5)
+
+
+def test_a_batch_names_its_records_by_topic_unless_too_many_or_not_numbered() -> None:
+    many = [(i, "product.updated", str(i % (MAX_NAMED + 1))) for i in range(3 * MAX_NAMED)]
+    changes = changes_of(
+        [
+            (1, "order.created", "6333"),
+            (2, "order.created", "6334"),
+            (3, "order.status_changed", "6326"),
+            (4, "thing.changed", "a-handle"),
+            *many,
+        ]
+    )
+    assert changes.ids("order.") == {6326, 6333, 6334}
+    assert changes.ids("order.created") == {6333, 6334}
+    assert changes.ids("thing.") is None
+    assert changes.ids("product.") is None
+    assert changes.topics == {
+        "order.created",
+        "order.status_changed",
+        "thing.changed",
+        "product.updated",
+    }
+
+
+@pytest.mark.committed
+def test_an_event_committed_after_a_later_one_is_still_heard(committed_store, qtbot) -> None:
+    """Outbox ids are taken at insert, but transactions commit in another order."""
+    live = LiveChanges()
+    heard: list[StoreChanges] = []
+    live.changed.connect(heard.append)
+    url = committed_store.engine.url.set(drivername="postgresql")
+    listener = OutboxListener(url.render_as_string(hide_password=False), live, poll_seconds=0.1)
+    listener.start()
+    insert = text(
+        "INSERT INTO outbox_events (topic, aggregate_type, aggregate_id) "
+        "VALUES (:topic, 'order', :id)"
+    )
+    try:
+        qtbot.waitUntil(lambda: listener.state == "connected", timeout=5_000)
+        with committed_store.engine.connect() as slow, committed_store.engine.connect() as fast:
+            slow.execute(text("SELECT txid_current()"))  # it has written before its event
+            slow.execute(insert, {"topic": "order.created", "id": "10"})
+            fast.execute(insert, {"topic": "order.created", "id": "11"})
+            fast.commit()
+            qtbot.waitUntil(lambda: bool(heard), timeout=2_000)
+            qtbot.wait(300)  # the listener polls past the gap the open transaction leaves
+            slow.commit()
+            qtbot.waitUntil(lambda: len(heard) == 2, timeout=2_000)
+        qtbot.wait(300)
+        assert [h.ids_by_topic for h in heard] == [
+            {"order.created": {11}},
+            {"order.created": {10}},
+        ]
     finally:
         listener.stop()
         listener.join(timeout=5)
