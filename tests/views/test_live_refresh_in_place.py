@@ -20,6 +20,7 @@ from services.catalog.products import delete_product
 from services.catalog.queries import get_product
 from services.catalog.rules import Adjustment, AmountChange
 from services.inventory.adjustments import AdjustmentLine, adjust_stock
+from services.orders import OrderAction
 from tests import factories
 from tests import orders_support as support
 from tests.inventory_helpers import message_boxes, settle
@@ -148,6 +149,31 @@ def test_the_open_order_stays_open_and_selected_while_100_orders_arrive(
     assert table.first_visible_row() == 0
     assert not table.new_rows_button.isVisible()
     assert page.model.row(0).number > chosen.number
+
+
+def test_confirming_the_open_order_here_refreshes_the_list_and_the_order_once(
+    committed_store, committed_staff, workstation, qtbot, monkeypatch
+) -> None:
+    shop = support.shop(committed_store, committed_staff["admin"], skus=("ONCE",))
+    for _ in range(3):
+        support.place(committed_store, committed_staff["manager"], shop, (1,))
+    lists = Fetches(monkeypatch, orders_page, "list_orders")
+    details = Fetches(monkeypatch, orders_page, "get_order_detail")
+    page = workstation(OrdersPage)
+    qtbot.waitUntil(lambda: page.detail.detail is not None, timeout=10_000)
+    _select(page.table, 1)
+    chosen = page.model.row(1)
+    qtbot.waitUntil(lambda: page.detail.detail.id == chosen.id, timeout=5_000)
+    qtbot.wait(300)
+    listed, opened = len(lists.requests), len(details.requests)
+
+    qtbot.mouseClick(page.detail.buttons[OrderAction.CONFIRM], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.row(1).status == "confirmed", timeout=5_000)
+    qtbot.waitUntil(lambda: page.detail.detail.status == "confirmed", timeout=5_000)
+    qtbot.wait(600)  # the task's own result and the store's announcement have both arrived
+
+    assert len(lists.since(listed)) == 1 and len(details.since(opened)) == 1
+    assert page.table.currentIndex().row() == 1 and page.detail.detail.id == chosen.id
 
 
 def test_stock_moved_elsewhere_updates_only_the_open_orders_available_figures(
