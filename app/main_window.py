@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from services.search import SearchHit, global_search
 from views.context import StoreChanges, ViewContext
+from views.widgets.forms import unsaved_form
 from views.widgets.global_search import GlobalSearch
 from views.widgets.page import Page
 
@@ -231,6 +232,14 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(row)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = unsaved_form(self)
+        if unsaved is not None:
+            # quitting or signing out would throw an editor's changes away: it asks first
+            event.ignore()
+            unsaved.raise_()
+            unsaved.activateWindow()
+            unsaved.reject()
+            return
         self.context.settings.setValue("main/geometry", self.saveGeometry())
         self.context.settings.setValue("main/state", self.saveState())
         self.context.settings.sync()

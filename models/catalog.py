@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Computed,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     Table,
     Text,
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, MinorUnits, Timestamped, Versioned
@@ -117,6 +122,7 @@ class Variant(Versioned, Timestamped, Base):
         CheckConstraint("compare_at_price IS NULL OR compare_at_price >= 0", name="compare_at"),
         CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
         CheckConstraint("sku IS NULL OR sku <> ''", name="sku_not_empty"),
+        CheckConstraint("weight_unit IN ('g', 'kg', 'lb', 'oz')", name="weight_unit"),
         # SKU unique when present: real catalogs have variants without one.
         Index("uq_variants_sku", "sku", unique=True, postgresql_where=text("sku IS NOT NULL")),
         Index("ix_variants_product_id_position", "product_id", "position"),
@@ -144,7 +150,15 @@ class Variant(Versioned, Timestamped, Base):
     price: Mapped[int] = mapped_column(MinorUnits, default=0)
     compare_at_price: Mapped[int | None] = mapped_column(MinorUnits)
     cost: Mapped[int | None] = mapped_column(MinorUnits)
-    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    #: grams with their decimals (Shopify writes 4.1 g); ``weight_unit`` is how it is shown
+    weight_grams: Mapped[Decimal | None] = mapped_column(Numeric)
+    weight_unit: Mapped[str] = mapped_column(Text, default="g", server_default="g")
+    #: false for what is not counted (gift cards, services): always sellable, no levels
+    track_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    #: a file's columns we have no place for, as [header, value] pairs, given back on export
+    extra: Mapped[list[list[str]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     inventory_policy: Mapped[str] = mapped_column(
         Text, default=InventoryPolicy.DENY, server_default=InventoryPolicy.DENY.value
     )
@@ -225,3 +239,13 @@ class ProductImage(Base):
     content_type: Mapped[str | None] = mapped_column(Text)
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"))
     product: Mapped[Product] = relationship(back_populates="images")
+
+
+class ExtraColumn(Base):
+    """A product file's column the catalog keeps as it is (``Variant.extra``), in the order
+    files brought them, so an export writes them back in that order."""
+
+    __tablename__ = "catalog_extra_columns"
+
+    header: Mapped[str] = mapped_column(Text, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, Identity())

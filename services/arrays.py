@@ -30,7 +30,8 @@ def _escape(text: str) -> str:
 
 
 def literal(values: Iterable[Any], kind: str) -> str:
-    """``[1, None, 3]`` as ``{1,NULL,3}``; text is quoted and escaped; booleans are t/f."""
+    """``[1, None, 3]`` as ``{1,NULL,3}``; text is quoted and escaped; booleans are t/f;
+    ``numeric`` keeps a Decimal's digits where integer kinds take whole numbers."""
     values = list(values)
     if not values:
         return "{}"
@@ -43,6 +44,8 @@ def literal(values: Iterable[Any], kind: str) -> str:
         items = ["NULL" if v is None else '"' + _escape(v) + '"' for v in values]
     elif kind == "boolean":
         items = ["NULL" if v is None else ("t" if v else "f") for v in values]
+    elif kind == "numeric":
+        items = ["NULL" if v is None else str(v) for v in values]
     elif None not in values:
         items = list(map(str, map(int, values)))
     else:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session
 
 from models.audit import AuditEntry
 from models.staff import Staff
@@ -65,3 +67,41 @@ def list_audit(uow: UnitOfWork, request: PageRequest) -> Page[AuditRow]:
                 r.AuditEntry.batch_id,
             ),
         )
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a record, and when (from the audit log)."""
+
+    by: str
+    at: datetime
+
+    def describe(self) -> str:
+        """ " by Manager Tester at 14:05" (with the date when it was not today)."""
+        local = self.at.astimezone()
+        today = datetime.now(local.tzinfo).date()
+        when = f"{local:%H:%M}" if local.date() == today else f"{local:%d %b %Y %H:%M}"
+        return f" by {self.by} at {when}"
+
+
+def last_change(session: Session, records: Mapping[str, Iterable[object]]) -> LastChange | None:
+    """The newest audit entry on any of ``records`` (entity type -> ids): a product and its
+    variants are one record to the person editing it, whichever of them a change was audited
+    on (a bulk edit audits each variant, not the product)."""
+    conditions, params = [], {}
+    for n, (entity_type, ids) in enumerate(records.items()):
+        keys = [str(i) for i in ids]
+        if keys:
+            conditions.append(f"(a.entity_type = :type{n} AND a.entity_id = ANY(:ids{n}))")
+            params[f"type{n}"], params[f"ids{n}"] = entity_type, keys
+    if not conditions:
+        return None
+    row = session.execute(
+        text(
+            "SELECT coalesce(s.full_name, a.note, 'someone') AS name, a.occurred_at "
+            "FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id "
+            f"WHERE {' OR '.join(conditions)} ORDER BY a.id DESC LIMIT 1"
+        ),
+        params,
+    ).one_or_none()
+    return None if row is None else LastChange(row.name, row.occurred_at)

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from models.staff import Role, SignInThrottle, Staff
 from services.actors import Actor
+from services.audit import last_change
 from services.errors import Conflict, NotFound, PermissionDenied, SignInFailed, ValidationFailed
 from services.unit_of_work import UnitOfWork
 
@@ -209,7 +210,11 @@ def update_staff(
         uow.require(actor, "staff.manage")
         staff = _get(uow, staff_id, for_update=True)
         if staff.version != expected_version:
-            raise Conflict(f"{staff.full_name} was changed by someone else. Reload and try again.")
+            who = last_change(uow.session, {"staff": [staff.id]})
+            raise Conflict(
+                f"{staff.full_name} was changed{who.describe() if who else ' by someone else'}"
+                " since you opened it. Reload and try again."
+            )
         before = _audit_view(staff)
         if full_name is not None:
             staff.full_name = full_name.strip()

@@ -13,7 +13,14 @@ from services.actors import system_actor
 from services.catalog.queries import CatalogFilter
 from services.exports.products import HeaderStyle, export_products_csv
 from services.imports.products import import_products, plan_product_import
-from services.imports.records import Choice, ImportPlan, IssueKind, Outcome, Resolutions
+from services.imports.records import (
+    DEFAULT_STOCK_LIMIT,
+    Choice,
+    ImportPlan,
+    IssueKind,
+    Outcome,
+    Resolutions,
+)
 from services.imports.table import ENCODINGS
 
 
@@ -35,6 +42,7 @@ def export_group() -> None:
 _DECISIONS = {
     "duplicate-sku": (IssueKind.DUPLICATE_SKU, ("clear-sku", "skip")),
     "negative-stock": (IssueKind.NEGATIVE_STOCK, ("zero", "skip")),
+    "large-stock": (IssueKind.LARGE_STOCK, ("keep", "skip")),
     "scientific-barcode": (IssueKind.MANGLED_BARCODE, ("drop-barcode", "skip")),
     "bad-value": (IssueKind.BAD_VALUE, ("skip",)),
     "bad-row": (IssueKind.BAD_ROW, ("skip",)),
@@ -47,12 +55,15 @@ _CHOICES = {
     "clear-sku": Choice.CLEAR_SKU,
     "skip": Choice.SKIP_ROW,
     "zero": Choice.STOCK_AS_ZERO,
+    "keep": Choice.STOCK_AS_WRITTEN,
     "drop-barcode": Choice.DROP_BARCODE,
     "skip-product": Choice.SKIP_PRODUCT,
 }
 
 
-def _resolutions(decisions: tuple[str, ...], encoding: str | None) -> Resolutions:
+def _resolutions(
+    decisions: tuple[str, ...], encoding: str | None, stock_limit: int = DEFAULT_STOCK_LIMIT
+) -> Resolutions:
     by_kind: dict[IssueKind, Choice] = {}
     by_line: dict[tuple[int, IssueKind], Choice] = {}
     for decision in decisions:
@@ -66,7 +77,7 @@ def _resolutions(decisions: tuple[str, ...], encoding: str | None) -> Resolution
             by_line[(int(line), kind)] = _CHOICES[choice]
         else:
             by_kind[kind] = _CHOICES[choice]
-    return Resolutions(by_kind=by_kind, by_line=by_line, encoding=encoding)
+    return Resolutions(by_kind=by_kind, by_line=by_line, encoding=encoding, stock_limit=stock_limit)
 
 
 @import_group.command("products")
@@ -84,13 +95,25 @@ def _resolutions(decisions: tuple[str, ...], encoding: str | None) -> Resolution
     multiple=True,
     metavar="KIND[@LINE]=CHOICE",
     help="What to do with rows the import cannot take as they are, for every such row or one "
-    "line: duplicate-sku=clear-sku|skip, negative-stock=zero|skip, "
+    "line: duplicate-sku=clear-sku|skip, negative-stock=zero|skip, large-stock=keep|skip, "
     "scientific-barcode=drop-barcode|skip, bad-value=skip, bad-row=skip, "
     "duplicate-variant=skip, bad-product=skip-product. Repeat for several.",
 )
+@click.option(
+    "--stock-limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_STOCK_LIMIT,
+    show_default=True,
+    help="Ask about stock figures above this (see large-stock under --decide).",
+)
 @click.option("--all-rows", is_flag=True, help="List unchanged rows too.")
 def import_products_command(
-    file: Path, dry_run: bool, encoding: str | None, decisions: tuple[str, ...], all_rows: bool
+    file: Path,
+    dry_run: bool,
+    encoding: str | None,
+    decisions: tuple[str, ...],
+    stock_limit: int,
+    all_rows: bool,
 ) -> None:
     """Import a product CSV (Shopify, classic or 2025 headers, or WooCommerce).
 
@@ -98,7 +121,7 @@ def import_products_command(
     changes nothing. Stock goes to the default location through the stock ledger.
     """
     data = file.read_bytes()
-    resolutions = _resolutions(decisions, encoding)
+    resolutions = _resolutions(decisions, encoding, stock_limit)
     with command_line_store() as store:
         if dry_run:
             plan = plan_product_import(store.unit_of_work(), data, resolutions=resolutions)
@@ -148,6 +171,8 @@ def _print_plan(plan: ImportPlan, all_rows: bool, *, summary_only: bool = False)
             continue
         label = row.outcome.value.upper() if row.outcome is Outcome.REJECT else row.outcome.value
         click.echo(f"line {row.line:>5}  {label:<9}  {row.handle or ''}  {row.sku or ''}")
+        if row.spreadsheet_row is not None:
+            click.echo(f"             (row {row.spreadsheet_row} in a spreadsheet)")
         for reason in row.reasons:
             click.echo(f"             {reason}")
         for issue in row.issues:

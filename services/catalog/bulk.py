@@ -127,7 +127,23 @@ class BulkEdit:
         if self.status and self.status not in {s.value for s in ProductStatus}:
             raise ValidationFailed("Status is draft, active or archived.")
         if self.price is not None and self.price.adjustment == "clear":
-            raise ValidationFailed("A variant always has a price; it cannot be cleared.")
+            raise ValidationFailed(
+                "A variant always has a price; it cannot be cleared.",
+                fields={"price": "A price cannot be cleared."},
+            )
+        for name, label in (
+            ("price", "price"),
+            ("compare_at_price", "compare-at price"),
+            ("cost", "cost"),
+        ):
+            change: AmountChange | None = getattr(self, name)
+            if change is not None and change.value < 0:
+                message = (
+                    f"A {label} cannot be set below zero."
+                    if change.adjustment == "set"
+                    else "Give the amount without a minus sign, and choose raise or lower."
+                )
+                raise ValidationFailed(message, fields={name: message})
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -29,6 +30,7 @@ from models.catalog import (
 from models.money import format_minor
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
+from services.audit import last_change
 from services.catalog import rules
 from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import load_product
@@ -65,7 +67,7 @@ class VariantDraft:
     price: int = 0
     compare_at_price: int | None = None
     cost: int | None = None
-    weight_grams: int | None = None
+    weight_grams: Decimal | None = None
     inventory_policy: str = InventoryPolicy.DENY.value
     requires_shipping: bool = True
     taxable: bool = True
@@ -287,9 +289,33 @@ def _findings(session: Session, d: ProductDraft, currency: str) -> list[Finding]
             error("handle", f"The handle “{d.handle}” is already used by “{other}”.")
     if d.status not in {s.value for s in ProductStatus}:
         error("status", "Status is draft, active or archived.")
+    _length_findings(d, error)
     _option_findings(d, error)
     _variant_findings(session, d, currency, error, warning)
     return found
+
+
+def _length_findings(d: ProductDraft, error: Any) -> None:
+    texts = [
+        ("title", "title", "Title", d.title),
+        ("handle", "handle", "Handle", d.handle),
+        ("vendor", "vendor", "Vendor", d.vendor),
+        ("product_type", "product_type", "Type", d.product_type),
+        ("seo_title", "seo_title", "SEO title", d.seo_title),
+        ("seo_description", "seo_description", "SEO description", d.seo_description),
+        ("description_html", "description_html", "Description", d.description_html),
+        *(("tags", "tag", f"Tag “{t[:20]}…”", t) for t in d.tags),
+        *(
+            (f"options[{i}]", "option", f"Option {i + 1}", text)
+            for i, o in enumerate(d.options)
+            for text in (o.name, *o.values)
+        ),
+        *((f"variants[{i}].sku", "sku", "SKU", v.sku) for i, v in enumerate(d.variants)),
+    ]
+    for where, limit, label, value in texts:
+        problem = rules.length_problem(limit, label, value)
+        if problem:
+            error(where, problem)
 
 
 def _option_findings(d: ProductDraft, error: Any) -> None:
@@ -321,7 +347,7 @@ def _variant_findings(
         where = f"variants[{i}]"
         name = v.sku or v.title
         combo = tuple(v.options[: len(d.options)])
-        for k, option in enumerate(d.options):
+        for k, option in enumerate(d.options[: rules.MAX_OPTIONS]):
             value = v.options[k]
             if not value:
                 error(f"{where}.option{k + 1}", f"{name}: choose a {option.name}.")
@@ -362,6 +388,7 @@ def _variant_findings(
                 )
         if v.image_index is not None and not 0 <= v.image_index < len(d.images):
             error(f"{where}.image", f"{name}: that image is not on the product.")
+    _shared_barcode_findings(session, d, warning)
     if seen_skus:
         taken = session.execute(
             text(
@@ -372,14 +399,53 @@ def _variant_findings(
             {"skus": list(seen_skus), "id": d.id},
         )
         for row in taken:
-            owner = f"“{row.title}”"
-            title = rules.variant_title((row.option1, row.option2, row.option3))
-            if title != rules.DEFAULT_TITLE:
-                owner += f" ({title})"
             error(
                 f"variants[{seen_skus[row.sku]}].sku",
-                f"SKU {row.sku} is already used by {owner}.",
+                f"SKU {row.sku} is already used by {_owner(row)}.",
             )
+
+
+def _shared_barcode_findings(session: Session, d: ProductDraft, warning: Any) -> None:
+    """A barcode on two items makes a scan ambiguous; it may still be meant (a bundle and its
+    item), so it is a warning naming the other item, as the import's is."""
+    first: dict[str, int] = {}
+    for i, v in enumerate(d.variants):
+        for code in v.barcodes:
+            if code in first and first[code] != i:
+                warning(
+                    f"variants[{i}].barcodes",
+                    f"{v.sku or v.title}: barcode {code} is also on "
+                    f"{_variant_name(d.variants[first[code]])} of this product.",
+                )
+            first.setdefault(code, i)
+    if not first:
+        return
+    elsewhere = session.execute(
+        text(
+            "SELECT b.code, p.title, v.sku, v.option1, v.option2, v.option3 FROM barcodes b "
+            "JOIN variants v ON v.id = b.variant_id JOIN products p ON p.id = v.product_id "
+            "WHERE b.code = ANY(:codes) AND v.product_id IS DISTINCT FROM :id "
+            "ORDER BY b.code, p.title, v.id"
+        ),
+        {"codes": list(first), "id": d.id},
+    )
+    for row in elsewhere:
+        v = d.variants[first[row.code]]
+        warning(
+            f"variants[{first[row.code]}].barcodes",
+            f"{v.sku or v.title}: barcode {row.code} is already on {_owner(row)}"
+            f"{f', SKU {row.sku}' if row.sku else ''}; a scan of it may find either.",
+        )
+
+
+def _owner(row: Any) -> str:
+    """“Wool Scarf” (Grey / M): a variant of another product, as the merchant knows it."""
+    title = rules.variant_title((row.option1, row.option2, row.option3))
+    return f"“{row.title}”" + ("" if title == rules.DEFAULT_TITLE else f" ({title})")
+
+
+def _variant_name(v: VariantDraft) -> str:
+    return f"SKU {v.sku}" if v.sku else v.title
 
 
 def _currency(session: Session) -> str:
@@ -787,26 +853,20 @@ def _show(key: str, value: Any, currency: str) -> str:
 def _conflict(
     session: Session, base: ProductDetail | None, current: ProductDetail, currency: str
 ) -> Conflict:
-    who = session.execute(
-        text(
-            "SELECT coalesce(s.full_name, a.note, 'someone') AS name, a.occurred_at "
-            "FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id "
-            "WHERE a.entity_type = 'product' AND a.entity_id = :id "
-            "ORDER BY a.id DESC LIMIT 1"
-        ),
-        {"id": str(current.id)},
-    ).one_or_none()
-    by = f" by {who.name}" if who else ""
-    at = f" at {who.occurred_at:%H:%M}" if who else ""
+    variants = {v.id for v in current.variants}
+    if base is not None:
+        variants |= {v.id for v in base.variants}  # a variant removed since was changed too
+    who = last_change(session, {"product": [current.id], "variant": sorted(variants)})
     changes = describe_changes(base, current, currency) if base is not None else []
     listed = "".join(f"\n• {c['text']}" for c in changes[:12])
     more = f"\n• …and {len(changes) - 12} more" if len(changes) > 12 else ""
     return Conflict(
-        f"“{current.title}” was changed{by}{at} while you were editing it."
+        f"“{current.title}” was changed{who.describe() if who else ''} while you were editing it."
         f"{listed}{more}\nReload to see the product as it is now; nothing of yours was saved.",
         details={
             "changes": [c["text"] for c in changes],
-            "by": who.name if who else None,
+            "by": who.by if who else None,
+            "at": who.at.isoformat() if who else None,
             "current_version": current.version,
         },
     )

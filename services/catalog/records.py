@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from services.catalog.rules import variant_title
@@ -67,7 +68,7 @@ class VariantDetail:
     price: int
     compare_at_price: int | None
     cost: int | None
-    weight_grams: int | None
+    weight_grams: Decimal | None
     inventory_policy: str
     requires_shipping: bool
     taxable: bool

@@ -20,6 +20,30 @@ HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: Shopify's name for the one variant of a product without options
 DEFAULT_TITLE = "Default Title"
 
+#: the longest text each catalog field takes, as Shopify's admin limits them: a longer value is
+#: a pasted document or an attack, never a title
+TEXT_LIMITS = {
+    "handle": 255,
+    "title": 255,
+    "vendor": 255,
+    "product_type": 255,
+    "seo_title": 255,
+    "seo_description": 1_000,
+    "description_html": 512_000,
+    "tag": 255,
+    "sku": 255,
+    "option": 255,
+    "barcode": 255,
+}
+
+
+def length_problem(field: str, label: str, value: str | None) -> str | None:
+    """``None`` when ``value`` fits its field, else a message naming the field's limit."""
+    limit = TEXT_LIMITS[field]
+    if value is None or len(value) <= limit:
+        return None
+    return f"{label} is {len(value):,} characters long; it holds at most {limit:,}."
+
 
 # -- handles ----------------------------------------------------------------------------------
 
@@ -127,7 +151,8 @@ class AmountChange:
     """A change to one money field: set to 19.99, raise by 10 %, lower by 2.00, ...
 
     ``value`` is minor units for SET / INCREASE_BY / DECREASE_BY and basis points (1 % = 100)
-    for the percentages. Results never go below zero.
+    for the percentages, never below zero (``BulkEdit.validate`` refuses that in the
+    merchant's words). Results never go below zero.
     """
 
     adjustment: Adjustment
@@ -140,8 +165,6 @@ class AmountChange:
         object.__setattr__(self, "rounding", Rounding(self.rounding))
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise TypeError("an amount change is whole minor units or basis points, never a float")
-        if self.value < 0:
-            raise ValueError("give a positive value and choose increase or decrease")
 
     def apply(self, current: int | None, currency: str = "USD") -> int | None:
         """The new amount for ``current`` (None stays None except for SET)."""

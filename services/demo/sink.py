@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, LargeBinary, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, LargeBinary, Numeric, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from models import Base
@@ -58,6 +58,7 @@ def _pg_type(column: Any) -> str:
         (Boolean, "bool"),
         (DateTime, "timestamptz"),
         (JSONB, "jsonb"),
+        (Numeric, "numeric"),
         (UUID, "uuid"),
         (LargeBinary, "bytea"),
         (Text, "text"),

@@ -12,8 +12,7 @@ result and left out of the file (importing the file keeps them, as an import nev
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -25,7 +24,8 @@ from models.money import Money
 from services.arrays import Array
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import DEFAULT_TITLE
-from services.imports.columns import SHOPIFY, SHOPIFY_2025
+from services.exports.cells import csv_writer
+from services.imports.columns import SHOPIFY, SHOPIFY_2025, normalise
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 
@@ -78,22 +78,54 @@ def export_products_csv(
     Whole products are written even when the filter matched only some of their variants: a
     Shopify file describes products, and a partial one would read as a smaller product.
     """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers(style))
+    writer = csv_writer(out, lineterminator="\n")
     counts = {"products": 0, "variants": 0, "images": 0, "uploaded": 0}
     with uow:
         session = uow.session
         currency = session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar()
         location = session.execute(text("SELECT id FROM locations WHERE is_default")).scalar()
+        extra = _ExtraColumns(
+            session.execute(
+                text("SELECT header FROM catalog_extra_columns ORDER BY position")
+            ).scalars()
+        )
+        writer.writerow(headers(style) + extra.appended)
         ids = _product_ids(session, matching)
         for done, batch in _batches(ids):
             for product in _load(session, batch, location):
-                for row in _rows(product, currency or "USD", style, location is not None, counts):
+                for row in _rows(
+                    product, currency or "USD", style, location is not None, counts, extra
+                ):
                     writer.writerow(row)
             progress.report(min(done, len(ids)), len(ids), "Writing products")
     return ExportResult(
         counts["products"], counts["variants"], counts["images"], counts["uploaded"]
     )
+
+
+class _ExtraColumns:
+    """The columns files brought that the catalog keeps as they are (``variants.extra``): a
+    column we write anyway (Gift Card, say) takes the kept value; the others follow ours."""
+
+    def __init__(self, kept: Iterable[str]) -> None:
+        spellings = {normalise(s): f for f in FIELDS for s in SHOPIFY.get(f, ())}
+        spellings.update({normalise(s): f for f, s in SHOPIFY_2025.items() if f in FIELDS})
+        self.fields: dict[str, str] = {}  # header -> our field it fills
+        self.appended: list[str] = []
+        for header in kept:
+            field = spellings.get(normalise(header))
+            if field is None:
+                self.appended.append(header)
+            else:
+                self.fields[header] = field
+
+    def fill(self, row: dict[str, str], pairs: list[list[str]]) -> list[str]:
+        """Put the variant's kept values in ``row``; returns the appended columns' cells."""
+        values = dict(pairs)
+        for header, field in self.fields.items():
+            if header in values:
+                row[field] = values[header]
+        return [values.get(h, "") for h in self.appended]
 
 
 def _product_ids(session: Session, matching: CatalogFilter | None) -> list[int]:
@@ -167,7 +199,12 @@ def _load(session: Session, ids: list[int], location: int | None) -> list[dict[s
 
 
 def _rows(
-    p: dict[str, Any], currency: str, style: HeaderStyle, has_location: bool, counts: dict
+    p: dict[str, Any],
+    currency: str,
+    style: HeaderStyle,
+    has_location: bool,
+    counts: dict,
+    extra: _ExtraColumns,
 ) -> Iterator[list[str]]:
     current = style is HeaderStyle.CURRENT
     images = [i for i in p["images"] if not i.uploaded]
@@ -197,15 +234,17 @@ def _rows(
                     row[f"option{k}_name"] = name
             else:
                 row["option1_name"] = "Title"
+        kept = [""] * len(extra.appended)
         if n < len(variants):
             counts["variants"] += 1
             _variant(row, variants[n], options, currency, current, has_location)
+            kept = extra.fill(row, variants[n].extra)
         if n < len(images):
             image = images[n]
             row["image_src"] = image.src
             row["image_position"] = str(n + 1)
             row["image_alt"] = image.alt_text or ""
-        yield [row[f] for f in FIELDS]
+        yield [row[f] for f in FIELDS] + kept
 
 
 def _variant(
@@ -219,21 +258,32 @@ def _variant(
         row["option1_value"] = DEFAULT_TITLE
     policy = v.inventory_policy
     row.update(
-        sku=v.sku or "",
+        sku=_protected(v.sku),
         grams="" if v.weight_grams is None else str(v.weight_grams),
-        inventory_tracker="shopify" if stock else "",
-        inventory_qty="" if not stock or v.on_hand is None else str(v.on_hand),
+        inventory_tracker="shopify" if stock and v.track_stock else "",
+        inventory_qty="" if not (stock and v.track_stock) or v.on_hand is None else str(v.on_hand),
         inventory_policy=policy.upper() if current else policy,
         fulfillment_service="manual",
         price=_money(v.price, currency),
         compare_at_price=_money(v.compare_at_price, currency),
         requires_shipping=_bool(v.requires_shipping),
         taxable=_bool(v.taxable),
-        barcode=v.barcode or "",
+        barcode=_protected(v.barcode),
         variant_image="" if v.image_uploaded or not v.image_src else v.image_src,
-        weight_unit="g",
+        weight_unit=v.weight_unit,
         cost=_money(v.cost, currency),
     )
+
+
+def _protected(code: str | None) -> str:
+    """A code of digits that a spreadsheet would read as a number (losing its leading zeros,
+    or writing 12 digits and more as 7.84E+11) carries an apostrophe, as Shopify's own exports
+    do; our importer and Shopify's take it off."""
+    if not code:
+        return ""
+    if code.isdigit() and (code.startswith("0") or len(code) > 11):
+        return "'" + code
+    return code
 
 
 def _money(minor: int | None, currency: str) -> str:

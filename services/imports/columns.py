@@ -159,15 +159,13 @@ SHOPIFY_2025: dict[str, str] = {
     "seo_description": "SEO description",
 }
 
-#: columns a product file carries that the catalog has no place for; they are listed in the
-#: dry run as not imported (the merchant sees them, nothing is dropped unannounced)
+#: columns a product file carries that the catalog has no place for; the Shopify reader keeps
+#: them per variant as they are (``variants.extra``) and the export gives them back
 SHOPIFY_NOT_STORED = {
     "product_category",
-    "inventory_tracker",
     "fulfillment_service",
     "gift_card",
     "tax_code",
-    "weight_unit",
     "option1_linked_to",
     "option2_linked_to",
     "option3_linked_to",

@@ -14,7 +14,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.money import format_minor
-from services.catalog.rules import gtin_check_digit_ok, is_valid_handle, slugify, variant_title
+from services.catalog.rules import (
+    gtin_check_digit_ok,
+    is_valid_handle,
+    length_problem,
+    slugify,
+    variant_title,
+)
 from services.errors import ValidationFailed
 from services.imports.columns import SHOPIFY, looks_like_woocommerce, normalise
 from services.imports.records import (
@@ -53,9 +59,12 @@ _VARIANT_FIELDS = (
     ("compare_at_price", "compare-at price"),
     ("cost", "cost"),
     ("weight_grams", "weight"),
+    ("weight_unit", "weight unit"),
     ("inventory_policy", "when out of stock"),
     ("requires_shipping", "requires shipping"),
     ("taxable", "charge tax"),
+    ("track_stock", "stock tracking"),
+    ("extra", "other columns"),
 )
 MONEY_FIELDS = {"price", "compare_at_price", "cost"}
 
@@ -78,6 +87,8 @@ class ProductWork:
     #: (image id, alt, position) of stored images the file describes differently
     image_updates: list[tuple[int, str, int]] = field(default_factory=list)
     options_changed: bool = False
+    #: the stored product's variants that no row of the file describes (kept as they are)
+    not_in_file: list[StoredVariant] = field(default_factory=list)
     new_collections: list[str] = field(default_factory=list)
     published: bool | None = None
 
@@ -415,6 +426,7 @@ def _product_work(
     store: dict[int, StoredProduct],
     by_sku: dict[str, int],
 ) -> ProductWork:
+    _check_lengths(planner, product)
     if stored is None:
         if not isinstance(product.title, str) or not product.title.strip():
             planner.raise_issue(
@@ -472,6 +484,20 @@ def _product_work(
             unmatched.remove(match)
             if v.sku_cleared:
                 v.sku = match.sku
+        tracked = (
+            v.track_stock if v.track_stock is not KEEP else (match is None or match.track_stock)
+        )
+        if not tracked and v.quantity is not None:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.TIDIED,
+                    "Inventory tracker is blank: Shopify does not count this variant's stock "
+                    "(a gift card, a service), so it is always sellable and its quantity "
+                    f"{v.quantity} is not kept.",
+                )
+            )
+            v.quantity = None
         policy = (
             v.inventory_policy
             if v.inventory_policy is not KEEP
@@ -488,6 +514,18 @@ def _product_work(
             )
             if v.skipped:
                 continue
+        limit = planner.resolutions.stock_limit
+        if v.quantity is not None and v.quantity > limit:
+            planner.raise_issue(
+                Issue(
+                    v.line,
+                    IssueKind.LARGE_STOCK,
+                    f"Stock {v.quantity:,} is more than {limit:,}, which is usually a typo (or a "
+                    "barcode in the quantity column). Import it as written, or skip the row.",
+                )
+            )
+            if v.skipped:
+                continue
         _warnings(planner, v, match)
         vw = VariantWork(v, match, _variant_changes(v, match, planner.currency))
         if v.quantity is not None:
@@ -496,6 +534,10 @@ def _product_work(
                 vw.changed.append("stock")
         if v.line not in planner.rejected_lines:
             pw.variants.append(vw)
+    for v in product.variants:  # a skipped row is still in the file
+        if v.skipped and (match := _match_variant(v, unmatched, len(product.options))):
+            unmatched.remove(match)
+    pw.not_in_file = unmatched
     if not product.skipped:
         _check_result(planner, pw)
     _images(pw)
@@ -524,6 +566,31 @@ def _product_work(
     return pw
 
 
+def _check_lengths(planner: Planner, product: ProductIn) -> None:
+    texts = [("handle", "Handle", product.handle)]
+    texts += [
+        (name, label.capitalize(), value)
+        for name, label in _PRODUCT_FIELDS
+        if name != "status" and isinstance(value := getattr(product, name), str)
+    ]
+    texts += [("option", "Option name", name) for name, _ in product.options]
+    if isinstance(product.tags, tuple):
+        texts += [("tag", f"Tag “{t[:20]}…”", t) for t in product.tags]
+    for field_name, label, value in texts:
+        problem = length_problem(field_name, label, value)
+        if problem:
+            planner.raise_issue(Issue(product.line, IssueKind.BAD_PRODUCT, problem))
+    for v in product.variants:
+        variant_texts = [("sku", "SKU", v.sku)]
+        variant_texts += [("option", "Option value", o) for o in v.options if o]
+        if isinstance(v.barcode, str):
+            variant_texts.append(("barcode", "Barcode", v.barcode))
+        for field_name, label, value in variant_texts:
+            problem = length_problem(field_name, label, value)
+            if problem:
+                planner.raise_issue(Issue(v.line, IssueKind.BAD_VALUE, problem))
+
+
 def _keep_value_order(
     file_options: list[tuple[str, list[str]]], stored: list[tuple[str, list[str]]]
 ) -> list[tuple[str, list[str]]]:
@@ -532,7 +599,9 @@ def _keep_value_order(
     result = []
     for k, (name, values) in enumerate(file_options):
         if k < len(stored) and stored[k][0] == name:
-            known = [v for v in stored[k][1] if v in values]
+            # values the file does not mention stay: their variants are kept (an import never
+            # deletes), and a file of some variants changes no option
+            known = stored[k][1]
             result.append((name, known + [v for v in values if v not in known]))
         else:
             result.append((name, list(values)))
@@ -768,7 +837,10 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
         else:
             p_outcome = Outcome.UNCHANGED
             headline = ""
-        if any(line in planner.rejected_lines for line in p.lines):
+        # a product whose other rows can still be imported (once the merchant skips or fixes
+        # the rejected one) is counted as what it would become; only a product with every row
+        # rejected is a rejected product
+        if all(line in planner.rejected_lines for line in p.lines):
             p_outcome = Outcome.REJECT
         products[p_outcome] += 1
         images_new += len(pw.new_images)
@@ -820,20 +892,22 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
             ],
         )
     rows = []
+    spreadsheet_rows = planner.parsed.spreadsheet_rows
     for line in sorted(planner.parsed.rows):
         _, handle, sku = planner.parsed.rows[line]
         issues = tuple(issues_by_line.get(line, ()))
         if line in planner.rejected_lines:
+            result = Outcome.REJECT
             reasons = [
                 i.message for i in issues if i.blocking and planner_choice(planner, i) is None
-            ]
-            rows.append(RowResult(line, handle, sku, Outcome.REJECT, tuple(reasons), issues))
-            continue
-        if line in planner.skipped_lines or _product_skipped(planner, line):
-            rows.append(RowResult(line, handle, sku, Outcome.SKIP, ("skipped as chosen",), issues))
-            continue
-        result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
-        rows.append(RowResult(line, handle, sku, result, tuple(reasons), issues))
+            ] or [_rejected_with(planner, issues_by_line, line)]
+        elif line in planner.skipped_lines or _product_skipped(planner, line):
+            result, reasons = Outcome.SKIP, ["skipped as chosen"]
+        else:
+            result, reasons = outcome.get(line, (Outcome.UNCHANGED, ["nothing to import"]))
+        rows.append(
+            RowResult(line, handle, sku, result, tuple(reasons), issues, spreadsheet_rows.get(line))
+        )
     variants[Outcome.REJECT] = sum(
         1
         for r in rows
@@ -860,6 +934,16 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
     )
 
 
+def _rejected_with(planner: Planner, issues_by_line: dict[int, list[Issue]], line: int) -> str:
+    """Why a row with no problem of its own is rejected: its product is, on another line."""
+    product, _ = planner.by_line.get(line, (None, None))
+    if product is not None:
+        for other in product.lines:
+            if any(i.kind is IssueKind.BAD_PRODUCT for i in issues_by_line.get(other, ())):
+                return f"Its product “{product.handle}” is rejected: see line {other}."
+    return "rejected"
+
+
 def planner_choice(planner: Planner, issue: Issue) -> Choice | None:
     for raised, choice in planner.decisions:
         if raised is issue:
@@ -877,8 +961,7 @@ def _kept_variants(work: Work) -> str:
     for pw in work.products:
         if pw.store is None:
             continue
-        matched = {vw.store.id for vw in pw.variants if vw.store is not None}
-        extra = [v for v in pw.store.variants if v.id not in matched]
+        extra = pw.not_in_file
         if extra and pw.product.variants:
             names = ", ".join(v.sku or variant_title(v.options) for v in extra[:3])
             kept.append(f"“{pw.store.title}” keeps {names}")

@@ -28,7 +28,7 @@ from services.imports.records import (
     Resolutions,
 )
 from services.imports.shopify import ProductsInterleaved
-from services.imports.writer import Writer
+from services.imports.writer import Writer, keep_extra_columns
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
 
@@ -106,6 +106,7 @@ def _import(
                 )
             if writer.refused is not None:
                 raise writer.refused
+            keep_extra_columns(uow, planned.planner.parsed.extra_columns)
             writer.finish(planned.work)
             plan = planned.report()  # while the server is still writing
             background.wait(progress)
@@ -141,6 +142,6 @@ def _rejection(plan: ImportPlan) -> str:
     rows = "1 row needs" if len(plan.rejected) == 1 else f"{len(plan.rejected)} rows need"
     return (
         f"Nothing was imported: {rows} a decision or a fix ({kinds}). "
-        f"The first is line {first.line}: "
+        f"The first is {first.where}: "
         f"{first.reasons[0] if first.reasons else 'rejected'}"
     )

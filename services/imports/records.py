@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
@@ -50,6 +51,7 @@ class Choice(StrEnum):
     SKIP_ROW = "skip_row"
     CLEAR_SKU = "clear_sku"
     STOCK_AS_ZERO = "stock_as_zero"
+    STOCK_AS_WRITTEN = "stock_as_written"
     DROP_BARCODE = "drop_barcode"
     SKIP_PRODUCT = "skip_product"
 
@@ -59,6 +61,7 @@ class Choice(StrEnum):
             "skip_row": "Skip this row",
             "clear_sku": "Import it without the SKU",
             "stock_as_zero": "Take the stock as zero (noted in the stock ledger)",
+            "stock_as_written": "Import the stock as the file says",
             "drop_barcode": "Import it without the barcode",
             "skip_product": "Skip the whole product",
         }[self.value]
@@ -67,6 +70,7 @@ class Choice(StrEnum):
 class IssueKind(StrEnum):
     DUPLICATE_SKU = "duplicate_sku"
     NEGATIVE_STOCK = "negative_stock"
+    LARGE_STOCK = "large_stock"
     MANGLED_BARCODE = "mangled_barcode"
     BAD_VALUE = "bad_value"
     BAD_ROW = "bad_row"
@@ -76,6 +80,7 @@ class IssueKind(StrEnum):
     # warnings: named in the dry run, imported as described
     NO_SKU = "no_sku"
     TIDIED = "tidied"
+    FORMULA = "formula"
     CHECK_DIGIT = "check_digit"
     COMPARE_AT_BELOW_PRICE = "compare_at_below_price"
     SHARED_BARCODE = "shared_barcode"
@@ -98,6 +103,7 @@ class IssueKind(StrEnum):
 _CHOICES: dict[IssueKind, tuple[Choice, ...]] = {
     IssueKind.DUPLICATE_SKU: (Choice.CLEAR_SKU, Choice.SKIP_ROW),
     IssueKind.NEGATIVE_STOCK: (Choice.STOCK_AS_ZERO, Choice.SKIP_ROW),
+    IssueKind.LARGE_STOCK: (Choice.STOCK_AS_WRITTEN, Choice.SKIP_ROW),
     IssueKind.MANGLED_BARCODE: (Choice.DROP_BARCODE, Choice.SKIP_ROW),
     IssueKind.BAD_VALUE: (Choice.SKIP_ROW,),
     IssueKind.BAD_ROW: (Choice.SKIP_ROW,),
@@ -109,6 +115,7 @@ _CHOICES: dict[IssueKind, tuple[Choice, ...]] = {
 _LABELS = {
     IssueKind.DUPLICATE_SKU: "Same SKU on two products",
     IssueKind.NEGATIVE_STOCK: "Negative stock where overselling is not allowed",
+    IssueKind.LARGE_STOCK: "Stock above the sanity limit",
     IssueKind.MANGLED_BARCODE: "Barcode in Excel's scientific notation",
     IssueKind.BAD_VALUE: "A value that cannot be read",
     IssueKind.BAD_ROW: "A damaged row",
@@ -117,6 +124,7 @@ _LABELS = {
     IssueKind.BAD_PRODUCT: "A product that cannot be imported as it is",
     IssueKind.NO_SKU: "Variant without a SKU",
     IssueKind.TIDIED: "Value tidied",
+    IssueKind.FORMULA: "Text a spreadsheet would run as a formula",
     IssueKind.CHECK_DIGIT: "Barcode with a wrong check digit",
     IssueKind.COMPARE_AT_BELOW_PRICE: "Compare-at price below the price",
     IssueKind.SHARED_BARCODE: "Barcode on several variants",
@@ -139,6 +147,9 @@ class Issue:
         return self.kind.choices
 
 
+DEFAULT_STOCK_LIMIT = 100_000
+
+
 @dataclass(frozen=True)
 class Resolutions:
     """The merchant's decisions: for every row of a kind, or for one row (which wins)."""
@@ -147,6 +158,8 @@ class Resolutions:
     by_line: Mapping[tuple[int, IssueKind], Choice] = field(default_factory=dict)
     #: read the file in this encoding instead of UTF-8 (see imports.table.ENCODINGS)
     encoding: str | None = None
+    #: stock above this is asked about (a typo such as 1e9, or a barcode pasted as a quantity)
+    stock_limit: int = DEFAULT_STOCK_LIMIT
 
     def __post_init__(self) -> None:
         # choices arriving as plain strings (from a form, the command line) become the enums
@@ -183,10 +196,15 @@ class VariantIn:
     price: int | Any = KEEP
     compare_at_price: int | Any | None = KEEP
     cost: int | Any | None = KEEP
-    weight_grams: int | Any | None = KEEP
+    weight_grams: Decimal | Any | None = KEEP
+    weight_unit: str | Any | None = KEEP
     inventory_policy: str | Any = KEEP
     requires_shipping: bool | Any = KEEP
     taxable: bool | Any = KEEP
+    #: False: the file's inventory tracker is blank (gift cards, services)
+    track_stock: bool | Any = KEEP
+    #: the row's columns the catalog has no place for, as (header, value) pairs
+    extra: tuple[tuple[str, str], ...] | Any = KEEP
     #: the variant's main barcode (others it has in the store are kept)
     barcode: str | Any | None = KEEP
     #: on hand at the default location; None when the file does not say
@@ -236,6 +254,10 @@ class Parsed:
     not_imported_columns: list[str] = field(default_factory=list)
     #: rows whose shape is broken, by line
     broken: set[int] = field(default_factory=set)
+    #: headers of the columns kept as they are (``VariantIn.extra``), in the file's order
+    extra_columns: list[str] = field(default_factory=list)
+    #: line -> spreadsheet row, where they differ (see imports.table.Table)
+    spreadsheet_rows: dict[int, int] = field(default_factory=dict)
 
 
 # -- what the dry run and the import report ---------------------------------------------------
@@ -251,6 +273,15 @@ class RowResult:
     outcome: Outcome
     reasons: tuple[str, ...]
     issues: tuple[Issue, ...] = ()
+    #: the row a spreadsheet shows this record on, where it is not ``line``
+    spreadsheet_row: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``line 12``, or ``line 12 (row 9 in a spreadsheet)`` where a value spans lines."""
+        if self.spreadsheet_row is None:
+            return f"line {self.line}"
+        return f"line {self.line} (row {self.spreadsheet_row} in a spreadsheet)"
 
     @property
     def needs_decision(self) -> bool:

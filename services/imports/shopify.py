@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache, partial
 
+from models.money import format_minor
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
+from services.exports.cells import looks_like_formula, unprotect
 from services.imports import values
 from services.imports.columns import SHOPIFY, SHOPIFY_NOT_STORED, ColumnMap, map_columns, normalise
 from services.imports.records import (
@@ -66,7 +68,13 @@ def _open(table: Table, currency: str) -> _Reader:
     headers = {normalise(h) for h in table.headers}
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
     parsed = Parsed(f"Shopify product CSV ({style})", [], [], {})
-    parsed.not_imported_columns = list(columns.not_imported)
+    parsed.spreadsheet_rows = table.spreadsheet_rows
+    kept = set(columns.not_imported)
+    # a column we know by name is kept under its classic spelling, so a file exported in the
+    # other style reads back the same
+    classic = {columns.at(name): SHOPIFY[name][0] for name in SHOPIFY_NOT_STORED}
+    extra = [(classic.get(i, h), i) for i, h in enumerate(table.headers) if h in kept and h.strip()]
+    parsed.extra_columns = [h for h, _ in extra]
     translated = [(h, c) for h, c in columns.recognised if normalise(h) not in _ENGLISH]
     if translated:
         parsed.notes.append(
@@ -74,12 +82,16 @@ def _open(table: Table, currency: str) -> _Reader:
             + ", ".join(f"“{h}” as {c}" for h, c in translated)
             + "."
         )
+    if extra:
+        parsed.notes.append(
+            "Kept as they are and given back by the export: " + ", ".join(h for h, _ in extra) + "."
+        )
     if not columns.has("handle") and not columns.has("title"):
         parsed.notes.append(
             "The file has neither a Handle nor a Title column, so no row says which product it "
             "belongs to."
         )
-    return _Reader(columns, currency, parsed)
+    return _Reader(columns, currency, parsed, extra)
 
 
 def _products(reader: _Reader, table: Table) -> Iterator[ProductIn]:
@@ -149,8 +161,18 @@ _ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1
 
 
 class _Reader:
-    def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
+    def __init__(
+        self, columns: ColumnMap, currency: str, parsed: Parsed, extra: list[tuple[str, int]]
+    ) -> None:
         self.c = columns
+        #: (header, index) of the columns the catalog keeps as they are
+        self._extra = extra
+        #: index -> the value our export writes in that column anyway (not worth keeping)
+        self._extra_defaults = {
+            i: default
+            for name, default in (("gift_card", "false"), ("fulfillment_service", "manual"))
+            if (i := columns.at(name)) is not None
+        }
         self.currency = currency
         self.parsed = parsed
         self.products: dict[str, ProductIn] = {}
@@ -183,7 +205,26 @@ class _Reader:
             self._row = row
             cells = row.cells
             self._values = {name: cells[i].strip() for name, i in self._index}
+            self._check_formulas(row.line)
         return self._values.get(name, "")
+
+    def _check_formulas(self, line: int) -> None:
+        """Text cells our export protected come back as written; a formula is named."""
+        found = self._values
+        for name in _TEXT_FIELDS:
+            value = found.get(name)
+            if not value or value[0] not in _FORMULA_STARTS:
+                continue
+            text = unprotect(value)
+            found[name] = text
+            if text is value and looks_like_formula(value):
+                self.issue(
+                    line,
+                    IssueKind.FORMULA,
+                    f"{_TEXT_LABEL.get(name, name.replace('_', ' ').capitalize())}: "
+                    f"“{value[:40]}” starts with “{value[0]}”, so a spreadsheet would run it "
+                    "as a formula; it is imported as text (our exports protect it).",
+                )
 
     def issue(self, line: int, kind: IssueKind, message: str) -> None:
         self.parsed.issues.append(Issue(line, kind, message))
@@ -212,6 +253,8 @@ class _Reader:
             product = self._product(row, handle)
             self.products[handle] = product
             self.parsed.products.append(product)
+        else:
+            self._check_agrees(row, product)
         product.lines.append(row.line)
         if any(self.cell(row, f) for f in _VARIANT_FIELDS):
             self._variant(row, product)
@@ -223,6 +266,34 @@ class _Reader:
             )
         self._images(row, product)
         return product
+
+    def _check_agrees(self, row: Row, product: ProductIn) -> None:
+        """A later row of a product that names another title or other options is another
+        product under the same handle (rows pasted from two files, say): merging them would
+        mix their options, so the product is rejected with both lines named."""
+        title = self.cell(row, "title")
+        if title and isinstance(product.title, str) and title != product.title:
+            self._disagree(row, product, f"title “{product.title}”", f"“{title}”")
+        names = [self.cell(row, f"option{n}_name") for n in (1, 2, 3)]
+        if not any(names) or (names[0] == "Title" and not product.options):
+            return
+        ours = [name for name, _ in product.options]
+        if [n for n in names if n] != ours:
+            self._disagree(
+                row,
+                product,
+                f"options {', '.join(ours) or 'none'}",
+                ", ".join(n for n in names if n),
+            )
+
+    def _disagree(self, row: Row, product: ProductIn, first: str, later: str) -> None:
+        self.issue(
+            row.line,
+            IssueKind.BAD_PRODUCT,
+            f"Line {product.line} gives “{product.handle}” the {first}, but line {row.line} "
+            f"gives it {later}: one handle for two different products. Give one of them "
+            "another handle.",
+        )
 
     def _product(self, row: Row, handle: str) -> ProductIn:
         p = ProductIn(line=row.line, handle=handle)
@@ -328,6 +399,15 @@ class _Reader:
                 self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
                 ok = False
                 continue
+            if target in MONEY_TARGETS and value is not None:
+                written = cell(name, "")
+                if values.extra_decimals(written, self.currency):
+                    self.issue(
+                        line,
+                        IssueKind.TIDIED,
+                        f"{_LABEL[name]}: {written} has more decimals than {self.currency} "
+                        f"amounts; rounded to {format_minor(value, self.currency)}.",
+                    )
             if value is None and name in ("requires_shipping", "taxable", "price"):
                 if name == "price":
                     self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
@@ -346,6 +426,32 @@ class _Reader:
                     f"When out of stock: “{policy}” is neither deny nor continue.",
                 )
                 ok = False
+        if has["weight_unit"]:
+            unit = cell("weight_unit", "").lower()
+            unit = {"lbs": "lb", "kgs": "kg"}.get(unit, unit)
+            if unit in ("g", "kg", "lb", "oz"):
+                v.weight_unit = unit
+            elif unit:
+                self.issue(
+                    line, IssueKind.BAD_VALUE, f"Weight unit “{unit}” is not g, kg, lb or oz."
+                )
+                ok = False
+        if has["inventory_tracker"]:
+            # blank: Shopify does not count it (gift cards, services); any tracker counts
+            v.track_stock = bool(cell("inventory_tracker", ""))
+        if self._extra:
+            cells = row.cells
+            # sorted: the export's column order is kept apart (catalog_extra_columns), and two
+            # files with the columns in another order hold the same values
+            v.extra = tuple(
+                sorted(
+                    (header, cells[i].strip())
+                    for header, i in self._extra
+                    if i < len(cells)
+                    and cells[i].strip()
+                    and cells[i].strip().lower() != self._extra_defaults.get(i)
+                )
+            )
         if has["barcode"]:
             reading = values.barcode(cell("barcode", ""))
             for note in reading.notes:
@@ -396,6 +502,15 @@ class _Reader:
         product.images.append(ImageIn(row.line, src, alt, position))
 
 
+#: the cells that hold free text, where a formula could hide
+_TEXT_FIELDS = (
+    "title", "vendor", "type", "tags", "seo_title", "seo_description",
+    "option1_name", "option1_value", "option2_name", "option2_value",
+    "option3_name", "option3_value", "sku", "barcode", "image_alt", "collection",
+)  # fmt: skip
+_FORMULA_STARTS = frozenset("'=+-@\t\r")
+_TEXT_LABEL = {"seo_title": "SEO title", "seo_description": "SEO description", "sku": "SKU"}
+MONEY_TARGETS = frozenset({"price", "compare_at_price", "cost"})
 _LABEL = {
     "price": "Price",
     "compare_at_price": "Compare-at price",

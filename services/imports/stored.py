@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -23,10 +24,13 @@ class StoredVariant:
     price: int
     compare_at_price: int | None
     cost: int | None
-    weight_grams: int | None
+    weight_grams: Decimal | None
+    weight_unit: str | None
     inventory_policy: str
     requires_shipping: bool
     taxable: bool
+    track_stock: bool
+    extra: tuple[tuple[str, str], ...]
     barcodes: tuple[str, ...]
     image_src: str | None
     on_hand: int
@@ -105,8 +109,9 @@ def load_store(
         text(
             """
             SELECT v.id, v.product_id, v.position, v.sku, v.option1, v.option2, v.option3,
-                   v.price, v.compare_at_price, v.cost, v.weight_grams, v.inventory_policy,
-                   v.requires_shipping, v.taxable, i.src AS image_src,
+                   v.price, v.compare_at_price, v.cost, v.weight_grams, v.weight_unit,
+                   v.inventory_policy, v.requires_shipping, v.taxable, v.track_stock, v.extra,
+                   i.src AS image_src,
                    ARRAY(SELECT b.code FROM barcodes b WHERE b.variant_id = v.id ORDER BY b.id)
                        AS barcodes,
                    coalesce(l.on_hand, 0) AS on_hand
@@ -129,9 +134,12 @@ def load_store(
                 r.compare_at_price,
                 r.cost,
                 r.weight_grams,
+                r.weight_unit,
                 r.inventory_policy,
                 r.requires_shipping,
                 r.taxable,
+                r.track_stock,
+                tuple((h, v) for h, v in r.extra),
                 tuple(r.barcodes),
                 r.image_src,
                 r.on_hand,

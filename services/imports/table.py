@@ -49,6 +49,9 @@ class Table:
     delimiter: str
     #: facts about the file worth telling the merchant ("read as Windows-1252")
     notes: list[str] = field(default_factory=list)
+    #: line -> the row a spreadsheet shows the record on, where the two differ (a value with
+    #: line breaks inside makes a record span several lines of text)
+    spreadsheet_rows: dict[int, int] = field(default_factory=dict)
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -63,14 +66,17 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
     headers: list[str] | None = None
     rows: list[Row] = []
     last_line = 0
+    spreadsheet_rows: dict[int, int] = {}
     ends_with_newline = text.endswith(("\n", "\r"))
-    for cells in reader:
+    for record, cells in enumerate(reader, start=1):
         start = last_line + 1
         last_line = reader.line_num
+        if record != start:
+            spreadsheet_rows[start] = record
         if headers is None:
             if not any(c.strip() for c in cells):
                 continue
-            headers = [c.strip() for c in cells]
+            headers = [c.replace("\x00", "").strip() for c in cells]
             continue
         if not any(c.strip() for c in cells):
             continue  # blank lines between records are harmless
@@ -81,7 +87,7 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
         inside_quotes or (not ends_with_newline and len(rows[-1].cells) < len(headers))
     )
     # a file that decoded cleanly has no undecodable bytes to look for row by row
-    suspect = bool(_SURROGATES.search(text))
+    suspect = bool(_SURROGATES.search(text)) or "\x00" in text
     width = len(headers)
     rows = [_checked(r, width, used) if suspect or len(r.cells) != width else r for r in rows]
     if cut_off:
@@ -95,7 +101,7 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
                 *last.problems,
             ),
         )
-    return Table(headers, rows, used, delimiter, notes)
+    return Table(headers, rows, used, delimiter, notes, spreadsheet_rows)
 
 
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -142,12 +148,20 @@ def _checked(row: Row, width: int, encoding: str) -> Row:
             "was probably saved as Windows-1252 by Excel. Choose that encoding and look again, "
             "or save the file as UTF-8."
         )
+    if any("\x00" in c for c in row.cells):
+        problems.append(
+            "This row holds a NUL character (an invisible control character, often left by a "
+            "damaged file or a database export), which no text may contain. Remove it and "
+            "export again, or skip this row."
+        )
     if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
         problems.append(
             f"This row has {len(row.cells)} values but the header names {width} columns: a "
             "comma inside a value is probably missing its quotes."
         )
     cells = tuple(_SURROGATES.sub("�", c) for c in row.cells) if bad else row.cells
+    # the row is rejected, but its handle and SKU are still looked up in the store
+    cells = tuple(c.replace("\x00", "") for c in cells)
     # Some tools leave out trailing empty cells; a short row is padded (a cut-off last row is
     # caught by the caller).
     cells = cells + ("",) * (width - len(cells))

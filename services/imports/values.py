@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from models.money import exponent, to_minor
+from models.money import exponent, format_minor, to_minor
 from services.catalog.rules import clean_barcode
 
 
 class BadValue(ValueError):
     """A cell that cannot mean what its column says."""
+
+
+#: the most a price or cost may be, in major units: beyond it an amount is a typo or an attack,
+#: and an order's sums of such amounts would no longer fit the store's integers
+MAX_AMOUNT = Decimal(1_000_000_000)
+#: the most a stock figure may be: a level's figures are 32-bit integers, with room for sums
+MAX_QUANTITY = 1_000_000_000
+MAX_GRAMS = 1_000_000_000
 
 
 _PLAIN = re.compile(r"^(\d+)(?:\.(\d+))?$")
@@ -37,9 +45,14 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
     if plain:  # "19.99": most cells; whole minor units need no rounding, so no Decimal
         places = exponent(currency)
         fraction = plain.group(2) or ""
+        if len(plain.group(1)) > len(str(MAX_AMOUNT)):
+            raise BadValue(_too_much(raw, currency))
         if len(fraction) <= places:
-            return int(plain.group(1)) * 10**places + int(fraction.ljust(places, "0") or 0)
-        return to_minor(Decimal(raw), currency)
+            minor = int(plain.group(1)) * 10**places + int(fraction.ljust(places, "0") or 0)
+            if minor > to_minor(MAX_AMOUNT, currency):
+                raise BadValue(_too_much(raw, currency))
+            return minor
+        return _bounded(Decimal(raw), raw, currency)
     cleaned = _CURRENCY.sub("", raw).replace("\u00a0", "").replace(" ", "")
     if decimal_comma or _DECIMAL_COMMA.match(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
@@ -53,7 +66,29 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
         raise BadValue(f"“{raw}” is not an amount of money")
     if value < 0:
         raise BadValue(f"“{raw}” is negative; prices and costs are zero or more")
+    return _bounded(value, raw, currency)
+
+
+def _bounded(value: Decimal, raw: str, currency: str) -> int:
+    if value > MAX_AMOUNT:
+        raise BadValue(_too_much(raw, currency))
     return to_minor(value, currency)
+
+
+def _too_much(raw: str, currency: str) -> str:
+    most = format_minor(to_minor(MAX_AMOUNT, currency), currency)
+    return f"“{_shown(raw)}” is more than {most}, the most a price or cost can be"
+
+
+def _shown(raw: str) -> str:
+    """A cell as a message quotes it: a 20,000-digit number is not repeated in full."""
+    return raw if len(raw) <= 40 else f"{raw[:20]}…{raw[-10:]}"
+
+
+def extra_decimals(text: str, currency: str) -> bool:
+    """The amount is written with more decimals than the currency has (``1.005`` dollars)."""
+    whole, dot, fraction = text.strip().partition(".")
+    return bool(dot) and whole.isdigit() and len(fraction.rstrip("0")) > exponent(currency)
 
 
 @lru_cache(maxsize=4096)  # stock figures repeat
@@ -65,9 +100,15 @@ def quantity(text: str) -> int | None:
     try:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        raise BadValue(f"“{raw}” is not a quantity") from None
+        raise BadValue(f"“{_shown(raw)}” is not a quantity") from None
+    if not value.is_finite():
+        raise BadValue(f"“{_shown(raw)}” is not a quantity")
+    if abs(value) > MAX_QUANTITY:
+        raise BadValue(
+            f"“{_shown(raw)}” is more than {MAX_QUANTITY:,}, the most a stock figure can be"
+        )
     if value != value.to_integral_value():
-        raise BadValue(f"“{raw}” is not a whole number of items")
+        raise BadValue(f"“{_shown(raw)}” is not a whole number of items")
     return int(value)
 
 
@@ -83,6 +124,8 @@ def boolean(text: str) -> bool | None:
     raise BadValue(f"“{text.strip()}” is neither yes nor no")
 
 
+_MILLIGRAM = Decimal("0.001")
+_ONE = Decimal(1)
 _GRAMS_PER = {
     "g": Decimal(1),
     "kg": Decimal(1000),
@@ -93,18 +136,25 @@ _GRAMS_PER = {
 
 
 @lru_cache(maxsize=4096)  # a catalog holds a few hundred weights
-def grams(text: str, unit: str = "g") -> int | None:
-    """A weight in ``unit`` as whole grams (Shopify writes ``226.796185`` for 8 oz)."""
+def grams(text: str, unit: str = "g") -> Decimal | None:
+    """A weight in ``unit`` as grams to the milligram (Shopify writes ``226.796185`` for 8 oz
+    and ``4.1`` for 4.1 g): ``Decimal("4.1")``, ``Decimal("200")``."""
     raw = text.strip()
     if not raw:
         return None
     try:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation:
-        raise BadValue(f"“{raw}” is not a weight") from None
+        raise BadValue(f"“{_shown(raw)}” is not a weight") from None
+    if not value.is_finite():
+        raise BadValue(f"“{_shown(raw)}” is not a weight")
     if value < 0:
-        raise BadValue(f"“{raw}” is a negative weight")
-    return int((value * _GRAMS_PER[unit]).to_integral_value())
+        raise BadValue(f"“{_shown(raw)}” is a negative weight")
+    weight = value * _GRAMS_PER[unit]
+    if weight > MAX_GRAMS:
+        raise BadValue(f"“{_shown(raw)}” {unit} is more than 1,000 tonnes")
+    weight = weight.quantize(_MILLIGRAM)
+    return weight.quantize(_ONE) if weight == weight.to_integral_value() else weight.normalize()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class GroupedIn:
 def read_woocommerce(table: Table, currency: str) -> tuple[Parsed, list[GroupedIn]]:
     columns = map_columns(table.headers, WOOCOMMERCE, WOOCOMMERCE_NOT_STORED)
     parsed = Parsed("WooCommerce product CSV", [], [], {})
+    parsed.spreadsheet_rows = table.spreadsheet_rows
     parsed.not_imported_columns = list(columns.not_imported)
     if columns.recognised:
         parsed.notes.append(

@@ -309,7 +309,7 @@ class Writer:
                 f"""
                 INSERT INTO variants (id, product_id, position, sku, option1, option2, option3,
                     price, compare_at_price, cost, weight_grams, inventory_policy,
-                    requires_shipping, taxable, image_id)
+                    requires_shipping, taxable, image_id, weight_unit, track_stock, extra)
                 SELECT * FROM unnest(%(id)s::bigint[], %(p)s::bigint[], %(n)s::integer[],
                                      {_VARIANT_ARRAYS})
                 """,
@@ -343,11 +343,12 @@ class Writer:
                     option3 = d.o3, price = d.price, compare_at_price = d.compare,
                     cost = d.cost, weight_grams = d.grams, inventory_policy = d.policy,
                     requires_shipping = d.ship, taxable = d.tax,
-                    image_id = coalesce(d.image, v.image_id),
+                    image_id = coalesce(d.image, v.image_id), weight_unit = d.unit,
+                    track_stock = d.track, extra = d.extra,
                     version = v.version + 1, updated_at = now()
                 FROM unnest(%(id)s::bigint[], {_VARIANT_ARRAYS})
                     AS d(id, sku, o1, o2, o3, price, compare, cost, grams, policy, ship,
-                         tax, image)
+                         tax, image, unit, track, extra)
                 WHERE v.id = d.id
                 """,
                 params | {"id": ids_literal},
@@ -599,6 +600,18 @@ def keep_or(value: Any, default: Any) -> Any:
     return default if value is KEEP else value
 
 
+def keep_extra_columns(uow: UnitOfWork, headers: list[str]) -> None:
+    """Remember the order of the columns a file brought that the catalog keeps as they are,
+    for the export (a column seen before keeps its place)."""
+    if headers:
+        uow.defer(
+            "INSERT INTO catalog_extra_columns (header) "
+            "SELECT h FROM unnest(%(headers)s::text[]) WITH ORDINALITY AS x(h, n) ORDER BY n "
+            "ON CONFLICT DO NOTHING",
+            {"headers": literal(headers, "text")},
+        )
+
+
 def _arrays(**columns: tuple[str, Iterable[Any]]) -> dict[str, str]:
     """Each column's values as an array literal of its kind: ``id=("bigint", ids)``."""
     return {name: literal(values, kind) for name, (kind, values) in columns.items()}
@@ -607,8 +620,9 @@ def _arrays(**columns: tuple[str, Iterable[Any]]) -> dict[str, str]:
 #: the arrays of a variant write after its ids, in the order of the variants' columns
 _VARIANT_ARRAYS = (
     "%(sku)s::text[], %(o1)s::text[], %(o2)s::text[], %(o3)s::text[], %(price)s::bigint[], "
-    "%(compare)s::bigint[], %(cost)s::bigint[], %(grams)s::integer[], %(policy)s::text[], "
-    "%(ship)s::boolean[], %(tax)s::boolean[], %(image)s::bigint[]"
+    "%(compare)s::bigint[], %(cost)s::bigint[], %(grams)s::numeric[], %(policy)s::text[], "
+    "%(ship)s::boolean[], %(tax)s::boolean[], %(image)s::bigint[], %(unit)s::text[], "
+    "%(track)s::boolean[], %(extra)s::text[]::jsonb[]"
 )
 
 
@@ -630,7 +644,10 @@ def _variant_params(
         price=("bigint", [pick(v, s, "price", 0) or 0 for _, v, s, _ in rows]),
         compare=("bigint", [pick(v, s, "compare_at_price", None) for _, v, s, _ in rows]),
         cost=("bigint", [pick(v, s, "cost", None) for _, v, s, _ in rows]),
-        grams=("integer", [pick(v, s, "weight_grams", None) for _, v, s, _ in rows]),
+        grams=("numeric", [pick(v, s, "weight_grams", None) for _, v, s, _ in rows]),
+        unit=("text", [pick(v, s, "weight_unit", "g") for _, v, s, _ in rows]),
+        track=("boolean", [pick(v, s, "track_stock", True) for _, v, s, _ in rows]),
+        extra=("text", [json.dumps(pick(v, s, "extra", ())) for _, v, s, _ in rows]),
         policy=("text", [pick(v, s, "inventory_policy", "deny") for _, v, s, _ in rows]),
         ship=("boolean", [pick(v, s, "requires_shipping", True) for _, v, s, _ in rows]),
         tax=("boolean", [pick(v, s, "taxable", True) for _, v, s, _ in rows]),

@@ -9,7 +9,8 @@ from typing import Protocol, TypeVar
 
 from models.status import IllegalTransition, require_transition
 from services.actors import Actor
-from services.errors import Conflict, InvalidTransition, NotFound
+from services.audit import last_change
+from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from services.unit_of_work import UnitOfWork
 
 
@@ -24,6 +25,15 @@ D = TypeVar("D", bound=Document)
 S = TypeVar("S", bound=StrEnum)
 
 
+def refused_lines(message: str) -> ValidationFailed:
+    """A document's lines refused: the editor shows ``message`` on the lines."""
+    return ValidationFailed(message, fields={"lines": message})
+
+
+#: the audit log's entity type of each kind of document
+_AUDITED_AS = {"Purchase order": "purchase_order", "Transfer": "transfer", "Count": "stock_count"}
+
+
 def lock_document(
     uow: UnitOfWork, model: type[D], document_id: int, version: int | None, kind: str
 ) -> D:
@@ -33,8 +43,10 @@ def lock_document(
     if document is None:
         raise NotFound(f"{kind} {document_id} no longer exists.")
     if version is not None and document.version != version:
+        who = last_change(uow.session, {_AUDITED_AS[kind]: [document.id]})
         raise Conflict(
-            f"{name(kind, document)} was changed by someone else; reload it and try again."
+            f"{name(kind, document)} was changed{who.describe() if who else ' by someone else'}"
+            " since you opened it; reload it and try again."
         )
     return document
 

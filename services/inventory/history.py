@@ -4,7 +4,6 @@ and prove the figures agree with it.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from models.catalog import Barcode, Product, Variant
 from models.inventory import InventoryLevel, Location, StockMovement
 from models.staff import Staff
 from models.status import PurchaseOrderStatus, TransferStatus
+from services.exports.cells import csv_writer
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.ledger import STATES, Discrepancy, verify_ledger
 from services.inventory.levels import keyset, variant_title_sql
@@ -256,7 +256,7 @@ def export_movements(
 ) -> int:
     """Write the (filtered) ledger as CSV, oldest first, streaming; returns the rows written."""
     statement = _apply_filters(_statement(), filters or {}, search).order_by(StockMovement.id)
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(EXPORT_COLUMNS)
     written = 0
     with uow:

@@ -193,18 +193,37 @@ _LOCK = """
 """
 
 
+_ENSURE = text(
+    """
+    WITH k AS (SELECT * FROM unnest(:v, :l) AS k(v, l)),
+    ins AS (
+        INSERT INTO inventory_levels (variant_id, location_id)
+        SELECT k.v, k.l FROM k JOIN variants x ON x.id = k.v AND x.track_stock
+        ORDER BY 1, 2 ON CONFLICT DO NOTHING
+    )
+    SELECT DISTINCT k.v FROM k JOIN variants x ON x.id = k.v AND NOT x.track_stock
+    """
+).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY))
+
+
 def ensure_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
-    """Create zero inventory levels for (variant, location) pairs that have none yet."""
+    """Create zero inventory levels for (variant, location) pairs that have none yet.
+
+    A variant whose stock is not counted (``variants.track_stock``: a gift card, a service)
+    gets none: it is always sellable. The unit of work remembers such variants, and
+    ``reserve`` and ``move_stock`` leave them out.
+    """
     keys = sorted(set(keys))
     if not keys:
         return
-    uow.execute(
-        text(
-            "INSERT INTO inventory_levels (variant_id, location_id) "
-            "SELECT * FROM unnest(:v, :l) ORDER BY 1, 2 ON CONFLICT DO NOTHING"
-        ).bindparams(bindparam("v", type_=_BIGINT_ARRAY), bindparam("l", type_=_BIGINT_ARRAY)),
-        {"v": [k[0] for k in keys], "l": [k[1] for k in keys]},
-    )
+    not_counted = uow.execute(_ENSURE, {"v": [k[0] for k in keys], "l": [k[1] for k in keys]})
+    _not_counted(uow).update(not_counted.scalars())
+
+
+def _not_counted(uow: UnitOfWork) -> set[int]:
+    """Variants of this unit of work whose stock is not counted (found by ``ensure_levels``)."""
+    found: set[int] = uow.session.info.setdefault("variants_not_counted", set())
+    return found
 
 
 def lock_levels(uow: UnitOfWork, keys: Iterable[tuple[int, int]]) -> None:
@@ -247,10 +266,13 @@ def move_stock(
     merged = _merge(movements, keep_empty=record_unchanged)
     if not merged:
         return 0
-    keys = [m.key for m in merged]
     if not levels_locked:
-        ensure_levels(uow, keys)
-        lock_levels(uow, keys)
+        ensure_levels(uow, [m.key for m in merged])
+        not_counted = _not_counted(uow)
+        merged = [m for m in merged if m.variant_id not in not_counted]
+        if not merged:
+            return 0
+        lock_levels(uow, [m.key for m in merged])
     why = {
         "reason": MovementReason(reason).value,
         "reference_type": reference.type if reference else None,
@@ -342,7 +364,8 @@ def reserve(
     reference: Reference,
     note: str | None = None,
 ) -> None:
-    """Commit stock for (variant, location, quantity) lines, all or none.
+    """Commit stock for (variant, location, quantity) lines, all or none. Lines of variants
+    whose stock is not counted (as ``ensure_levels``, called first, found) are left out.
 
     One conditional UPDATE: a line is reserved only where ``available >= quantity`` (or the
     variant allows backorders). It is deferred (``UnitOfWork.defer``): it reaches the store
@@ -351,13 +374,18 @@ def reserve(
     work rolls back and raises InsufficientStock naming every short line.
     """
     quantities: dict[tuple[int, int], int] = {}
+    not_counted = _not_counted(uow)
     for variant_id, location_id, quantity in lines:
         if quantity <= 0:
             raise ValueError("reserve positive quantities")
+        if variant_id in not_counted:
+            continue
         quantities[(variant_id, location_id)] = quantities.get((variant_id, location_id), 0) + (
             quantity
         )
     keys = sorted(quantities)
+    if not keys:
+        return
     why = {
         "reference_type": reference.type,
         "reference_id": reference.id,

@@ -32,6 +32,7 @@ from services.inventory.documents import (
     audit_status,
     check_status_change,
     lock_document,
+    refused_lines,
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
@@ -720,19 +721,19 @@ def _update_costs(
 
 def _merge_lines(lines: Sequence[PurchaseLineInput]) -> dict[int, tuple[int, int]]:
     if not lines:
-        raise ValidationFailed("Add at least one item to the purchase order.")
+        raise refused_lines("Add at least one item to the purchase order.")
     merged: dict[int, tuple[int, int]] = {}
     for line in lines:
         if line.quantity < 1:
-            raise ValidationFailed("Order at least 1 of each item.")
+            raise refused_lines("Order at least 1 of each item.")
         if isinstance(line.unit_cost, bool) or not isinstance(line.unit_cost, int):
-            raise ValidationFailed("A unit cost is a whole number of cents.")
+            raise refused_lines("A unit cost is a whole number of cents.")
         if line.unit_cost < 0:
-            raise ValidationFailed("A unit cost cannot be below zero.")
+            raise refused_lines("A unit cost cannot be below zero.")
         if line.variant_id in merged:
             quantity, cost = merged[line.variant_id]
             if cost != line.unit_cost:
-                raise ValidationFailed(
+                raise refused_lines(
                     "The same item appears twice with different costs; keep one line."
                 )
             merged[line.variant_id] = (quantity + line.quantity, cost)

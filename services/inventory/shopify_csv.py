@@ -21,6 +21,7 @@ from models.inventory import Bin, InventoryLevel, Location
 from models.status import MovementReason
 from services.actors import Actor
 from services.errors import ValidationFailed
+from services.exports.cells import csv_writer
 from services.inventory.ledger import Movement, Reference, ensure_levels, move_stock
 from services.inventory.levels import Figures, announce_levels, locked_figures
 from services.inventory.locations import insert_bins
@@ -64,7 +65,7 @@ def export_inventory_csv(
     """Write every variant at every active location (or one location) in Shopify's inventory
     CSV format, streaming; returns the rows written. ``On hand (new)`` starts equal to ``On
     hand (current)``: edit it, and import the file back."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     statement = text(
         f"""

@@ -29,6 +29,7 @@ from services.inventory.documents import (
     audit_status,
     check_status_change,
     lock_document,
+    refused_lines,
 )
 from services.inventory.ledger import Movement, Reference, move_stock
 from services.inventory.levels import (
@@ -133,7 +134,10 @@ def create_transfer(
     PermissionDenied (``inventory.transfer``).
     """
     if origin_location_id == destination_location_id:
-        raise ValidationFailed("Choose two different locations to transfer between.")
+        raise ValidationFailed(
+            "Choose two different locations to transfer between.",
+            fields={"destination": "The same place as where it comes from."},
+        )
     merged = _merge_lines(lines)
     with uow:
         uow.require(actor, "inventory.transfer")
@@ -524,11 +528,11 @@ def list_transfers(uow: UnitOfWork, request: PageRequest) -> Page[TransferSummar
 
 def _merge_lines(lines: Sequence[tuple[int, int]]) -> dict[int, int]:
     if not lines:
-        raise ValidationFailed("Add at least one item to the transfer.")
+        raise refused_lines("Add at least one item to the transfer.")
     merged: dict[int, int] = {}
     for variant_id, quantity in lines:
         if quantity < 1:
-            raise ValidationFailed("Transfer at least 1 of each item.")
+            raise refused_lines("Transfer at least 1 of each item.")
         merged[variant_id] = merged.get(variant_id, 0) + quantity
     return dict(sorted(merged.items()))
 

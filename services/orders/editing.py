@@ -17,6 +17,7 @@ from models.catalog import Product, Variant
 from models.orders import OrderLine
 from models.status import MovementReason
 from services.actors import Actor
+from services.audit import last_change
 from services.errors import Conflict, ValidationFailed
 from services.inventory.ledger import Movement, Reference, ensure_levels, move_stock, reserve
 from services.orders import history
@@ -70,8 +71,10 @@ def edit_order(
         uow.require(actor, "orders.edit")
         order = lock_order(uow, order_id)
         if order.version != expected_version:
+            who = last_change(uow.session, {"order": [order.id]})
             raise Conflict(
-                f"Order #{order.number} was changed by someone else since you opened it. "
+                f"Order #{order.number} was changed{who.describe() if who else ' by someone else'}"
+                " since you opened it. "
                 "Reload it and make your change again."
             )
         check_action(uow, order, OrderAction.EDIT)

@@ -15,7 +15,7 @@ from services.catalog.bulk import (
 )
 from services.catalog.queries import CatalogFilter, CatalogSort, list_variants
 from services.catalog.rules import Adjustment, AmountChange, Rounding
-from services.errors import Conflict, PermissionDenied
+from services.errors import Conflict, PermissionDenied, ValidationFailed
 from services.paging import PageRequest
 from tests import factories
 
@@ -178,3 +178,25 @@ def test_the_list_sorted_by_price_follows_every_price_change(store, staff) -> No
             )
         ).scalar_one()
     assert out_of_step == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "message"),
+    [
+        ("price", AmountChange(Adjustment.SET, -500), "A price cannot be set below zero."),
+        ("cost", AmountChange(Adjustment.SET, -1), "A cost cannot be set below zero."),
+        ("price", AmountChange(Adjustment.INCREASE_BY, -500), "without a minus sign"),
+    ],
+)
+def test_a_negative_amount_is_refused_in_words_on_its_field(
+    store, staff, field, change, message
+) -> None:
+    ids = factories.product(store, skus=("NEG-S",), price=2000)
+    selection = Selection(variant_ids=tuple(ids))
+    edit = BulkEdit(**{field: change})
+    with pytest.raises(ValidationFailed, match=message) as previewed:
+        preview_bulk_edit(store.unit_of_work(), selection, edit)
+    assert list(previewed.value.fields) == [field]
+    with pytest.raises(ValidationFailed, match=message):
+        apply_bulk_edit(store.unit_of_work(), staff["merchandiser"], selection, edit)
+    assert _prices(store, ids) == [2000]

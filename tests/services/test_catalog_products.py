@@ -3,6 +3,7 @@ silently overwriting someone else's save."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -211,3 +212,74 @@ def test_a_variant_with_stock_history_cannot_be_removed_or_deleted(store, staff)
         )
     with pytest.raises(ValidationFailed, match="stock ledger keeps that history"):
         delete_product(store.unit_of_work(), staff["merchandiser"], saved.id, draft.version)
+
+
+def test_a_fourth_option_is_refused_in_words_on_the_options(store, staff) -> None:
+    draft = _shirt(
+        options=(
+            OptionDraft("Size", ("S",)),
+            OptionDraft("Colour", ("Blue",)),
+            OptionDraft("Fabric", ("Linen",)),
+            OptionDraft("Fit", ("Slim",)),
+        ),
+        variants=(VariantDraft(sku="LIN-S", options=("S", "Blue", "Linen"), price=4500),),
+    )
+    with pytest.raises(ValidationFailed, match="at most three options") as raised:
+        save_product(store.unit_of_work(), staff["merchandiser"], draft)
+    assert raised.value.fields["options"] == "A product has at most three options."
+    findings = validate_product(store.unit_of_work(), draft)
+    assert ("options", "A product has at most three options.") in {
+        (f.field, f.message) for f in findings
+    }
+
+
+def test_a_barcode_already_on_another_product_is_a_warning_that_names_it(store, staff) -> None:
+    save_product(store.unit_of_work(), staff["merchandiser"], _shirt())  # LIN-S has the code
+    scarf = ProductDraft(
+        title="Wool Scarf",
+        options=(OptionDraft("Colour", ("Grey",)),),
+        variants=(
+            VariantDraft(sku="SCARF-G", options=("Grey", None, None), barcodes=("4006381333931",)),
+        ),
+    )
+    findings = validate_product(store.unit_of_work(), scarf)
+    [warning] = [f for f in findings if f.field == "variants[0].barcodes"]
+    assert warning.severity is Severity.WARNING
+    assert warning.message == (
+        "SCARF-G: barcode 4006381333931 is already on “Linen Shirt” (S), SKU LIN-S; "
+        "a scan of it may find either."
+    )
+    saved = save_product(store.unit_of_work(), staff["merchandiser"], scarf)
+    assert [w.message for w in saved.warnings] == [warning.message]
+    assert saved.product.variants[0].barcodes == ("4006381333931",)
+
+
+def test_a_conflict_after_a_bulk_price_edit_names_who_made_it_and_when(store, staff) -> None:
+    from services.catalog.bulk import BulkEdit, Selection, apply_bulk_edit
+    from services.catalog.rules import Adjustment, AmountChange
+
+    created = save_product(store.unit_of_work(), staff["merchandiser"], _shirt()).product
+    stale = ProductDraft.from_detail(created)
+    apply_bulk_edit(
+        store.unit_of_work(),
+        staff["manager"],
+        Selection(variant_ids=(created.variants[0].id,)),
+        BulkEdit(price=AmountChange(Adjustment.SET, 3900)),
+    )
+    with pytest.raises(Conflict) as raised:
+        save_product(store.unit_of_work(), staff["merchandiser"], replace(stale, vendor="Other"))
+    message = str(raised.value)
+    assert re.search(r"was changed by Manager Tester at \d\d:\d\d while you were", message)
+    assert "Merchandiser" not in message
+    assert "LIN-S price: $45.00 → $39.00" in message
+    assert raised.value.details["by"] == "Manager Tester"
+
+
+def test_text_longer_than_its_field_is_refused_on_the_field(store, staff) -> None:
+    draft = _shirt(title="T" * 100_000, tags=("x" * 300,))
+    with pytest.raises(ValidationFailed) as raised:
+        save_product(store.unit_of_work(), staff["merchandiser"], draft)
+    assert raised.value.fields["title"] == (
+        "Title is 100,000 characters long; it holds at most 255."
+    )
+    assert "holds at most 255" in raised.value.fields["tags"]

@@ -141,7 +141,7 @@ def test_a_draft_is_edited_with_its_version_and_a_stale_one_conflicts(store, sta
     )
     assert [(line.variant.sku, line.quantity) for line in edited.lines] == [("ED-B", 3)]
     assert edited.version > draft.version
-    with pytest.raises(Conflict, match="changed by someone else"):
+    with pytest.raises(Conflict, match="changed by Warehouse Tester at"):
         update_transfer(
             store.unit_of_work(),
             staff["warehouse"],

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
+from views.widgets.forms import FormDialog
 
 
 def make_context(store, actor, settings_path: Path) -> ViewContext:
@@ -43,6 +44,10 @@ def no_window_left_open(qapp) -> Iterator[None]:
     """Close what a test left on screen: a modal dialog still up would take the keys (and
     the scanner's place) in whichever test runs next in this process."""
     yield
-    for window in QApplication.topLevelWidgets():
-        if window.isVisible():
-            window.close()
+    for _ in range(3):  # closing an editor with changes asks first: the question closes next
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible():
+                window.close()
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and isinstance(window, FormDialog):
+                window.discard()

@@ -9,29 +9,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
 from services.catalog.products import OptionDraft, ProductDraft, VariantDraft, save_product
 from services.catalog.queries import get_product
 from services.imports.records import Choice, IssueKind, Outcome
+from tests.views.driving import idle, no_message_boxes
 from views.catalog import CatalogPage
 from views.catalog.bulk_edit import BulkEditDialog, BulkHistoryDialog
 from views.catalog.import_dialog import ImportDialog
 from views.catalog.product_editor import ProductEditorDialog
 
+__all__ = ["no_message_boxes"]  # the fixture, used by pytestmark
+pytestmark = pytest.mark.usefixtures("no_message_boxes")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def _no_modal_message_boxes(monkeypatch) -> None:
-    """A modal message box offscreen waits for a click forever; fail with its text instead."""
-
-    def fail(parent, title, message, *args, **kwargs):  # type: ignore[no-untyped-def]
-        pytest.fail(f"message box: {title}: {message}")
-
-    for name in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, name, fail)
 
 
 def _shirt(store, actor, title: str = "Linen Shirt", prefix: str = "LIN") -> int:
@@ -57,13 +49,6 @@ def _page(context_for, qtbot, role: str = "merchandiser") -> CatalogPage:
     return page
 
 
-def _idle(page) -> None:
-    for _ in range(20):
-        page.context.tasks.wait_for_idle()
-        if not page.context.tasks.running:
-            return
-
-
 def test_a_merchandiser_searches_opens_a_product_adds_a_variant_and_sees_it_in_the_list(
     store, staff, context_for, qtbot, qtmodeltester
 ) -> None:
@@ -77,7 +62,7 @@ def test_a_merchandiser_searches_opens_a_product_adds_a_variant_and_sees_it_in_t
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
     assert {page.model.row(r).sku for r in range(2)} == {"LIN-S", "LIN-M"}
-    _idle(page)
+    idle(page)
     page.table.setCurrentIndex(page.model.index(0, 0))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: isinstance(page.dialog, ProductEditorDialog), timeout=5_000)
@@ -94,7 +79,7 @@ def test_a_merchandiser_searches_opens_a_product_adds_a_variant_and_sees_it_in_t
     assert editor.grid.item(2, 0).text() == "L"
     editor.grid.item(2, 1).setText("LIN-L")
     editor.grid.item(2, 3).setText("49.99")
-    _idle(page)
+    idle(page)
     editor.grab().save("/tmp/catalog-editor.png")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
@@ -102,7 +87,7 @@ def test_a_merchandiser_searches_opens_a_product_adds_a_variant_and_sees_it_in_t
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
     added = next(page.model.row(r) for r in range(3) if page.model.row(r).sku == "LIN-L")
     assert (added.variant_title, added.price) == ("L", 4999)
-    _idle(page)
+    idle(page)
     page.grab().save("/tmp/catalog-page.png")
 
 
@@ -113,7 +98,7 @@ def test_a_second_editor_sees_what_changed_and_reloads(store, staff, context_for
     editor = page.dialog
     assert isinstance(editor, ProductEditorDialog)
     qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
-    _idle(page)
+    idle(page)
 
     # meanwhile, on another workstation, a manager renames the product
     other = ProductDraft.from_detail(get_product(store.unit_of_work(), product_id))
@@ -130,7 +115,7 @@ def test_a_second_editor_sees_what_changed_and_reloads(store, staff, context_for
     reload.click()
     qtbot.waitUntil(lambda: editor.title.text() == "Linen Shirt II", timeout=10_000)
     assert editor.vendor.text() == "Acme"
-    _idle(page)
+    idle(page)
     assert get_product(store.unit_of_work(), product_id).vendor == "Acme"
 
 
@@ -140,7 +125,7 @@ def test_a_bulk_price_change_is_previewed_applied_and_reverted(
     _shirt(store, staff["admin"])
     page = _page(context_for, qtbot)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
-    _idle(page)
+    idle(page)
     page.open_bulk_edit()  # nothing selected: every variant the filter matches
     dialog = page.dialog
     assert isinstance(dialog, BulkEditDialog)
@@ -159,7 +144,7 @@ def test_a_bulk_price_change_is_previewed_applied_and_reverted(
     qtbot.waitUntil(
         lambda: page.model.rowCount() == 2 and page.model.row(0).price == 4999, timeout=10_000
     )
-    _idle(page)
+    idle(page)
 
     page.open_history()
     history = page.dialog
@@ -170,7 +155,7 @@ def test_a_bulk_price_change_is_previewed_applied_and_reverted(
     history.revert(confirm=False)
     qtbot.waitUntil(lambda: "Reverted 2 variants" in history.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.row(0).price == 4500)
-    _idle(page)
+    idle(page)
 
 
 def test_a_product_file_is_checked_decided_and_imported(
@@ -183,7 +168,7 @@ def test_a_product_file_is_checked_decided_and_imported(
         "bowl,Bowl,MUG-1,9.00,7.84E+11,-2\n"
     )
     page = _page(context_for, qtbot)
-    _idle(page)
+    idle(page)
     page.open_import()
     dialog = page.dialog
     assert isinstance(dialog, ImportDialog)
@@ -205,14 +190,14 @@ def test_a_product_file_is_checked_decided_and_imported(
         (IssueKind.NEGATIVE_STOCK, Choice.STOCK_AS_ZERO),
     ):
         dialog.decide(kind, choice)
-        _idle(page)
+        idle(page)
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10_000)
     assert "Ready to import" in dialog.summary.text()
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert "2 new and 0 changed products" in dialog.summary.text()
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
-    _idle(page)
+    idle(page)
     with store.session_factory() as session:
         skus = session.execute(text("SELECT sku FROM variants ORDER BY id")).scalars()
     assert list(skus) == ["MUG-1", None]
@@ -222,7 +207,7 @@ def test_the_2025_shopify_template_imports_from_the_dialog(
     store, staff, context_for, qtbot
 ) -> None:
     page = _page(context_for, qtbot)
-    _idle(page)
+    idle(page)
     page.open_import()
     dialog = page.dialog
     dialog.set_file(FIXTURES / "shopify" / "product_template_2025.csv")
@@ -233,7 +218,7 @@ def test_the_2025_shopify_template_imports_from_the_dialog(
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         dialog.import_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 15, timeout=10_000)
-    _idle(page)
+    idle(page)
 
 
 def test_collections_are_created_and_deleted_from_the_catalog(
@@ -242,7 +227,7 @@ def test_collections_are_created_and_deleted_from_the_catalog(
     from views.catalog.collections_dialog import CollectionsDialog
 
     page = _page(context_for, qtbot)
-    _idle(page)
+    idle(page)
     page.open_collections()
     dialog = page.dialog
     assert isinstance(dialog, CollectionsDialog)
@@ -256,4 +241,4 @@ def test_collections_are_created_and_deleted_from_the_catalog(
     dialog.list.setCurrentRow(0)
     dialog.delete(confirm=False)
     qtbot.waitUntil(lambda: dialog.list.item(0).text() == "No collections yet.", timeout=10_000)
-    _idle(page)
+    idle(page)

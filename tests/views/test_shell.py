@@ -144,3 +144,22 @@ def test_global_search_opens_the_hit_in_its_area(context_for, store, qtbot) -> N
     qtbot.keyClick(popup.box, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.page(1)
     assert window.page(1).opened == [("variant", variant)]
+
+
+def test_quitting_over_an_editor_with_changes_asks_there_first(context_for, qtbot) -> None:
+    context = context_for("admin")
+    window = MainWindow(context, [StaffPage, _Second])
+    qtbot.addWidget(window)
+    window.show()
+    staff = window.show_area("Staff")
+    qtbot.waitUntil(lambda: staff.people.rowCount() >= 4, timeout=10_000)
+    qtbot.mouseClick(staff.add_button, Qt.MouseButton.LeftButton)
+    dialog = staff.dialog
+    qtbot.keyClicks(dialog.name, "Half typed")
+    window.close()  # what File > Quit and signing out do
+    assert window.isVisible() and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.unsaved_box is not None and dialog.unsaved_box.isVisible())
+    discard = next(b for b in dialog.unsaved_box.buttons() if b.text() == "Discard")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    window.close()
+    assert not window.isVisible()

@@ -44,6 +44,7 @@ from services.catalog.records import CollectionRow
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.errors import ValidationFailed
 from views.context import ViewContext
+from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import Column, RowsTableModel
 
 _ADJUSTMENTS = (
@@ -75,8 +76,11 @@ _FIELD_NAMES = {
 class AmountEditor(QWidget):
     """How one money field changes: an adjustment, its value, and the rounding."""
 
-    def __init__(self, currency: str, *, clearable: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, currency: str, *, clearable: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.name = name  # the BulkEdit field it changes, as refusals name it
         self.currency = currency
         self.adjustment = QComboBox()
         for label, value in _ADJUSTMENTS:
@@ -109,15 +113,18 @@ class AmountEditor(QWidget):
             try:
                 basis_points = Decimal(text) * 100
             except InvalidOperation:
-                raise ValidationFailed(f"“{text}” is not a percentage.") from None
-            if basis_points < 0 or basis_points != basis_points.to_integral_value():
-                raise ValidationFailed("Give a percentage such as 10 or 12.5.")
+                raise self._refused(f"“{text}” is not a percentage.") from None
+            if basis_points != basis_points.to_integral_value():
+                raise self._refused("Give a percentage such as 10 or 12.5.")
             return AmountChange(adjustment, int(basis_points), rounding)
         try:
             minor = Money.parse(text, self.currency).minor
         except MoneyError:
-            raise ValidationFailed(f"“{text}” is not an amount.") from None
-        return AmountChange(adjustment, minor, rounding)
+            raise self._refused(f"“{text}” is not an amount.") from None
+        return AmountChange(adjustment, minor, rounding)  # the service refuses a negative one
+
+    def _refused(self, message: str) -> ValidationFailed:
+        return ValidationFailed(message, fields={self.name: message})
 
 
 class PreviewModel(RowsTableModel):
@@ -165,12 +172,13 @@ class PreviewModel(RowsTableModel):
         return "; ".join(parts)
 
 
-class BulkEditDialog(QDialog):
+class BulkEditDialog(FormDialog):
     """Signals:
     applied(object): the BulkResult after the edit was applied.
     """
 
     applied = Signal(object)
+    saves_on_close = False  # applying to every matching variant is done on purpose, by Apply
 
     def __init__(
         self,
@@ -190,9 +198,9 @@ class BulkEditDialog(QDialog):
         self.setWindowTitle("Bulk edit")
         self.resize(980, 640)
         self.heading = QLabel(f"Changes for {described}.")
-        self.price = AmountEditor(currency, clearable=False)
-        self.compare_at = AmountEditor(currency, clearable=True)
-        self.cost = AmountEditor(currency, clearable=True)
+        self.price = AmountEditor("price", currency, clearable=False)
+        self.compare_at = AmountEditor("compare_at_price", currency, clearable=True)
+        self.cost = AmountEditor("cost", currency, clearable=True)
         self.status = QComboBox()
         for label, value in (
             ("Leave as is", None),
@@ -220,9 +228,9 @@ class BulkEditDialog(QDialog):
         for field in (self.add_tags, self.remove_tags):
             field.setMaximumWidth(320)
         form = QFormLayout()
-        form.addRow("Price", self.price)
-        form.addRow("Compare-at price", self.compare_at)
-        form.addRow("Cost", self.cost)
+        form.addRow("Price", self.field("price", self.price))
+        form.addRow("Compare-at price", self.field("compare_at_price", self.compare_at))
+        form.addRow("Cost", self.field("cost", self.cost))
         form.addRow("Status", self.status)
         form.addRow("When sold out", self.policy)
         form.addRow("Add tags", self.add_tags)
@@ -253,6 +261,7 @@ class BulkEditDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
         context.tasks.query(
             store_currency, context.store.unit_of_work(), on_done=self._set_currency
@@ -292,13 +301,27 @@ class BulkEditDialog(QDialog):
             remove_collection_ids=(remove,) if remove else (),
         )
 
+    def form_state(self) -> dict[str, object]:
+        amounts = (self.price, self.compare_at, self.cost)
+        return {
+            "amounts": tuple(
+                (a.adjustment.currentIndex(), a.value.text(), a.rounding.currentIndex())
+                for a in amounts
+            ),
+            "choices": tuple(
+                c.currentData()
+                for c in (self.status, self.policy, self.add_collection, self.remove_collection)
+            ),
+            "tags": (self.add_tags.text(), self.remove_tags.text()),
+        }
+
     def run_preview(self) -> None:
         try:
             edit = self.edit()
-            edit.validate()
         except ValidationFailed as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
+        self.clear_messages()
         self.summary.setText("Working out every row…")
         self.context.tasks.query(
             preview_bulk_edit,
@@ -308,7 +331,12 @@ class BulkEditDialog(QDialog):
             label="Previewing the bulk edit",
             busy=self.preview_button,
             on_done=lambda preview: self._on_preview(edit, preview),
+            on_error=self._on_preview_failed,
         )
+
+    def _on_preview_failed(self, error: BaseException) -> None:
+        self.summary.setText("Choose the changes, then preview them.")
+        self.save_failed(error)
 
     def _on_preview(self, edit: BulkEdit, preview: BulkPreview) -> None:
         self.preview = preview
@@ -323,17 +351,25 @@ class BulkEditDialog(QDialog):
         )
         self.apply_button.setEnabled(preview.changing > 0 and self.context.can("catalog.import"))
 
+    def can_save(self) -> bool:
+        return self.context.can("catalog.import")
+
     def apply(self) -> None:
+        self.accept()
+
+    def save(self) -> None:
+        """Apply what was previewed (closing over unsaved changes offers this as Save)."""
         try:
             edit = self.edit()
         except ValidationFailed as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
         if edit != self._previewed:
             self.apply_button.setEnabled(False)
             self.summary.setText("The changes differ from the preview: preview them again.")
             return
-        self.context.tasks.change(
+        self.submit(
+            self.context.tasks,
             apply_bulk_edit,
             self.context.store.unit_of_work(),
             self.context.actor,
@@ -341,16 +377,15 @@ class BulkEditDialog(QDialog):
             edit,
             label="Applying the bulk edit",
             busy=self.apply_button,
-            on_done=self._on_applied,
         )
 
-    def _on_applied(self, result: BulkResult) -> None:
+    def _saved(self, result: BulkResult) -> None:
         self.summary.setText(
             f"Applied to {result.variants_changed:,} variants of {result.products_changed:,} "
             "products. It can be reverted from the bulk edit history."
         )
         self.applied.emit(result)
-        self.accept()
+        super()._saved(result)
 
 
 def _n(count: int, word: str) -> str:

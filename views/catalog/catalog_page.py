@@ -46,6 +46,7 @@ from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
 from services.paging import PageRequest
 from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import MoneyField
 from views.widgets.page import Page
@@ -81,6 +82,7 @@ class CatalogPage(Page):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.dialog: QDialog | None = None
+        self.editors = OpenEditors()
         self._loaded_choices = False
         self._restoring = False
         self.currency = "USD"
@@ -190,7 +192,7 @@ class CatalogPage(Page):
         if context.settings.value(f"{SETTINGS}/header") is None:
             # Qt's header starts "descending"; the catalog reads A to Z until told otherwise
             self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda _: self._open_current())
+        # a double-click also "activates" (as Enter does): one connection, one editor
         self.table.activated.connect(lambda _: self._open_current())
         self.empty = QLabel(
             "No variants match. Clear the filters, or import a product file.",
@@ -446,9 +448,12 @@ class CatalogPage(Page):
     def open_product(self, product_id: int | None) -> None:
         from views.catalog.product_editor import ProductEditorDialog
 
-        editor = ProductEditorDialog(self.context, product_id, parent=self)
-        editor.saved.connect(self._after_change)
-        self._show(editor)
+        def make() -> QDialog:
+            editor = ProductEditorDialog(self.context, product_id, parent=self)
+            editor.saved.connect(self._after_change)
+            return self._keep(editor)
+
+        self.dialog = self.editors.open(("product", product_id), make)
 
     def selection(self) -> tuple[Selection, str]:
         """The selected variants, or every variant matching the filter when none is selected."""
@@ -518,10 +523,16 @@ class CatalogPage(Page):
         )
 
     def _show(self, dialog: QDialog) -> None:
+        self._keep(dialog).show()
+
+    def _keep(self, dialog: QDialog) -> QDialog:
+        """``dialog`` as the one open now (``self.dialog``), gone from memory once closed."""
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.show()
+        dialog.finished.connect(
+            lambda _: setattr(self, "dialog", None) if self.dialog is dialog else None
+        )
+        return dialog
 
 
 _ANY = {"vendors": "Any vendor", "product_types": "Any type", "collection_id": "Any collection"}

@@ -3,13 +3,16 @@ products are in a collection is set in the product editor, or for many at once b
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -21,7 +24,9 @@ from PySide6.QtWidgets import (
 from services.catalog.collections import delete_collection, save_collection
 from services.catalog.queries import list_collections
 from services.catalog.records import CollectionRow
+from services.errors import DomainError
 from views.context import ViewContext
+from views.widgets.forms import FormDialog, OpenEditors
 
 
 class CollectionsDialog(QDialog):
@@ -34,12 +39,14 @@ class CollectionsDialog(QDialog):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.editors = OpenEditors()
+        self.title_dialog: QWidget | None = None  # the title being asked now (tests reach it)
         self.setWindowTitle("Collections")
         self.resize(520, 420)
         self.list = QListWidget(objectName="collections")
         self.list.itemDoubleClicked.connect(lambda _: self.rename())
         self.new_button = QPushButton("New…")
-        self.new_button.clicked.connect(self.create)
+        self.new_button.clicked.connect(lambda: self.create())  # not create(title=False)
         self.rename_button = QPushButton("Rename…")
         self.rename_button.clicked.connect(self.rename)
         self.delete_button = QPushButton("Delete…")
@@ -85,24 +92,42 @@ class CollectionsDialog(QDialog):
         return row if isinstance(row, CollectionRow) else None
 
     def create(self, title: str | None = None) -> None:
-        if title is None:
-            title, ok = QInputDialog.getText(self, "New collection", "Title")
-            if not ok:
-                return
-        self._save(title=title)
+        """Ask for the new collection's title (or take ``title``) and save it."""
+        if title is not None:
+            self._save(title=title)
+            return
+        self._ask_title(("collection", None), "New collection", "", {})
 
     def rename(self) -> None:
         current = self._current()
         if current is None:
             return
-        title, ok = QInputDialog.getText(self, "Rename collection", "Title", text=current.title)
-        if ok:
-            self._save(
-                title=title,
-                handle=current.handle,
-                collection_id=current.id,
-                version=current.version,
+        self._ask_title(
+            ("collection", current.id),
+            f"Rename “{current.title}”",
+            current.title,
+            {"handle": current.handle, "collection_id": current.id, "version": current.version},
+        )
+
+    def _ask_title(
+        self, key: tuple[str, int | None], heading: str, title: str, values: dict[str, object]
+    ) -> None:
+        def make() -> CollectionTitleDialog:
+            dialog = CollectionTitleDialog(heading, title, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saves_with(
+                self.context.tasks,
+                lambda d: self._saving(title=d.title.text(), **values),
+                label="Saving the collection",
             )
+            dialog.saved.connect(lambda _: (self.load(), self.changed.emit()))
+            return dialog
+
+        self.title_dialog = self.editors.open(key, make, modal=True)
+
+    def _saving(self, **values: object) -> Callable[[], object]:
+        store, actor = self.context.store, self.context.actor
+        return lambda: save_collection(store.unit_of_work(), actor, **values)
 
     def _save(self, **values: object) -> None:
         self.context.tasks.change(
@@ -135,3 +160,29 @@ class CollectionsDialog(QDialog):
             label="Deleting the collection",
             on_done=lambda _: (self.load(), self.changed.emit()),
         )
+
+
+class CollectionTitleDialog(FormDialog):
+    """A collection's title, new or renamed; a refused title (empty, or a handle already
+    taken) stays here with the message under it."""
+
+    def __init__(self, heading: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        self.setMinimumWidth(380)
+        self.title = QLineEdit(title, objectName="collectionTitle")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Title", self.field("title", self.title))
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def form_state(self) -> dict[str, object]:
+        return {"title": self.title.text()}
+
+    def error_field(self, error: DomainError) -> str | None:
+        return "title"  # the handle is made from the title

@@ -81,6 +81,13 @@ def plan_model(parent: Any = None) -> RowsTableModel:
         [
             Column("line", "Line", align=RIGHT, tooltip=_everything),
             Column(
+                "spreadsheet_row",
+                "Row",
+                align=RIGHT,
+                value=lambda row: row.spreadsheet_row or row.line,
+                tooltip=lambda row: "The row a spreadsheet shows this record on",
+            ),
+            Column(
                 "outcome",
                 "Result",
                 format=OUTCOME_WORDS.__getitem__,
@@ -318,14 +325,14 @@ class ImportDialog(QDialog):
             rows = [r for r in rows if r.outcome is not Outcome.UNCHANGED or r.issues]
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 560))
+        self.table.setColumnWidth(5, min(self.table.columnWidth(5), 560))
 
     def _on_row_selected(self, current: QModelIndex, _: QModelIndex) -> None:
         if not current.isValid() or current.row() >= self.model.rowCount():
             self.detail.clear()
             return
         row = self.model.row(current.row())
-        parts = [f"<b>Line {row.line}: {OUTCOME_WORDS[row.outcome]}</b>"]
+        parts = [f"<b>{row.where.capitalize()}: {OUTCOME_WORDS[row.outcome]}</b>"]
         parts += [_escape(r) for r in row.reasons]
         for issue in row.issues:
             choices = " or ".join(c.label.lower() for c in issue.choices)

@@ -6,7 +6,8 @@ three options and the variant grid; adding an option value adds the missing vari
 warnings) update in the background as the merchant types. If someone else saved the product
 meanwhile, saving shows what they changed and offers to reload; nothing is overwritten.
 
-Keyboard: Ctrl+S save, Esc close, Ctrl+Shift+N add a variant row.
+Closing with changes not saved asks first; a refused save keeps every edit and says why on
+the field. Keyboard: Ctrl+S save, Esc close, Ctrl+Shift+N add a variant row.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from __future__ import annotations
 import mimetypes
 import re
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -58,6 +59,7 @@ from services.catalog.queries import get_product, list_collections, store_curren
 from services.catalog.records import CollectionRow, Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, DomainError, ValidationFailed
 from views.context import ViewContext
+from views.widgets.forms import FormDialog
 
 #: fixed columns of the variant grid after the option columns
 GRID = ("SKU", "Barcodes", "Price", "Compare-at", "Cost", "Weight (g)", "When sold out", "On hand")
@@ -65,7 +67,7 @@ _ID = Qt.ItemDataRole.UserRole
 _VALIDATE_AFTER_MS = 400
 
 
-class ProductEditorDialog(QDialog):
+class ProductEditorDialog(FormDialog):
     """Signals:
     saved(object): the ProductDetail as stored after a save.
 
@@ -75,8 +77,6 @@ class ProductEditorDialog(QDialog):
         option_names, option_values, new_value: per option (three rows).
         grid: the variant grid; images, collections: their lists; findings: what is wrong.
     """
-
-    saved = Signal(object)
 
     def __init__(
         self, context: ViewContext, product_id: int | None, parent: QWidget | None = None
@@ -90,6 +90,7 @@ class ProductEditorDialog(QDialog):
         self._filling = False
         self._draft_base = ProductDraft()
         self.conflict_box: QMessageBox | None = None
+        self.warnings_box: QMessageBox | None = None
         self.setWindowTitle("New product" if product_id is None else "Product")
         self.resize(1000, 680)
 
@@ -112,6 +113,7 @@ class ProductEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.findings)
+        layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.add_variant_row)
@@ -161,8 +163,8 @@ class ProductEditorDialog(QDialog):
         self.seo_description = QLineEdit()
         self.seo_description.setMaxLength(320)
         form = QFormLayout()
-        form.addRow("Title", self.title)
-        form.addRow("Handle", self.handle)
+        form.addRow("Title", self.field("title", self.title))
+        form.addRow("Handle", self.field("handle", self.handle))
         form.addRow("Vendor", self.vendor)
         form.addRow("Type", self.product_type)
         form.addRow("Tags", self.tags)
@@ -199,6 +201,11 @@ class ProductEditorDialog(QDialog):
             options.addWidget(values, i + 1, 1)
             options.addWidget(add, i + 1, 2)
         options.setColumnStretch(1, 1)
+        option_rows = QWidget()
+        option_rows.setLayout(options)
+        self.add_option_button = QPushButton("Add option")
+        self.add_option_button.setToolTip("A product has up to three options, such as Size")
+        self.add_option_button.clicked.connect(self.add_option)
         self.grid = QTableWidget(0, len(GRID), objectName="variantGrid")
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.grid.verticalHeader().hide()
@@ -209,11 +216,12 @@ class ProductEditorDialog(QDialog):
         remove_row = QPushButton("Remove variant")
         remove_row.clicked.connect(self._remove_variant_rows)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.add_option_button)
         buttons.addWidget(add_row)
         buttons.addWidget(remove_row)
         buttons.addStretch(1)
         layout = QVBoxLayout()
-        layout.addLayout(options)
+        layout.addWidget(self.field("options", option_rows))
         layout.addWidget(self.grid, 1)
         layout.addLayout(buttons)
         tab = QWidget()
@@ -281,6 +289,7 @@ class ProductEditorDialog(QDialog):
         self.product_id = detail.id
         self.setWindowTitle(f"Product — {detail.title}")
         self._fill(ProductDraft.from_detail(detail))
+        self.mark_clean()
         self._validate()
 
     def _on_currency(self, currency: str) -> None:
@@ -298,6 +307,7 @@ class ProductEditorDialog(QDialog):
                 Qt.CheckState.Checked if collection.id in chosen else Qt.CheckState.Unchecked
             )
             self.collections.addItem(item)
+        self.mark_clean("collections")
 
     def _fill(self, draft: ProductDraft) -> None:
         """Show a draft in every field (after loading, or after the grid grew)."""
@@ -436,7 +446,7 @@ class ProductEditorDialog(QDialog):
                     price=amounts[0] or 0,
                     compare_at_price=amounts[1],
                     cost=amounts[2],
-                    weight_grams=int(weight) if weight.isdigit() else None,
+                    weight_grams=_grams(weight),
                     inventory_policy=policy.currentData()
                     if isinstance(policy, QComboBox)
                     else "deny",
@@ -504,16 +514,28 @@ class ProductEditorDialog(QDialog):
             else:
                 grown = add_option_value(draft, option_index, value)
         except DomainError as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
         self._fill(grown)
         self._changed()
+
+    def add_option(self) -> None:
+        """Start a new option in the first free row; a fourth is refused on the options."""
+        free = next((name for name in self.option_names if not name.text().strip()), None)
+        if free is not None:
+            self.tabs.setCurrentIndex(1)
+            free.setFocus()
+            return
+        try:
+            add_option(self.draft(), "", ())  # the rules refuse a fourth option in words
+        except DomainError as error:
+            self.show_error(error)
 
     def add_variant_row(self) -> None:
         try:
             draft = self.draft()
         except DomainError as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
         template = draft.variants[0] if draft.variants else VariantDraft()
         new = VariantDraft(
@@ -622,28 +644,60 @@ class ProductEditorDialog(QDialog):
                     item.setBackground(QColor("#fce8e6") if row in bad else QColor(0, 0, 0, 0))
         self.grid.blockSignals(False)
 
+    def can_save(self) -> bool:
+        return self.context.can("catalog.edit")
+
+    def form_state(self) -> dict[str, object]:
+        texts = (self.title, self.handle, self.vendor, self.product_type, self.tags)
+        texts += (self.seo_title, self.seo_description, *self.option_names, *self.new_value)
+        grid = range(self.grid.rowCount()), range(self.grid.columnCount())
+        images = (self.images.item(n).data(_ID) for n in range(self.images.count()))
+        return {
+            "product": (*(w.text() for w in texts), self.status.currentData()),
+            "description": self._description_html(),
+            "options": tuple(v.text() for v in self.option_values),
+            "variants": tuple(
+                (self._cell(r, c), getattr(self.grid.cellWidget(r, c), "currentData", str)())
+                for r in grid[0]
+                for c in grid[1]
+            ),
+            "images": tuple((i.src, i.alt_text, i.id) for i in images),
+            "collections": tuple(
+                self.collections.item(i).checkState() == Qt.CheckState.Checked
+                for i in range(self.collections.count())
+            ),
+        }
+
+    def show_error(self, error: DomainError) -> None:
+        """Findings name fields such as ``options[1]`` or ``variants[2].sku``: the option rows
+        and the grid's findings list show them."""
+        if isinstance(error, ValidationFailed):
+            fields: dict[str, str] = {}
+            for name, text in error.fields.items():
+                fields.setdefault(re.split(r"[\[.]", name, maxsplit=1)[0], text)
+            error = ValidationFailed(str(error), fields=fields)
+        super().show_error(error)
+
     def save(self) -> None:
-        if not self.context.can("catalog.edit"):
+        if not self.can_save():
             return
         try:
             draft = self.draft()
         except ValidationFailed as error:
-            QMessageBox.warning(self, error.title, str(error))
+            self.show_error(error)
             return
-        self.context.tasks.change(
+        self.submit(
+            self.context.tasks,
             save_product,
             self.context.store.unit_of_work(),
             self.context.actor,
             draft,
             label="Saving the product",
             busy=self.save_button,
-            on_done=self._on_saved,
-            on_error=self._on_save_failed,
         )
 
-    def _on_saved(self, result: SavedProduct) -> None:
+    def _saved(self, result: SavedProduct) -> None:
         self.detail = result.product
-        self.saved.emit(result.product)
         if result.warnings:
             note = QMessageBox(
                 QMessageBox.Icon.Information,
@@ -652,21 +706,25 @@ class ProductEditorDialog(QDialog):
                 parent=self.parentWidget(),
             )
             note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.warnings_box = note
             note.open()
-        self.accept()
+        super()._saved(result.product)
 
-    def _on_save_failed(self, error: BaseException) -> None:
-        if isinstance(error, Conflict):
-            box = QMessageBox(QMessageBox.Icon.Warning, error.title, str(error), parent=self)
-            reload = box.addButton("Reload", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Keep my edits open", QMessageBox.ButtonRole.RejectRole)
-            box.buttonClicked.connect(lambda button: self.reload() if button is reload else None)
-            self.conflict_box = box
-            box.open()
+    def save_failed(self, error: BaseException) -> None:
+        if not isinstance(error, Conflict):
+            if isinstance(error, ValidationFailed):
+                self._show_findings(
+                    [Finding(Severity.ERROR, k, v) for k, v in error.fields.items()]
+                )
+            super().save_failed(error)
             return
-        if isinstance(error, ValidationFailed):
-            self._show_findings([Finding(Severity.ERROR, k, v) for k, v in error.fields.items()])
-        self.context.tasks.report_error(error, self)
+        self._saving = False
+        box = QMessageBox(QMessageBox.Icon.Warning, error.title, str(error), parent=self)
+        reload = box.addButton("Reload", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep my edits open", QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda button: self.reload() if button is reload else None)
+        self.conflict_box = box
+        box.open()
 
 
 def _escape(text: str) -> str:
@@ -674,3 +732,12 @@ def _escape(text: str) -> str:
 
 
 __all__ = ["ProductEditorDialog"]
+
+
+def _grams(text: str) -> Decimal | None:
+    """A weight typed in grams, decimals allowed (``4.1``); anything else is no weight."""
+    try:
+        weight = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return weight if weight.is_finite() and weight >= 0 else None

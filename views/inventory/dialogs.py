@@ -47,6 +47,7 @@ from services.inventory.replenishment import ReorderRule, set_reorder_rules
 from services.inventory.shopify_csv import ImportReport
 from views.context import ViewContext
 from views.inventory.common import RED, ItemPickerDialog, negative_red, when
+from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
 
@@ -60,7 +61,7 @@ ADJUST_STATES = (
 )
 
 
-class AdjustDialog(QDialog):
+class AdjustDialog(FormDialog):
     """Adjust one or many items at one location with a reason and a note.
 
     Each line has the figure now, a change and the new figure; typing either updates the
@@ -263,9 +264,22 @@ class AdjustDialog(QDialog):
             busy=self.buttons,
         )
 
+    def form_state(self) -> dict[str, object]:
+        return {
+            "reason": self.reason.currentIndex(),
+            "note": self.note.text(),
+            "lines": tuple(
+                (row.variant_id, self._change_spin(n).value()) for n, row in enumerate(self.rows)
+            ),
+            "states": tuple(
+                getattr(self.table.cellWidget(n, 2), "currentIndex", int)()
+                for n in range(len(self.rows))
+            ),
+        }
+
     def _on_saved(self, result: AdjustmentResult) -> None:
         self.adjusted.emit(result)
-        self.accept()
+        self._saved(result)
 
     def _on_failed(self, error: BaseException) -> None:
         if isinstance(error, Conflict):
@@ -293,7 +307,7 @@ class AdjustDialog(QDialog):
                 self._sync(n, from_change=True)
 
 
-class MoveStateDialog(QDialog):
+class MoveStateDialog(FormDialog):
     """Move a quantity of one item between available and an unavailable state."""
 
     moved = Signal(object)
@@ -334,6 +348,10 @@ class MoveStateDialog(QDialog):
         self.quantity.setFocus()
         self.quantity.selectAll()
 
+    def form_state(self) -> dict[str, object]:
+        combos = (self.from_state, self.to_state, self.reason)
+        return {"move": (self.quantity.value(), *(c.currentIndex() for c in combos))}
+
     def save(self) -> None:
         move = StateMove(
             self.row.variant_id,
@@ -350,17 +368,15 @@ class MoveStateDialog(QDialog):
                 reason=self.reason.currentData(),
                 note=self.note.text().strip() or None,
             ),
-            on_done=lambda result: (self.moved.emit(result), self.accept()),
+            on_done=lambda result: (self.moved.emit(result), self._saved(result)),
             on_error=lambda error: self.message.setText(str(error)),
             label="Moving stock",
             busy=self.buttons,
         )
 
 
-class ReorderDialog(QDialog):
+class ReorderDialog(FormDialog):
     """The reorder point and quantity of one item at one location."""
-
-    saved = Signal()
 
     def __init__(self, context: ViewContext, row: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -390,6 +406,9 @@ class ReorderDialog(QDialog):
         form.addRow(self.message)
         form.addRow(self.buttons)
 
+    def form_state(self) -> dict[str, object]:
+        return {"rule": (self.enabled.isChecked(), self.point.value(), self.quantity.value())}
+
     def save(self) -> None:
         rule = ReorderRule(
             self.row.variant_id,
@@ -401,7 +420,7 @@ class ReorderDialog(QDialog):
             lambda: set_reorder_rules(
                 self.context.store.unit_of_work(), self.context.actor, [rule]
             ),
-            on_done=lambda _: (self.saved.emit(), self.accept()),
+            on_done=self._saved,
             on_error=lambda error: self.message.setText(str(error)),
             busy=self.buttons,
         )

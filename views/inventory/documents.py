@@ -30,6 +30,7 @@ from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
 from views.context import ViewContext
 from views.inventory.common import MUTED
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
@@ -101,6 +102,7 @@ class DocumentsTab(QWidget):
         self.context = context
         self.detail: Any = None
         self.dialog: QWidget | None = None
+        self.editors = OpenEditors()
         self._open_id: int | None = None
 
         self.search = SearchBox(f"Search {self.noun} number")
@@ -248,16 +250,21 @@ class DocumentsTab(QWidget):
 
     def open_new(self) -> None:
         if self.context.can(self.permission):
-            self._open_dialog(self.hooks.editor(None))
+            self._open_dialog(None)
 
     def open_edit(self) -> None:
         if "edit" in self.actions(self.detail):
-            self._open_dialog(self.hooks.editor(self.detail))
+            self._open_dialog(self.detail)
 
-    def _open_dialog(self, dialog: Any) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: dialog.result_detail and self.shown(dialog.result_detail))
-        dialog.show()
+    def _open_dialog(self, detail: Any) -> None:
+        """The editor of ``detail`` (a new document for None); one per document."""
+
+        def make() -> Any:
+            dialog = self.hooks.editor(detail)
+            dialog.saved.connect(self.shown)
+            return dialog
+
+        self.dialog = self.editors.open((self.noun, detail and detail.id), make)
 
     def change(self, fn: Any, *args: Any, label: str, **kwargs: Any) -> None:
         """Run the service ``fn`` on the open document's store as this person; show its result."""

@@ -22,6 +22,7 @@ from services.inventory.history import MovementRow, export_movements, list_movem
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, stretch_column, when
 from views.inventory.dialogs import VariantHistoryDialog
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
@@ -45,6 +46,7 @@ class LedgerTab(QWidget):
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None
+        self.editors = OpenEditors()  # one history window per item
         self.location = LocationCombo(context, allow_all=True)
         self.location.location_changed.connect(self._on_location_changed)
         self.reason = QComboBox()
@@ -111,8 +113,10 @@ class LedgerTab(QWidget):
     def open_history(self) -> None:
         row = self.table.current_row()
         if isinstance(row, MovementRow):
-            self.dialog = VariantHistoryDialog(self.context, row.variant_id, self)
-            self.dialog.show()
+            variant = row.variant_id
+            self.dialog = self.editors.open(
+                ("history", variant), lambda: VariantHistoryDialog(self.context, variant, self)
+            )
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -44,8 +43,9 @@ from services.inventory.purchasing import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
+from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column
 
 
@@ -57,7 +57,7 @@ def _money(value: int) -> str:
     return format_minor(value)
 
 
-class PurchaseOrderDialog(QDialog):
+class PurchaseOrderDialog(FormDialog):
     """A new purchase order, or a draft changed: supplier, receiving location, lines with
     unit costs (the item's current cost to start with)."""
 
@@ -81,8 +81,6 @@ class PurchaseOrderDialog(QDialog):
         self.editor = LinesEditor(context, with_cost=True)
         self.total = QLabel()
         self.editor.changed.connect(self._show_total)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(f"color: {RED};")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -92,12 +90,14 @@ class PurchaseOrderDialog(QDialog):
         supplier_row.addWidget(self.supplier, 1)
         supplier_row.addWidget(self.new_supplier)
         form = QFormLayout()
-        form.addRow("Supplier", supplier_row)
+        suppliers = QWidget()
+        suppliers.setLayout(supplier_row)
+        form.addRow("Supplier", self.field("supplier", suppliers))
         form.addRow("Receive at", self.location)
         form.addRow("Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.field("lines", self.editor), 1)
         layout.addWidget(self.total)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -114,6 +114,16 @@ class PurchaseOrderDialog(QDialog):
         self._load_suppliers()
         self.editor.code.setFocus()
 
+    def form_state(self) -> dict[str, object]:
+        return {
+            "supplier": self.supplier.currentData(),
+            "note": self.note.text(),
+            "lines": tuple(
+                (line.variant.variant_id, line.quantity, line.unit_cost)
+                for line in self.editor.lines
+            ),
+        }
+
     def _load_suppliers(self, select: int | None = None) -> None:
         self.tasks.query(
             list_suppliers,
@@ -128,6 +138,8 @@ class PurchaseOrderDialog(QDialog):
         wanted = select or (self.draft.supplier_id if self.draft else None)
         if wanted is not None:
             self.supplier.setCurrentIndex(max(self.supplier.findData(wanted), 0))
+        if select is None:  # the list as loaded, not a choice made
+            self.mark_clean("supplier")
 
     def _on_new_supplier_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, "New supplier", "The supplier's name")
@@ -138,7 +150,7 @@ class PurchaseOrderDialog(QDialog):
                 self.context.store.unit_of_work(), self.context.actor, name=name
             ),
             on_done=lambda row: self._load_suppliers(row.id),
-            on_error=lambda error: self.message.setText(str(error)),
+            on_error=lambda error: self.show_message("supplier", str(error)),
         )
 
     def _show_total(self) -> None:
@@ -154,7 +166,7 @@ class PurchaseOrderDialog(QDialog):
         note = self.note.text().strip() or None
         if self.draft is None:
             if self.supplier.currentData() is None:
-                self.message.setText("Choose a supplier, or add one.")
+                self.show_message("supplier", "Choose a supplier, or add one.")
                 return
             supplier, location = self.supplier.currentData(), self.location.location_id
             call: Any = lambda uow, actor: create_purchase_order(  # noqa: E731
@@ -171,16 +183,15 @@ class PurchaseOrderDialog(QDialog):
                 note=note,
                 expected_at=draft.expected_at,
             )
-        self.tasks.change(
+        self.submit(
+            self.tasks,
             lambda: call(self.context.store.unit_of_work(), self.context.actor),
-            on_done=self._on_saved,
-            on_error=lambda error: self.message.setText(str(error)),
             busy=self.buttons,
         )
 
-    def _on_saved(self, detail: PurchaseOrderDetail) -> None:
+    def _saved(self, detail: PurchaseOrderDetail) -> None:
         self.result_detail = detail
-        self.accept()
+        super()._saved(detail)
 
 
 class ReceivingTab(DocumentsTab):

@@ -7,6 +7,7 @@ Ctrl+R reorder point, Enter history, F5 reload. A scan anywhere shows that item.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -34,6 +35,7 @@ from views.inventory.dialogs import (
     ReorderDialog,
     VariantHistoryDialog,
 )
+from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
@@ -78,6 +80,7 @@ class StockTab(QWidget):
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.dialog: QWidget | None = None  # the dialog open now (tests reach it here)
+        self.editors = OpenEditors()
         self.location = LocationCombo(context, allow_all=True)
         self.location.location_changed.connect(self._on_location_changed)
         self.search = SearchBox("Search SKU, product, vendor or barcode — or scan an item")
@@ -274,9 +277,14 @@ class StockTab(QWidget):
                 "An adjustment is for one location: choose it above, or select items of one.",
             )
             return
-        dialog = AdjustDialog(self.context, rows[0].location_id, rows[0].location_name, rows, self)
-        dialog.adjusted.connect(self._on_adjusted)
-        self._show(dialog)
+        place = rows[0].location_id
+
+        def make() -> QWidget:
+            dialog = AdjustDialog(self.context, place, rows[0].location_name, rows, self)
+            dialog.adjusted.connect(self._on_adjusted)
+            return dialog
+
+        self._show(("adjust", place, tuple(sorted(r.variant_id for r in rows))), make)
 
     def _on_adjusted(self, result: object) -> None:
         number = getattr(result, "number", "")
@@ -290,28 +298,44 @@ class StockTab(QWidget):
         row = self._one()
         if row is None or not self.context.can("inventory.adjust"):
             return
-        dialog = MoveStateDialog(self.context, row, self)
-        dialog.moved.connect(self._after_change)
-        self._show(dialog)
+
+        def make() -> QWidget:
+            dialog = MoveStateDialog(self.context, row, self)
+            dialog.moved.connect(self._after_change)
+            return dialog
+
+        self._show(("move", row.variant_id, row.location_id), make)
 
     def open_reorder(self) -> None:
         row = self._one()
         if row is None or not self.context.can("inventory.settings"):
             return
-        dialog = ReorderDialog(self.context, row, self)
-        dialog.saved.connect(self._after_change)
-        self._show(dialog)
+
+        def make() -> QWidget:
+            dialog = ReorderDialog(self.context, row, self)
+            dialog.saved.connect(self._after_change)
+            return dialog
+
+        self._show(("reorder", row.variant_id, row.location_id), make)
 
     def open_history(self) -> None:
         row = self._one()
         if row is None:
             return
-        self._show(VariantHistoryDialog(self.context, row.variant_id, self))
+        self._show(
+            ("history", row.variant_id),
+            lambda: VariantHistoryDialog(self.context, row.variant_id, self),
+        )
 
-    def _show(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+    def _show(self, key: tuple[object, ...], make: Callable[[], QWidget]) -> None:
+        """The dialog ``make`` makes, unless the one for ``key`` is open: that comes forward."""
+
+        def made() -> QWidget:
+            dialog = make()
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            return dialog
+
+        self.dialog = self.editors.open(key, made)
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -34,8 +32,9 @@ from services.inventory.transfers import (
 )
 from services.paging import Page, PageRequest
 from views.context import ViewContext
-from views.inventory.common import RED, Line, LinesEditor, LocationCombo, when
+from views.inventory.common import Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
+from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column
 
 
@@ -43,7 +42,7 @@ def _status(value: str) -> str:
     return STATUS_LABELS[TransferStatus(value)]
 
 
-class TransferDialog(QDialog):
+class TransferDialog(FormDialog):
     """A new transfer, or a draft's lines changed."""
 
     def __init__(
@@ -62,8 +61,6 @@ class TransferDialog(QDialog):
         self.destination = LocationCombo(context)
         self.note = QLineEdit(draft.note or "" if draft else "")
         self.editor = LinesEditor(context)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(f"color: {RED};")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -71,11 +68,11 @@ class TransferDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("From", self.origin)
-        form.addRow("To", self.destination)
+        form.addRow("To", self.field("destination", self.destination))
         form.addRow("Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.field("lines", self.editor), 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         if draft is not None:
@@ -92,6 +89,13 @@ class TransferDialog(QDialog):
             # a sensible start: from the default location to the next one
             self.destination.location_changed.connect(self._pick_other_destination)
         self.editor.code.setFocus()
+
+    def form_state(self) -> dict[str, object]:
+        # the places load (and default) in the background; the lines and note are the work
+        return {
+            "note": self.note.text(),
+            "lines": tuple((line.variant.variant_id, line.quantity) for line in self.editor.lines),
+        }
 
     def _pick_other_destination(self, _: object) -> None:
         if self.destination.count() > 1 and self.destination.location_id == self.origin.location_id:
@@ -115,16 +119,15 @@ class TransferDialog(QDialog):
             call = lambda uow, actor: update_transfer(  # noqa: E731
                 uow, actor, draft.id, version=draft.version, lines=lines, note=note
             )
-        self.tasks.change(
+        self.submit(
+            self.tasks,
             lambda: call(self.context.store.unit_of_work(), self.context.actor),
-            on_done=self._on_saved,
-            on_error=lambda error: self.message.setText(str(error)),
             busy=self.buttons,
         )
 
-    def _on_saved(self, detail: TransferDetail) -> None:
+    def _saved(self, detail: TransferDetail) -> None:
         self.result_detail = detail
-        self.accept()
+        super()._saved(detail)
 
 
 class TransfersTab(DocumentsTab):

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
@@ -36,10 +35,11 @@ from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
+from views.widgets.forms import FormDialog
 from views.widgets.scanner import ScanFeedback, ScannerInput
 
 
-class CreateOrderDialog(QDialog):
+class CreateOrderDialog(FormDialog):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -114,7 +114,7 @@ class CreateOrderDialog(QDialog):
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.total_label = QLabel(objectName="subtotal")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
+        self.error = self.message
         money = QGridLayout()
         for i, (label, widget) in enumerate(
             (
@@ -323,10 +323,12 @@ class CreateOrderDialog(QDialog):
             tax_rate_bp=rate,
         )
 
-    def accept(self) -> None:
-        try:
-            self.draft()
-        except ValidationFailed as error:
-            self.error.setText(str(error))
-            return
-        super().accept()
+    def form_state(self) -> dict[str, object]:
+        fields = (self.first_name, self.last_name, self.email, self.phone, self.line1)
+        fields += (self.city, self.postal_code, self.country, self.shipping, self.discount)
+        return {
+            "customer": (self.customer_tabs.currentIndex(), self.customer_choice.currentData()),
+            "fields": (*(f.text() for f in fields), self.tax_rate.text()),
+            "channel": self.channel.currentIndex(),
+            "lines": tuple((v.variant_id, spin.value()) for v, spin in self._lines),
+        }

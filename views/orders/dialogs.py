@@ -1,7 +1,9 @@
 """Order dialogs: fulfil with tracking, cancel, record a payment, refund, return.
 
-Dialogs only collect input; the page runs the service through the task runner. Each dialog is
-opened with ``open()`` (window-modal, not blocking), so the UI thread never waits.
+Dialogs collect input; the page gives each the service call it saves with (``saves_with``).
+Each is opened with ``open()`` (window-modal, not blocking), so the UI thread never waits; a
+refused value stays in the dialog with the message on its field, and closing over changes
+not saved asks first.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from models.money import Money, MoneyError, format_minor
 from models.status import ReturnDisposition
+from services.errors import DomainError
 from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
+from views.widgets.forms import FormDialog
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
 
@@ -97,8 +101,10 @@ class _LineQuantities(QTableWidget):
         return {line_id: spin.value() for line_id, spin in self.spins.items() if spin.value()}
 
 
-class FulfilDialog(QDialog):
+class FulfilDialog(FormDialog):
     """Choose lines and quantities at a location, with carrier and tracking number."""
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,10 +123,11 @@ class FulfilDialog(QDialog):
         form = QFormLayout()
         form.addRow("Ship from", self.location)
         form.addRow("Carrier", self.carrier)
-        form.addRow("Tracking number", self.tracking)
+        form.addRow("Tracking number", self.field("tracking_number", self.tracking))
         self._box = QVBoxLayout(self)
         self._box.addLayout(form)
         self._box.addWidget(self.lines)
+        self._box.addWidget(self.message)
         self._box.addWidget(_buttons(self, "Fulfil"))
         self.location.currentIndexChanged.connect(self._on_location_current_index_changed)
         self._on_location_current_index_changed()
@@ -136,6 +143,9 @@ class FulfilDialog(QDialog):
             ]
         )
 
+    def form_state(self) -> dict[str, object]:
+        return {**self.values(), "location_id": self.location.currentIndex()}
+
     def values(self) -> dict[str, object]:
         return {
             "location_id": self.location.currentData(),
@@ -145,7 +155,9 @@ class FulfilDialog(QDialog):
         }
 
 
-class CancelDialog(QDialog):
+class CancelDialog(FormDialog):
+    saves_on_close = False  # its OK is an action, not a save
+
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Cancel order #{detail.number}")
@@ -154,7 +166,7 @@ class CancelDialog(QDialog):
         self.restock.setVisible(any(ln.fulfilled_quantity for ln in detail.lines))
         form = QFormLayout(self)
         form.addRow(QLabel("Committed stock is released. Payments are not refunded here."))
-        form.addRow("Reason", self.reason)
+        form.addRow("Reason", self.field("reason", self.reason))
         form.addRow(self.restock)
         if detail.state.refundable > 0:
             form.addRow(
@@ -163,12 +175,18 @@ class CancelDialog(QDialog):
                     "paid: refund it afterwards."
                 )
             )
+        form.addRow(self.message)
         form.addRow(_buttons(self, "Cancel order"))
 
+    def form_state(self) -> dict[str, object]:
+        return {"reason": self.reason.text(), "restock": self.restock.isChecked()}
 
-class MoneyDialog(QDialog):
+
+class MoneyDialog(FormDialog):
     """An amount (payment or refund), with an idempotency key fixed when the dialog opens so
     a double-clicked or retried OK does the work once."""
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(
         self,
@@ -191,29 +209,34 @@ class MoneyDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.selectAll()
         self.reason = QLineEdit(placeholderText="Shown on the timeline")
-        self.error = QLabel(styleSheet="color: #b3261e", wordWrap=True)
         form = QFormLayout(self)
         if hint:
             form.addRow(QLabel(hint, wordWrap=True))
-        form.addRow(label, self.amount)
+        form.addRow(label, self.field("amount", self.amount))
         if reason:
-            form.addRow("Reason", self.reason)
-        form.addRow(self.error)
+            form.addRow("Reason", self.field("reason", self.reason))
+        form.addRow(self.message)
         form.addRow(_buttons(self, ok or title.split(" ")[0]))
 
-    def accept(self) -> None:
+    def form_state(self) -> dict[str, object]:
+        return {"amount": self.amount.text(), "reason": self.reason.text()}
+
+    def save(self) -> None:
         try:
             self.minor()
         except MoneyError as error:
-            self.error.setText(str(error))
+            self.show_message("amount", str(error))
             return
-        super().accept()
+        super().save()
+
+    def error_field(self, error: DomainError) -> str | None:
+        return "amount"
 
     def minor(self) -> int:
         return Money.parse(self.amount.text(), self.currency).minor
 
 
-class ReturnDialog(QDialog):
+class ReturnDialog(FormDialog):
     """Per line: how many come back and what happens to them."""
 
     DISPOSITIONS = (
@@ -221,6 +244,8 @@ class ReturnDialog(QDialog):
         ("Damaged", ReturnDisposition.DAMAGED),
         ("Write off", ReturnDisposition.WRITE_OFF),
     )
+
+    saves_on_close = False  # its OK is an action, not a save
 
     def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,11 +278,19 @@ class ReturnDialog(QDialog):
         box.addWidget(self.table)
         box.addWidget(self.note)
         box.addWidget(self.refund)
+        box.addWidget(self.message)
         box.addWidget(_buttons(self, "Record return"))
         self.idempotency_key = uuid.uuid4().hex
 
+    def form_state(self) -> dict[str, object]:
+        return {
+            "lines": tuple((spin.value(), combo.currentIndex()) for _, spin, combo in self.rows),
+            "note": self.note.toPlainText(),
+            "refund": self.refund.isChecked(),
+        }
 
-class EditLinesDialog(QDialog):
+
+class EditLinesDialog(FormDialog):
     """Change quantities (0 removes a line) or add products, before the order is packed.
 
     ``changes()`` gives the service's LineChange list; the order's version is sent along so an
@@ -284,7 +317,17 @@ class EditLinesDialog(QDialog):
         box.addWidget(self.add)
         box.addWidget(self.note)
         box.addWidget(QLabel("Stock is reserved or released and totals recomputed on save."))
+        box.addWidget(self.message)
         box.addWidget(_buttons(self, "Save changes"))
+
+    def form_state(self) -> dict[str, object]:
+        return {
+            "lines": tuple(
+                (line_id, variant_id, spin.value()) for line_id, variant_id, _, spin in self.rows
+            ),
+            "add": self.add.text(),
+            "note": self.note.text(),
+        }
 
     def _add_row(
         self, line_id: int | None, variant_id: int | None, sku: str, title: str, quantity: int

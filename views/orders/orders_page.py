@@ -7,6 +7,7 @@ F8 scan to pack, F5 reload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +66,7 @@ from views.orders.dialogs import (
     ReturnDialog,
 )
 from views.orders.scan_to_pack import ScanToPackDialog
+from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.pdf_preview import PdfPreviewDialog
@@ -113,6 +115,7 @@ class OrdersPage(Page):
         #: the list was (re)queried: its first order opens when it arrives
         self._open_first = True
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self.editors = OpenEditors()
 
         self.search = SearchBox("Search order number, customer, e-mail, SKU or tracking")
         self.search.search_changed.connect(lambda text: self.model.set_query(search=text))
@@ -463,23 +466,27 @@ class OrdersPage(Page):
             self._run(simple[action], detail.id)
         elif action is OrderAction.FULFIL:
             self._open_dialog(
-                FulfilDialog(detail, self),
-                lambda d: self._run(fulfil_order, detail.id, label="Fulfilling", **d.values()),
+                action,
+                lambda: FulfilDialog(detail, self),
+                lambda d: self._call(fulfil_order, detail.id, **d.values()),
+                label="Fulfilling",
             )
         elif action is OrderAction.CANCEL:
             self._open_dialog(
-                CancelDialog(detail, self),
-                lambda d: self._run(
+                action,
+                lambda: CancelDialog(detail, self),
+                lambda d: self._call(
                     cancel_order,
                     detail.id,
                     reason=d.reason.text(),
                     restock=d.restock.isChecked(),
-                    label="Cancelling",
                 ),
+                label="Cancelling",
             )
         elif action is OrderAction.RECORD_PAYMENT:
             self._open_dialog(
-                MoneyDialog(
+                action,
+                lambda: MoneyDialog(
                     f"Record payment for order #{detail.number}",
                     "Amount received",
                     detail.balance_due,
@@ -488,13 +495,13 @@ class OrdersPage(Page):
                     hint=f"Balance due: {format_minor(detail.balance_due, detail.currency)}.",
                     ok="Record payment",
                 ),
-                lambda d: self._run(
-                    record_payment, detail.id, amount=d.minor(), label="Recording payment"
-                ),
+                lambda d: self._call(record_payment, detail.id, amount=d.minor()),
+                label="Recording payment",
             )
         elif action is OrderAction.REFUND:
             self._open_dialog(
-                MoneyDialog(
+                action,
+                lambda: MoneyDialog(
                     f"Refund order #{detail.number}",
                     "Amount to refund",
                     detail.state.refundable,
@@ -507,34 +514,44 @@ class OrdersPage(Page):
                     ),
                     ok="Refund",
                 ),
-                lambda d: self._run(
+                lambda d: self._call(
                     refund_order,
                     detail.id,
                     amount=d.minor(),
                     idempotency_key=d.idempotency_key,
                     reason=d.reason.text(),
-                    label="Refunding",
                 ),
+                label="Refunding",
             )
         elif action is OrderAction.RETURN:
-            self._open_dialog(ReturnDialog(detail, self), self._on_return_accepted)
-        elif action is OrderAction.EDIT:
-            dialog = EditLinesDialog(detail, self)
-            dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
             self._open_dialog(
-                dialog,
+                action,
+                lambda: ReturnDialog(detail, self),
+                self._return_work,
+                label="Recording return",
+            )
+        elif action is OrderAction.EDIT:
+
+            def edit_lines() -> EditLinesDialog:
+                dialog = EditLinesDialog(detail, self)
+                dialog.add.returnPressed.connect(lambda: self._find_for_edit(dialog))
+                return dialog
+
+            self._open_dialog(
+                action,
+                edit_lines,
                 lambda d: (
-                    self._run(
+                    self._call(
                         edit_order,
                         detail.id,
                         d.changes(),
                         expected_version=detail.version,
                         note=d.note.text(),
-                        label="Saving changes",
                     )
                     if d.changes()
-                    else None
+                    else lambda: None  # nothing changed: closing is all Save does
                 ),
+                label="Saving changes",
             )
 
     def _find_for_edit(self, dialog: EditLinesDialog) -> None:
@@ -551,7 +568,7 @@ class OrdersPage(Page):
 
         self.context.tasks.query(lambda: find_sellable(store.unit_of_work(), term), on_done=found)
 
-    def _on_return_accepted(self, dialog: ReturnDialog) -> None:
+    def _return_work(self, dialog: ReturnDialog) -> Callable[[], object]:
         lines = [
             ReturnLineInput(line.id, spin.value(), combo.currentData())
             for line, spin, combo in dialog.rows
@@ -581,28 +598,48 @@ class OrdersPage(Page):
                 )
             return done
 
-        self.context.tasks.change(work, label="Recording return", on_done=self._after_change)
+        return work
 
-    def _open_dialog(self, dialog: QDialog, on_accepted) -> None:  # type: ignore[no-untyped-def]
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: on_accepted(dialog))
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.open()
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """``fn`` as this person on a fresh unit of work, for a dialog to save with."""
+        store, actor = self.context.store, self.context.actor
+        return lambda: fn(store.unit_of_work(), actor, *args, **kwargs)
+
+    def _open_dialog(
+        self,
+        action: object,
+        make_dialog: Callable[[], FormDialog],
+        work: Callable[[Any], Callable[[], Any]],
+        *,
+        label: str,
+    ) -> None:
+        """Open the dialog ``make_dialog`` makes (one per order and action: asked again, the
+        open one comes forward); it saves with ``work(dialog)`` and stays open, the message on
+        its field, when the service refuses."""
+        order = self.detail.detail.id if self.detail.detail is not None else None
+
+        def make() -> FormDialog:
+            dialog = make_dialog()
+            dialog.saves_with(self.context.tasks, work, label=label)
+            dialog.saved.connect(self._after_change)
+            dialog.finished.connect(
+                lambda _: setattr(self, "dialog", None) if self.dialog is dialog else None
+            )
+            return dialog
+
+        self.dialog = self.editors.open((action, order), make, modal=True)
 
     def open_create_dialog(self) -> None:
         if not self.context.can("orders.create"):
             return
-        dialog = CreateOrderDialog(self.context, self)
+
+        def create() -> CreateOrderDialog:
+            dialog = CreateOrderDialog(self.context, self)
+            dialog.saved.connect(lambda created: self.open_order(created.id))
+            return dialog
+
         self._open_dialog(
-            dialog,
-            lambda d: self.context.tasks.change(
-                create_order,
-                self.context.store.unit_of_work(),
-                self.context.actor,
-                d.draft(),
-                label="Saving order",
-                on_done=lambda created: (self._after_change(), self.open_order(created.id)),
-            ),
+            "create", create, lambda d: self._call(create_order, d.draft()), label="Saving order"
         )
 
     # -- bulk, printing, packing -----------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +29,7 @@ from services import staff as staff_service
 from services.audit import list_audit
 from services.staff import RoleRow, StaffRow
 from views.context import StoreChanges, ViewContext
+from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
@@ -44,6 +48,8 @@ class StaffPage(Page):
         super().__init__(context, parent)
         self._roles: list[RoleRow] = []
         self._staff: list[StaffRow] = []
+        self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self.editors = OpenEditors()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_people(), "People")
         self.tabs.addTab(self._build_activity(), "Activity")
@@ -61,7 +67,8 @@ class StaffPage(Page):
         self.people.verticalHeader().hide()
         self.people.setAlternatingRowColors(True)
         self.people.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.people.doubleClicked.connect(lambda _: self._on_edit_clicked())
+        # a double-click also "activates" (as Enter does): one connection, one dialog
+        self.people.activated.connect(lambda _: self._on_edit_clicked())
         manage = self.context.can("staff.manage")
         self.add_button = QPushButton("Add person…", enabled=manage)
         self.add_button.clicked.connect(self._on_add_clicked)
@@ -117,40 +124,45 @@ class StaffPage(Page):
         return self._staff[row] if 0 <= row < len(self._staff) else None
 
     def _on_add_clicked(self) -> None:
-        dialog = PersonDialog(self._roles, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.context.tasks.change(
-            staff_service.add_staff,
-            self.context.store.unit_of_work(),
-            self.context.actor,
-            email=dialog.email.text(),
-            full_name=dialog.name.text(),
-            role=dialog.role.currentData(),
-            password=dialog.password.text(),
-            label="Adding",
-            on_done=lambda _: self.reload_people(),
-        )
+        def make() -> PersonDialog:
+            dialog = PersonDialog(self._roles, parent=self)
+            dialog.saves_with(
+                self.context.tasks,
+                lambda d: self._call(
+                    staff_service.add_staff,
+                    email=d.email.text(),
+                    full_name=d.name.text(),
+                    role=d.role.currentData(),
+                    password=d.password.text(),
+                ),
+                label="Adding",
+            )
+            return dialog
+
+        self._open(("person", None), make)
 
     def _on_edit_clicked(self) -> None:
         person = self._selected()
         if person is None or not self.context.can("staff.manage"):
             return
-        dialog = PersonDialog(self._roles, person=person, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.context.tasks.change(
-            staff_service.update_staff,
-            self.context.store.unit_of_work(),
-            self.context.actor,
-            person.id,
-            expected_version=person.version,
-            full_name=dialog.name.text(),
-            role=dialog.role.currentData(),
-            is_active=dialog.active.currentIndex() == 0,
-            label="Saving",
-            on_done=lambda _: self.reload_people(),
-        )
+
+        def make() -> PersonDialog:
+            dialog = PersonDialog(self._roles, person=person, parent=self)
+            dialog.saves_with(
+                self.context.tasks,
+                lambda d: self._call(
+                    staff_service.update_staff,
+                    person.id,
+                    expected_version=person.version,
+                    full_name=d.name.text(),
+                    role=d.role.currentData(),
+                    is_active=d.active.currentIndex() == 0,
+                ),
+                label="Saving",
+            )
+            return dialog
+
+        self._open(("person", person.id), make)
 
     def _on_password_clicked(self) -> None:
         person = self._selected()
@@ -159,29 +171,40 @@ class StaffPage(Page):
         if person.id != self.context.actor.staff_id and not self.context.can("staff.manage"):
             QMessageBox.information(self, "Not allowed", "You can only change your own password.")
             return
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"New password for {person.full_name}")
-        password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form = QFormLayout(dialog)
-        form.addRow("New password", password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.context.tasks.change(
-                staff_service.set_password,
-                self.context.store.unit_of_work(),
-                self.context.actor,
-                person.id,
-                password.text(),
+
+        def make() -> PasswordDialog:
+            dialog = PasswordDialog(person, parent=self)
+            dialog.saves_with(
+                self.context.tasks,
+                lambda d: self._call(staff_service.set_password, person.id, d.password.text()),
                 label="Saving",
-                on_done=lambda _: QMessageBox.information(
-                    self, "Password set", "The new password works from now."
-                ),
             )
+            dialog.saved.connect(
+                lambda _: QMessageBox.information(
+                    self, "Password set", "The new password works from now."
+                )
+            )
+            return dialog
+
+        self._open(("password", person.id), make)
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        store, actor = self.context.store, self.context.actor
+        return lambda: fn(store.unit_of_work(), actor, *args, **kwargs)
+
+    def _open(self, key: tuple[str, int | None], make: Callable[[], FormDialog]) -> None:
+        """One dialog per person and purpose; the list reloads after a save."""
+
+        def made() -> FormDialog:
+            dialog = make()
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saved.connect(lambda _: self.reload_people())
+            dialog.finished.connect(
+                lambda _: setattr(self, "dialog", None) if self.dialog is dialog else None
+            )
+            return dialog
+
+        self.dialog = self.editors.open(key, made, modal=True)
 
     # -- activity --------------------------------------------------------------------------
 
@@ -214,14 +237,14 @@ class StaffPage(Page):
         return box
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FormDialog):
     """Add a person, or change one's name, role and access."""
 
     def __init__(
         self, roles: list[RoleRow], *, person: StaffRow | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Change person" if person else "Add person")
+        self.setWindowTitle(f"Change {person.full_name}" if person else "Add person")
         self.name = QLineEdit(person.full_name if person else "")
         self.email = QLineEdit(person.email if person else "", enabled=person is None)
         self.role = QComboBox()
@@ -233,17 +256,45 @@ class PersonDialog(QDialog):
         self.active = QComboBox()
         self.active.addItems(["Has access", "No access (deactivated)"])
         form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("E-mail", self.email)
-        form.addRow("Role", self.role)
+        form.addRow("Name", self.field("full_name", self.name))
+        form.addRow("E-mail", self.field("email", self.email))
+        form.addRow("Role", self.field("role", self.role))
         if person is None:
-            form.addRow("First password", self.password)
+            form.addRow("First password", self.field("password", self.password))
         else:
             self.active.setCurrentIndex(0 if person.is_active else 1)
             form.addRow("Access", self.active)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.message)
+        form.addRow(_buttons(self))
+
+    def form_state(self) -> dict[str, object]:
+        return {
+            "texts": (self.name.text(), self.email.text(), self.password.text()),
+            "role": self.role.currentData(),
+            "active": self.active.currentIndex(),
+        }
+
+
+class PasswordDialog(FormDialog):
+    """A new password for one person."""
+
+    def __init__(self, person: StaffRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"New password for {person.full_name}")
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow("New password", self.field("password", self.password))
+        form.addRow(self.message)
+        form.addRow(_buttons(self))
+
+    def form_state(self) -> dict[str, object]:
+        return {"password": self.password.text()}
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
