@@ -75,6 +75,9 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         connect_args={"application_name": application_name},
+        # an error's text reaches the log and the crash report: never the values of a
+        # statement (a password hash, a customer's address)
+        hide_parameters=True,
     )
     _ping_connections_left_idle(engine)
     return engine

@@ -102,6 +102,33 @@ class StoreUnavailable(DomainError):
     code = "store_unavailable"
 
 
+#: what a person is told when their text holds a NUL character, which PostgreSQL text cannot
+NUL_REFUSED = (
+    "cannot contain the invisible NUL character (it comes with text pasted from some "
+    "programs); remove it and try again"
+)
+
+
+def refuse_nul(**values: str | None) -> None:
+    """Raise ValidationFailed naming each field (keyword) whose text holds a NUL character.
+    The message never repeats the value: it may be a password."""
+    fields = {
+        name: f"It {NUL_REFUSED}." for name, value in values.items() if value and "\x00" in value
+    }
+    if fields:
+        names = ", ".join(name.replace("_", " ") for name in fields)
+        raise ValidationFailed(f"The {names} {NUL_REFUSED}.", fields=fields)
+
+
+def holds_nul(error: BaseException) -> bool:
+    """Whether ``error`` is PostgreSQL (or its driver) refusing text with a NUL character."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    return isinstance(orig, psycopg.DataError) and "0x00" in str(orig)
+
+
 def is_store_unreachable(error: BaseException) -> bool:
     """Whether ``error`` means the database could not be reached (not a bug, not the user)."""
     from sqlalchemy.exc import DBAPIError, OperationalError

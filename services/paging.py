@@ -15,6 +15,8 @@ from sqlalchemy import Select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.errors import NUL_REFUSED, ValidationFailed
+
 R = TypeVar("R")
 
 #: a cursor: the sort key value and the id of the last row of the previous page
@@ -47,7 +49,10 @@ def keyset_page(
     request: PageRequest,
     to_row: Callable[[Any], R],
 ) -> Page[R]:
-    """One page of ``statement`` ordered by (``sort_key``, ``id_column``)."""
+    """One page of ``statement`` ordered by (``sort_key``, ``id_column``). Raises
+    ValidationFailed for a search holding a NUL character, which no text can match."""
+    if "\x00" in request.search:
+        raise ValidationFailed(f"A search {NUL_REFUSED}.")
     if request.search:
         # psycopg prepares repeated statements; a generic plan ignores the search term and a
         # 2 ms trigram search becomes 250 ms. Plan every search for its own term.

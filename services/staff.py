@@ -17,7 +17,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from models.staff import Role, SignInThrottle, Staff
 from services.actors import Actor
 from services.audit import last_change
-from services.errors import Conflict, NotFound, PermissionDenied, SignInFailed, ValidationFailed
+from services.errors import (
+    NUL_REFUSED,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    SignInFailed,
+    ValidationFailed,
+    refuse_nul,
+)
 from services.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -64,6 +72,8 @@ def sign_in_delay(failures: int) -> timedelta:
 def sign_in(uow: UnitOfWork, email: str, password: str) -> Actor:
     """The staff member ``email`` identifies, if ``password`` is theirs. Raises SignInFailed."""
     email = email.strip().lower()
+    if "\x00" in email:
+        raise SignInFailed(f"The e-mail {NUL_REFUSED}.")
     with uow:
         throttle = uow.session.get(SignInThrottle, email, with_for_update=True)
         now = datetime.now(UTC)
@@ -101,6 +111,8 @@ def sign_in(uow: UnitOfWork, email: str, password: str) -> Actor:
 def sign_in_works(uow: UnitOfWork, email: str, password: str) -> bool:
     """Whether ``email`` and ``password`` would sign in now, without signing in or counting a
     failure (the app shows the demo store's sign-in only while it still works)."""
+    if "\x00" in email:
+        return False
     with uow:
         staff = uow.session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
         return bool(staff and staff.is_active and _verify(staff.password_hash, password))
@@ -128,6 +140,7 @@ def _actor_for(uow: UnitOfWork, staff: Staff) -> Actor:
 
 
 def _validate(email: str, full_name: str, password: str | None) -> dict[str, str]:
+    refuse_nul(email=email, full_name=full_name, password=password)
     problems = {}
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         problems["email"] = "Enter an e-mail address such as sam@example.com."
@@ -206,6 +219,7 @@ def update_staff(
     role: str | None = None,
     is_active: bool | None = None,
 ) -> StaffRow:
+    refuse_nul(full_name=full_name)
     with uow:
         uow.require(actor, "staff.manage")
         staff = _get(uow, staff_id, for_update=True)

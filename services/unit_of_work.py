@@ -36,7 +36,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.actors import Actor
-from services.errors import PermissionDenied, StoreUnavailable
+from services.errors import (
+    NUL_REFUSED,
+    PermissionDenied,
+    StoreUnavailable,
+    ValidationFailed,
+    holds_nul,
+)
 from services.permissions import PERMISSION_PHRASES
 from services.progress import Progress
 
@@ -134,6 +140,10 @@ class UnitOfWork:
             raise StoreUnavailable(
                 "The connection to the store was lost. Nothing was changed; try again."
             ) from exc
+        if exc is not None and holds_nul(exc):
+            # a field a service did not check itself (a search, say); the driver's error is
+            # dropped, not chained: its text holds the statement's values, a hash among them
+            raise ValidationFailed(f"Text {NUL_REFUSED}.") from None
 
     def commit(self) -> None:
         if self._background is not None:
@@ -196,10 +206,13 @@ class UnitOfWork:
         """
         self.session.flush()
         connection = self.session.connection()
+        # kept from the start: once the connection is lost, SQLAlchemy refuses to reach its
+        # info (PendingRollbackError), which would hide the loss behind a bug of our own
+        info = connection.info
         background = BackgroundWrites(connection)
         for write in self._forget_deferred():  # writes deferred before the block go first
             background.add(write)
-        self._background = connection.info[_BACKGROUND] = background
+        self._background = info[_BACKGROUND] = background
         try:
             yield background
             background.finish()
@@ -207,7 +220,7 @@ class UnitOfWork:
             background.abort()
             raise
         finally:
-            connection.info.pop(_BACKGROUND, None)
+            info.pop(_BACKGROUND, None)
             self._background = None
 
     def _forget_deferred(self) -> list[_Write]:
@@ -386,8 +399,9 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
         lost = driver.broken or driver.closed
         if lost:
             connection.invalidate(error)  # as SQLAlchemy does when its own statement finds it
+        # the statements without their values: an error's text reaches the log
         raise DBAPIError.instance(
-            script, {}, error, psycopg.Error, connection_invalidated=lost
+            ";\n".join(w.sql for w in writes), {}, error, psycopg.Error, connection_invalidated=lost
         ) from error
 
 
@@ -402,6 +416,8 @@ class BackgroundWrites:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        #: to cancel with, even once SQLAlchemy has invalidated the connection
+        self._driver: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
         self._queue: list[_Write | str] = []
         self._busy = False
         self._stopping = False
@@ -455,7 +471,6 @@ class BackgroundWrites:
         """Stop now: the writes not sent are dropped and the one running is cancelled."""
         with self._changed:
             self._queue.clear()
-        driver: psycopg.Connection = self._connection.connection.driver_connection  # type: ignore[assignment]
         self._stop(wait=False)
         while self._thread.is_alive():
             with self._changed:
@@ -463,7 +478,7 @@ class BackgroundWrites:
             if busy:
                 # again until it stops: a cancel that reaches the server before the statement
                 # has started is dropped (so is one that arrives after it ended)
-                driver.cancel_safe()
+                self._driver.cancel_safe()
             self._thread.join(0.2)
 
     def _stop(self, *, wait: bool = True) -> None:

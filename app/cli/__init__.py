@@ -47,6 +47,9 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     Without a command, opens the desktop app. The store is an embedded PostgreSQL in your
     data directory, or the server MERCHANT_DATABASE_URL names.
+
+    Exit codes: 0 done; 1 an error, nothing changed; 2 a wrong command line; 3 an import
+    applied but left some rows out (they are listed), or its dry run would.
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from app.bootstrap import command_line_store
+from app.cli.exits import ROWS_LEFT_OUT
 from services.actors import system_actor
 from services.catalog.queries import CatalogFilter
 from services.exports.products import HeaderStyle, export_products_csv
@@ -118,7 +119,8 @@ def import_products_command(
     """Import a product CSV (Shopify, classic or 2025 headers, or WooCommerce).
 
     Everything is imported in one transaction or nothing is; importing the same file again
-    changes nothing. Stock goes to the default location through the stock ledger.
+    changes nothing. Stock goes to the default location through the stock ledger. Exits with
+    3 when rows were skipped as decided (see merchant-office --help).
     """
     data = file.read_bytes()
     resolutions = _resolutions(decisions, encoding, stock_limit)
@@ -142,9 +144,19 @@ def import_products_command(
                 err=True,
             )
             sys.exit(1)
+        if _left_out(plan):
+            sys.exit(ROWS_LEFT_OUT)
         return
     _print_plan(result.plan, all_rows, summary_only=True)
     click.echo(f"Imported {file.name}.")
+    if _left_out(result.plan):
+        skipped = _left_out(result.plan)
+        click.echo(f"{skipped} row{'s were' if skipped != 1 else ' was'} skipped as decided.")
+        sys.exit(ROWS_LEFT_OUT)
+
+
+def _left_out(plan: ImportPlan) -> int:
+    return sum(1 for r in plan.rows if r.outcome is Outcome.SKIP)
 
 
 def _print_plan(plan: ImportPlan, all_rows: bool, *, summary_only: bool = False) -> None:

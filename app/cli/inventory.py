@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from app.bootstrap import command_line_store
+from app.cli.exits import ROWS_LEFT_OUT
 from services.actors import Actor, system_actor
 from services.errors import NotFound, ValidationFailed
 from services.unit_of_work import Store
@@ -131,23 +132,78 @@ def adjust(
     )
 
 
+def _location_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        name, equals, target = pair.rpartition("=")
+        if not equals or not name.strip() or not target.strip():
+            raise click.BadParameter(
+                f'{pair!r}: write it as "Name in the file=CODE"', param_hint="--location-map"
+            )
+        mapping[name.strip()] = target.strip()
+    return mapping
+
+
 @inventory.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
-def import_(file: Path, dry_run: bool) -> None:
-    """Import a Shopify inventory CSV: set on hand from "On hand (new)", skipping (and
-    reporting) rows whose stock changed since the file was exported."""
+@click.option(
+    "--location-map",
+    "location_map",
+    multiple=True,
+    metavar="NAME=CODE",
+    help="Take the file's location NAME as the store's location CODE (or name), e.g. "
+    '--location-map "Shop location=MAIN". Repeatable.',
+)
+@click.option(
+    "--create-location",
+    "create",
+    multiple=True,
+    metavar="NAME",
+    help="Create a location for the file's location NAME when the store has none. Repeatable.",
+)
+def import_(
+    file: Path, dry_run: bool, location_map: tuple[str, ...], create: tuple[str, ...]
+) -> None:
+    """Import a Shopify inventory CSV, in any layout Shopify has exported (told from the
+    header): set on hand from "On hand (new)" (rows whose stock changed since the export are
+    skipped); or from the 2023 layout's "On hand" (its "Available" where On hand is blank);
+    or from the older layout's one column per location, whose cells are available stock.
+    Available becomes on hand by adding what the store holds committed and unavailable.
+
+    Rows are matched by handle and options (SKU alone only without a handle). Everything
+    applies in one transaction. Exits with 3 when rows were left out (see merchant-office
+    --help).
+    """
     from services.inventory.shopify_csv import import_inventory_csv
 
+    mapping = _location_map(location_map)
     with command_line_store() as store, file.open(newline="", encoding="utf-8-sig") as source:
         report = import_inventory_csv(
-            store.unit_of_work(), _actor(), source, dry_run=dry_run, file_name=file.name
+            store.unit_of_work(),
+            _actor(),
+            source,
+            dry_run=dry_run,
+            file_name=file.name,
+            location_map=mapping,
+            create_locations=create,
         )
+    click.echo(f"{report.layout.label}. {report.layout.rule}")
+    for issue in report.notes:
+        click.echo(f"note line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
     for issue in report.skipped:
         click.echo(f"skipped line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
     for issue in report.errors:
         click.echo(f"problem line {issue.line} ({issue.item} at {issue.location}): {issue.message}")
+    for name in report.unknown_locations:
+        click.echo(
+            f'The store has no location {name!r}: add --location-map "{name}=CODE" '
+            f"(one of the codes in merchant-office inventory locations) or "
+            f'--create-location "{name}".'
+        )
     click.echo(report.summary())
+    if report.left_rows_out:
+        sys.exit(ROWS_LEFT_OUT)
 
 
 @inventory.command("export")
@@ -304,3 +360,16 @@ def add_location(code: str, name: str, is_default: bool, bins: tuple[str, ...]) 
             store.unit_of_work(), _actor(), code=code, name=name, is_default=is_default, bins=bins
         )
     click.echo(f"Added {row.name} ({row.code}) with {len(set(bins))} bins.")
+
+
+@inventory.command("rename-location")
+@click.argument("location")
+@click.argument("name")
+def rename_location_command(location: str, name: str) -> None:
+    """Rename the location with code or name LOCATION to NAME (its code stays)."""
+    from services.inventory.locations import find_location, rename_location
+
+    with command_line_store() as store:
+        place = find_location(store.unit_of_work(), location)
+        row = rename_location(store.unit_of_work(), _actor(), place.id, name, version=place.version)
+    click.echo(f"{row.code} is now called {row.name} (it was {place.name}).")

@@ -76,6 +76,15 @@ class VariantWork:
     changed: list[str]
     stock_delta: int = 0
 
+    @property
+    def moves_stock(self) -> bool:
+        """Whether writing it touches the ledger: a change of stock, or a new variant whose
+        stock the merchant decided to take as zero (its first ledger row carries that note).
+        A variant already at the decided figure moves nothing, so a re-import changes
+        nothing."""
+        noted_first = self.variant.stock_note is not None and self.store is None
+        return bool(self.stock_delta) or noted_first
+
 
 @dataclass
 class ProductWork:

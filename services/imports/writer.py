@@ -73,7 +73,7 @@ class Writer:
         updated = [pw for pw in live if pw.store is not None]
         if not self.written:
             self.uow.tune_for_bulk_writes()
-        if any(vw.stock_delta or vw.variant.stock_note for pw in live for vw in pw.variants):
+        if any(vw.moves_stock for pw in live for vw in pw.variants):
             self._default_location()  # made before the batch is queued: making it reads
         # reported when the server gets there
         self.background.mark(f"Writing products {self.written + 1:,}–{self.written + len(live):,}")
@@ -401,10 +401,7 @@ class Writer:
 
     def _stock(self, pws: list[ProductWork], variant_ids: dict[int, int]) -> None:
         moves = [
-            (variant_ids[vw.variant.line], vw)
-            for pw in pws
-            for vw in pw.variants
-            if vw.stock_delta or vw.variant.stock_note
+            (variant_ids[vw.variant.line], vw) for pw in pws for vw in pw.variants if vw.moves_stock
         ]
         if not moves:
             return

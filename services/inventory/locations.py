@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,30 +61,103 @@ def create_location(
 ) -> LocationRow:
     """A new location (and bins). Making it the default takes that from the previous one.
     Raises ValidationFailed (blank or used code), PermissionDenied (``inventory.settings``)."""
+    with uow:
+        row = add_location(uow, actor, code=code, name=name, is_default=is_default, bins=bins)
+        uow.commit()
+        return row
+
+
+def add_location(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    is_default: bool = False,
+    bins: Sequence[str] = (),
+) -> LocationRow:
+    """``create_location`` inside the caller's unit of work (an import that creates the
+    locations its file names), which it leaves open."""
     code, name = code.strip().upper(), name.strip()
     if not code or not name:
         raise ValidationFailed("Enter a code and a name for the location.")
+    uow.require(actor, "inventory.settings")
+    if is_default:
+        uow.session.execute(update(Location).where(Location.is_default).values(is_default=False))
+    place = Location(code=code, name=name, is_default=is_default)
+    savepoint = uow.session.begin_nested()
+    try:
+        uow.session.add(place)
+        uow.session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise ValidationFailed(
+            f"There is already a location with the code {code}.", fields={"code": "Used"}
+        ) from None
+    savepoint.commit()
+    insert_bins(uow, place.id, bins)
+    uow.audit(
+        actor, "inventory.location.create", "location", place.id, after={"code": code, "name": name}
+    )
+    uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+    return _row(place, len(set(bins)))
+
+
+def unused_code(uow: UnitOfWork, name: str) -> str:
+    """A location code made from ``name`` ("Shop location" -> SHOP-LOCATION) that no
+    location has yet."""
+    base = "-".join(re.findall(r"[A-Z0-9]+", name.upper()))[:20].strip("-") or "LOCATION"
+    taken = set(uow.session.scalars(select(Location.code).where(Location.code.like(f"{base}%"))))
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def rename_location(
+    uow: UnitOfWork, actor: Actor, location_id: int, name: str, *, version: int | None = None
+) -> LocationRow:
+    """Give a location a new name (its code stays: documents and scripts use the code).
+    Raises ValidationFailed (blank, or another open location's name), Conflict (``version``
+    given and someone changed it since), NotFound, PermissionDenied (``inventory.settings``)."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Enter the location's new name.", fields={"name": "Required"})
     with uow:
         uow.require(actor, "inventory.settings")
-        if is_default:
-            uow.session.execute(
-                update(Location).where(Location.is_default).values(is_default=False)
+        place = uow.session.get(Location, location_id, with_for_update=True)
+        if place is None:
+            raise NotFound(f"Location {location_id} no longer exists.")
+        if version is not None and place.version != version:
+            raise Conflict(f"{place.name} was changed by someone else; reload and try again.")
+        # imports find a location by its name: two open locations must not share one
+        other = uow.session.execute(
+            select(Location.code, Location.name).where(
+                func.lower(Location.name) == name.lower(),
+                Location.is_active,
+                Location.id != location_id,
             )
-        place = Location(code=code, name=name, is_default=is_default)
-        savepoint = uow.session.begin_nested()
-        try:
-            uow.session.add(place)
-            uow.session.flush()
-        except IntegrityError:
-            savepoint.rollback()
+        ).first()
+        if other is not None:
             raise ValidationFailed(
-                f"There is already a location with the code {code}.", fields={"code": "Used"}
-            ) from None
-        savepoint.commit()
-        insert_bins(uow, place.id, bins)
-        uow.audit(actor, "inventory.location.create", "location", place.id, after={"code": code})
-        uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
-        row = _row(place, len(set(bins)))
+                f"The location {other.code} is already called {other.name!r}.",
+                fields={"name": "Used"},
+            )
+        before = place.name
+        if before != name:
+            place.name = name
+            uow.session.flush()
+            uow.audit(
+                actor,
+                "inventory.location.rename",
+                "location",
+                place.id,
+                before={"name": before},
+                after={"name": name},
+            )
+            uow.emit(TOPIC_SETTINGS, "location", place.id, public=False)
+        row = _row(place)
         uow.commit()
         return row
 

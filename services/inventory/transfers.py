@@ -41,7 +41,7 @@ from services.inventory.levels import (
     require_variants,
     variant_refs,
 )
-from services.paging import Page, PageRequest
+from services.paging import Page, PageRequest, like_pattern
 from services.unit_of_work import UnitOfWork
 
 STATUS_LABELS = {
@@ -499,7 +499,7 @@ def list_transfers(uow: UnitOfWork, request: PageRequest) -> Page[TransferSummar
             (Transfer.origin_location_id == place) | (Transfer.destination_location_id == place)
         )
     if request.search:
-        statement = statement.where(Transfer.number.ilike(f"%{request.search.strip()}%"))
+        statement = statement.where(Transfer.number.ilike(like_pattern(request.search.strip())))
     with uow:
         rows, next_after = keyset(
             uow.session, statement, [Transfer.id], request.after, request.limit, descending=True

@@ -60,4 +60,8 @@ def test_a_rejected_row_is_a_clear_message_and_a_failing_exit(cli_store, tmp_pat
     decided = CliRunner().invoke(
         main, ["import", "products", str(bad), "--decide", "bad-value@2=skip"]
     )
-    assert decided.exit_code == 0, decided.output
+    # applied, with a row left out: exit code 3, documented in --help
+    assert decided.exit_code == 3, decided.output
+    assert "1 row was skipped as decided." in decided.output
+    helped = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    assert "3 an import applied but left some rows out" in helped

@@ -179,6 +179,51 @@ def test_negative_stock_under_deny_is_taken_as_zero_with_a_ledger_note(store, st
     assert "the file said -3" in rows[1].note
 
 
+def _footprint(store) -> tuple[int, ...]:
+    """What an import changes: ledger rows, audit entries of records (the import's own entry,
+    who imported which file, is kept whatever it changed), outbox events, versions."""
+    with store.session_factory() as session:
+        return tuple(
+            session.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM stock_movements), (SELECT count(*) FROM "
+                    "audit_log WHERE action <> 'catalog.import'), (SELECT count(*) FROM "
+                    "outbox_events), (SELECT sum(version) FROM products), (SELECT sum(version) "
+                    "FROM variants)"
+                )
+            ).one()
+        )
+
+
+def test_importing_the_same_file_again_with_the_same_decisions_changes_nothing(
+    store, staff
+) -> None:
+    factories.product(store, handle="plate", title="Plate", skus=("PLATE-1",))
+    data = _csv(
+        "mug,Mug,Title,Default Title,MUG-1,12.50,,-3,deny",
+        "bowl,Bowl,Title,Default Title,BOWL-1,9.00,,-2,continue",
+        "plate,Plate,Title,Default Title,MUG-1,7.00,,4,deny",
+    )
+    decided = Resolutions(
+        by_kind={
+            IssueKind.NEGATIVE_STOCK: Choice.STOCK_AS_ZERO,
+            IssueKind.DUPLICATE_SKU: Choice.CLEAR_SKU,
+        }
+    )
+    import_products(store.unit_of_work(), staff["manager"], data, resolutions=decided)
+    after_first = _footprint(store)
+    for _ in range(2):
+        plan = plan_product_import(store.unit_of_work(), data, resolutions=decided)
+        assert {r.outcome for r in plan.rows} == {Outcome.UNCHANGED}, [
+            (r.line, r.outcome, r.reasons) for r in plan.rows
+        ]
+        result = import_products(store.unit_of_work(), staff["manager"], data, resolutions=decided)
+        assert result.stock_movements == 0
+        assert _footprint(store) == after_first
+    with store.unit_of_work() as uow:
+        assert verify_ledger(uow) == []
+
+
 def test_translated_headers_and_extra_columns_are_named_and_the_rest_imported(store, staff) -> None:
     data = (
         "Handle,Titel,Anbieter,Option1 Name,Option1 Wert,Variante SKU,Variante Preis,"

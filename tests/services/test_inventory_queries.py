@@ -342,3 +342,15 @@ def test_locations_are_created_with_bins_and_one_default(store, staff) -> None:
     assert [b.code for b in list_bins(store.unit_of_work(), second.id)] == ["B-1", "B-2"]
     with pytest.raises(ValidationFailed, match="already a location"):
         create_location(store.unit_of_work(), staff["manager"], code="MAIN", name="Again")
+
+
+def test_a_search_holding_a_nul_character_is_refused_clearly(store) -> None:
+    from services.errors import ValidationFailed
+    from services.inventory.levels import list_stock
+    from services.paging import PageRequest
+    from services.search import global_search
+
+    with pytest.raises(ValidationFailed, match="cannot contain the invisible NUL"):
+        list_stock(store.unit_of_work(), PageRequest(search="tee\x00"))
+    with pytest.raises(ValidationFailed, match="cannot contain the invisible NUL"):
+        global_search(store.unit_of_work(), "tee\x00")

@@ -138,10 +138,14 @@ def test_problems_are_reported_per_row_and_the_rest_applies(store, staff, shop) 
     messages = {(e.line, e.message.split(";")[0]) for e in report.errors}
     assert messages == {
         (3, "no variant has this SKU (or handle and options)"),
-        (4, "there is no open location called 'Atlantis'"),
+        (
+            4,
+            "the store has no location called 'Atlantis': map it to one of the store's "
+            "locations, or create it",
+        ),
         (5, "0 on hand is less than the 1 committed to orders or unavailable"),
         (6, "appears twice in the file"),
-        (7, "on hand must be a whole number (or 'not stocked')"),
+        (7, "On hand (new) must be a whole number (or 'not stocked'), not '1.5'"),
     }
     with store.unit_of_work() as uow:
         assert verify_ledger(uow) == []

@@ -127,3 +127,60 @@ def test_each_preset_role_has_what_its_job_needs_and_no_more(
         for permission in refused:
             with pytest.raises(PermissionDenied):
                 uow.require(actor, permission)
+
+
+def test_a_nul_character_in_the_staff_form_or_sign_in_is_refused_clearly(store, staff) -> None:
+    admin = staff["admin"]
+    for form in (
+        {"email": "sam\x00@example.com", "full_name": "Sam"},
+        {"email": "sam@example.com", "full_name": "Sam\x00"},
+    ):
+        with pytest.raises(ValidationFailed, match="cannot contain the invisible NUL") as refused:
+            staff_service.add_staff(
+                store.unit_of_work(), admin, role="warehouse", password="long enough pw", **form
+            )
+        assert list(refused.value.fields) == [next(k for k, v in form.items() if "\x00" in v)]
+    with pytest.raises(ValidationFailed, match="The password cannot contain") as refused:
+        staff_service.add_staff(
+            store.unit_of_work(),
+            admin,
+            email="sam@example.com",
+            full_name="Sam",
+            role="warehouse",
+            password="secret\x00password",
+        )
+    assert "secret" not in str(refused.value)
+    with pytest.raises(SignInFailed, match="The e-mail cannot contain the invisible NUL"):
+        staff_service.sign_in(store.unit_of_work(), "admin@example.com\x00", TEST_PASSWORD)
+    assert not staff_service.sign_in_works(store.unit_of_work(), "a\x00@b.c", TEST_PASSWORD)
+
+
+def test_a_store_error_on_a_staff_row_never_carries_the_password_hash(store, staff) -> None:
+    """What a service did not check reaches the log or the crash report as an error's text:
+    neither the unit of work's refusal nor the driver's error may hold the statement's values."""
+    import logging
+    import traceback
+
+    from sqlalchemy.exc import DBAPIError
+
+    from models.staff import Staff
+
+    hashed = staff_service.hash_password("correct horse battery staple")
+    with store.session_factory() as session:
+        role_id = session.execute(text("SELECT id FROM roles WHERE code = 'warehouse'")).scalar()
+    with pytest.raises(ValidationFailed) as refused, store.unit_of_work() as uow:
+        uow.session.add(
+            Staff(email="x@example.com", full_name="X\x00", role_id=role_id, password_hash=hashed)
+        )
+        uow.session.flush()
+    logged = "".join(traceback.format_exception(refused.value))
+    assert "cannot contain the invisible NUL character" in logged
+    assert hashed not in logged and "$argon2" not in logged
+    with pytest.raises(DBAPIError) as raw, store.session_factory() as session:
+        session.add(
+            Staff(email="y@example.com", full_name="Y\x00", role_id=role_id, password_hash=hashed)
+        )
+        session.flush()
+    record = logging.LogRecord("crash", logging.ERROR, "", 0, "Unhandled", None, None)
+    record.exc_info = (type(raw.value), raw.value, raw.value.__traceback__)
+    assert hashed not in logging.Formatter().format(record)

@@ -179,6 +179,20 @@ def test_transfers_list_newest_first_and_filter_by_status(store, staff, places) 
     assert drafts.rows[0].units == 1 and drafts.rows[0].origin_name == "Location WH"
 
 
+def test_the_transfers_search_takes_wildcards_as_the_characters_typed(store, staff, places) -> None:
+    [variant] = factories.product(store)
+    stock(store, staff, variant, places[0], 10)
+    draft = _draft(store, staff, places, [(variant, 1)])
+
+    def found(search: str) -> list[str]:
+        return [
+            t.number for t in list_transfers(store.unit_of_work(), PageRequest(search=search)).rows
+        ]
+
+    assert found(draft.number[:3]) == [draft.number]
+    assert found("%") == found("_") == found("\\") == found("T-%1") == []
+
+
 def test_editing_a_draft_can_keep_an_item_with_a_new_quantity(store, staff, places) -> None:
     a, b = factories.product(store, skus=("KEEP-A", "KEEP-B"))
     draft = _draft(store, staff, places, [(a, 1), (b, 1)])

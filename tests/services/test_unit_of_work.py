@@ -190,3 +190,50 @@ def test_cancelling_while_the_server_writes_stops_it_and_keeps_nothing(
         uow.audit(committed_staff["admin"], "thing.next", "thing", 1)
         uow.commit()
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'thing.next'") == 1
+
+
+class _DropTheConnectionWhileWriting(Progress):
+    """Terminates the import's server process from a second connection once the second
+    batch of products is being written (pg_terminate_backend, as a restarted server would)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.dropped = 0
+
+    def report(self, done: int, total: int | None = None, text_: str = "") -> None:
+        if not self.dropped and text_.startswith("Writing products 1,001"):
+            with self.store.engine.connect() as other:
+                self.dropped = other.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND state <> 'idle'"
+                    )
+                ).scalar_one()
+
+
+@pytest.mark.committed
+def test_an_import_that_loses_its_connection_says_so_and_saves_nothing(
+    committed_store, committed_staff
+) -> None:
+    from services.imports.products import import_products
+
+    header = (
+        "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty"
+    )
+    data = "\n".join(
+        [header, *(f"p{i},P {i},Title,Default Title,S{i},1.00,2" for i in range(2500))]
+    ).encode()
+    dropping = _DropTheConnectionWhileWriting(committed_store)
+    with pytest.raises(StoreUnavailable) as lost:
+        import_products(
+            committed_store.unit_of_work(), committed_staff["admin"], data, progress=dropping
+        )
+    assert dropping.dropped == 1
+    assert str(lost.value) == (
+        "The connection to the store was lost. Nothing was changed; try again."
+    )
+    assert _count(committed_store, "SELECT count(*) FROM products") == 0
+    # the pool connects anew: trying again imports the file
+    import_products(committed_store.unit_of_work(), committed_staff["admin"], data)
+    assert _count(committed_store, "SELECT count(*) FROM products") == 2500

@@ -49,6 +49,16 @@ def test_right_password_signs_in(store, qtbot) -> None:
     assert not dialog.isVisible()
 
 
+def test_a_nul_character_pasted_into_the_e_mail_is_refused_in_words(store, qtbot) -> None:
+    dialog = _ready_dialog(store, qtbot)
+    dialog.email.setText("admin@example.com\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(dialog.password, TEST_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "The e-mail cannot contain the invisible NUL character" in dialog.error.text()
+    assert dialog.isVisible() and dialog.actor is None
+
+
 class _Second(Page):
     title = "Second"
     topics = ("thing.",)
@@ -163,3 +173,34 @@ def test_quitting_over_an_editor_with_changes_asks_there_first(context_for, qtbo
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
     window.close()
     assert not window.isVisible()
+
+
+def test_a_nul_character_pasted_into_the_staff_form_is_refused_in_words(
+    context_for, qtbot, store
+) -> None:
+    from sqlalchemy import text
+
+    context = context_for("admin")
+    page = StaffPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.people.rowCount() >= 4, timeout=10_000)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    form = page.dialog
+    form.name.setText("Sam\x00")  # pasted: QTest cannot type a NUL
+    qtbot.keyClicks(form.email, "sam@example.com")
+    qtbot.keyClicks(form.password, "a long enough password")
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.field_message("full_name")), timeout=10_000)
+    context.tasks.wait_for_idle()
+    shown = form.field_message("full_name")
+    assert shown == (
+        "The full name cannot contain the invisible NUL character (it comes with text pasted "
+        "from some programs); remove it and try again."
+    )
+    assert "$argon2" not in shown and form.isVisible()
+    with store.session_factory() as session:
+        assert not session.execute(
+            text("SELECT count(*) FROM staff WHERE email = 'sam@example.com'")
+        ).scalar()

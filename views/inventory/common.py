@@ -80,9 +80,16 @@ class LocationCombo(QComboBox):
         self._allow_all = allow_all
         self.locations: list[LocationRow] = []
         self.currentIndexChanged.connect(lambda _: self.location_changed.emit(self.location_id))
-        self.tasks.query(list_locations, context.store.unit_of_work(), on_done=self._on_loaded)
+        self._store = context.store
+        self._loaded_once = False
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the locations again (one was renamed or added), keeping the one chosen."""
+        self.tasks.query(list_locations, self._store.unit_of_work(), on_done=self._on_loaded)
 
     def _on_loaded(self, rows: list[LocationRow]) -> None:
+        chosen = self.currentData() if self._loaded_once else None
         self.blockSignals(True)
         self.clear()
         self.locations = rows
@@ -93,6 +100,11 @@ class LocationCombo(QComboBox):
         default = next((i for i, r in enumerate(rows) if r.is_default), 0)
         if rows:
             self.setCurrentIndex(default + (1 if self._allow_all else 0))
+        if self._loaded_once:
+            self.setCurrentIndex(max(self.findData(chosen), 0))
+            self.blockSignals(False)
+            return
+        self._loaded_once = True
         self.blockSignals(False)
         self.location_changed.emit(self.location_id)
 

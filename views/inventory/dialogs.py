@@ -1,5 +1,5 @@
 """Dialogs of the stock list: adjust (one line or a document), move between states, reorder
-point, a variant's full history, and the report of a CSV import."""
+point, a variant's full history."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -44,7 +43,6 @@ from services.inventory.levels import (
     stock_rows,
 )
 from services.inventory.replenishment import ReorderRule, set_reorder_rules
-from services.inventory.shopify_csv import ImportReport
 from views.context import ViewContext
 from views.inventory.common import RED, ItemPickerDialog, negative_red, when
 from views.widgets.forms import FormDialog
@@ -516,31 +514,8 @@ class VariantHistoryDialog(QDialog):
                 self.levels.setItem(n, c, item)
 
 
-class ImportReportDialog(QDialog):
-    """What an inventory CSV import did, and every row it left alone and why."""
-
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Inventory import" + (" (dry run)" if report.dry_run else ""))
-        self.resize(760, 480)
-        summary = QLabel(report.summary(), wordWrap=True, objectName="pageTitle")
-        details = QPlainTextEdit(readOnly=True)
-        lines = [f"Line {i.line} ({i.item} at {i.location}): {i.message}" for i in report.skipped]
-        lines += [f"Line {i.line} ({i.item} at {i.location}): {i.message}" for i in report.errors]
-        details.setPlainText("\n".join(lines) or "Every row was applied or needed no change.")
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        if report.reference:
-            layout.addWidget(QLabel(f"Ledger document: {report.reference}"))
-        layout.addWidget(details, 1)
-        layout.addWidget(close)
-
-
 __all__ = [
     "AdjustDialog",
-    "ImportReportDialog",
     "MoveStateDialog",
     "ReorderDialog",
     "VariantHistoryDialog",

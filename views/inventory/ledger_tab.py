@@ -74,11 +74,9 @@ class LedgerTab(QWidget):
             lambda request: list_movements(context.store.unit_of_work(), request),
             context.tasks,
         )
-        self.model.loaded.connect(
-            lambda n: self.count_label.setText(
-                f"{n:,}{'' if self.model.is_complete else '+'} movements"
-            )
-        )
+        # a method, not a lambda: Qt drops the connection when the tab is deleted, while a
+        # page still loading when a window closes would call a lambda on a deleted label
+        self.model.loaded.connect(self._on_loaded)
         self.table = ListView(
             self.model, settings=context.settings, settings_key="inventory/ledger"
         )
@@ -106,6 +104,10 @@ class LedgerTab(QWidget):
 
     def _apply(self) -> None:
         self.model.set_query(filters=self.filters())
+
+    def _on_loaded(self, count: int) -> None:
+        more = "" if self.model.is_complete else "+"
+        self.count_label.setText(f"{count:,}{more} movements")
 
     def reload(self) -> None:
         self.model.reload()

@@ -25,16 +25,17 @@ from PySide6.QtWidgets import (
 
 from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
-from services.inventory.shopify_csv import ImportReport, export_inventory_csv, import_inventory_csv
+from services.inventory.shopify_csv import export_inventory_csv
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
     AdjustDialog,
-    ImportReportDialog,
     MoveStateDialog,
     ReorderDialog,
     VariantHistoryDialog,
 )
+from views.inventory.import_dialog import InventoryImportDialog
+from views.inventory.locations_dialog import LocationsDialog
 from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
@@ -140,6 +141,8 @@ class StockTab(QWidget):
         self.import_button.clicked.connect(self.import_csv)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.clicked.connect(self.export_csv)
+        self.locations_button = QPushButton("Locations…")
+        self.locations_button.clicked.connect(self.open_locations)
         actions = QHBoxLayout()
         for button in (
             self.adjust_button,
@@ -149,6 +152,7 @@ class StockTab(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch()
+        actions.addWidget(self.locations_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
@@ -368,19 +372,24 @@ class StockTab(QWidget):
         if path:
             self.import_from(Path(path))
 
-    def import_from(self, path: Path, *, dry_run: bool = False) -> None:
-        def run() -> ImportReport:
-            with path.open(newline="", encoding="utf-8-sig") as source:
-                return import_inventory_csv(
-                    self.context.store.unit_of_work(),
-                    self.context.actor,
-                    source,
-                    dry_run=dry_run,
-                    file_name=path.name,
-                )
+    def import_from(self, path: Path) -> None:
+        """Open the import of ``path``: its dry run first, then the import on request."""
 
-        self.tasks.change(run, on_done=self._on_imported, label="Importing inventory")
+        def make() -> QWidget:
+            dialog = InventoryImportDialog(self.context, path, self)
+            dialog.imported.connect(self._after_change)
+            return dialog
 
-    def _on_imported(self, report: ImportReport) -> None:
-        self._after_change()
-        self._show(ImportReportDialog(report, self))
+        self._show(("import", str(path)), make)
+
+    def open_locations(self) -> None:
+        def make() -> QWidget:
+            dialog = LocationsDialog(self.context, self)
+            dialog.changed.connect(self._on_locations_changed)
+            return dialog
+
+        self._show(("locations",), make)
+
+    def _on_locations_changed(self) -> None:
+        self.location.reload()
+        self.reload()
