@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@# the system libraries Qt needs for a window: installed as root (a container, CI);
+	@# otherwise it stops with the apt-get command that installs them
+	@$(BIN)/python -m app.system_libraries --install
 	$(BIN)/merchant-office
 
 test: $(STAMP)

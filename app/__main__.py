@@ -11,6 +11,12 @@ import sys
 
 def main() -> None:
     if len(sys.argv) == 1:
+        from app.system_libraries import check_before_qt
+
+        problem = check_before_qt()
+        if problem:  # Qt would abort without a word of why
+            print(problem, file=sys.stderr)
+            sys.exit(1)
         from app.gui import run_app
 
         sys.exit(run_app())

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import signal
+import socket
 import sys
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.embedded_server import start_embedded_server
@@ -21,6 +25,7 @@ from services.progress import Progress
 from views.context import LiveChanges
 from views.staff.login_dialog import LoginDialog
 from views.tasks import TaskRunner
+from views.wording import install_english_plurals
 
 if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
     from app.bootstrap import OpenStore
@@ -80,13 +85,25 @@ def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
     )
 
 
-def demo_sign_in_if_it_works(store: Store) -> tuple[str, str] | None:
-    """The demo store's sign-in while it still works, for the dialog to show. Checked after
-    sign-in is offered: verifying a password hash is slow on purpose."""
-    from services.demo import DEMO_SIGN_IN
-    from services.staff import sign_in_works
+@dataclass(frozen=True)
+class DemoSignIn:
+    """The demo accounts whose sign-in still works, as (role, e-mail), and their password."""
 
-    return DEMO_SIGN_IN if sign_in_works(store.unit_of_work(), *DEMO_SIGN_IN) else None
+    accounts: tuple[tuple[str, str], ...]
+    password: str
+
+
+def demo_sign_in_if_it_works(store: Store) -> DemoSignIn | None:
+    """The demo store's accounts while their sign-in still works, for the dialog to show.
+    Checked after sign-in is offered: verifying a password hash is slow on purpose."""
+    from services.demo import DEMO_PASSWORD, DEMO_STAFF
+    from services.staff import sign_ins_that_work
+
+    working = set(
+        sign_ins_that_work(store.unit_of_work(), [e for e, _, _ in DEMO_STAFF], DEMO_PASSWORD)
+    )
+    accounts = tuple((role.title(), email) for email, _name, role in DEMO_STAFF if email in working)
+    return DemoSignIn(accounts, DEMO_PASSWORD) if accounts else None
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -112,6 +129,9 @@ class App:
         self.window = None
         self.listener = None
         self.login: LoginDialog | None = None
+        self.termination: object = None
+        #: past the event loop: errors are logged, no longer shown
+        self.shutting_down = False
 
     def start(self) -> None:
         self.show_login()
@@ -138,6 +158,7 @@ class App:
         self.login.show()
 
     def _on_store_ready(self, ready: StoreReady) -> None:
+        log.info("The store is open: %s", ready.description)
         self.ready = ready
         self._offer_sign_in()
         self._start_listener()
@@ -156,9 +177,9 @@ class App:
                 demo_sign_in_if_it_works, store, on_done=self._offer_demo_sign_in
             )
 
-    def _offer_demo_sign_in(self, demo_sign_in: tuple[str, str] | None) -> None:
+    def _offer_demo_sign_in(self, demo_sign_in: DemoSignIn | None) -> None:
         if demo_sign_in is not None and self.login is not None:
-            self.login.show_demo_sign_in(*demo_sign_in)
+            self.login.show_demo_sign_in(demo_sign_in.accounts, demo_sign_in.password)
 
     def _on_store_failed(self, error: BaseException) -> None:
         log.error("Could not open the store", exc_info=error)
@@ -198,7 +219,15 @@ class App:
         if self.window is None or not self.window.isVisible():
             self.qapp.quit()
 
+    def quit(self) -> None:
+        """End the app as File > Quit does: the window keeps its layout, then the event loop
+        ends and ``run_app`` shuts down (the embedded server stops with the last process)."""
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
+        self.qapp.quit()
+
     def shutdown(self) -> None:
+        self.shutting_down = True
         if self.listener is not None:
             self.listener.stop()
             self.listener.join(timeout=2)
@@ -212,10 +241,12 @@ def run_app(argv: list[str] | None = None) -> int:
     qapp.setApplicationName(APP_NAME)
     qapp.setQuitOnLastWindowClosed(False)
     qapp.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+    install_english_plurals(qapp)
     settings = Settings.from_environment()
     log_path = setup_logging(settings.data_dir)
-    sys.excepthook = _crash_handler(log_path)
     app = App(qapp, settings)
+    sys.excepthook = _crash_handler(log_path, lambda: not app.shutting_down)
+    app.termination = stop_on_termination(qapp, app.quit)
     app.start()
     qapp.lastWindowClosed.connect(
         lambda: None if app.login and app.login.isVisible() else qapp.quit()
@@ -225,9 +256,44 @@ def run_app(argv: list[str] | None = None) -> int:
     return code
 
 
-def _crash_handler(log_path: Path):  # type: ignore[no-untyped-def]
+#: what ends the app as Quit does: `kill`, a logout or shutdown, Ctrl+C, a closed terminal
+TERMINATION_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def stop_on_termination(
+    qapp: QApplication, stop: Callable[[], None]
+) -> tuple[socket.socket, socket.socket, QSocketNotifier]:
+    """Call ``stop`` on the UI thread when a termination signal arrives.
+
+    Python's default for SIGTERM ends the process at once, skipping the ``atexit`` that stops
+    the embedded server. A Python handler alone would not do either: it runs only between
+    Python bytecodes, and Qt's event loop runs none while the app is idle. So the signal wakes
+    a socket that Qt watches, and the socket's handler calls ``stop``.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in TERMINATION_SIGNALS:
+        signal.signal(number, lambda *_: None)  # the wakeup socket carries it
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, qapp)
+
+    def on_signal() -> None:
+        reader.recv(64)
+        stop()
+
+    notifier.activated.connect(on_signal)
+    return reader, writer, notifier  # to keep for as long as the app runs
+
+
+def _crash_handler(log_path: Path, showing: Callable[[], bool]):  # type: ignore[no-untyped-def]
+    """Log an unhandled error and tell the person, from the UI thread while the app runs: a
+    dialog from a worker thread, or after the window has gone, would hang the app."""
+
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.critical("Unhandled error", exc_info=(kind, error, tb))
+        if threading.current_thread() is not threading.main_thread() or not showing():
+            return
         QMessageBox.critical(
             None,
             "Something went wrong",

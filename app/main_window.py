@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
 
 from services.search import SearchHit, global_search
 from views.context import StoreChanges, ViewContext
+from views.shortcuts import EVERYWHERE, keys_of
 from views.widgets.forms import unsaved_form
 from views.widgets.global_search import GlobalSearch
 from views.widgets.page import Page
+from views.widgets.shortcuts_dialog import ShortcutsDialog
+
+NATIVE = QKeySequence.SequenceFormat.NativeText
 
 CONNECTION_TEXT = {
     "connected": ("● Store connected", "#1e7d32"),
@@ -56,7 +60,8 @@ class MainWindow(QMainWindow):
         for position, page_class in enumerate(self._page_classes, start=1):
             item = QListWidgetItem(page_class.title)
             if position <= 9:
-                item.setToolTip(f"Ctrl+{position}")
+                keys = keys_of(EVERYWHERE, f"Ctrl+{position}")
+                item.setToolTip(f"{page_class.title} ({keys.toString(NATIVE)})")
             self.navigation.addItem(item)
             self.stack.addWidget(QWidget())  # placeholder until first visit
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
@@ -103,21 +108,26 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        sign_out = QAction("Sign &out", self, shortcut=QKeySequence("Ctrl+Shift+Q"))
+        sign_out = QAction("Sign &out", self, shortcut=keys_of(EVERYWHERE, "Ctrl+Shift+Q"))
         sign_out.triggered.connect(self._on_sign_out_triggered)
-        quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_ = QAction("&Quit", self, shortcut=keys_of(EVERYWHERE, "Ctrl+Q"))
         quit_.triggered.connect(self.close)
         file_menu.addActions([sign_out, quit_])
         go_menu = self.menuBar().addMenu("&Go")
-        search = QAction("&Search the store…", self, shortcut=QKeySequence("Ctrl+K"))
+        search = QAction("&Search the store…", self, shortcut=keys_of(EVERYWHERE, "Ctrl+K"))
         search.triggered.connect(self.open_global_search)
         go_menu.addAction(search)
         go_menu.addSeparator()
         for row, page_class in enumerate(self._page_classes[:9]):
-            action = QAction(page_class.title, self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
+            action = QAction(
+                page_class.title, self, shortcut=keys_of(EVERYWHERE, f"Ctrl+{row + 1}")
+            )
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self, shortcut=keys_of(EVERYWHERE, "F1"))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
         about = QAction("&About Merchant Office", self)
         about.triggered.connect(
             lambda: QMessageBox.about(
@@ -125,6 +135,11 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(about)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.show()
+        return dialog
 
     # -- pages -----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from services.imports.records import (
     Resolutions,
 )
 from services.imports.table import ENCODINGS
+from services.wording import counted
 
 
 def register(main: click.Group) -> None:
@@ -229,10 +230,12 @@ def export_products_command(
                 result = export_products_csv(
                     store.unit_of_work(), out, matching=matching, style=HeaderStyle(headers)
                 )
-    message = f"Exported {result.products} products, {result.variants} variants."
+    message = (
+        f"Exported {counted(result.products, 'product')}, {counted(result.variants, 'variant')}."
+    )
     if result.images_without_address:
         message += (
-            f" {result.images_without_address} images uploaded from files have no web address "
-            "and are not in the file."
+            f" {counted(result.images_without_address, 'image')} uploaded from files have no "
+            "web address and are not in the file."
         )
     click.echo(message, err=str(file) == "-")

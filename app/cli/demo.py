@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from services.demo import DEFAULT_SEED, MIN_SCALE
+from services.wording import counted
 
 if TYPE_CHECKING:
     from app.bootstrap import OpenStore
@@ -99,7 +100,9 @@ def _demo(opened: OpenStore, scale: int | None, reset: bool, yes: bool, seed: in
         )
     if reset:
         contents = demo_store.store_contents(store)
-        summary = ", ".join(f"{n:,} {what}" for what, n in contents.items())
+        summary = ", ".join(
+            counted(n, what.removesuffix("s"), what) for what, n in contents.items()
+        )
         database = opened.engine.url.database
         if not yes:
             click.confirm(

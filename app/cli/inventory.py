@@ -17,6 +17,7 @@ from app.cli.exits import ROWS_LEFT_OUT
 from services.actors import Actor, system_actor
 from services.errors import NotFound, ValidationFailed
 from services.unit_of_work import Store
+from services.wording import counted
 
 
 def register(main: click.Group) -> None:
@@ -41,7 +42,7 @@ def _variant(store: Store, code: str) -> int:
         raise NotFound(f"No item has the SKU or barcode {code!r}.")
     if len(found) > 1:
         raise ValidationFailed(
-            f"{len(found)} items have the code {code!r}: "
+            f"{counted(len(found), 'item')} have the code {code!r}: "
             + ", ".join(v.label for v in found)
             + ". Use a SKU."
         )
@@ -61,8 +62,8 @@ def verify(quiet: bool) -> None:
     if check.ok:
         if not quiet:
             click.echo(
-                f"Stock adds up: {check.levels:,} levels agree with {check.movements:,} "
-                "ledger movements."
+                f"Stock adds up: {counted(check.levels, 'level')} agree with "
+                f"{counted(check.movements, 'ledger movement')}."
             )
         return
     for d in check.discrepancies:
@@ -218,7 +219,7 @@ def export(file: Path, location: str | None) -> None:
         place_id = find_location(store.unit_of_work(), location).id if location else None
         with file.open("w", newline="", encoding="utf-8") as out:
             rows = export_inventory_csv(store.unit_of_work(), out, location_id=place_id)
-    click.echo(f"Wrote {rows:,} rows to {file}.")
+    click.echo(f"Wrote {counted(rows, 'row')} to {file}.")
 
 
 @inventory.command()
@@ -259,7 +260,7 @@ def ledger(
         if csv_file:
             with csv_file.open("w", newline="", encoding="utf-8") as out:
                 rows = export_movements(store.unit_of_work(), out, filters=filters)
-            click.echo(f"Wrote {rows:,} movements to {csv_file}.")
+            click.echo(f"Wrote {counted(rows, 'movement')} to {csv_file}.")
             return
         page = list_movements(store.unit_of_work(), PageRequest(limit=limit, filters=filters))
     if not page.rows:
@@ -326,8 +327,8 @@ def low_stock(location: str | None, supplier_name: str | None) -> None:
                 lines=lines,
             )
             click.echo(
-                f"Drafted {order.number} from {order.supplier_name}: {len(order.lines)} items, "
-                f"{order.units} units."
+                f"Drafted {order.number} from {order.supplier_name}: "
+                f"{counted(len(order.lines), 'item')}, {counted(order.units, 'unit')}."
             )
 
 
@@ -343,7 +344,8 @@ def locations() -> None:
     for r in rows:
         marks = " (default)" if r.is_default else ""
         marks += "" if r.is_active else " (closed)"
-        click.echo(f"{r.code:<10} {r.name:<30} {r.bin_count:>4} bins{marks}")
+        bins = "bin " if r.bin_count == 1 else "bins"
+        click.echo(f"{r.code:<10} {r.name:<30} {r.bin_count:>4} {bins}{marks}")
 
 
 @inventory.command("add-location")
@@ -359,7 +361,7 @@ def add_location(code: str, name: str, is_default: bool, bins: tuple[str, ...]) 
         row = create_location(
             store.unit_of_work(), _actor(), code=code, name=name, is_default=is_default, bins=bins
         )
-    click.echo(f"Added {row.name} ({row.code}) with {len(set(bins))} bins.")
+    click.echo(f"Added {row.name} ({row.code}) with {counted(len(set(bins)), 'bin')}.")
 
 
 @inventory.command("rename-location")

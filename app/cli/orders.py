@@ -12,6 +12,7 @@ import click
 from app.bootstrap import command_line_store
 from services.documents import render_packing_slips, render_pick_list
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
+from services.wording import counted
 
 
 def register(main: click.Group) -> None:
@@ -89,8 +90,8 @@ def pick_list(
         pick = build_pick_list(store.unit_of_work(), ids, picker=picker)
     output.write_bytes(render_pick_list(pick))
     click.echo(
-        f"Wrote {output}: batch {pick.batch}, {len(pick.orders)} orders, "
-        f"{len(pick.rows)} pick rows, {pick.total_units} units."
+        f"Wrote {output}: batch {pick.batch}, {counted(len(pick.orders), 'order')}, "
+        f"{counted(len(pick.rows), 'pick row')}, {counted(pick.total_units, 'unit')}."
     )
 
 

@@ -28,6 +28,7 @@ from services.demo.world import World
 from services.demo.year import run_year
 from services.errors import DomainError
 from services.unit_of_work import Store
+from services.wording import counted
 
 #: the password of every demo staff account (shown on the login dialog)
 DEMO_PASSWORD = "juniper-demo"
@@ -82,19 +83,24 @@ class DemoSummary:
     def describe(self) -> list[str]:
         """Lines for a person: what the store now holds."""
         c = self.counts
+
+        def n(table: str, noun: str, plural: str | None = None) -> str:
+            return counted(c[table], noun, plural)
+
         return [
-            f"{c['products']:,} products with {c['variants']:,} variants "
-            f"({c['barcodes']:,} barcodes) in {c['collections']} collections",
-            f"{c['locations']} locations with {c['bins']:,} bins; "
-            f"{c['inventory_levels']:,} stock levels from {c['stock_movements']:,} movements",
-            f"{c['suppliers']} suppliers, {c['purchase_orders']:,} purchase orders, "
-            f"{c['transfers']} transfers, {c['stock_counts']} counts",
-            f"{c['customers']:,} customers with {c['addresses']:,} addresses",
-            f"{c['orders']:,} orders with {c['order_lines']:,} lines, "
-            f"{c['payments']:,} payments, {c['refunds']:,} refunds, "
-            f"{c['fulfillments']:,} fulfillments, {c['returns']:,} returns",
-            f"{c['promotions']} promotions redeemed {c['promotion_redemptions']:,} times",
-            f"{self.rows:,} rows in {self.seconds:.1f} s ({self.rows_per_second:,.0f} rows/s)",
+            f"{n('products', 'product')} with {n('variants', 'variant')} "
+            f"({n('barcodes', 'barcode')}) in {n('collections', 'collection')}",
+            f"{n('locations', 'location')} with {n('bins', 'bin')}; "
+            f"{n('inventory_levels', 'stock level')} from {n('stock_movements', 'movement')}",
+            f"{n('suppliers', 'supplier')}, {n('purchase_orders', 'purchase order')}, "
+            f"{n('transfers', 'transfer')}, {n('stock_counts', 'count')}",
+            f"{n('customers', 'customer')} with {n('addresses', 'address', 'addresses')}",
+            f"{n('orders', 'order')} with {n('order_lines', 'line')}, "
+            f"{n('payments', 'payment')}, {n('refunds', 'refund')}, "
+            f"{n('fulfillments', 'fulfillment')}, {n('returns', 'return')}",
+            f"{n('promotions', 'promotion')} redeemed {n('promotion_redemptions', 'time')}",
+            f"{counted(self.rows, 'row')} in {self.seconds:.1f} s "
+            f"({self.rows_per_second:,.0f} rows/s)",
         ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from models.status import MovementReason as R
@@ -30,6 +31,17 @@ ONLINE_SHARE, SHOP_SHARE = 0.9, 0.08
 MINUTE = 60
 
 Deltas = tuple[int, int, int, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """A count scanned but not posted: the ledger's last row when it was scanned (what its
+    scans compare against) and the (variant, units over or under) its scans found."""
+
+    id: int
+    location: int
+    watermark: int
+    differences: list[tuple[int, int]]
 
 
 class World:
@@ -71,6 +83,8 @@ class World:
         shop_weight = cat.cum_weights[SHOP][-1] if cat.cum_weights[SHOP] else 1.0
         self._main_rate = total_units * ONLINE_SHARE / main_weight
         self._shop_rate = total_units * SHOP_SHARE / shop_weight
+        #: counts left open at the end, with the differences their scans found
+        self.open_counts: list[OpenCount] = []
         self._plan_special_documents()
 
     # -- stock ------------------------------------------------------------------------------
@@ -673,7 +687,8 @@ class World:
 
     def count(self, t: int, li: int, first: str, last: str, post: bool) -> None:
         """A cycle count of the bins from ``first`` to ``last``: its scans, and (when posted)
-        the differences as movements; unposted, it is a count still under way, two thirds done.
+        the differences as movements; unposted, every shelf is scanned and the count waits for
+        someone to post it (``recheck_open_counts`` keeps it postable).
 
         The shop counts before it opens, so no sale lands between the scans and the posting.
         """
@@ -689,8 +704,6 @@ class World:
         ]
         # walking order, as a counter goes along the shelves
         counted.sort(key=lambda vi: cat.bin_of[li][vi])
-        if not post:
-            counted = counted[: len(counted) * 2 // 3]
         self.numbers["stock_counts"] += 1
         number = f"C-{self.numbers['stock_counts']}"
         count_id = ctx.new_id("stock_counts")
@@ -741,6 +754,26 @@ class World:
                 differences.append((vi, diff))
         if post and posted_at is not None:
             self.at(posted_at, self._post_count, li, number, differences)
+        elif not post:
+            self.open_counts.append(OpenCount(count_id, li, watermark, differences))
+
+    def recheck_open_counts(self, t: int) -> None:
+        """A unit a count missed that orders have since reserved is found on a second look.
+
+        Otherwise posting the count would take on hand below what the orders committed, and
+        the demo's open count would be refused the first time someone posts it.
+        """
+        ctx, cat = self.ctx, self.cat
+        scans = ctx.sink.rows("stock_count_scans")
+        for count in self.open_counts:
+            li = count.location
+            for vi, diff in count.differences:
+                if diff < 0 and self.available(li, vi) + diff < 0:
+                    scans.append(
+                        (ctx.new_id("stock_count_scans"), count.id, cat.v_id[vi],
+                         cat.bin_of[li][vi], -diff, cat.v_barcode[vi], ctx.at(t),
+                         self.staff["warehouse"], None, count.watermark)
+                    )  # fmt: skip
 
     def _post_count(self, t: int, li: int, number: str, differences: list[tuple[int, int]]) -> None:
         for vi, diff in differences:

@@ -63,7 +63,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
     if desk.cat.preorder_variants:
         world.at(end - 20 * DAY + HOUR, world.preorder_purchase)
     # The last day's loose ends: a restock still on the road, papers not yet sent, a count
-    # under way in the warehouse.
+    # scanned in the warehouse and not yet posted.
     world.at(end - 6 * HOUR, _restock_in_transit, world)
     world.at(end - 4 * HOUR, world.draft_purchase)
     world.at(end - 2 * DAY, world.rush_purchase)
@@ -99,6 +99,7 @@ def run_year(ctx: Context, world: World, desk: OrderDesk) -> None:
         world.run_until(min(end, start + DAY - 1))
         ctx.progress("orders", day + 1, days)
     world.run_until(end)
+    world.recheck_open_counts(end)
 
 
 def _restock_in_transit(t: int, world: World) -> None:

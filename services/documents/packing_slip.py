@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from services.documents.barcodes import code128_symbol, draw_code128
 from services.documents.pick_list import BOLD, FONT, MARGIN, _fit
 from services.orders.picking import PackingSlip
+from services.wording import counted
 
 LINE_HEIGHT = 16
 
@@ -67,7 +68,7 @@ def _slip(canvas: Canvas, slip: PackingSlip, width: float, height: float) -> Non
     y -= 10
     canvas.setFont(FONT, 9)
     total = sum(line.quantity for line in slip.lines)
-    canvas.drawRightString(width - MARGIN, y, f"{total} items")
+    canvas.drawRightString(width - MARGIN, y, counted(total, "item"))
     if slip.note:
         canvas.drawString(MARGIN, y, _fit(f"Note: {slip.note}", width - 2 * MARGIN - 80, 9))
     canvas.setFont(FONT, 10)

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from services.documents.barcodes import draw_code128
 from services.orders.picking import PickList, PickOrder, PickRow
+from services.wording import counted
 
 MARGIN = 36
 HEADER_HEIGHT = 58
@@ -151,7 +152,7 @@ def _header(
         top - 30,
         f"Date {pick_list.created_at:%Y-%m-%d %H:%M} UTC    "
         f"Picker {pick_list.picker or '________________'}    "
-        f"{len(pick_list.orders)} orders    {units} units",
+        f"{counted(len(pick_list.orders), 'order')}    {counted(units, 'unit')}",
     )
     canvas.drawRightString(width - MARGIN, top - 30, f"Page {number} of {total}")
     canvas.setFont(BOLD, 8)
@@ -198,7 +199,7 @@ def _draw(canvas: Canvas, block: _Block, y: float, width: float) -> float:
             customer = _fit(order.customer, column - 180, 8)
             canvas.setFont(FONT, 8)
             canvas.drawString(x + 176, y - 12, customer)
-            canvas.drawString(x + 176, y - 23, f"{order.items} units")
+            canvas.drawString(x + 176, y - 23, counted(order.items, "unit"))
         return y - block.height
     row = block.row
     assert row is not None

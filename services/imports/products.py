@@ -31,6 +31,7 @@ from services.imports.shopify import ProductsInterleaved
 from services.imports.writer import Writer, keep_extra_columns
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 __all__ = ["ImportRejected", "import_products", "plan_product_import"]
 
@@ -139,7 +140,7 @@ def _rejection(plan: ImportPlan) -> str:
                 counts[issue.kind.label] = counts.get(issue.kind.label, 0) + 1
     kinds = "; ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
     first = plan.rejected[0]
-    rows = "1 row needs" if len(plan.rejected) == 1 else f"{len(plan.rejected)} rows need"
+    rows = counted(len(plan.rejected), "row") + (" needs" if len(plan.rejected) == 1 else " need")
     return (
         f"Nothing was imported: {rows} a decision or a fix ({kinds}). "
         f"The first is {first.where}: "

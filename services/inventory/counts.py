@@ -44,6 +44,7 @@ from services.inventory.levels import (
 )
 from services.paging import Page, PageRequest
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 STATUS_LABELS = {
     CountStatus.OPEN: "Open",
@@ -365,7 +366,7 @@ def scan_for_count(
             return CountScanResult(
                 ScanKind.AMBIGUOUS,
                 code,
-                f"{len(variants)} items have the code {code}: choose one.",
+                f"{counted(len(variants), 'item')} have the code {code}: choose one.",
                 bin_id=bin_id,
                 candidates=tuple(variants),
             )

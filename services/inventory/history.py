@@ -23,6 +23,7 @@ from services.inventory.levels import keyset, variant_title_sql
 from services.paging import Page, PageRequest
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 #: how each kind of document reads in the ledger
 REFERENCE_LABELS = {
@@ -284,7 +285,7 @@ def export_movements(
             )
             written += 1
             if written % 5000 == 0:
-                progress.report(written, total, f"{written:,} movements written")
+                progress.report(written, total, f"{counted(written, 'movement')} written")
     return written
 
 

@@ -16,6 +16,7 @@ from services.errors import Conflict, NotFound, ValidationFailed
 from services.inventory.ledger import ensure_levels
 from services.inventory.levels import TOPIC_SETTINGS, require_variants
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,8 @@ def update_location(
             )
             if held:
                 raise ValidationFailed(
-                    f"{place.name} still holds stock of {held} items; transfer or adjust it "
-                    "to zero before closing."
+                    f"{place.name} still holds stock of {counted(held, 'item')}; transfer or "
+                    "adjust it to zero before closing."
                 )
         before = {"name": place.name, "is_default": place.is_default, "is_active": place.is_active}
         if is_default and not place.is_default:

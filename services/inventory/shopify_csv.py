@@ -34,6 +34,7 @@ from services.inventory.levels import Figures, announce_levels, locked_figures, 
 from services.inventory.locations import add_location, insert_bins, unused_code
 from services.progress import NO_PROGRESS, Progress
 from services.unit_of_work import UnitOfWork
+from services.wording import counted
 
 COLUMNS = (
     "Handle",
@@ -131,7 +132,7 @@ def export_inventory_csv(
             )
             written += 1
             if written % 5000 == 0:
-                progress.report(written, total, f"{written:,} rows written")
+                progress.report(written, total, f"{counted(written, 'row')} written")
     return written
 
 
@@ -218,12 +219,12 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "changed"
-        read = f"{self.rows} rows read"
+        read = f"{counted(self.rows, 'row')} read"
         if self.figures > self.rows:
-            read += f" ({self.figures} figures, one per item and location)"
+            read += f" ({counted(self.figures, 'figure')}, one per item and location)"
         parts = [read, f"{self.changed} {verb}", f"{self.unchanged} unchanged"]
         if self.bins_changed:
-            parts.append(f"{self.bins_changed} bins {verb.split()[-1]}")
+            parts.append(f"{counted(self.bins_changed, 'bin')} {verb.split()[-1]}")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped because the stock changed since export")
         if self.errors:
@@ -324,7 +325,7 @@ def import_inventory_csv(
         seen: set[tuple[int, int]] = set()
         for done, row in enumerate(rows, start=1):
             if done % 1000 == 0:
-                progress.report(done, len(rows), f"{done:,} of {len(rows):,} rows checked")
+                progress.report(done, len(rows), f"{done:,} of {counted(len(rows), 'row')} checked")
             if _key(row) in seen:
                 errors.append(_issue(row, "appears twice in the file; only the first row is used"))
                 continue

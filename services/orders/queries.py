@@ -486,6 +486,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
             raise NotFound("That order no longer exists.")
         customer = uow.session.get(Customer, order.customer_id) if order.customer_id else None
         codes = dict(uow.session.execute(select(Location.id, Location.code)).all())
+        places = dict(uow.session.execute(select(Location.id, Location.name)).all())
         lines = _lines(uow, order)
         payments = tuple(
             PaymentRow(
@@ -512,12 +513,14 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 r.reason,
                 r.created_at,
                 names.get(r.created_by),
+                r.gateway_reference,
             )
             for r in uow.session.scalars(
                 select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)
             )
         )
         by_line = {ln.id: ln for ln in lines}
+        refunded = {r.id: r.amount for r in refunds}
         fulfillments = tuple(
             FulfillmentRow(
                 f.id,
@@ -537,6 +540,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                     )
                     for fl in f.lines
                 ),
+                places.get(f.location_id, ""),
             )
             for f in uow.session.scalars(
                 select(Fulfillment).where(Fulfillment.order_id == order.id).order_by(Fulfillment.id)
@@ -560,6 +564,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                     )
                     for rl in r.lines
                 ),
+                refunded.get(r.refund_id),
             )
             for r in uow.session.scalars(
                 select(Return).where(Return.order_id == order.id).order_by(Return.id)
@@ -615,6 +620,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
             billing_address=order.billing_address,
             location_id=order.location_id,
             location_code=codes.get(order.location_id) if order.location_id else None,
+            location_name=places.get(order.location_id) if order.location_id else None,
             lines=tuple(lines),
             totals=Totals(
                 order.subtotal,
@@ -637,7 +643,14 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
     where = func.coalesce(OrderLine.location_id, order.location_id)
     line_location = aliased(Location)
     rows = uow.session.execute(
-        select(OrderLine, line_location.id, line_location.code, Bin.code, InventoryLevel.available)
+        select(
+            OrderLine,
+            line_location.id,
+            line_location.code,
+            Bin.code,
+            line_location.name,
+            InventoryLevel.available,
+        )
         .outerjoin(line_location, line_location.id == where)
         .outerjoin(
             InventoryLevel,
@@ -666,9 +679,10 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
             loc_id,
             loc_code,
             bin_code,
+            loc_name,
             available,
         )
-        for ln, loc_id, loc_code, bin_code, available in rows
+        for ln, loc_id, loc_code, bin_code, loc_name, available in rows
     ]
 
 

@@ -57,6 +57,8 @@ class LineDetail:
     location_id: int | None
     location_code: str | None
     bin_code: str | None
+    #: the location's name, as people know it ("Portland warehouse", not "WH-PDX")
+    location_name: str | None = None
     #: stock available to sell at the line's location now (None: never stocked there)
     available: int | None = None
 
@@ -102,6 +104,8 @@ class RefundRow:
     reason: str | None
     created_at: datetime
     created_by: str | None
+    #: the gateway's id of the refund (Stripe's re_...), what the Reference column shows
+    gateway_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class FulfillmentRow:
     created_at: datetime
     created_by: str | None
     lines: tuple[FulfillmentLineRow, ...]
+    location_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,8 @@ class ReturnRow:
     created_at: datetime
     created_by: str | None
     lines: tuple[ReturnLineRow, ...]
+    #: the amount of the refund the return made, when it made one
+    refund_amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,7 @@ class OrderDetail:
     returns: tuple[ReturnRow, ...]
     timeline: tuple[HistoryEntry, ...]
     state: OrderState
+    location_name: str | None = None
 
     @property
     def status(self) -> str:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 
-from services.demo import DEMO_SIGN_IN
+from services.demo import DEMO_PASSWORD, DEMO_SIGN_IN, DEMO_STAFF
 
 FIRST_START = textwrap.dedent(
     """
@@ -52,5 +52,8 @@ def test_the_first_start_seeds_the_demo_and_offers_its_sign_in(tmp_path) -> None
     email, password = DEMO_SIGN_IN
     assert lines["STATE"] == "Connected to the embedded store."
     assert email in lines["HINT"] and password in lines["HINT"]
+    for demo_email, _name, role in DEMO_STAFF:  # every role's account, not only the admin's
+        assert f'<td>{role.title()}</td><td><a href="{demo_email}">' in lines["HINT"]
+    assert password == DEMO_PASSWORD
     assert lines["EMAIL"] == email
     assert (tmp_path / "pgdata").is_dir()

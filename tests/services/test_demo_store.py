@@ -8,7 +8,9 @@ from itertools import pairwise
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
 
+from app.gui import demo_sign_in_if_it_works
 from models.status import (
     ORDER_TRANSITIONS,
     FulfillmentStatus,
@@ -20,9 +22,11 @@ from models.status import (
 from services.demo import DEMO_PASSWORD, DEMO_SIGN_IN, DEMO_STAFF, DemoSummary, seed_if_empty
 from services.demo.codes import is_valid_gtin
 from services.demo.orders import payment_status_for
+from services.inventory.counts import get_count, post_count
 from services.inventory.ledger import verify_ledger
 from services.staff import sign_in
 from services.unit_of_work import Store
+from tests.conftest import staff_actors
 from tests.services.demo_support import COMMITTED_MISMATCHES, END, fresh_store, rows, scalar
 
 pytestmark = pytest.mark.committed
@@ -391,6 +395,10 @@ def test_one_demo_staff_member_per_role_signs_in_with_the_demo_password(demo) ->
     assert DEMO_SIGN_IN == ("admin@demo.shop", DEMO_PASSWORD)
     actor = sign_in(demo.unit_of_work(), *DEMO_SIGN_IN)
     assert actor.role == "Admin"
+    # the sign-in dialog offers each of them, by role, with the password
+    offered = demo_sign_in_if_it_works(demo)
+    assert offered is not None and offered.password == DEMO_PASSWORD
+    assert offered.accounts == tuple((role.title(), email) for email, _, role in DEMO_STAFF)
     # the template's own staff are still there, untouched
     assert scalar(demo, "SELECT count(*) FROM staff WHERE email LIKE '%@example.com'") == 4
 
@@ -438,3 +446,40 @@ def test_the_history_names_each_parcel_its_lines_and_tracking(demo) -> None:
         "AND (h.data->>'refund_id')::int = r.id AND (h.data->>'amount')::bigint = r.amount)",
     )
     assert refunds == 0
+
+
+def _post_every_open_count(store: Store) -> None:
+    # posted in a transaction rolled back afterwards: the other tests see the demo as seeded
+    with store.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            trial = Store(
+                sessionmaker(
+                    bind=connection,
+                    join_transaction_mode="create_savepoint",
+                    expire_on_commit=False,
+                )
+            )
+            warehouse = staff_actors(trial)["warehouse"]
+            open_counts = rows(trial, "SELECT id FROM stock_counts WHERE status = 'open'")
+            assert open_counts
+            for (count_id,) in open_counts:
+                post_count(trial.unit_of_work(), warehouse, count_id)
+                assert get_count(trial.unit_of_work(), count_id).status == "posted"
+            with trial.unit_of_work() as uow:
+                assert verify_ledger(uow) == []
+        finally:
+            outer.rollback()
+
+
+def test_every_open_count_posts_on_first_use(demo) -> None:
+    _post_every_open_count(demo)
+
+
+def test_the_open_count_posts_after_orders_reserved_what_it_found_missing(
+    pg_server, template_database
+) -> None:
+    # this end had an order reserve, after the count, the one unit its scan found missing
+    with fresh_store(pg_server, template_database) as store:
+        seed_if_empty(store, end=END + timedelta(hours=36))
+        _post_every_open_count(store)

@@ -34,7 +34,7 @@ def test_adjust_export_import_ledger_and_verify_from_the_shell(
     assert "on hand 0 -> 7, available 7" in adjusted.output
     file = tmp_path / "inventory.csv"
     exported = cli("inventory", "export", str(file), "--location", "MAIN")
-    assert exported.exit_code == 0 and "Wrote 1 rows" in exported.output
+    assert exported.exit_code == 0 and "Wrote 1 row " in exported.output
     with file.open(encoding="utf-8") as source:
         rows = list(csv.DictReader(source))
     rows[0]["On hand (new)"] = "9"

@@ -48,7 +48,7 @@ def test_the_cli_prints_a_pick_list_and_packing_slips_for_paid_orders(
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "1 orders, 2 pick rows, 3 units" in result.output
+    assert "1 order, 2 pick rows, 3 units" in result.output
     [text] = page_texts(out.read_bytes())
     assert "Picker Kim" in text and f"#{number}" in text
     slips = tmp_path / "slips.pdf"

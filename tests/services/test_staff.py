@@ -184,3 +184,19 @@ def test_a_store_error_on_a_staff_row_never_carries_the_password_hash(store, sta
     record = logging.LogRecord("crash", logging.ERROR, "", 0, "Unhandled", None, None)
     record.exc_info = (type(raw.value), raw.value, raw.value.__traceback__)
     assert hashed not in logging.Formatter().format(record)
+
+
+def test_sign_ins_that_work_names_the_accounts_the_password_opens(store) -> None:
+    emails = ["admin@example.com", "nobody@example.com", "Manager@example.com"]
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, TEST_PASSWORD) == [
+        "admin@example.com",
+        "Manager@example.com",
+    ]
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, "not the password") == []
+    with store.session_factory.begin() as session:
+        session.execute(
+            text("UPDATE staff SET is_active = false WHERE email = 'admin@example.com'")
+        )
+    assert staff_service.sign_ins_that_work(store.unit_of_work(), emails, TEST_PASSWORD) == [
+        "Manager@example.com"
+    ]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
 from views.widgets.forms import FormDialog
+from views.wording import install_english_plurals
 
 
 def make_context(store, actor, settings_path: Path) -> ViewContext:
@@ -37,6 +38,14 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
     yield make
     for context in contexts:
         context.tasks.wait_for_idle()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_plurals(qapp) -> Iterator[None]:
+    """The plural forms the app installs (views/wording.py): "1 item", not "1 items"."""
+    translator = install_english_plurals(qapp)
+    yield
+    QApplication.removeTranslator(translator)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from app.main_window import MainWindow
 from services.staff import sign_in
@@ -23,7 +24,7 @@ def _ready_dialog(store, qtbot) -> LoginDialog:
         lambda e, p: sign_in(store.unit_of_work(), e, p),
         description="Connected.",
     )
-    dialog.show_demo_sign_in("admin@example.com", "pw")
+    dialog.show_demo_sign_in([("Admin", "admin@example.com")], "pw")
     return dialog
 
 
@@ -57,6 +58,28 @@ def test_a_nul_character_pasted_into_the_e_mail_is_refused_in_words(store, qtbot
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
     assert "The e-mail cannot contain the invisible NUL character" in dialog.error.text()
     assert dialog.isVisible() and dialog.actor is None
+
+
+def test_the_demo_sign_in_names_every_account_its_role_and_the_password(qtbot) -> None:
+    dialog = LoginDialog(TaskRunner(serial=True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    accounts = [
+        ("Admin", "admin@demo.shop"),
+        ("Manager", "manager@demo.shop"),
+        ("Warehouse", "warehouse@demo.shop"),
+        ("Merchandiser", "merchandiser@demo.shop"),
+    ]
+    dialog.show_demo_sign_in(accounts, "juniper-demo")
+    assert dialog.hint.isVisible()
+    shown = QTextDocumentFragment.fromHtml(dialog.hint.text()).toPlainText()
+    assert "password juniper-demo" in shown
+    for role, email in accounts:
+        assert f"{role}\n{email}\n" in shown  # a row of the table: the role, its e-mail
+    assert dialog.email.text() == "admin@demo.shop"
+    # choosing another account's e-mail fills it in, ready for the password
+    dialog.hint.linkActivated.emit("warehouse@demo.shop")
+    assert dialog.email.text() == "warehouse@demo.shop"
 
 
 class _Second(Page):

@@ -46,6 +46,7 @@ from services.errors import ValidationFailed
 from views.context import ViewContext
 from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import Column, RowsTableModel
+from views.wording import counted
 
 _ADJUSTMENTS = (
     ("Leave as is", None),
@@ -381,8 +382,10 @@ class BulkEditDialog(FormDialog):
 
     def _saved(self, result: BulkResult) -> None:
         self.summary.setText(
-            f"Applied to {result.variants_changed:,} variants of {result.products_changed:,} "
-            "products. It can be reverted from the bulk edit history."
+            "Applied to "
+            + counted(result.variants_changed, "%Ln variant(s) of ")
+            + counted(result.products_changed, "%Ln product(s). ")
+            + "It can be reverted from the bulk edit history."
         )
         self.applied.emit(result)
         super()._saved(result)
@@ -480,7 +483,8 @@ class BulkHistoryDialog(QDialog):
                 self,
                 "Revert bulk edit",
                 f"Put back the values from before “{entry.description}” on "
-                f"{entry.variants:,} variants? Rows changed since are kept as they are.",
+                + counted(entry.variants, "%Ln variant(s)? ")
+                + "Rows changed since are kept as they are.",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -497,8 +501,10 @@ class BulkHistoryDialog(QDialog):
     def _on_reverted(self, result: RevertResult) -> None:
         kept = f" Kept as changed since: {'; '.join(result.kept[:5])}." if result.kept else ""
         self.message.setText(
-            f"Reverted {result.restored_variants:,} variants and {result.restored_products:,} "
-            f"products.{kept}"
+            "Reverted "
+            + counted(result.restored_variants, "%Ln variant(s) and ")
+            + counted(result.restored_products, "%Ln product(s).")
+            + kept
         )
         self.reverted.emit(result)
         self.load()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +44,7 @@ from services.catalog.queries import (
 from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
 from services.paging import PageRequest
+from views import shortcuts
 from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
@@ -53,6 +53,7 @@ from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
 from views.widgets.throttle import Throttle
+from views.wording import counted
 
 STATUS_COLORS = {"draft": "#8a6d00", "archived": "#80868b", "active": "#1e7d32"}
 SETTINGS = "catalog"
@@ -216,7 +217,7 @@ class CatalogPage(Page):
             ("Ctrl+Shift+P", lambda: self._publish(True)),
             ("F5", self.refresh),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            shortcuts.bind(shortcuts.CATALOG, key, self, slot)
         self._restore_filters()
 
     # -- the list --------------------------------------------------------------------------
@@ -295,8 +296,10 @@ class CatalogPage(Page):
         )
 
     def _on_counted(self, count: int) -> None:
-        shown = "100,000+" if count >= 100_000 else f"{count:,}"
-        self.count_label.setText(f"{shown} variant{'s' if count != 1 else ''}")
+        if count >= 100_000:
+            self.count_label.setText(counted(100_000, "%Ln+ variant(s)"))
+        else:
+            self.count_label.setText(counted(count, "%Ln variant(s)"))
 
     def _on_model_loaded(self, rows: int) -> None:
         self.empty.setVisible(rows == 0 and self.model.is_complete)
@@ -462,7 +465,7 @@ class CatalogPage(Page):
             n = len(rows)
             return (
                 Selection(variant_ids=tuple(r.variant_id for r in rows)),
-                f"{n} selected variant{'s' if n != 1 else ''}",
+                counted(n, "%Ln selected variant(s)"),
             )
         return Selection(matching=self.current_filter()), "every variant the filter matches"
 

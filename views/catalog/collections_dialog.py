@@ -27,6 +27,7 @@ from services.catalog.records import CollectionRow
 from services.errors import DomainError
 from views.context import ViewContext
 from views.widgets.forms import FormDialog, OpenEditors
+from views.wording import counted
 
 
 class CollectionsDialog(QDialog):
@@ -147,8 +148,8 @@ class CollectionsDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 "Delete collection",
-                f"Delete “{current.title}”? Its {current.product_count} products stay in the "
-                "catalog.",
+                f"Delete “{current.title}”? "
+                + counted(current.product_count, "Its %Ln product(s) stay in the catalog."),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

@@ -47,6 +47,7 @@ from services.imports.table import ENCODINGS
 from views.context import ViewContext
 from views.tasks import Task
 from views.widgets.lazy_table import RIGHT, Column, RowsTableModel
+from views.wording import counted
 
 OUTCOME_COLORS = {
     Outcome.CREATE: "#1e7d32",
@@ -269,8 +270,9 @@ class ImportDialog(QDialog):
             )
         if plan.rejected:
             lines.append(
-                f"<span style='color:#c5221f'><b>{len(plan.rejected)} rejected "
-                f"row{'s' if len(plan.rejected) != 1 else ''}</b>: nothing is imported until each "
+                "<span style='color:#c5221f'><b>"
+                + counted(len(plan.rejected), "%Ln rejected row(s)")
+                + "</b>: nothing is imported until each "
                 "is fixed in the file or decided below.</span>"
             )
         elif plan.changes_anything:
@@ -304,9 +306,7 @@ class ImportDialog(QDialog):
             combo.activated.connect(lambda _: self.check())
             self.decisions[kind] = combo
             rows = len({i.line for i in issues})
-            self.decisions_box.addRow(
-                f"{kind.label} ({rows} row{'s' if rows != 1 else ''}):", combo
-            )
+            self.decisions_box.addRow(f"{kind.label} (" + counted(rows, "%Ln row(s)") + "):", combo)
 
     def decide(self, kind: IssueKind, choice: Choice) -> None:
         """Choose what happens to every row with this kind of issue, and check again."""
@@ -377,7 +377,9 @@ class ImportDialog(QDialog):
         p, v = result.plan.products, result.plan.variants
         self.summary.setText(
             f"Imported {self.path.name if self.path else 'the file'}: {p.create} new and "
-            f"{p.update} changed products, {v.create} new and {v.update} changed variants."
+            + counted(p.update, "%Ln changed product(s), ")
+            + f"{v.create} new and "
+            + counted(v.update, "%Ln changed variant(s).")
         )
         self.import_button.setEnabled(False)
         self.imported.emit(result)
@@ -464,12 +466,16 @@ class ExportDialog(QDialog):
 
     def _on_done(self, path: Path, result: ExportResult) -> None:
         message = (
-            f"Wrote {result.products:,} products, {result.variants:,} variants to {path.name}."
+            "Wrote "
+            + counted(result.products, "%Ln product(s), ")
+            + counted(result.variants, "%Ln variant(s) ")
+            + f"to {path.name}."
         )
         if result.images_without_address:
             message += (
-                f" {result.images_without_address} images uploaded from files have no web "
-                "address and are not in the file."
+                " "
+                + counted(result.images_without_address, "%Ln image(s) uploaded from files")
+                + " have no web address and are not in the file."
             )
         self.message.setText(message)
         self.exported.emit(result)

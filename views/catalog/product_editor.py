@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,7 +58,9 @@ from services.catalog.products import (
 from services.catalog.queries import get_product, list_collections, store_currency
 from services.catalog.records import CollectionRow, Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, DomainError, ValidationFailed
+from views import shortcuts
 from views.context import ViewContext
+from views.widgets.empty_state import EmptyState
 from views.widgets.forms import FormDialog
 
 #: fixed columns of the variant grid after the option columns
@@ -115,8 +117,8 @@ class ProductEditorDialog(FormDialog):
         layout.addWidget(self.findings)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.add_variant_row)
+        shortcuts.bind(shortcuts.PRODUCT, "Ctrl+S", self, self.save)
+        shortcuts.bind(shortcuts.PRODUCT, "Ctrl+Shift+N", self, self.add_variant_row)
 
         self._validate_timer = QTimer(self, singleShot=True, interval=_VALIDATE_AFTER_MS)
         self._validate_timer.timeout.connect(self._validate)
@@ -230,6 +232,10 @@ class ProductEditorDialog(FormDialog):
 
     def _images_tab(self) -> QWidget:
         self.images = QListWidget(objectName="images")
+        self.images_empty = EmptyState(
+            self.images,
+            "No images yet. Add one from a file, or paste an image address below.",
+        )
         self.images.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.images.currentRowChanged.connect(self._on_image_selected)
         self.alt_text = QLineEdit()
@@ -263,6 +269,9 @@ class ProductEditorDialog(FormDialog):
 
     def _collections_tab(self) -> QWidget:
         self.collections = QListWidget(objectName="collections")
+        self.collections_empty = EmptyState(
+            self.collections, "No collections yet: create them under Catalog > Collections."
+        )
         layout = QVBoxLayout()
         layout.addWidget(QLabel("Collections this product is in:"))
         layout.addWidget(self.collections, 1)

@@ -32,6 +32,7 @@ from services.inventory.locations import LocationRow, list_locations
 from views.context import ViewContext
 from views.widgets.money_field import MoneyField
 from views.widgets.search_box import SearchBox
+from views.wording import counted
 
 RED = "#b3261e"
 GREEN = "#1e7d32"
@@ -331,7 +332,7 @@ class LinesEditor(QWidget):
         picker = ItemPickerDialog(
             self.context,
             title="Several items have this code",
-            prompt=f"{len(found)} items have the code {code}: choose one.",
+            prompt=counted(len(found), "%Ln item(s) have the code") + f" {code}: choose one.",
             candidates=found,
             parent=self,
         )

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -54,6 +53,7 @@ from services.inventory.counts import (
     undo_last_scan,
 )
 from services.inventory.locations import BinRow, list_bins
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import (
     GREEN,
@@ -68,6 +68,7 @@ from views.inventory.common import (
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel, RowsTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -361,7 +362,7 @@ class CountingScreen(QWidget):
             ("Alt+Left", self.back),
             ("Escape", self.skip_unknown),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            shortcuts.bind(shortcuts.COUNTING, key, self, slot)
 
     def hideEvent(self, event: Any) -> None:
         # a screen no one sees does not refresh; it reloads when shown again
@@ -395,8 +396,9 @@ class CountingScreen(QWidget):
         )
         by = f" by {detail.started_by}" if detail.started_by else ""
         self.summary.setText(
-            f"Started {when(detail.created_at)}{by} · {detail.scanned_units} units of "
-            f"{detail.counted_items} items counted so far"
+            f"Started {when(detail.created_at)}{by} · "
+            + counted(detail.scanned_units, "%Ln unit(s) of ")
+            + counted(detail.counted_items, "%Ln item(s) counted so far")
         )
         self._show_bin()
         is_open = detail.status == CountStatus.OPEN
@@ -446,7 +448,7 @@ class CountingScreen(QWidget):
         posted = [line for line in self._lines if line.in_scope]
         differing = [line for line in posted if line.variance]
         self.totals.setText(
-            f"{len(posted)} lines · {len(differing)} differ · "
+            counted(len(posted), "%Ln line(s)") + f" · {len(differing)} differ · "
             f"+{sum(v.variance for v in differing if v.variance > 0)} / "
             f"{sum(v.variance for v in differing if v.variance < 0)} units"
         )
@@ -611,7 +613,8 @@ class CountingScreen(QWidget):
         posted = [line for line in self._lines if line.in_scope and line.variance]
         outside = [line for line in self._lines if not line.in_scope]
         uncounted = [line for line in self._lines if line.state == "not counted"]
-        items = "1 item changes" if len(posted) == 1 else f"{len(posted)} items change"
+        # the verb agrees with the number too
+        items = counted(len(posted), "%Ln item changes" if len(posted) == 1 else "%Ln items change")
         text = (
             f"Post {self.detail.number}? {items} on hand "
             f"(+{sum(v.variance for v in posted if v.variance > 0)} / "
@@ -641,8 +644,9 @@ class CountingScreen(QWidget):
     def _on_posted(self, posting: CountPosting) -> None:
         self.feedback.show_result(
             "ok",
-            f"{posting.number} posted: {posting.adjusted_lines} items adjusted "
-            f"(+{posting.units_added} / -{posting.units_removed}).",
+            f"{posting.number} posted: "
+            + counted(posting.adjusted_lines, "%Ln item(s) adjusted")
+            + f" (+{posting.units_added} / -{posting.units_removed}).",
         )
         self.refresh()
 
@@ -729,8 +733,8 @@ class CountsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        QShortcut(QKeySequence("Ctrl+N"), listing, activated=self.open_start)
-        QShortcut(QKeySequence("Return"), self.list, activated=self.open_selected)
+        shortcuts.bind(shortcuts.COUNTS, "Ctrl+N", listing, self.open_start)
+        shortcuts.bind(shortcuts.COUNTS, "Return", self.list, self.open_selected)
         self._apply_filter()
 
     def _on_loaded(self, count: int) -> None:

@@ -467,7 +467,10 @@ class VariantHistoryDialog(QDialog):
             context.tasks,
         )
         self.table = ListView(
-            self.model, settings=context.settings, settings_key="inventory/history"
+            self.model,
+            settings=context.settings,
+            settings_key="inventory/history",
+            empty_text="This item has no stock movements here yet.",
         )
         self.table.setSortingEnabled(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from services.errors import DomainError
 from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED
 from views.widgets.forms import OpenEditors
@@ -85,6 +85,8 @@ class DocumentsTab(QWidget):
     """
 
     noun = "document"
+    #: where its shortcuts are declared (views/shortcuts.py)
+    shortcut_area = ""
     statuses: Sequence[tuple[str, str | None]] = ()
     #: states in which a scan receives a unit (in a draft, a scan adds a line)
     receiving_states: Sequence[str] = ()
@@ -119,7 +121,10 @@ class DocumentsTab(QWidget):
         self.new_button.clicked.connect(self.open_new)
         self.model = KeysetTableModel(self.list_columns, self.hooks.fetch, context.tasks)
         self.list = ListView(
-            self.model, settings=context.settings, settings_key=f"inventory/{self.noun}s"
+            self.model,
+            settings=context.settings,
+            settings_key=f"inventory/{self.noun}s",
+            empty_text=f"No {self.noun}s here. Start one with Ctrl+N.",
         )
         self.list.setSortingEnabled(False)
         self.list.selectionModel().currentRowChanged.connect(self._on_list_current_changed)
@@ -177,8 +182,8 @@ class DocumentsTab(QWidget):
 
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(self.on_scanned)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_new)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(self.shortcut_area, "Ctrl+N", self, self.open_new, button=self.new_button)
+        shortcuts.bind(self.shortcut_area, "F5", self, self.reload)
         self.model.set_query()
 
     # -- scanning --------------------------------------------------------------------------
@@ -296,7 +301,13 @@ class DocumentsTab(QWidget):
         button = QPushButton(f"{text} ({shortcut})" if shortcut else text)
         button.clicked.connect(slot)
         if shortcut:
-            QShortcut(QKeySequence(shortcut), self, activated=lambda: button.isEnabled() and slot())
+            shortcuts.bind(
+                self.shortcut_area,
+                shortcut,
+                self,
+                lambda: button.isEnabled() and slot(),
+                button=button,
+            )
         self.buttons.addWidget(button)
         return button
 

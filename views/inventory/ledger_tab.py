@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from services.inventory.adjustments import REASON_LABELS
 from services.inventory.history import MovementRow, export_movements, list_movements
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, stretch_column, when
 from views.inventory.dialogs import VariantHistoryDialog
@@ -26,6 +26,7 @@ from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 COLUMNS = [
     Column("occurred_at", "When", format=when, width=16),
@@ -78,7 +79,10 @@ class LedgerTab(QWidget):
         # page still loading when a window closes would call a lambda on a deleted label
         self.model.loaded.connect(self._on_loaded)
         self.table = ListView(
-            self.model, settings=context.settings, settings_key="inventory/ledger"
+            self.model,
+            settings=context.settings,
+            settings_key="inventory/ledger",
+            empty_text="No stock movements match. Clear the search or choose another location.",
         )
         self.table.setSortingEnabled(False)
         stretch_column(self.table, 2)
@@ -86,8 +90,8 @@ class LedgerTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        QShortcut(QKeySequence("Return"), self.table, activated=self.open_history)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
+        shortcuts.bind(shortcuts.LEDGER, "Return", self.table, self.open_history)
+        shortcuts.bind(shortcuts.LEDGER, "F5", self, self.reload)
         self.search.focus_shortcut(self)
 
     def _on_location_changed(self, location_id: int | None) -> None:
@@ -106,8 +110,9 @@ class LedgerTab(QWidget):
         self.model.set_query(filters=self.filters())
 
     def _on_loaded(self, count: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count_label.setText(f"{count:,}{more} movements")
+        self.count_label.setText(
+            counted(count, "%Ln movement(s)" if self.model.is_complete else "%Ln+ movement(s)")
+        )
 
     def reload(self) -> None:
         self.model.reload()

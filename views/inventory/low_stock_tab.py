@@ -4,7 +4,6 @@ select lines and turn them into a purchase order (Ctrl+O)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from services.inventory.purchasing import PurchaseOrderDetail, SupplierRow, list_suppliers
 from services.inventory.replenishment import LowStockRow, list_low_stock, order_low_stock
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import (
     MUTED,
@@ -31,6 +31,7 @@ from views.inventory.common import (
 )
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 COLUMNS = [
     Column("sku", "SKU", width=19),
@@ -70,7 +71,9 @@ class OrderFromLowStockDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(
             QLabel(
-                f"{len(rows)} items, {units} units, to {rows[0].location_name}. The draft opens "
+                counted(len(rows), "%Ln item(s), ")
+                + counted(units, "%Ln unit(s), ")
+                + f"to {rows[0].location_name}. The draft opens "
                 "under Receiving, where quantities and costs can still change.",
                 wordWrap=True,
             )
@@ -162,7 +165,7 @@ class LowStockTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
-        QShortcut(QKeySequence("Ctrl+O"), self, activated=self.order_selected)
+        shortcuts.bind(shortcuts.LOW_STOCK, "Ctrl+O", self, self.order_selected)
 
     def _on_location_changed(self, location_id: int | None) -> None:
         self.table.setColumnHidden(4, location_id is not None)
@@ -178,7 +181,8 @@ class LowStockTab(QWidget):
         self.model.reload()
 
     def _on_loaded(self, count: int) -> None:
-        self.count_label.setText(f"{count:,}{'' if self.model.is_complete else '+'} items")
+        text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
+        self.count_label.setText(counted(count, text))
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
 

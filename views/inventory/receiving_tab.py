@@ -42,11 +42,13 @@ from services.inventory.purchasing import (
     update_purchase_order,
 )
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -156,7 +158,7 @@ class PurchaseOrderDialog(FormDialog):
     def _show_total(self) -> None:
         total = sum(line.quantity * (line.unit_cost or 0) for line in self.editor.lines)
         units = sum(line.quantity for line in self.editor.lines)
-        self.total.setText(f"{units} units · {format_minor(total)}")
+        self.total.setText(counted(units, "%Ln unit(s)") + f" · {format_minor(total)}")
 
     def save(self) -> None:
         lines = [
@@ -196,6 +198,7 @@ class PurchaseOrderDialog(FormDialog):
 
 class ReceivingTab(DocumentsTab):
     noun = "purchase order"
+    shortcut_area = shortcuts.RECEIVING
     permission = "inventory.receive"
     receiving_states = ("ordered", "partially_received")
     statuses = (
@@ -248,7 +251,7 @@ class ReceivingTab(DocumentsTab):
             f"{_status(detail.status)}"
         )
         parts = [
-            f"{detail.units} units",
+            counted(detail.units, "%Ln unit(s)"),
             f"{detail.received_units} received",
             f"cost {format_minor(detail.total_cost)}",
         ]

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from services.inventory.levels import StockRow, list_stock, lookup_code
 from services.inventory.locations import BinRow, list_bins
 from services.inventory.shopify_csv import export_inventory_csv
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import MUTED, LocationCombo, negative_red, stretch_column
 from views.inventory.dialogs import (
@@ -41,6 +41,7 @@ from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.wording import counted
 
 
 def _bin(value: object) -> str:
@@ -175,7 +176,7 @@ class StockTab(QWidget):
             ("Return", self.open_history),
             ("F5", self.reload),
         ):
-            QShortcut(QKeySequence(key), self.table if key == "Return" else self, activated=slot)
+            shortcuts.bind(shortcuts.STOCK, key, self.table if key == "Return" else self, slot)
 
     # -- querying --------------------------------------------------------------------------
 
@@ -229,8 +230,8 @@ class StockTab(QWidget):
             self.model.refresh_rows("variant_ids", variant_ids, lambda row: row.variant_id)
 
     def _on_loaded(self, count: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count_label.setText(f"{count:,}{more} items")
+        text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
+        self.count_label.setText(counted(count, text))
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
         if count and not self.table.currentIndex().isValid():
@@ -251,7 +252,7 @@ class StockTab(QWidget):
         if not found:
             self.feedback.show_result("error", f"Unknown code {code}: no item has it.")
             return
-        label = found[0].label if len(found) == 1 else f"{len(found)} items"
+        label = found[0].label if len(found) == 1 else counted(len(found), "%Ln item(s)")
         self.feedback.show_result("ok", f"{label}")
         self.search.setText(code)
         self.model.set_query(search=found[0].sku or code)
@@ -294,7 +295,7 @@ class StockTab(QWidget):
         number = getattr(result, "number", "")
         lines = len(getattr(result, "lines", ()))
         self.feedback.show_result(
-            "ok", f"{number}: {lines} line{'s' if lines != 1 else ''} adjusted.", sound=False
+            "ok", f"{number}: " + counted(lines, "%Ln line(s) adjusted."), sound=False
         )
         self._after_change()
 
@@ -360,7 +361,7 @@ class StockTab(QWidget):
         self.tasks.query(
             export,
             on_done=lambda rows: self.feedback.show_result(
-                "ok", f"Exported {rows:,} rows to {path.name}.", sound=False
+                "ok", counted(rows, "Exported %Ln row(s) to ") + f"{path.name}.", sound=False
             ),
             label="Exporting inventory",
         )

@@ -31,11 +31,13 @@ from services.inventory.transfers import (
     update_transfer,
 )
 from services.paging import Page, PageRequest
+from views import shortcuts
 from views.context import ViewContext
 from views.inventory.common import Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column
+from views.wording import counted
 
 
 def _status(value: str) -> str:
@@ -132,6 +134,7 @@ class TransferDialog(FormDialog):
 
 class TransfersTab(DocumentsTab):
     noun = "transfer"
+    shortcut_area = shortcuts.TRANSFERS
     permission = "inventory.transfer"
     receiving_states = ("shipped", "partially_received")
     statuses = (
@@ -183,7 +186,7 @@ class TransfersTab(DocumentsTab):
             f"{detail.number} · {detail.origin_name} → {detail.destination_name} · "
             f"{_status(detail.status)}"
         )
-        parts = [f"{detail.units} units", f"{detail.received_units} received"]
+        parts = [counted(detail.units, "%Ln unit(s)"), f"{detail.received_units} received"]
         if detail.created_by:
             parts.append(f"created by {detail.created_by} {when(detail.created_at)}")
         if detail.shipped_at:

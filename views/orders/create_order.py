@@ -37,6 +37,7 @@ from views.context import ViewContext
 from views.orders.dialogs import fit_columns
 from views.widgets.forms import FormDialog
 from views.widgets.scanner import ScanFeedback, ScannerInput
+from views.wording import counted
 
 
 class CreateOrderDialog(FormDialog):
@@ -230,8 +231,11 @@ class CreateOrderDialog(FormDialog):
         else:
             self.scan_feedback.show_result(
                 "warn",
-                f"{len(found)}{'+' if len(found) >= 20 else ''} products match {term}: "
-                "choose one and press Add line.",
+                counted(
+                    len(found),
+                    "%Ln+ product(s) match" if len(found) >= 20 else "%Ln product(s) match",
+                )
+                + f" {term}: choose one and press Add line.",
             )
 
     def _on_add_button_clicked(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from models.money import format_minor
 from services.documents.packing_slip import address_lines
 from services.orders import OrderAction, OrderDetail, allowed_actions
+from views.widgets.empty_state import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -151,8 +152,14 @@ class OrderDetailPanel(QWidget):
         self.shipments = _table(
             ["When", "From", "Carrier", "Tracking", "Items", "By"], 4, wrap=True
         )
-        self.money = _table(["When", "What", "Amount", "Status", "Reference"], 1)
+        self.money = _table(["When", "What", "Amount", "Status", "Reference", "By"], 1)
         self.returns = _table(["When", "Items", "Refund", "By"], 1, wrap=True)
+        shown = lambda: self.detail is not None  # noqa: E731
+        self.empty_states = [
+            EmptyState(self.shipments, "Nothing shipped yet.", ready=shown),
+            EmptyState(self.money, "No payments or refunds yet.", ready=shown),
+            EmptyState(self.returns, "Nothing returned yet.", ready=shown),
+        ]
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.shipments, "Shipments")
@@ -198,6 +205,8 @@ class OrderDetailPanel(QWidget):
             button.setEnabled(False)
         for table in (self.lines, self.timeline, self.shipments, self.money, self.returns):
             table.setRowCount(0)
+        for state in self.empty_states:
+            state.refresh()
         self.totals.clear()
         self.note.setEnabled(False)
 
@@ -227,8 +236,9 @@ class OrderDetailPanel(QWidget):
             for part in address_lines(detail.shipping_address)
         )
         placed = f"Placed {_when(detail.placed_at)} {CHANNELS.get(detail.channel, detail.channel)}"
-        if detail.location_code:
-            placed += f", ships from {detail.location_code.replace('-', chr(0x2011))}"
+        ships_from = detail.location_name or detail.location_code
+        if ships_from:
+            placed += f", ships from {html.escape(ships_from)}"
         cancelled = (
             f"<br><b>Cancelled</b> {_when(detail.cancelled_at)}: "
             f"{html.escape(detail.cancel_reason or '')}"
@@ -301,7 +311,7 @@ class OrderDetailPanel(QWidget):
             [
                 [
                     _when(f.created_at),
-                    f.location_code,
+                    f.location_name or f.location_code,
                     f.carrier or "",
                     f.tracking_number or "",
                     ", ".join(f"{ln.quantity} × {ln.sku or ln.title}" for ln in f.lines),
@@ -317,6 +327,7 @@ class OrderDetailPanel(QWidget):
                 money(p.captured_amount),
                 p.status,
                 p.gateway_reference or "",
+                "",
             ]
             for p in detail.payments
         ]
@@ -326,6 +337,7 @@ class OrderDetailPanel(QWidget):
                 f"Refund: {r.reason or ''}".strip(": "),
                 money(-r.amount),
                 r.status,
+                r.gateway_reference or "",
                 r.created_by or "",
             ]
             for r in detail.refunds
@@ -339,12 +351,14 @@ class OrderDetailPanel(QWidget):
                     ", ".join(
                         f"{ln.quantity} × {ln.sku or ln.title} ({ln.disposition})" for ln in r.lines
                     ),
-                    f"refund {r.refund_id}" if r.refund_id else "",
+                    money(r.refund_amount) if r.refund_amount is not None else "",
                     r.created_by or "",
                 ]
                 for r in detail.returns
             ],
         )
+        for state in self.empty_states:
+            state.refresh()
 
     def _on_note_return_pressed(self) -> None:
         text = self.note.text().strip()

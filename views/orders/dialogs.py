@@ -110,11 +110,15 @@ class FulfilDialog(FormDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Fulfil order #{detail.number}")
         self.resize(680, 380)
-        locations = sorted({ln.location_code or "" for ln in detail.lines if ln.unfulfilled})
+        # the locations by name, each once, in the order people read them
+        places = {
+            ln.location_id: ln.location_name or ln.location_code or ""
+            for ln in detail.lines
+            if ln.unfulfilled
+        }
         self.location = QComboBox()
-        for code in locations:
-            ids = {ln.location_id for ln in detail.lines if ln.location_code == code}
-            self.location.addItem(code, next(iter(ids)))
+        for location_id, name in sorted(places.items(), key=lambda place: place[1]):
+            self.location.addItem(name, location_id)
         self._detail = detail
         self.lines = _LineQuantities([])
         self.carrier = QComboBox(editable=True)
@@ -134,12 +138,12 @@ class FulfilDialog(FormDialog):
         self.tracking.setFocus()
 
     def _on_location_current_index_changed(self, _index: int = 0) -> None:
-        code = self.location.currentText()
+        location_id = self.location.currentData()
         self.lines.set_lines(
             [
                 (ln, ln.unfulfilled)
                 for ln in self._detail.lines
-                if ln.unfulfilled > 0 and (ln.location_code or "") == code
+                if ln.unfulfilled > 0 and ln.location_id == location_id
             ]
         )
 

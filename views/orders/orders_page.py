@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -55,6 +55,7 @@ from services.orders import (
 )
 from services.orders.picking import build_packing_slips, build_pick_list, pick_list_order_ids
 from services.payments import record_payment, refund_order
+from views import shortcuts
 from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
@@ -73,6 +74,7 @@ from views.widgets.pdf_preview import PdfPreviewDialog
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
 from views.widgets.throttle import Throttle
+from views.wording import counted
 
 #: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
 DEFAULT_SPLIT = [550, 650]
@@ -181,15 +183,15 @@ class OrdersPage(Page):
         # left, so a narrow pane still shows who ordered what for how much.
         self.model = KeysetTableModel(
             [
-                Column("number", "Order", format=lambda n: f"#{n}", width=8),
-                Column("placed_at", "Placed", format=_placed, width=13),
+                Column("number", "Order", format=lambda n: f"#{n}", width=7),
+                Column("placed_at", "Placed", format=_placed, width=12),
                 Column("customer_name", "Customer", width=25),
-                Column("total_display", "Total", align=RIGHT, width=11),
+                Column("total_display", "Total", align=RIGHT, width=10),
                 Column(
                     "status",
                     "Status",
                     format=_words,
-                    width=11,
+                    width=10,
                     color=lambda s: STATUS_COLORS.get(s),
                 ),
                 Column("payment_status", "Payment", format=_words, width=17),
@@ -240,11 +242,14 @@ class OrdersPage(Page):
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
 
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_create_dialog)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.preview_pick_list)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.preview_packing_slips)
-        QShortcut(QKeySequence("F8"), self, activated=self.open_scan_to_pack)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        for key, slot in (
+            ("Ctrl+N", self.open_create_dialog),
+            ("Ctrl+P", self.preview_pick_list),
+            ("Ctrl+Shift+P", self.preview_packing_slips),
+            ("F8", self.open_scan_to_pack),
+            ("F5", self.refresh),
+        ):
+            shortcuts.bind(shortcuts.ORDERS, key, self, slot)
         self._restore_filters()
 
     def _save_splitter(self) -> None:
@@ -391,8 +396,8 @@ class OrdersPage(Page):
         )
 
     def _on_model_loaded(self, rows: int) -> None:
-        more = "" if self.model.is_complete else "+"
-        self.count.setText(f"{rows}{more} orders" if rows else "No orders match.")
+        text = "%Ln order(s)" if self.model.is_complete else "%Ln+ order(s)"
+        self.count.setText(counted(rows, text) if rows else "No orders match.")
         self.no_match.setVisible(rows == 0)
         if rows == 0:
             request = self.model.request
@@ -653,7 +658,7 @@ class OrdersPage(Page):
         reason = None
         if action is OrderAction.CANCEL:
             reason, ok = QInputDialog.getText(
-                self, "Cancel orders", f"Why are these {len(rows)} orders cancelled?"
+                self, "Cancel orders", counted(len(rows), "Why are these %Ln order(s) cancelled?")
             )
             if not ok:
                 return
@@ -675,7 +680,8 @@ class OrdersPage(Page):
     def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
         self._after_change()
         failed = [r for r in results if not r.ok]
-        summary = f"{len(results) - len(failed)} of {len(results)} orders done."
+        done = len(results) - len(failed)
+        summary = f"{done} of " + counted(len(results), "%Ln order(s) done.")
         if failed:
             summary += "\n\nNot done:\n" + "\n".join(r.message for r in failed[:20])
         self.last_bulk_summary = summary

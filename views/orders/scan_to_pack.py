@@ -11,7 +11,6 @@ in: that is the carrier label's barcode.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -31,6 +30,7 @@ from services.orders.picking import (
     start_packing,
 )
 from services.orders.rows import FulfillmentResult
+from views import shortcuts
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
 from views.widgets.scanner import ScanFeedback, ScannerInput
@@ -65,8 +65,8 @@ class ScanToPackDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["SKU", "Item", "Packed"])
         fit_columns(self.table, 1)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete)
-        QShortcut(QKeySequence("Escape"), self, activated=self.reset)
+        shortcuts.bind(shortcuts.SCAN_TO_PACK, "Ctrl+Return", self, self.complete)
+        shortcuts.bind(shortcuts.SCAN_TO_PACK, "Escape", self, self.reset)
         form = QFormLayout()
         form.addRow("Scan", self.scan)
         form.addRow("Tracking", self.tracking)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -52,7 +53,11 @@ class LoginDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.hide()
         self.hint = QLabel(objectName="hint", wordWrap=True)
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.hint.linkActivated.connect(self._on_hint_link_activated)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
         self.hint.hide()
 
@@ -89,13 +94,29 @@ class LoginDialog(QDialog):
         self.store_state.setText(description)
         self.sign_in_button.setEnabled(True)
 
-    def show_demo_sign_in(self, email: str, password: str) -> None:
-        """Offer the demo store's sign-in; the e-mail is filled in unless one was typed."""
-        self.hint.setText(f"Demo store sign-in: <b>{email}</b> / <b>{password}</b>")
+    def show_demo_sign_in(self, accounts: Sequence[tuple[str, str]], password: str) -> None:
+        """Offer the demo store's accounts, as (role, e-mail), all with ``password``; the first
+        e-mail is filled in unless one was typed, and choosing another fills in that one."""
+        if not accounts:
+            return
+        rows = "".join(
+            f'<tr><td>{escape(role)}</td><td><a href="{escape(email)}">{escape(email)}</a></td>'
+            "</tr>"
+            for role, email in accounts
+        )
+        self.hint.setText(
+            "<p>Demo store sign-in, one account per role, each with the password "
+            f'<b>{escape(password)}</b>:</p><table cellspacing="4">{rows}</table>'
+        )
         self.hint.show()
         if not self.email.text():
-            self.email.setText(email)
+            self.email.setText(accounts[0][1])
             self.password.setFocus()
+
+    def _on_hint_link_activated(self, email: str) -> None:
+        self.email.setText(email)
+        self.password.setFocus()
+        self.password.selectAll()
 
     def set_store_failed(self, message: str) -> None:
         self.store_state.setText(message)

@@ -228,7 +228,10 @@ class StaffPage(Page):
             self.context.tasks,
         )
         self.activity = ListView(
-            self.activity_model, settings=self.context.settings, settings_key="staff/activity"
+            self.activity_model,
+            settings=self.context.settings,
+            settings_key="staff/activity",
+            empty_text="No activity matches the search.",
         )
         self.activity.setObjectName("activity")
         layout = QVBoxLayout(box)

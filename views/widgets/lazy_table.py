@@ -47,6 +47,9 @@ class Column:
         width: the initial width in characters, for the view to apply.
         value: computes the value from the whole row, when it is not one attribute.
         tooltip: the row's tooltip in this column.
+        stretch: the column that gives way: it takes the width the others leave, so on a
+            narrow window it narrows (its text elided) before any column after it is cut off.
+            Without one, a list stretches its widest left-aligned column.
     """
 
     key: str
@@ -58,6 +61,7 @@ class Column:
     width: int | None = None
     value: Callable[[Any], Any] | None = None
     tooltip: Callable[[Any], str] | None = None
+    stretch: bool = False
 
     def of(self, row: Any) -> Any:
         return self.value(row) if self.value is not None else getattr(row, self.key, None)

@@ -4,7 +4,7 @@ lists and packing slips, reports, payment receipts)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from views import shortcuts
+from views.wording import counted
 
 
 class PdfPreviewDialog(QDialog):
@@ -43,14 +46,17 @@ class PdfPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        count = self.document.pageCount()
-        self.pages = QLabel(f"{count} page{'s' if count != 1 else ''}")
+        self.pages = QLabel(counted(self.document.pageCount(), "%Ln page(s)"))
         self.print_button = QPushButton("Print… (Ctrl+P)")
         self.print_button.clicked.connect(self.print_document)
         self.save_button = QPushButton("Save PDF… (Ctrl+S)")
         self.save_button.clicked.connect(self._on_save_button_clicked)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._on_save_button_clicked)
+        shortcuts.bind(
+            shortcuts.PREVIEW, "Ctrl+P", self, self.print_document, button=self.print_button
+        )
+        shortcuts.bind(
+            shortcuts.PREVIEW, "Ctrl+S", self, self._on_save_button_clicked, button=self.save_button
+        )
         bar = QHBoxLayout()
         bar.addWidget(self.pages)
         bar.addStretch()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QWidget
+
+from views import shortcuts
 
 #: typing pauses shorter than this do not start a query
 DEBOUNCE_MS = 150
@@ -29,8 +30,8 @@ class SearchBox(QLineEdit):
         self.textChanged.connect(lambda text: None if text else self._timer.start())
         self._last = ""
 
-    def focus_shortcut(self, parent: QWidget, key: str = "Ctrl+F") -> None:
-        QShortcut(QKeySequence(key), parent, activated=self._focus_all)
+    def focus_shortcut(self, parent: QWidget) -> None:
+        shortcuts.bind(shortcuts.LISTS, "Ctrl+F", parent, self._focus_all)
 
     def _focus_all(self) -> None:
         self.setFocus()
