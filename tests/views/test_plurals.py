@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 from reportlab.pdfgen import canvas
-from views.orders.pdf_preview import PdfPreviewDialog
 
 from services.wording import counted as service_counted
 from tests import orders_support as support
 from views.orders import OrdersPage
+from views.widgets.pdf_preview import PdfPreviewDialog
 from views.wording import counted
 
 ROOT = Path(__file__).resolve().parents[2]
