@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.search import SearchHit, global_search
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 from views.shortcuts import EVERYWHERE, keys_of
 from views.widgets.forms import unsaved_form
 from views.widgets.global_search import GlobalSearch
@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._page_classes = [p for p in pages if p.allowed(context)]
         self._pages: dict[int, Page] = {}
+        #: topics each page out of sight missed: it refreshes once when next shown
+        self._missed: dict[Page, set[str]] = {}
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setFixedWidth(190)
@@ -168,6 +170,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         self.context.settings.setValue("main/area", page.title)
         page.on_shown()
+        missed = self._missed.pop(page, None)
+        if missed:
+            page.on_store_changed(StoreChanges.of_topics(missed))
 
     def open_global_search(self) -> GlobalSearch:
         store = self.context.store
@@ -192,10 +197,16 @@ class MainWindow(QMainWindow):
     # -- live state ------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_live_changed(self, topics: set[str]) -> None:
+    def _on_live_changed(self, changes: StoreChanges) -> None:
+        """The page on screen refreshes what changed; the others, once, when next shown."""
+        current = self.stack.currentWidget()
         for page in self._pages.values():
-            if page.cares_about(topics):
-                page.on_store_changed(topics)
+            if not page.cares_about(changes):
+                continue
+            if page is current:
+                page.on_store_changed(changes)
+            else:
+                self._missed.setdefault(page, set()).update(changes.topics)
 
     @Slot(str)
     def _on_connection_changed(self, state: str) -> None:

@@ -80,6 +80,8 @@ class CatalogFilter:
     price_min: int | None = None
     price_max: int | None = None
     published: bool | None = None
+    #: only these variants (a list refreshing the rows another workstation changed)
+    variant_ids: tuple[int, ...] = ()
 
     @classmethod
     def from_request(cls, request: PageRequest) -> CatalogFilter:
@@ -93,7 +95,7 @@ class CatalogFilter:
         if unknown:
             raise ValueError(f"unknown catalog filters: {sorted(unknown)}")
         given = dict(values)
-        for name in ("statuses", "vendors", "product_types"):
+        for name in ("statuses", "vendors", "product_types", "variant_ids"):
             if name in given:
                 given[name] = tuple(given[name] or ())
         if given.get("stock"):
@@ -103,7 +105,12 @@ class CatalogFilter:
 
     @property
     def has_variant_conditions(self) -> bool:
-        return self.stock is not None or self.price_min is not None or self.price_max is not None
+        return (
+            self.stock is not None
+            or self.price_min is not None
+            or self.price_max is not None
+            or bool(self.variant_ids)
+        )
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,8 @@ def _product_conditions(f: CatalogFilter, where: _Where) -> None:
 
 
 def _variant_conditions(f: CatalogFilter, where: _Where, *, price: str = "v.price") -> None:
+    if f.variant_ids:
+        where.add("v.id = ANY(:variant_ids)", variant_ids=list(f.variant_ids))
     if f.price_min is not None:
         where.add(f"{price} >= :price_min", price_min=f.price_min)
     if f.price_max is not None:
@@ -285,7 +294,7 @@ def list_variants(uow: UnitOfWork, request: PageRequest) -> Page[VariantRow]:
         session = uow.session
         if term:
             _search_session(session)
-        if term and len(term) >= TRIGRAM_MIN and sort.product_level:
+        if term and len(term) >= TRIGRAM_MIN and sort.product_level and not f.variant_ids:
             keyed = _search_branches(session, f, term, sort, request)
         else:
             keyed = _walk(session, f, term, sort, request)

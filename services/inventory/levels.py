@@ -358,10 +358,14 @@ class StockFilter:
     low_stock: bool = False
     out_of_stock: bool = False
     negative_available: bool = False
+    #: only these variants' rows (a list refreshing the figures another workstation changed)
+    variant_ids: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, filters: Mapping[str, Any]) -> StockFilter:
         known = {k: filters[k] for k in cls.__dataclass_fields__ if k in filters}
+        if "variant_ids" in known:
+            known["variant_ids"] = tuple(known["variant_ids"])
         return cls(**known)
 
 
@@ -533,6 +537,8 @@ def _stock_statement(flt: StockFilter) -> tuple[Select[*tuple[Any, ...]], _Stock
         statement = statement.where(available <= 0)
     if flt.negative_available:
         statement = statement.where(available < 0)
+    if flt.variant_ids:
+        statement = statement.where(Variant.id.in_(flt.variant_ids))
     return statement, _StockTables(level, place, bin_)
 
 

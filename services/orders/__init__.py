@@ -48,6 +48,7 @@ from services.orders.queries import (
     get_order_detail,
     list_orders,
     list_saved_filters,
+    order_line_availability,
     save_filter,
 )
 from services.orders.returns import ReturnLineInput, record_return
@@ -102,6 +103,7 @@ __all__ = [
     "list_orders",
     "list_saved_filters",
     "mark_delivered",
+    "order_line_availability",
     "quote_order",
     "record_return",
     "refusal",

@@ -93,6 +93,8 @@ class OrderFilter:
     #: inclusive: orders placed on this day are shown
     placed_to: date | None = None
     location_id: int | None = None
+    #: only these orders (a list refreshing the rows another workstation changed)
+    ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (saved filters, QSettings, ``PageRequest.filters``)."""
@@ -123,6 +125,7 @@ class OrderFilter:
             placed_from=days("placed_from"),
             placed_to=days("placed_to"),
             location_id=data.get("location_id"),
+            ids=tuple(data.get("ids", ())),
         )
 
     @property
@@ -351,6 +354,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def _apply_filter(
     uow: UnitOfWork, statement: Select[*tuple[Any, ...]], f: OrderFilter
 ) -> Select[*tuple[Any, ...]]:
+    if f.ids:
+        statement = statement.where(Order.id.in_(f.ids))
     if f.statuses:
         statement = statement.where(Order.status.in_(f.statuses))
     if f.payment_statuses:
@@ -463,6 +468,16 @@ def delete_filter(uow: UnitOfWork, actor: Actor, filter_id: int) -> None:
 
 
 # -- the detail ---------------------------------------------------------------------------------
+
+
+def order_line_availability(uow: UnitOfWork, order_id: int) -> dict[int, int | None]:
+    """Stock available now at each line's location, by line id: the figures an open order
+    refreshes when stock moves elsewhere. Raises NotFound."""
+    with uow:
+        order = uow.session.get(Order, order_id)
+        if order is None:
+            raise NotFound("That order no longer exists.")
+        return {line.id: line.available for line in _lines(uow, order)}
 
 
 def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
@@ -631,7 +646,14 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
     where = func.coalesce(OrderLine.location_id, order.location_id)
     line_location = aliased(Location)
     rows = uow.session.execute(
-        select(OrderLine, line_location.id, line_location.code, Bin.code, line_location.name)
+        select(
+            OrderLine,
+            line_location.id,
+            line_location.code,
+            Bin.code,
+            line_location.name,
+            InventoryLevel.available,
+        )
         .outerjoin(line_location, line_location.id == where)
         .outerjoin(
             InventoryLevel,
@@ -661,8 +683,9 @@ def _lines(uow: UnitOfWork, order: Order) -> list[LineDetail]:
             loc_code,
             bin_code,
             loc_name,
+            available,
         )
-        for ln, loc_id, loc_code, bin_code, loc_name in rows
+        for ln, loc_id, loc_code, bin_code, loc_name, available in rows
     ]
 
 

@@ -54,6 +54,8 @@ class LineDetail:
     bin_code: str | None
     #: the location's name, as people know it ("Portland warehouse", not "WH-PDX")
     location_name: str | None = None
+    #: stock available to sell at the line's location now (None: never stocked there)
+    available: int | None = None
 
     @property
     def subtotal(self) -> int:

@@ -38,7 +38,9 @@ def test_an_adjustment_elsewhere_refreshes_the_stock_list_within_a_second(
     page = InventoryPage(context)
     qtbot.addWidget(page, before_close_func=settle)
     page.show()
-    live.changed.connect(lambda topics: page.cares_about(topics) and page.on_store_changed(topics))
+    live.changed.connect(
+        lambda changes: page.cares_about(changes) and page.on_store_changed(changes)
+    )
     url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     listener = OutboxListener(url, live)
     listener.start()

@@ -12,9 +12,9 @@ from tests.views.scanning import Keyboard, scanner_types
 from views.orders import OrdersPage
 from views.orders.create_order import CreateOrderDialog
 from views.orders.dialogs import CancelDialog, FulfilDialog
-from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.keys import ConfirmDialog
+from views.widgets.pdf_preview import PdfPreviewDialog
 
 
 def _page(context_for, qtbot, role="manager") -> OrdersPage:

@@ -12,7 +12,7 @@ from reportlab.pdfgen import canvas
 from services.wording import counted as service_counted
 from tests import orders_support as support
 from views.orders import OrdersPage
-from views.orders.pdf_preview import PdfPreviewDialog
+from views.widgets.pdf_preview import PdfPreviewDialog
 from views.wording import counted
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from app.main_window import MainWindow
 from services.staff import sign_in
 from tests.conftest import TEST_PASSWORD
+from views.context import StoreChanges
 from views.staff.login_dialog import LoginDialog
 from views.staff.staff_page import StaffPage
 from views.tasks import TaskRunner
@@ -89,8 +90,8 @@ class _Second(Page):
         super().__init__(context, parent)
         self.changes: list[set[str]] = []
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        self.changes.append(topics)
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        self.changes.append(changes.topics)
 
 
 class _AdminsOnly(Page):
@@ -110,9 +111,15 @@ def test_main_window_shows_who_is_signed_in_and_navigates(context_for, qtbot) ->
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.page(1)
-    context.live.changed.emit({"thing.updated"})
-    context.live.changed.emit({"other.updated"})
+    context.live.changed.emit(StoreChanges.of_topics({"thing.updated"}))
+    context.live.changed.emit(StoreChanges.of_topics({"other.updated"}))
     assert window.page(1).changes == [{"thing.updated"}]
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    context.live.changed.emit(StoreChanges({"thing.updated": frozenset({1})}))
+    context.live.changed.emit(StoreChanges({"thing.created": frozenset({2})}))
+    assert len(window.page(1).changes) == 1  # out of sight: nothing fetched
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.page(1).changes[1:] == [{"thing.updated", "thing.created"}]  # once, shown
     context.live.connection_changed.emit("reconnecting")
     assert "reconnecting" in window.connection_label.text()
 

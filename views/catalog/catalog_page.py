@@ -43,17 +43,22 @@ from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
 from services.paging import PageRequest
 from views import shortcuts
-from views.context import ViewContext
+from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import MoneyField, money_column
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.widgets.throttle import Throttle
 from views.wording import counted
 
 STATUS_COLORS = {"draft": "#8a6d00", "archived": "#80868b", "active": "#1e7d32"}
 SETTINGS = "catalog"
+
+
+def _variant_of(row: VariantRow) -> int:
+    return row.variant_id
 
 
 def _stock_color(value: int) -> str | None:
@@ -70,7 +75,7 @@ class CatalogPage(Page):
 
     title = "Catalog"
     permission = None
-    topics = ("product.", "collection.", "inventory.", "stock.")
+    topics = ("product.", "collection.", *FIGURE_TOPICS)
     opens = ("variant",)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
@@ -176,7 +181,7 @@ class CatalogPage(Page):
         actions.addWidget(self.count_label)
         self._enable_actions()
 
-        self.model = KeysetTableModel(self._columns(), self._fetch, context.tasks)
+        self.model = KeysetTableModel(self._columns(), self._fetch, context.tasks, key=_variant_of)
         self.model.loaded.connect(self._on_model_loaded)
         self.model.failed.connect(lambda message: self.count_label.setText(message))
         self.table = ListView(model=self.model, settings=context.settings, settings_key=SETTINGS)
@@ -193,6 +198,7 @@ class CatalogPage(Page):
             objectName="emptyState",
         )
         self.empty.hide()
+        self._recount = Throttle(self._count, parent=self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -380,15 +386,35 @@ class CatalogPage(Page):
             self._apply()
 
     def refresh(self) -> None:
-        """Load the list again from its first page, and count it again."""
-        self.model.reload()
-        self._count()
+        """Fetch the loaded rows again in place, and count them again (F5)."""
+        self.model.refresh_soon()
+        self._recount.ask()
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        if self.cares_about(topics):
+    def _after_change(self, _result: object = None) -> None:
+        """A change made here: the store's announcement of it refreshes the list, once; with
+        no one listening, refresh now."""
+        if not self.context.live.listening:
             self.refresh()
-            if any(t.startswith("collection.") for t in topics):
-                self._load_choices()
+
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        if not self.cares_about(changes):
+            return
+        if changes.touches("product.", "collection."):
+            # a new product has at least one variant: its rows do not push loaded ones out
+            self.model.refresh_soon(created=len(changes.ids("product.created") or ()))
+            self._recount.ask()
+        else:
+            self._on_figures_changed(changes.ids(*FIGURE_TOPICS))
+        if changes.touches("collection."):
+            self._load_choices()
+
+    def _on_figures_changed(self, variant_ids: set[int] | None) -> None:
+        """Stock figures changed: refetch the loaded rows of those variants only, unless the
+        stock filter decides which rows are listed."""
+        if variant_ids is None or self.stock_filter.currentData():
+            self.refresh()
+        else:
+            self.model.refresh_rows("variant_ids", variant_ids, _variant_of)
 
     def open_item(self, kind: str, item_id: int) -> None:
         if kind == "variant":
@@ -419,7 +445,7 @@ class CatalogPage(Page):
 
         def make() -> QDialog:
             editor = ProductEditorDialog(self.context, product_id, parent=self)
-            editor.saved.connect(lambda _: self.refresh())
+            editor.saved.connect(self._after_change)
             return self._keep(editor)
 
         self.dialog = self.editors.open(("product", product_id), make)
@@ -442,14 +468,14 @@ class CatalogPage(Page):
 
         selection, described = self.selection()
         dialog = BulkEditDialog(self.context, selection, described, parent=self)
-        dialog.applied.connect(lambda _: self.refresh())
+        dialog.applied.connect(self._after_change)
         self._show(dialog)
 
     def open_history(self) -> None:
         from views.catalog.bulk_edit import BulkHistoryDialog
 
         dialog = BulkHistoryDialog(self.context, parent=self)
-        dialog.reverted.connect(lambda _: self.refresh())
+        dialog.reverted.connect(self._after_change)
         self._show(dialog)
 
     def open_collections(self) -> None:
@@ -465,7 +491,7 @@ class CatalogPage(Page):
         from views.catalog.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.context, parent=self)
-        dialog.imported.connect(lambda _: (self.refresh(), self._load_choices()))
+        dialog.imported.connect(lambda _: (self._after_change(), self._load_choices()))
         self._show(dialog)
 
     def open_export(self) -> None:
@@ -488,7 +514,7 @@ class CatalogPage(Page):
             products,
             label="Publishing" if publish else "Unpublishing",
             busy=self.publish_button,
-            on_done=lambda _: self.refresh(),
+            on_done=self._after_change,
         )
 
     def _show(self, dialog: QDialog) -> None:

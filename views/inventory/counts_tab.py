@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.status import CountStatus
+from services.errors import DomainError
 from services.inventory.counts import (
     STATUS_LABELS,
     CountDetail,
@@ -519,7 +520,7 @@ class CountingScreen(QWidget):
         self._refresh_timer.start()
 
     def _on_failed(self, error: BaseException) -> None:
-        if hasattr(error, "title"):
+        if isinstance(error, DomainError):
             self.feedback.show_result("error", str(error))
         else:
             self.tasks.report_error(error, self)

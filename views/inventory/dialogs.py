@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.errors import Conflict
+from services.errors import Conflict, DomainError
 from services.inventory.adjustments import (
     ADJUSTMENT_REASONS,
     MOVABLE_STATES,
@@ -325,8 +325,8 @@ class AdjustDialog(FormDialog):
                 ids,
                 on_done=self._refresh_rows,
             )
-        self.message.setText(str(error) if hasattr(error, "title") else "Not saved.")
-        if not hasattr(error, "title"):
+        self.message.setText(str(error) if isinstance(error, DomainError) else "Not saved.")
+        if not isinstance(error, DomainError):
             self.tasks.report_error(error, self)
 
     def _refresh_rows(self, rows: list[StockRow]) -> None:

@@ -5,7 +5,7 @@ a shipped or ordered document receives a unit)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.errors import DomainError
 from services.inventory.levels import lookup_code
 from services.paging import Page, PageRequest
 from views import shortcuts
@@ -37,8 +38,55 @@ from views.widgets.table_view import ListView
 from views.wording import counted
 
 
+class DocumentHooks(Protocol):
+    """What a kind of document (a transfer, a purchase order) tells the shared tab: how its
+    list is fetched, a document loaded and shown, its states named and their actions, and how
+    a scan changes it."""
+
+    def fetch(self, request: PageRequest) -> Page[Any]: ...
+
+    def load(self, document_id: int) -> Any: ...
+
+    def show_detail(self, detail: Any) -> None: ...
+
+    def status_name(self, status: str) -> str: ...
+
+    def allowed_actions(self, status: str) -> frozenset[str]: ...
+
+    def editor(self, detail: Any) -> Any:
+        """The dialog that creates (``detail`` None) or edits a draft; it has ``result_detail``."""
+        ...
+
+    def cancel_consequence(self, detail: Any) -> str:
+        """What cancelling ``detail`` does, in a sentence for the cancel prompt."""
+        ...
+
+    def cancel_document(
+        self, uow: Any, actor: Any, document_id: int, *, note: str | None
+    ) -> Any: ...
+
+    def receiving_place(self, detail: Any) -> str:
+        """The name of the location where ``detail`` is received."""
+        ...
+
+    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
+        """Receive all that is left on the document (runs off the UI thread)."""
+        ...
+
+    def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
+        """Runs off the UI thread: the draft ``detail`` with ``quantity`` more of ``variant``;
+        returns the saved detail."""
+        ...
+
+    def receive_scan(self, detail: Any, code: str, quantity: int) -> tuple[Any, Any]:
+        """Runs off the UI thread: receive ``quantity`` of the item ``code`` names; returns the
+        document's detail and the line received."""
+        ...
+
+
 class DocumentsTab(QWidget):
-    """A list (left) and the open document (right). Subclasses fill in the specifics.
+    """A list (left) and the open document (right). A subclass is one kind of document and
+    passes itself as the ``hooks`` (``DocumentHooks``) that fill in the specifics.
 
     Attributes:
         detail: the open document's frozen detail (None when nothing is open).
@@ -56,8 +104,11 @@ class DocumentsTab(QWidget):
     list_columns: Sequence[Column] = ()
     line_headers: Sequence[str] = ()
 
-    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: ViewContext, hooks: DocumentHooks, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.hooks = hooks
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self.detail: Any = None
@@ -77,7 +128,7 @@ class DocumentsTab(QWidget):
         )
         self.new_button = QPushButton(f"New {self.noun}… (Ctrl+N)")
         self.new_button.clicked.connect(self.open_new)
-        self.model = KeysetTableModel(self.list_columns, self.fetch, context.tasks)
+        self.model = KeysetTableModel(self.list_columns, self.hooks.fetch, context.tasks)
         self.list = ListView(
             self.model,
             settings=context.settings,
@@ -144,52 +195,6 @@ class DocumentsTab(QWidget):
         shortcuts.bind(self.shortcut_area, "F5", self, self.reload)
         self.model.set_query()
 
-    # -- to fill in ------------------------------------------------------------------------
-
-    def fetch(self, request: PageRequest) -> Page[Any]:
-        raise NotImplementedError
-
-    def load(self, document_id: int) -> Any:
-        raise NotImplementedError
-
-    def show_detail(self, detail: Any) -> None:
-        raise NotImplementedError
-
-    def status_name(self, status: str) -> str:
-        raise NotImplementedError
-
-    def allowed_actions(self, status: str) -> frozenset[str]:
-        raise NotImplementedError
-
-    def editor(self, detail: Any) -> Any:
-        """The dialog that creates (``detail`` None) or edits a draft; it has ``result_detail``."""
-        raise NotImplementedError
-
-    def cancel_consequence(self, detail: Any) -> str:
-        """What cancelling ``detail`` does, in a sentence for the cancel prompt."""
-        raise NotImplementedError
-
-    def cancel_document(self, uow: Any, actor: Any, document_id: int, *, note: str | None) -> Any:
-        raise NotImplementedError
-
-    def receiving_place(self, detail: Any) -> str:
-        """The name of the location where ``detail`` is received."""
-        raise NotImplementedError
-
-    def receive_everything(self, uow: Any, actor: Any, document_id: int) -> Any:
-        """Receive all that is left on the document (runs off the UI thread)."""
-        raise NotImplementedError
-
-    def add_to_draft(self, detail: Any, variant: Any, quantity: int) -> Any:
-        """Runs off the UI thread: the draft ``detail`` with ``quantity`` more of ``variant``;
-        returns the saved detail."""
-        raise NotImplementedError
-
-    def receive_scan(self, detail: Any, code: str, quantity: int) -> tuple[Any, Any]:
-        """Runs off the UI thread: receive ``quantity`` of the item ``code`` names; returns the
-        document's detail and the line received."""
-        raise NotImplementedError
-
     # -- scanning --------------------------------------------------------------------------
 
     def on_scanned(self, code: str) -> None:
@@ -207,7 +212,7 @@ class DocumentsTab(QWidget):
             )
         elif detail.status in self.receiving_states:
             self.tasks.change(
-                lambda: self.receive_scan(detail, code, quantity),
+                lambda: self.hooks.receive_scan(detail, code, quantity),
                 on_done=self._on_received,
                 on_error=self.scan_failed,
                 label="Receiving",
@@ -215,7 +220,8 @@ class DocumentsTab(QWidget):
         else:
             self.feedback.show_result(
                 "error",
-                f"{detail.number} is {self.status_name(detail.status).lower()}; nothing to scan.",
+                f"{detail.number} is {self.hooks.status_name(detail.status).lower()}; "
+                "nothing to scan.",
             )
 
     def _add_scanned(self, detail: Any, code: str, found: list[Any], quantity: int) -> None:
@@ -224,7 +230,7 @@ class DocumentsTab(QWidget):
             return
         variant = found[0]
         self.tasks.change(
-            lambda: self.add_to_draft(detail, variant, quantity),
+            lambda: self.hooks.add_to_draft(detail, variant, quantity),
             on_done=lambda new: self._on_added(new, variant),
             on_error=self.scan_failed,
             label="Adding",
@@ -254,7 +260,7 @@ class DocumentsTab(QWidget):
         """What may be done to ``detail`` now, by this person."""
         if detail is None or not self.context.can(self.permission):
             return frozenset()
-        return self.allowed_actions(detail.status)
+        return self.hooks.allowed_actions(detail.status)
 
     def open_new(self) -> None:
         if self.context.can(self.permission):
@@ -268,7 +274,7 @@ class DocumentsTab(QWidget):
         """The editor of ``detail`` (a new document for None); one per document."""
 
         def make() -> Any:
-            dialog = self.editor(detail)
+            dialog = self.hooks.editor(detail)
             dialog.saved.connect(self.shown)
             return dialog
 
@@ -288,10 +294,14 @@ class DocumentsTab(QWidget):
             return
         self.confirm(
             f"Cancel {detail.number}",
-            f"Cancel {detail.number}? {self.cancel_consequence(detail)} This cannot be undone.",
+            f"Cancel {detail.number}? {self.hooks.cancel_consequence(detail)} "
+            "This cannot be undone.",
             f"Cancel {self.noun}",
             lambda question: self.change(
-                self.cancel_document, detail.id, note=question.reason_text(), label="Cancelling"
+                self.hooks.cancel_document,
+                detail.id,
+                note=question.reason_text(),
+                label="Cancelling",
             ),
             reason="Why is it cancelled? (optional)",
         )
@@ -321,10 +331,10 @@ class DocumentsTab(QWidget):
         self.confirm(
             f"Receive all of {detail.number}",
             f"Receive all {units} still to come on {detail.number} at "
-            f"{self.receiving_place(detail)}? They go on hand there now and {detail.number} is "
-            "complete. This cannot be undone.",
+            f"{self.hooks.receiving_place(detail)}? They go on hand there now and "
+            f"{detail.number} is complete. This cannot be undone.",
             f"Receive {units}",
-            lambda _: self.change(self.receive_everything, detail.id, label="Receiving"),
+            lambda _: self.change(self.hooks.receive_everything, detail.id, label="Receiving"),
         )
 
     # -- shared ----------------------------------------------------------------------------
@@ -362,7 +372,9 @@ class DocumentsTab(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self._open_id = document_id
-        self.tasks.query(lambda: self.load(document_id), on_done=self._on_loaded, label="Loading")
+        self.tasks.query(
+            lambda: self.hooks.load(document_id), on_done=self._on_loaded, label="Loading"
+        )
 
     def _on_loaded(self, detail: Any) -> None:
         if detail.id != self._open_id:
@@ -370,7 +382,7 @@ class DocumentsTab(QWidget):
         if self.detail is None or self.detail.id != detail.id:
             self.feedback.hold.stop()  # the last scan's outcome was about another document
         self.detail = detail
-        self.show_detail(detail)
+        self.hooks.show_detail(detail)
 
     def shown(self, detail: Any) -> None:
         """After a change: show the new state and refresh the list around it."""
@@ -404,7 +416,7 @@ class DocumentsTab(QWidget):
         return quantity
 
     def scan_failed(self, error: BaseException) -> None:
-        if hasattr(error, "title"):
+        if isinstance(error, DomainError):
             self.feedback.show_result("error", str(error))
         else:
             self.tasks.report_error(error, self)
@@ -416,4 +428,4 @@ def item_name(variant: Any) -> str:
     )
 
 
-__all__ = ["DocumentsTab", "item_name"]
+__all__ = ["DocumentHooks", "DocumentsTab", "item_name"]

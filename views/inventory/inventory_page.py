@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from views.context import ViewContext
+from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.inventory.counts_tab import CountsTab
 from views.inventory.ledger_tab import LedgerTab
 from views.inventory.low_stock_tab import LowStockTab
@@ -49,14 +49,17 @@ class InventoryPage(Page):
     def on_shown(self) -> None:
         self._refresh(self.tabs.currentWidget())
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        """Refresh the tab on screen now; the others when they are next shown."""
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        """Refresh the tab on screen now, in place; the others when they are next shown. A
+        change of stock figures only refetches the stock list's rows of those variants."""
         current = self.tabs.currentWidget()
         self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())} - {current}
-        if self.isVisible():
-            current.reload()  # type: ignore[attr-defined]
-        else:
+        if not self.isVisible():
             self._stale.add(current)
+        elif current is self.stock and changes.only(*FIGURE_TOPICS):
+            self.stock.refresh_figures(changes.ids(*FIGURE_TOPICS))
+        else:
+            current.reload()  # type: ignore[attr-defined]
 
     def _on_tab_changed(self, _index: int) -> None:
         self._refresh(self.tabs.currentWidget())

@@ -221,7 +221,7 @@ class ReceivingTab(DocumentsTab):
     line_headers = ("SKU", "Item", "Ordered", "Received", "Still to come", "Unit cost", "Line cost")
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
+        super().__init__(context, self, parent)
         self.new_button.setEnabled(context.can(self.permission))
         self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
         self.order_button = self.add_button("Mark ordered", self.mark_ordered, "Ctrl+O")

@@ -107,6 +107,8 @@ class StockTab(QWidget):
             COLUMNS,
             lambda request: list_stock(context.store.unit_of_work(), request),
             context.tasks,
+            key=lambda row: (row.variant_id, row.location_id),
+            parent=self,
         )
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(lambda message: self.feedback.show_result("error", message))
@@ -208,6 +210,25 @@ class StockTab(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
+    def _after_change(self, _result: object = None) -> None:
+        """A change made here: the store's announcement of it refreshes the list, once; with
+        no one listening, refresh now."""
+        if not self.context.live.listening:
+            self.reload()
+
+    def refresh_figures(self, variant_ids: set[int] | None) -> None:
+        """These variants' figures changed: refetch their loaded rows in place, unless the
+        figures decide which rows are listed or in which order."""
+        request = self.model.request
+        filtered = ("low_stock", "out_of_stock", "negative_available")
+        by_figures = request.sort in ("available", "on_hand") or any(
+            request.filters.get(name) for name in filtered
+        )
+        if variant_ids is None or by_figures:
+            self.model.refresh_soon()
+        else:
+            self.model.refresh_rows("variant_ids", variant_ids, lambda row: row.variant_id)
+
     def _on_loaded(self, count: int) -> None:
         text = "%Ln item(s)" if self.model.is_complete else "%Ln+ item(s)"
         self.count_label.setText(counted(count, text))
@@ -276,7 +297,7 @@ class StockTab(QWidget):
         self.feedback.show_result(
             "ok", f"{number}: " + counted(lines, "%Ln line(s) adjusted."), sound=False
         )
-        self.reload()
+        self._after_change()
 
     def open_move(self) -> None:
         row = self._one()
@@ -285,7 +306,7 @@ class StockTab(QWidget):
 
         def make() -> QWidget:
             dialog = MoveStateDialog(self.context, row, self)
-            dialog.moved.connect(lambda _: self.reload())
+            dialog.moved.connect(self._after_change)
             return dialog
 
         self._show(("move", row.variant_id, row.location_id), make)
@@ -297,7 +318,7 @@ class StockTab(QWidget):
 
         def make() -> QWidget:
             dialog = ReorderDialog(self.context, row, self)
-            dialog.saved.connect(lambda _: self.reload())
+            dialog.saved.connect(self._after_change)
             return dialog
 
         self._show(("reorder", row.variant_id, row.location_id), make)
@@ -357,7 +378,7 @@ class StockTab(QWidget):
 
         def make() -> QWidget:
             dialog = InventoryImportDialog(self.context, path, self)
-            dialog.imported.connect(lambda _: self.reload())
+            dialog.imported.connect(self._after_change)
             return dialog
 
         self._show(("import", str(path)), make)

@@ -157,7 +157,7 @@ class TransfersTab(DocumentsTab):
     line_headers = ("SKU", "Item", "Quantity", "Received", "Still to come")
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
+        super().__init__(context, self, parent)
         self.new_button.setEnabled(context.can(self.permission))
         self.edit_button = self.add_button("Edit…", self.open_edit, "Ctrl+E")
         self.ship_button = self.add_button("Ship", self.ship, "Ctrl+S")

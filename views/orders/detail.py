@@ -107,6 +107,14 @@ def _fill(table: QTableWidget, rows: list[list[str]], right: set[int] = frozense
             header.setTextAlignment(RIGHT)
 
 
+#: the lines' column of stock available at the line's location
+AVAILABLE = 6
+
+
+def _available(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
 class OrderDetailPanel(QWidget):
     """Signals:
     action_requested(object): an OrderAction button was pressed.
@@ -139,7 +147,9 @@ class OrderDetailPanel(QWidget):
             actions.addLayout(row)
 
         self.lines = _table(
-            ["SKU", "Item", "Bin", "Qty", "Shipped", "Returned", "Price", "Total"], 1, wrap=True
+            ["SKU", "Item", "Bin", "Qty", "Shipped", "Returned", "Available", "Price", "Total"],
+            1,
+            wrap=True,
         )
         self.totals = QLabel(objectName="orderTotals")
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -181,6 +191,16 @@ class OrderDetailPanel(QWidget):
         layout.addWidget(self.tabs, 3)
         layout.addWidget(self.note)
         self.show_empty()
+
+    def show_availability(self, available: dict[int, int | None]) -> None:
+        """New stock figures for the open order's lines (line id to available): only those
+        cells change; the rest of the detail stays as it is."""
+        if self.detail is None:
+            return
+        for row, line in enumerate(self.detail.lines):
+            item = self.lines.item(row, AVAILABLE)
+            if line.id in available and item is not None:
+                item.setText(_available(available[line.id]))
 
     def show_empty(
         self, message: str = "Choose an order in the list, or search for one (Ctrl+F)."
@@ -252,15 +272,18 @@ class OrderDetailPanel(QWidget):
                     str(ln.quantity),
                     str(ln.fulfilled_quantity),
                     str(ln.returned_quantity),
+                    _available(ln.available),
                     money(ln.unit_price),
                     money(ln.total),
                 ]
                 for ln in detail.lines
             ],
-            right={3, 4, 5, 6, 7},
+            right={3, 4, 5, AVAILABLE, 7, 8},
         )
         # most orders have nothing back: the column shows only when something came back
         self.lines.setColumnHidden(5, not any(ln.returned_quantity for ln in detail.lines))
+        # stock to sell matters while something is left to ship
+        self.lines.setColumnHidden(AVAILABLE, not any(ln.unfulfilled for ln in detail.lines))
         t = detail.totals
         # a cancelled order owes nothing more; what it was paid shows as the refund owed
         balance = min(detail.balance_due, 0) if detail.status == "cancelled" else detail.balance_due

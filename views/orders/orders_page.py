@@ -48,6 +48,7 @@ from services.orders import (
     list_orders,
     list_saved_filters,
     mark_delivered,
+    order_line_availability,
     record_return,
     save_filter,
     start_processing,
@@ -61,7 +62,7 @@ from services.orders.picking import (
 )
 from services.payments import record_payment, refund_order
 from views import shortcuts
-from views.context import ViewContext
+from views.context import FIGURE_TOPICS, StoreChanges, ViewContext
 from views.orders.create_order import CreateOrderDialog
 from views.orders.detail import OrderDetailPanel
 from views.orders.dialogs import (
@@ -71,15 +72,16 @@ from views.orders.dialogs import (
     MoneyDialog,
     ReturnDialog,
 )
-from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.keys import ConfirmDialog
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
 from views.widgets.money_field import money_column
 from views.widgets.page import Page
+from views.widgets.pdf_preview import PdfPreviewDialog
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
+from views.widgets.throttle import Throttle
 from views.wording import counted
 
 #: the list's and the detail's widths when nothing is remembered yet (a 1400 px window)
@@ -91,6 +93,10 @@ STATUS_COLORS = {
     "shipped": "#1a73e8",
     "delivered": "#1e7d32",
 }
+
+
+def _order_id(row: OrderRow) -> int:
+    return row.id
 
 
 def _words(value: str) -> str:
@@ -108,12 +114,16 @@ def _placed(value: datetime) -> str:
 class OrdersPage(Page):
     title = "Orders"
     permission = None
-    topics = ("order.",)
+    topics = ("order.", *FIGURE_TOPICS)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._filters: list[SavedFilter] = []
         self._opened: int | None = None
+        self._reopen = Throttle(self._on_reopen_due, parent=self)
+        self._restock = Throttle(self._on_restock_due, parent=self)
+        #: the list was (re)queried: its first order opens when it arrives
+        self._open_first = True
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
         self.editors = OpenEditors()
 
@@ -198,6 +208,7 @@ class OrdersPage(Page):
             ],
             lambda request: list_orders(store.unit_of_work(), request),
             context.tasks,
+            parent=self,
         )
         self.table = ListView(self.model, settings=context.settings, settings_key="orders/list")
         self.table.setObjectName("orders")
@@ -210,6 +221,7 @@ class OrdersPage(Page):
         overlay = QVBoxLayout(self.table.viewport())
         overlay.addWidget(self.no_match)
         self.model.loaded.connect(self._on_model_loaded)
+        self.model.modelReset.connect(lambda: setattr(self, "_open_first", True))
         self.model.loading_changed.connect(
             lambda loading: self.no_match.hide() if loading else None
         )
@@ -270,11 +282,55 @@ class OrdersPage(Page):
             self._apply_filters()
         self._load_saved_filters()
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        self.refresh()
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        """Refetch, in place, the loaded orders another workstation changed, and the open
+        order if it is one of them; new orders appear at their place in the list. Stock moved
+        elsewhere refreshes only the open order's figures of available stock."""
+        reopening = changes.touches("order.") and self._on_orders_changed(
+            changes.ids("order."), changes.ids("order.created")
+        )
+        variants = changes.ids(*FIGURE_TOPICS)
+        detail = self.detail.detail
+        if (
+            not reopening
+            and detail is not None
+            and changes.touches(*FIGURE_TOPICS)
+            and (variants is None or any(ln.variant_id in variants for ln in detail.lines))
+        ):
+            self._restock.ask()
+
+    def _on_orders_changed(self, ids: set[int] | None, created: set[int] | None) -> bool:
+        """Refresh the list; True when the open order is among the changed (and reopens)."""
+        request = self.model.request
+        narrowed = bool(request.search) or any(request.filters.values())
+        if ids is None or created or narrowed:
+            # new orders, or changed ones that may now match the search or filters
+            self.model.refresh_soon(created=len(created or ()))
+        else:
+            self.model.refresh_rows("ids", ids, _order_id)
+        if self._opened is not None and (ids is None or self._opened in ids):
+            self._reopen.ask()
+            return True
+        return False
+
+    def _on_restock_due(self) -> None:
+        order_id, store = self._opened, self.context.store
+        if order_id is None:
+            return
+        self.context.tasks.query(
+            lambda: order_line_availability(store.unit_of_work(), order_id),
+            label="Refreshing stock",
+            on_done=lambda available: (
+                self.detail.show_availability(available) if order_id == self._opened else None
+            ),
+        )
 
     def refresh(self) -> None:
-        self.model.reload()
+        """Fetch the loaded orders and the open one again, in place (F5)."""
+        self.model.refresh_soon()
+        self._reopen.ask()
+
+    def _on_reopen_due(self) -> None:
         if self._opened is not None:
             self.open_order(self._opened)
 
@@ -359,7 +415,8 @@ class OrdersPage(Page):
             )
             self._opened = None
             self.detail.show_empty("No orders match; change the search or the filters.")
-        if rows and self.table.currentIndex().row() < 0:
+        if rows and self._open_first and self.table.currentIndex().row() < 0:
+            self._open_first = False
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -392,7 +449,10 @@ class OrdersPage(Page):
         )
 
     def _after_change(self, _result: object = None) -> None:
-        self.refresh()
+        """A change made here: the store's announcement of it refreshes the list and the open
+        order, once; with no one listening, refresh now."""
+        if not self.context.live.listening:
+            self.refresh()
 
     def _run(self, fn, *args: Any, label: str = "Saving", **kwargs: Any) -> None:  # type: ignore[no-untyped-def]
         self.context.tasks.change(
@@ -661,7 +721,7 @@ class OrdersPage(Page):
         )
 
     def _on_bulk_done(self, results: list) -> None:  # type: ignore[type-arg]
-        self.refresh()
+        self._after_change()
         failed = [r for r in results if not r.ok]
         done = len(results) - len(failed)
         summary = f"{done} of " + counted(len(results), "%Ln order(s) done.")
@@ -770,7 +830,7 @@ class OrdersPage(Page):
         if not self.context.can("orders.fulfill"):
             return
         dialog = ScanToPackDialog(self.context, self)
-        dialog.order_packed.connect(lambda _: self.refresh())
+        dialog.order_packed.connect(self._after_change)
         self.dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()

@@ -44,7 +44,7 @@ from services.promotions import (
 )
 from services.promotions.queries import store_settings
 from views import shortcuts
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 from views.promotions.editor import PromotionDialog
 from views.promotions.words import (
     STATUS_COLORS,
@@ -267,7 +267,7 @@ class PromotionsPage(Page):
         self.zone = ZoneInfo(zone)
         self.model.set_query()
 
-    def on_store_changed(self, topics: set[str]) -> None:
+    def on_store_changed(self, changes: StoreChanges) -> None:
         if self._started:
             self.model.reload()
             self._load_detail()

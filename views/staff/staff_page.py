@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from services import staff as staff_service
 from services.audit import list_audit
 from services.staff import RoleRow, StaffRow
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.lazy_table import Column, KeysetTableModel
 from views.widgets.page import Page
@@ -92,7 +92,7 @@ class StaffPage(Page):
         if self.activity_model.rowCount() == 0:
             self.activity_model.set_query()
 
-    def on_store_changed(self, topics: set[str]) -> None:
+    def on_store_changed(self, changes: StoreChanges) -> None:
         self.reload_people()
 
     def reload_people(self) -> None:

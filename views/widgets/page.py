@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
 
-from views.context import ViewContext
+from views.context import StoreChanges, ViewContext
 
 
 class Page(QWidget):
@@ -32,9 +32,9 @@ class Page(QWidget):
     def on_shown(self) -> None:
         """Called each time the page becomes the visible one."""
 
-    def on_store_changed(self, topics: set[str]) -> None:
-        """Another workstation (or this one) committed changes with these outbox topics.
-        Pages refresh what they show; the default does nothing."""
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        """Another workstation (or this one) committed these changes. Pages refresh the rows
+        they name, in place; the default does nothing."""
 
     def open_item(self, kind: str, item_id: int) -> None:
         """Show one record found by the global search (a variant, an order, a customer)."""
@@ -44,5 +44,5 @@ class Page(QWidget):
         """The signed-in person may see this page."""
         return cls.permission is None or context.can(cls.permission)
 
-    def cares_about(self, topics: set[str]) -> bool:
-        return any(topic.startswith(self.topics) for topic in topics) if self.topics else False
+    def cares_about(self, changes: StoreChanges) -> bool:
+        return changes.touches(*self.topics) if self.topics else False

@@ -1,4 +1,5 @@
-"""Preview a PDF (pick list, packing slips) in the app, print it, or save it."""
+"""Preview a PDF in the app, print it, or save it: what every screen that prints uses (pick
+lists and packing slips, reports, payment receipts)."""
 
 from __future__ import annotations
 
