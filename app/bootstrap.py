@@ -38,8 +38,20 @@ def open_store(
     url = resolve_database_url(settings)
     engine = make_engine(url, pool_size=pool_size)
     if migrate:
-        upgrade(engine)
+        if settings.migration_url:
+            migrate_as_owner(settings.migration_url)
+        else:
+            upgrade(engine)
     return OpenStore(settings, url, engine, Store(engine))
+
+
+def migrate_as_owner(migration_url: str) -> None:
+    """Apply the migrations as the role that owns the tables, on a connection of its own."""
+    owner = make_engine(migration_url, pool_size=1)
+    try:
+        upgrade(owner)
+    finally:
+        owner.dispose()
 
 
 @contextmanager

@@ -59,7 +59,8 @@ def resolve_database_url(settings: Settings) -> str:
     else:
         uri = start_embedded_server(settings.data_dir / "pgdata")
         url = sqlalchemy_url(uri, settings.database_name)
-    ensure_database(url)
+    # the runtime role may not create databases: the owner does
+    ensure_database(settings.migration_url or url)
     return url
 
 
