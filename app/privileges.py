@@ -30,10 +30,11 @@ def runtime_role_statements(
     rows = sql.SQL(ROW_PRIVILEGES)
     return [
         sql.SQL(
-            "DO $$ BEGIN CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;"
+            # not a superuser, no BYPASSRLS: the defaults, which only a superuser may change
+            "DO $$ BEGIN CREATE ROLE {} LOGIN NOCREATEDB NOCREATEROLE;"
             " EXCEPTION WHEN duplicate_object THEN NULL; END $$"
         ).format(name),
-        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE{}").format(name, login),
+        sql.SQL("ALTER ROLE {} LOGIN NOCREATEDB NOCREATEROLE{}").format(name, login),
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, name),
         sql.SQL("REVOKE CREATE ON DATABASE {} FROM {}").format(db, name),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name),
