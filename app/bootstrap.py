@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from app.connection_errors import StoreUnreachable, explain
 from app.database import make_engine, resolve_database_url, upgrade
 from app.settings import Settings
 from services.unit_of_work import Store
@@ -35,13 +36,23 @@ def open_store(
 ) -> OpenStore:
     """Start the embedded server if needed, create the database, migrate, and connect."""
     settings = settings or Settings.from_environment()
-    url = resolve_database_url(settings)
-    engine = make_engine(url, pool_size=pool_size)
-    if migrate:
-        if settings.migration_url:
+    #: the server being reached, which the message names if it does not answer
+    reaching = settings.migration_url or settings.database_url or ""
+    try:
+        url = resolve_database_url(settings)
+        engine = make_engine(url, pool_size=pool_size)
+        if migrate and settings.migration_url:
             migrate_as_owner(settings.migration_url)
-        else:
+        reaching = url
+        if migrate and not settings.migration_url:
             upgrade(engine)
+        else:
+            engine.connect().close()  # a server that does not answer is said now, in words
+    except Exception as error:
+        message = explain(error, reaching)
+        if message is None:
+            raise
+        raise StoreUnreachable(message) from None
     return OpenStore(settings, url, engine, Store(engine))
 
 

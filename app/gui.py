@@ -136,6 +136,9 @@ class App:
     def start(self) -> None:
         self.show_login()
         self.tasks.progressed.connect(self._on_tasks_progressed)
+        self.open_store()
+
+    def open_store(self) -> None:
         self.tasks.change(
             open_store_for_app,
             self.settings,
@@ -152,6 +155,7 @@ class App:
     def show_login(self) -> None:
         self.login = LoginDialog(self.tasks)
         self.login.signed_in.connect(self._on_signed_in)
+        self.login.retry_requested.connect(self.open_store)
         self.login.rejected.connect(self._on_login_rejected)
         if self.ready is not None:
             self._offer_sign_in()
@@ -182,11 +186,16 @@ class App:
             self.login.show_demo_sign_in(demo_sign_in.accounts, demo_sign_in.password)
 
     def _on_store_failed(self, error: BaseException) -> None:
-        log.error("Could not open the store", exc_info=error)
+        from app.connection_errors import StoreUnreachable
+
+        if isinstance(error, StoreUnreachable):
+            log.error("Could not reach the store: %s", error)
+            message = str(error)
+        else:
+            log.error("Could not open the store", exc_info=error)
+            message = f"The store could not be opened: {error}. See the log for details."
         if self.login is not None:
-            self.login.set_store_failed(
-                f"The store could not be opened: {error}. See the log for details."
-            )
+            self.login.set_store_failed(message)
 
     def _start_listener(self) -> None:
         from app.live import OutboxListener
