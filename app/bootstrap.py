@@ -32,7 +32,11 @@ class OpenStore:
 
 
 def open_store(
-    settings: Settings | None = None, *, migrate: bool = True, pool_size: int = 5
+    settings: Settings | None = None,
+    *,
+    migrate: bool = True,
+    pool_size: int = 5,
+    max_overflow: int | None = None,
 ) -> OpenStore:
     """Start the embedded server if needed, create the database, migrate, and connect."""
     settings = settings or Settings.from_environment()
@@ -40,7 +44,7 @@ def open_store(
     reaching = settings.migration_url or settings.database_url or ""
     try:
         url = resolve_database_url(settings)
-        engine = make_engine(url, pool_size=pool_size)
+        engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         if migrate and settings.migration_url:
             migrate_as_owner(settings.migration_url)
         reaching = url

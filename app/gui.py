@@ -56,10 +56,11 @@ def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
             else pool.submit(start_embedded_server, settings.data_dir / "pgdata")
         )
         from app.bootstrap import open_store
+        from app.database import DESKTOP_OVERFLOW, DESKTOP_POOL_SIZE
 
         if starting is not None:
             starting.result()
-    opened = open_store(settings)
+    opened = open_store(settings, pool_size=DESKTOP_POOL_SIZE, max_overflow=DESKTOP_OVERFLOW)
     if settings.database_url:
         where = f"the store at {opened.engine.url.host or 'localhost'}"
     else:
@@ -198,19 +199,24 @@ class App:
             self.login.set_store_failed(message)
 
     def _start_listener(self) -> None:
+        from app.database import application_name
         from app.live import OutboxListener
 
         engine = self.ready.opened.engine
-        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        url = engine.url.set(drivername="postgresql")
+        url = url.update_query_dict({"application_name": f"{application_name()} (live)"})
+        conninfo = url.render_as_string(hide_password=False)
         self.listener = OutboxListener(conninfo, self.live)
         self.listener.start()
 
     def _on_signed_in(self, actor: object) -> None:
         from app.areas import page_classes
+        from app.database import label_connections
         from app.main_window import MainWindow
         from views.context import ViewContext
 
         assert self.ready is not None
+        label_connections(self.ready.opened.engine, actor.email or actor.name)  # type: ignore[attr-defined]
         context = ViewContext(
             store=self.ready.opened.store,
             actor=actor,  # type: ignore[arg-type]
