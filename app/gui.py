@@ -42,6 +42,8 @@ class StoreReady:
     description: str
     #: the embedded store, whose demo sign-in the dialog may offer
     embedded: bool
+    #: on a shared server, connected as a role that can rewrite the append-only tables
+    privilege_warning: str | None = None
 
 
 def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
@@ -61,12 +63,24 @@ def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
         if starting is not None:
             starting.result()
     opened = open_store(settings, pool_size=DESKTOP_POOL_SIZE, max_overflow=DESKTOP_OVERFLOW)
+    warning = None
     if settings.database_url:
+        from app.privileges import privilege_warning
+
         where = f"the store at {opened.engine.url.host or 'localhost'}"
+        with opened.engine.connect() as connection:
+            warning = privilege_warning(connection)
+        if warning:
+            log.warning(warning)
     else:
         where = "the embedded store"
         seed_demo_if_empty(opened, progress)
-    return StoreReady(opened, f"Connected to {where}.", embedded=not settings.database_url)
+    return StoreReady(
+        opened,
+        f"Connected to {where}.",
+        embedded=not settings.database_url,
+        privilege_warning=warning,
+    )
 
 
 def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
@@ -226,6 +240,8 @@ class App:
         )
         self.window = MainWindow(context, page_classes())
         self.window.signed_out.connect(self.show_login)
+        if self.ready.privilege_warning:
+            self.window.show_warning(self.ready.privilege_warning)
         if self.listener is not None:
             self.window._on_connection_changed(self.listener.state)
         self.window.show()

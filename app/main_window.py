@@ -197,6 +197,13 @@ class MainWindow(QMainWindow):
             if page.cares_about(topics):
                 page.on_store_changed(topics)
 
+    def show_warning(self, message: str) -> None:
+        """A lasting warning in the status bar (connected with more power than the app
+        needs)."""
+        label = QLabel(f"⚠ {message}", objectName="warning", wordWrap=True)
+        label.setStyleSheet("color: #b3261e;")
+        self.statusBar().insertPermanentWidget(0, label, 1)
+
     @Slot(str)
     def _on_connection_changed(self, state: str) -> None:
         text, color = CONNECTION_TEXT.get(state, (state, "#444"))

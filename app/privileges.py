@@ -9,6 +9,7 @@ neither, and without UPDATE or DELETE on the append-only tables it cannot even t
 from __future__ import annotations
 
 from psycopg import sql
+from sqlalchemy import Connection, text
 
 from models.base import append_only_tables
 
@@ -52,3 +53,25 @@ def runtime_role_statements(
             "GRANT USAGE, SELECT ON SEQUENCES TO {}"
         ).format(owner_name, name),
     ]
+
+
+def privilege_warning(connection: Connection) -> str | None:
+    """What to say when a workstation connects to a shared server as a superuser or as the
+    tables' owner, who can switch off the append-only triggers; None for a runtime role."""
+    superuser, owner = connection.execute(
+        text(
+            "SELECT rolsuper, pg_get_userbyid((SELECT relowner FROM pg_class"
+            " WHERE oid = to_regclass('stock_movements'))) = current_user"
+            " FROM pg_roles WHERE rolname = current_user"
+        )
+    ).one()
+    if superuser:
+        who = "a superuser"
+    elif owner:
+        who = "the owner of the tables"
+    else:
+        return None
+    return (
+        f"Connected as {who}: this workstation could rewrite the stock ledger and the audit "
+        "log. Connect as the runtime role (merchant-office db roles)."
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.database import make_engine
-from app.privileges import runtime_role_statements
+from app.privileges import privilege_warning, runtime_role_statements
 from models.base import append_only_tables
 from models.status import MovementReason, OrderStatus
 from services.imports.products import import_products
@@ -30,6 +30,7 @@ from tests.conftest import Server, staff_actors
 class RuntimeStore:
     store: Store  #: connected as the runtime role
     conninfo: str  #: libpq, the runtime role on the same database
+    owner_url: str  #: the suite's own role (the tables' owner) on the same database
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def runtime(pg_server: Server, template_database: str) -> Iterator[RuntimeStore]
         yield RuntimeStore(
             Store(engine),
             runtime_url.set(drivername="postgresql").render_as_string(hide_password=False),
+            owner_url.render_as_string(hide_password=False),
         )
     finally:
         engine.dispose()
@@ -151,3 +153,23 @@ def test_db_roles_prints_the_grants_without_running_them(runtime: RuntimeStore) 
         ]
     assert any("REVOKE UPDATE, DELETE ON" in s and '"stock_movements"' in s for s in printed)
     assert not any("TRUNCATE" in s or "TRIGGER" in s for s in printed)
+
+
+def test_only_the_runtime_role_connects_without_a_warning(runtime: RuntimeStore) -> None:
+    with runtime.store.engine.connect() as connection:
+        assert privilege_warning(connection) is None
+    owner = make_engine(runtime.owner_url, pool_size=1)
+    try:
+        with owner.connect() as connection:
+            superuser = connection.scalar(
+                text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            )
+            warning = privilege_warning(connection)
+    finally:
+        owner.dispose()
+    # the suite's role is a superuser on the embedded server, the owner on make test-server
+    who = "a superuser" if superuser else "the owner of the tables"
+    assert warning == (
+        f"Connected as {who}: this workstation could rewrite the stock ledger and the audit "
+        "log. Connect as the runtime role (merchant-office db roles)."
+    )
