@@ -33,6 +33,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy --cache-dir $(VENV)/.mypy_cache
 
 demo: $(STAMP)
 	$(BIN)/merchant-office demo

@@ -29,6 +29,7 @@ from views.wording import install_english_plurals
 
 if TYPE_CHECKING:  # imported in the worker: the sign-in dialog paints before SQLAlchemy loads
     from app.bootstrap import OpenStore
+    from models.money import MoneyFormat
     from services.unit_of_work import Store
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class StoreReady:
     description: str
     #: the embedded store, whose demo sign-in the dialog may offer
     embedded: bool
+    #: how the store writes amounts, for every screen
+    money: MoneyFormat
     #: on a shared server, connected as a role that can rewrite the append-only tables
     privilege_warning: str | None = None
 
@@ -75,12 +78,10 @@ def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
     else:
         where = "the embedded store"
         seed_demo_if_empty(opened, progress)
-    return StoreReady(
-        opened,
-        f"Connected to {where}.",
-        embedded=not settings.database_url,
-        privilege_warning=warning,
-    )
+    from services.store import store_money_format
+
+    money = store_money_format(opened.store.unit_of_work())
+    return StoreReady(opened, f"Connected to {where}.", not settings.database_url, money, warning)
 
 
 def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
@@ -237,6 +238,7 @@ class App:
             tasks=self.tasks,
             settings=QSettings(),
             live=self.live,
+            money=self.ready.money,
         )
         self.window = MainWindow(context, page_classes())
         self.window.signed_out.connect(self.show_login)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, MinorUnits, Timestamped, Versioned
@@ -178,6 +179,11 @@ class OrderDiscount(Base):
     """A promotion applied to an order, with the engine's explanation."""
 
     __tablename__ = "order_discounts"
+    __table_args__ = (
+        CheckConstraint(
+            "discount_class IN ('product', 'order', 'shipping')", name="discount_class"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -186,6 +192,10 @@ class OrderDiscount(Base):
     title: Mapped[str] = mapped_column(Text)
     amount: Mapped[int] = mapped_column(MinorUnits)
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: product, order or shipping (a manual discount is an order discount)
+    discount_class: Mapped[str] = mapped_column(Text, default="order", server_default="order")
+    #: its share of each line: [{"line_id": ..., "amount": ...}]
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
 
 
 class Fulfillment(Timestamped, Base):

@@ -88,7 +88,8 @@ def last_change(session: Session, records: Mapping[str, Iterable[object]]) -> La
     """The newest audit entry on any of ``records`` (entity type -> ids): a product and its
     variants are one record to the person editing it, whichever of them a change was audited
     on (a bulk edit audits each variant, not the product)."""
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, str | list[str]] = {}
     for n, (entity_type, ids) in enumerate(records.items()):
         keys = [str(i) for i in ids]
         if keys:

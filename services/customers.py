@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal_column, or_, select, text
+from sqlalchemy import ColumnClause, func, literal_column, or_, select, text
 
 from models.customers import Address, Customer
 from services.actors import Actor
@@ -17,7 +17,7 @@ from services.paging import like_pattern
 from services.unit_of_work import UnitOfWork
 
 #: the expression the trigram index ``ix_customers_search_trgm`` covers, verbatim
-SEARCH_EXPRESSION = literal_column(
+SEARCH_EXPRESSION: ColumnClause[str] = literal_column(
     "(coalesce(customers.first_name, '') || ' ' || coalesce(customers.last_name, '') || ' ' || "
     "coalesce(customers.email, ''))"
 )

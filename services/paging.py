@@ -11,9 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, text, tuple_
+from sqlalchemy import Select, SQLColumnExpression, text, tuple_
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from services.errors import NUL_REFUSED, ValidationFailed
 
@@ -42,10 +41,10 @@ class Page(Generic[R]):
 
 def keyset_page(
     session: Session,
-    statement: Select[Any],
+    statement: Select[*tuple[Any, ...]],
     *,
-    sort_key: ColumnElement[Any],
-    id_column: ColumnElement[Any],
+    sort_key: SQLColumnExpression[Any],
+    id_column: SQLColumnExpression[Any],
     request: PageRequest,
     to_row: Callable[[Any], R],
 ) -> Page[R]:

@@ -389,7 +389,7 @@ def _send(connection: Connection, writes: list[_Write], *, commit: bool) -> None
     binder = psycopg.ClientCursor(driver)
     script = ";\n".join(binder.mogrify(w.sql, w.params) for w in writes)
     try:
-        driver.execute(script + (";\nCOMMIT" if commit else ""))  # type: ignore[arg-type]
+        driver.execute(script + (";\nCOMMIT" if commit else ""))
     except psycopg.Error as error:
         if error.sqlstate == REFUSED:
             detail = error.diag.message_detail

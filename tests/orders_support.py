@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import text
 
 from models.status import MovementReason, OrderStatus
 from services.actors import Actor
+from services.errors import DomainError
 from services.inventory.ledger import Movement, move_stock
 from services.orders import (
     DraftLine,
@@ -146,3 +148,24 @@ def history(store: Store, order_id: int) -> list[dict[str, object]]:
                 {"id": order_id},
             ).mappings()
         ]
+
+
+def race(*calls: Callable[[], object]) -> list[object]:
+    """Run ``calls`` in threads released at the same moment; each one's result or the
+    DomainError it raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = calls[i]()
+        except DomainError as error:
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

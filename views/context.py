@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -11,7 +11,14 @@ from services.actors import Actor
 from views.tasks import TaskRunner
 
 if TYPE_CHECKING:  # the sign-in dialog paints before SQLAlchemy is imported
+    from models.money import MoneyFormat
     from services.unit_of_work import Store
+
+
+def _us_dollars() -> MoneyFormat:
+    from models.money import MoneyFormat
+
+    return MoneyFormat()
 
 
 class LiveChanges(QObject):
@@ -33,6 +40,9 @@ class ViewContext:
     tasks: TaskRunner
     settings: QSettings
     live: LiveChanges
+    #: how the store writes amounts (its currency and locale): every screen formats and reads
+    #: money through it
+    money: MoneyFormat = field(default_factory=_us_dollars)
 
     def can(self, permission: str) -> bool:
         return self.actor.can(permission)

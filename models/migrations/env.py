@@ -4,7 +4,7 @@ or on ``sqlalchemy.url`` when run by the alembic command line."""
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import models
 from models.migrations import include_object
@@ -15,7 +15,10 @@ target_metadata = models.Base.metadata
 def run() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+        url = context.config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: give sqlalchemy.url, or a connection in the config")
+        engine = create_engine(url)
         with engine.connect() as connection:
             _run(connection)
             connection.commit()
@@ -23,7 +26,7 @@ def run() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
 from services.arrays import Array, literal
@@ -32,6 +32,7 @@ from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import CatalogFilter, matching_variant_ids
 from services.catalog.rules import AmountChange, variant_title
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.store import money_format
 from services.unit_of_work import UnitOfWork, jsonable
 
 MONEY_FIELDS = ("price", "compare_at_price", "cost")
@@ -84,7 +85,7 @@ class BulkEdit:
     def is_empty(self) -> bool:
         return not (self.touches_money or self.inventory_policy or self.touches_products)
 
-    def describe(self, currency: str = "USD", collections: dict[int, str] | None = None) -> str:
+    def describe(self, money: MoneyFormat, collections: dict[int, str] | None = None) -> str:
         """ "Price: raise by 10 %, ending in .99; tags: add sale" - the audit entry's note."""
         names = collections or {}
         parts = []
@@ -95,7 +96,7 @@ class BulkEdit:
         ):
             change = getattr(self, name)
             if change is not None:
-                parts.append(f"{label}: {change.describe(currency)}")
+                parts.append(f"{label}: {change.describe(money)}")
         if self.inventory_policy:
             parts.append(
                 "When sold out: "
@@ -146,7 +147,7 @@ class BulkEdit:
                 raise ValidationFailed(message, fields={name: message})
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(
+        shown: dict[str, Any] = jsonable(
             {
                 name: (
                     {"adjustment": v.adjustment, "value": v.value, "rounding": v.rounding}
@@ -157,6 +158,7 @@ class BulkEdit:
                 if v not in (None, ())
             }
         )
+        return shown
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,9 @@ def _load(session: Session, ids: Sequence[int]) -> list[_Current]:
     ]
 
 
-def _compute(c: _Current, edit: BulkEdit, currency: str) -> tuple[dict, dict, tuple[str, ...]]:
+def _compute(
+    c: _Current, edit: BulkEdit, money: MoneyFormat
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     values = {"price": c.price, "compare_at_price": c.compare_at_price, "cost": c.cost}
@@ -289,7 +293,7 @@ def _compute(c: _Current, edit: BulkEdit, currency: str) -> tuple[dict, dict, tu
     for name in MONEY_FIELDS:
         change: AmountChange | None = getattr(edit, name)
         if change is not None:
-            new[name] = change.apply(values[name], currency)
+            new[name] = change.apply(values[name], money.currency)
     for name in MONEY_FIELDS:
         if new[name] != values[name]:
             before[name], after[name] = values[name], new[name]
@@ -310,10 +314,10 @@ def _compute(c: _Current, edit: BulkEdit, currency: str) -> tuple[dict, dict, tu
             list(collections),
         )
     warnings = []
-    if new["compare_at_price"] is not None and new["compare_at_price"] < new["price"]:
+    price, compare_at = new["price"], new["compare_at_price"]
+    if compare_at is not None and price is not None and compare_at < price:
         warnings.append(
-            f"compare-at {format_minor(new['compare_at_price'], currency)} is below the price "
-            f"{format_minor(new['price'], currency)}"
+            f"compare-at {money.format(compare_at)} is below the price {money.format(price)}"
         )
     if new["price"] == 0 and values["price"] != 0:
         warnings.append("the price becomes zero")
@@ -335,10 +339,6 @@ def _collections(current: tuple[int, ...], edit: BulkEdit) -> tuple[int, ...]:
     return tuple(
         sorted((set(current) | set(edit.add_collection_ids)) - set(edit.remove_collection_ids))
     )
-
-
-def _currency(session: Session) -> str:
-    return session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
 
 
 def _collection_names(session: Session, edit: BulkEdit) -> dict[int, str]:
@@ -363,12 +363,12 @@ def preview_bulk_edit(uow: UnitOfWork, selection: Selection, edit: BulkEdit) -> 
     edit.validate()
     with uow:
         session = uow.session
-        currency = _currency(session)
+        money = money_format(session)
         names = _collection_names(session, edit)
         ids = selection.resolve(session)
         rows = []
         for c in _load(session, ids):
-            before, after, warnings = _compute(c, edit, currency)
+            before, after, warnings = _compute(c, edit, money)
             rows.append(
                 PreviewRow(
                     c.variant_id,
@@ -385,7 +385,7 @@ def preview_bulk_edit(uow: UnitOfWork, selection: Selection, edit: BulkEdit) -> 
             selected=len(ids),
             rows=tuple(rows),
             products=len({r.product_id for r in rows}),
-            description=edit.describe(currency, names),
+            description=edit.describe(money, names),
         )
 
 
@@ -406,16 +406,16 @@ def apply_bulk_edit(
         if edit.touches_money:
             uow.require(actor, "catalog.prices")
         session = uow.session
-        currency = _currency(session)
+        money = money_format(session)
         names = _collection_names(session, edit)
         ids = selection.resolve(session)
         if not ids:
             raise ValidationFailed("No variants are selected.")
-        description = edit.describe(currency, names)
+        description = edit.describe(money, names)
         batch = uow.new_batch()
         published_before = _lock(session, _PRODUCTS_OF_VARIANTS, {"ids": literal(ids, "bigint")})
         uow.tune_for_bulk_writes()
-        variants = _apply_to_variants(session, actor, batch, ids, edit, currency)
+        variants = _apply_to_variants(session, actor, batch, ids, edit, money.currency)
         product_rows = _product_rows(session, set(published_before), edit)
         _write_products(session, actor, batch, product_rows)
         touched = variants.product_ids | {pid for pid, _, _ in product_rows}
@@ -589,7 +589,7 @@ def _apply_to_variants(
 
 def _product_rows(
     session: Session, product_ids: set[int], edit: BulkEdit
-) -> list[tuple[int, dict, dict]]:
+) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
     """(product, before, after) of each product whose status, tags or collections change."""
     if not edit.touches_products:
         return []
@@ -614,7 +614,10 @@ def _product_rows(
 
 
 def _write_products(
-    session: Session, actor: Actor, batch: str, rows: list[tuple[int, dict, dict]]
+    session: Session,
+    actor: Actor,
+    batch: str,
+    rows: list[tuple[int, dict[str, Any], dict[str, Any]]],
 ) -> None:
     if not rows:
         return
@@ -661,7 +664,9 @@ def _write_products(
     _set_collections(session, rows)
 
 
-def _set_collections(session: Session, rows: list[tuple[int, dict, dict]]) -> None:
+def _set_collections(
+    session: Session, rows: list[tuple[int, dict[str, Any], dict[str, Any]]]
+) -> None:
     removals = [
         (pid, cid)
         for pid, b, a in rows
@@ -706,7 +711,7 @@ def _bump_products(session: Session, product_ids: set[int]) -> None:
 
 
 def _summary_entry(
-    session: Session, actor: Actor, batch: str, *, action: str, note: str, after: dict
+    session: Session, actor: Actor, batch: str, *, action: str, note: str, after: dict[str, Any]
 ) -> int:
     return int(
         session.execute(
@@ -769,7 +774,7 @@ def revert_bulk_edit(uow: UnitOfWork, actor: Actor, audit_entry_id: int) -> Reve
         published_before = _lock(session, _PRODUCTS_OF_BATCH, {"batch": entry.batch_id})
         uow.tune_for_bulk_writes()
         variants, kept = _revert_variants(session, actor, batch, entry.batch_id)
-        product_restore: list[tuple[int, dict, dict]] = []
+        product_restore: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         by_product = _products_now(session, {r.id for r in products})
         for r in products:
             now = by_product.get(r.id)

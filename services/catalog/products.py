@@ -27,7 +27,7 @@ from models.catalog import (
     Variant,
     collection_products,
 )
-from models.money import format_minor
+from models.money import MoneyFormat
 from models.status import InventoryPolicy, ProductStatus
 from services.actors import Actor
 from services.audit import last_change
@@ -36,6 +36,7 @@ from services.catalog.events import emit_product_changes, product_changes
 from services.catalog.queries import load_product
 from services.catalog.records import Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 # -- drafts -----------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ def _fill_grid(draft: ProductDraft) -> ProductDraft:
     template = draft.variants[0] if draft.variants else VariantDraft()
     added = tuple(
         VariantDraft(
-            options=tuple(list(combo) + [None] * (3 - len(combo)))[:3],  # type: ignore[arg-type]
+            options=rules.option_values(combo),
             price=template.price,
             compare_at_price=template.compare_at_price,
             cost=template.cost,
@@ -229,7 +230,7 @@ def validate_product(uow: UnitOfWork, draft: ProductDraft) -> list[Finding]:
     while the user types. ``save_product`` runs the same checks.
     """
     with uow:
-        return _findings(uow.session, _normalised(draft), _currency(uow.session))
+        return _findings(uow.session, _normalised(draft), money_format(uow.session))
 
 
 def _normalised(draft: ProductDraft) -> ProductDraft:
@@ -240,7 +241,7 @@ def _normalised(draft: ProductDraft) -> ProductDraft:
         replace(
             v,
             sku=text_or_none(v.sku),
-            options=tuple(text_or_none(o) for o in v.options),  # type: ignore[arg-type]
+            options=rules.option_values(text_or_none(o) for o in v.options),
             barcodes=tuple(dict.fromkeys(rules.clean_barcode(b) for b in v.barcodes if b.strip())),
             inventory_policy=(v.inventory_policy or "").strip().lower(),
         )
@@ -265,7 +266,7 @@ def _normalised(draft: ProductDraft) -> ProductDraft:
     )
 
 
-def _findings(session: Session, d: ProductDraft, currency: str) -> list[Finding]:
+def _findings(session: Session, d: ProductDraft, money: MoneyFormat) -> list[Finding]:
     found: list[Finding] = []
 
     def error(where: str, message: str) -> None:
@@ -291,7 +292,7 @@ def _findings(session: Session, d: ProductDraft, currency: str) -> list[Finding]
         error("status", "Status is draft, active or archived.")
     _length_findings(d, error)
     _option_findings(d, error)
-    _variant_findings(session, d, currency, error, warning)
+    _variant_findings(session, d, money, error, warning)
     return found
 
 
@@ -339,7 +340,7 @@ def _option_findings(d: ProductDraft, error: Any) -> None:
 
 
 def _variant_findings(
-    session: Session, d: ProductDraft, currency: str, error: Any, warning: Any
+    session: Session, d: ProductDraft, money: MoneyFormat, error: Any, warning: Any
 ) -> None:
     seen_combos: dict[tuple[str | None, ...], int] = {}
     seen_skus: dict[str, int] = {}
@@ -371,8 +372,8 @@ def _variant_findings(
         elif v.compare_at_price is not None and v.compare_at_price < v.price:
             warning(
                 f"{where}.compare_at_price",
-                f"{name}: the compare-at price {format_minor(v.compare_at_price, currency)} is "
-                f"below the price {format_minor(v.price, currency)}, so the storefront shows "
+                f"{name}: the compare-at price {money.format(v.compare_at_price)} is "
+                f"below the price {money.format(v.price)}, so the storefront shows "
                 "no saving.",
             )
         if v.weight_grams is not None and v.weight_grams < 0:
@@ -448,10 +449,6 @@ def _variant_name(v: VariantDraft) -> str:
     return f"SKU {v.sku}" if v.sku else v.title
 
 
-def _currency(session: Session) -> str:
-    return session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
-
-
 def _raise_errors(findings: list[Finding]) -> tuple[Finding, ...]:
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
@@ -478,7 +475,7 @@ def save_product(uow: UnitOfWork, actor: Actor, draft: ProductDraft) -> SavedPro
     with uow:
         uow.require(actor, "catalog.edit")
         session = uow.session
-        currency = _currency(session)
+        money = money_format(session)
         before: ProductDetail | None = None
         if d.id is not None:
             locked = session.execute(
@@ -488,10 +485,10 @@ def save_product(uow: UnitOfWork, actor: Actor, draft: ProductDraft) -> SavedPro
                 raise NotFound("That product no longer exists; someone may have deleted it.")
             before = load_product(session, d.id)
             if d.version != before.version:
-                raise _conflict(session, draft.base, before, currency)
+                raise _conflict(session, draft.base, before, money)
         if _prices_change(d, before):
             uow.require(actor, "catalog.prices")
-        warnings = _raise_errors(_findings(session, d, currency))
+        warnings = _raise_errors(_findings(session, d, money))
         try:
             product = _write(session, d, before)
         except IntegrityError as error:
@@ -713,7 +710,7 @@ def delete_product(uow: UnitOfWork, actor: Actor, product_id: int, version: int)
             raise NotFound("That product no longer exists; someone may have deleted it.")
         before = load_product(session, product_id)
         if stored != version:
-            raise _conflict(session, None, before, _currency(session))
+            raise _conflict(session, None, before, money_format(session))
         _refuse_removing_stocked(session, before.variants)
         [change] = product_changes(uow, [product_id])
         session.execute(delete(Product).where(Product.id == product_id))
@@ -797,16 +794,18 @@ def changed_fields(before: ProductDetail | None, after: ProductDetail) -> tuple[
     """Names of what changed, for the outbox event ("price", "title", ...)."""
     if before is None:
         return ()
-    return tuple(sorted({c["field"] for c in describe_changes(before, after, "USD")}))
+    return tuple(sorted({c["field"] for c in describe_changes(before, after, MoneyFormat())}))
 
 
-def describe_changes(old: ProductDetail, new: ProductDetail, currency: str) -> list[dict[str, str]]:
+def describe_changes(
+    old: ProductDetail, new: ProductDetail, money: MoneyFormat
+) -> list[dict[str, str]]:
     """What differs between two versions of a product, one entry per field, in words."""
     a, b = snapshot(old), snapshot(new)
     changes: list[dict[str, str]] = []
     for key, label in _PRODUCT_FIELDS.items():
         if a[key] != b[key]:
-            was, now = _show(key, a[key], currency), _show(key, b[key], currency)
+            was, now = _show(key, a[key], money), _show(key, b[key], money)
             changes.append({"field": key, "text": f"{label}: {was} → {now}"})
     old_variants = {v["id"]: v for v in a["variants"]}
     new_variants = {v["id"]: v for v in b["variants"]}
@@ -820,8 +819,8 @@ def describe_changes(old: ProductDetail, new: ProductDetail, currency: str) -> l
                 changes.append(
                     {
                         "field": key,
-                        "text": f"{name} {label}: {_show(key, old_variants[vid][key], currency)}"
-                        f" → {_show(key, v[key], currency)}",
+                        "text": f"{name} {label}: {_show(key, old_variants[vid][key], money)}"
+                        f" → {_show(key, v[key], money)}",
                     }
                 )
     for vid, v in old_variants.items():
@@ -831,11 +830,11 @@ def describe_changes(old: ProductDetail, new: ProductDetail, currency: str) -> l
     return changes
 
 
-def _show(key: str, value: Any, currency: str) -> str:
+def _show(key: str, value: Any, money: MoneyFormat) -> str:
     if value is None or value == "" or value == []:
         return "(none)"
     if key in _MONEY:
-        return format_minor(value, currency)
+        return money.format(value)
     if key == "options" and value and isinstance(value[0], dict):
         return "; ".join(f"{o['name']}: {', '.join(o['values'])}" for o in value)
     if key == "options":
@@ -851,13 +850,13 @@ def _show(key: str, value: Any, currency: str) -> str:
 
 
 def _conflict(
-    session: Session, base: ProductDetail | None, current: ProductDetail, currency: str
+    session: Session, base: ProductDetail | None, current: ProductDetail, money: MoneyFormat
 ) -> Conflict:
     variants = {v.id for v in current.variants}
     if base is not None:
         variants |= {v.id for v in base.variants}  # a variant removed since was changed too
     who = last_change(session, {"product": [current.id], "variant": sorted(variants)})
-    changes = describe_changes(base, current, currency) if base is not None else []
+    changes = describe_changes(base, current, money) if base is not None else []
     listed = "".join(f"\n• {c['text']}" for c in changes[:12])
     more = f"\n• …and {len(changes) - 12} more" if len(changes) > 12 else ""
     return Conflict(

@@ -42,6 +42,7 @@ from services.catalog.records import (
 from services.catalog.rules import clean_barcode, variant_title
 from services.errors import NotFound, ValidationFailed
 from services.paging import Page, PageRequest, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 #: matching variants a search probe collects before it calls the term "dense"
@@ -494,7 +495,8 @@ _ROW_SQL = text(
                AS barcode,
            p.vendor, p.product_type, p.status, p.published_at IS NOT NULL AS published,
            v.price, v.compare_at_price, v.cost, v.inventory_policy,
-           {_ON_HAND} AS on_hand, {_AVAILABLE} AS available
+           {_ON_HAND} AS on_hand, {_AVAILABLE} AS available,
+           coalesce((SELECT currency FROM store WHERE id = 1), 'USD') AS currency
     FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS k(id, n)
     JOIN variants v ON v.id = k.id JOIN products p ON p.id = v.product_id
     ORDER BY k.n
@@ -524,6 +526,7 @@ def _rows(session: Session, ids: Sequence[int]) -> list[VariantRow]:
             inventory_policy=r.inventory_policy,
             on_hand=int(r.on_hand),
             available=int(r.available),
+            currency=r.currency,
         )
         for r in session.execute(_ROW_SQL, {"ids": list(ids)})
     ]
@@ -650,14 +653,6 @@ def find_product_id_of_variant(uow: UnitOfWork, variant_id: int) -> int:
     return int(found)
 
 
-def store_currency(uow: UnitOfWork) -> str:
-    """The store's currency, for showing amounts."""
-    with uow:
-        return (
-            uow.session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
-        )
-
-
 def load_product(session: Session, product_id: int) -> ProductDetail:
     """A product's detail inside an open transaction (services reuse it after a change)."""
     p = session.execute(
@@ -749,6 +744,7 @@ def load_product(session: Session, product_id: int) -> ProductDetail:
         images=images,
         collection_ids=collection_ids,
         updated_at=p.updated_at,
+        currency=money_format(session).currency,
     )
 
 
@@ -779,5 +775,4 @@ __all__ = [
     "list_vendors",
     "load_product",
     "matching_variant_ids",
-    "store_currency",
 ]

@@ -49,6 +49,8 @@ class VariantRow:
     inventory_policy: str
     on_hand: int
     available: int
+    #: the currency of the price, compare-at price and cost (the store's)
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class ProductDetail:
     images: tuple[ImageDetail, ...]
     collection_ids: tuple[int, ...]
     updated_at: datetime
+    #: the currency of the variants' prices and costs (the store's)
+    currency: str
 
     @property
     def published(self) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.money import Money
+from models.money import Money, MoneyFormat
 
 MAX_OPTIONS = 3
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -94,6 +94,12 @@ def gtin_check_digit_ok(code: str) -> bool | None:
 
 
 # -- options and variants ---------------------------------------------------------------------
+
+
+def option_values(values: Iterable[str | None]) -> tuple[str | None, str | None, str | None]:
+    """The three option values a variant holds: ``values`` cut or padded with None."""
+    padded = [*itertools.islice(values, MAX_OPTIONS), None, None, None]
+    return padded[0], padded[1], padded[2]
 
 
 def variant_title(values: Iterable[str | None]) -> str:
@@ -185,9 +191,9 @@ class AmountChange:
                 result = current - Money(current, currency).percent(self.value).minor
         return round_to_ending(max(result, 0), self.rounding, currency)
 
-    def describe(self, currency: str = "USD") -> str:
+    def describe(self, money: MoneyFormat) -> str:
         """In the merchant's words: "raise by 10 %, ending in .99"."""
-        amount = Money(self.value, currency).format()
+        amount = money.format(self.value)
         percent = f"{self.value / 100:g} %"
         text = {
             Adjustment.SET: f"set to {amount}",

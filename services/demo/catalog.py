@@ -212,11 +212,11 @@ def build_catalog(ctx: Context) -> Catalog:
         cat.cum_weights.append([])
     shelvers = [_Shelver(cat.bins[li], shares, expected[li]) for li in range(len(words.LOCATIONS))]
 
-    for supplier in words.SUPPLIERS:
+    for known in words.SUPPLIERS:
         supplier_id = ctx.new_id("suppliers")
         cat.supplier_ids.append(supplier_id)
         sink.rows("suppliers").append(
-            (supplier_id, supplier.name, supplier.email, supplier.phone, created, created)
+            (supplier_id, known.name, known.email, known.phone, created, created)
         )
 
     for handle, title, blurb, published in COLLECTIONS:
@@ -340,14 +340,14 @@ def build_catalog(ctx: Context) -> Catalog:
         # Options: colour (or scent) first, like the storefront shows them.
         options = sorted(category.options, key=lambda o: o[0] not in ("Colour", "Scent"))
         chosen: list[tuple[str, list[str]]] = []
-        for name, values, (low, high) in options:
-            k = min(len(values), rng.randint(low, high))
+        for name, offered, (low, high) in options:
+            k = min(len(offered), rng.randint(low, high))
             if name in ("Size", "Waist", "Amount"):
-                begin = rng.randint(0, len(values) - k)
-                picked = list(values[begin : begin + k])
+                begin = rng.randint(0, len(offered) - k)
+                picked = list(offered[begin : begin + k])
             else:
-                picked = sorted(rng.sample(range(len(values)), k))
-                picked = [values[i] for i in picked]
+                indexes = sorted(rng.sample(range(len(offered)), k))
+                picked = [offered[i] for i in indexes]
             chosen.append((name, picked))
         if kind == "gift":
             chosen = [("Amount", ["$25", "$50", "$100", "$200"])]
@@ -491,11 +491,11 @@ def build_catalog(ctx: Context) -> Catalog:
             cost = None if kind == "gift" else max(100, round(price * cost_ratio / 5) * 5)
             if compare_at:
                 cost = max(100, round(compare_at * cost_ratio / 5) * 5)
-            values = [e[0] for e in combo] + [None] * (3 - len(combo))
+            o1, o2, o3 = [e[0] for e in combo] + [None] * (3 - len(combo))
             sku = None if kind == "gift" else "-".join([sku_stem, *(e[1] for e in combo)])
-            variant_title = " / ".join(values[: len(combo)]) if combo else None
+            variant_title = " / ".join(e[0] for e in combo) if combo else None
             variant_rows.append(
-                (variant_id, product_id, position, sku, values[0], values[1], values[2], price,
+                (variant_id, product_id, position, sku, o1, o2, o3, price,
                  compare_at, cost, weight, policy, True, taxable, stamp_made, stamp_updated)
             )  # fmt: skip
             barcode = None

@@ -60,7 +60,7 @@ def abbreviation(value: str, width: int = 3) -> str:
     Values with figures keep them all: ``"14 oz"`` -> ``"14OZ"``, shoe size ``"8.5"`` ->
     ``"8H5"`` (no dots in SKUs).
     """
-    words = re.findall(r"[A-Za-z0-9.]+", value)
+    words: list[str] = re.findall(r"[A-Za-z0-9.]+", value)
     if not words:
         return "X"
     if any(c.isdigit() for c in value):
@@ -73,27 +73,6 @@ def abbreviation(value: str, width: int = 3) -> str:
 def bin_code(aisle: int, shelf: int, level: int) -> str:
     """``A-03-2``: aisle letter, two-digit shelf, level. Codes sort in walking order."""
     return f"{string.ascii_uppercase[aisle]}-{shelf:02d}-{level}"
-
-
-def half_even_percent(minor: int, basis_points: int) -> int:
-    """``minor`` times ``basis_points`` / 10,000, rounded half to even like ``Money.percent``.
-
-    Integer-only, because the benchmark computes it a few million times.
-    """
-    if minor < 0:
-        return -half_even_percent(-minor, basis_points)
-    quotient, remainder = divmod(minor * basis_points, 10_000)
-    if remainder * 2 > 10_000 or (remainder * 2 == 10_000 and quotient % 2 == 1):
-        quotient += 1
-    return quotient
-
-
-def half_even_ratio(amount: int, numerator: int, denominator: int) -> int:
-    """``amount * numerator / denominator`` rounded half to even (a pro-rata refund)."""
-    quotient, remainder = divmod(amount * numerator, denominator)
-    if remainder * 2 > denominator or (remainder * 2 == denominator and quotient % 2 == 1):
-        quotient += 1
-    return quotient
 
 
 def tracking_number(rng: random.Random, carrier: str) -> str:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
@@ -19,7 +20,7 @@ from services.demo import vocabulary as words
 from services.demo.bulk import put_back, take_down
 from services.demo.catalog import build_catalog
 from services.demo.context import Context, Progress, no_progress
-from services.demo.orders import OrderDesk, build_promotions
+from services.demo.orders import OrderDesk, build_promotions, write_promotions
 from services.demo.people import build_customers
 from services.demo.plan import DEFAULT_SEED, DemoPlan, plan_for
 from services.demo.sink import CopySink
@@ -189,6 +190,8 @@ def _seed(store: Store, plan: DemoPlan, report: Progress) -> DemoSummary:
         numbers = {k: _next_number(connection, seq) - 1 for k, seq in NUMBER_SEQUENCES.items()}
         deferred = take_down(connection, [t.name for t in TABLES])
         raw = connection.connection.driver_connection
+        if not isinstance(raw, psycopg.Connection):
+            raise TypeError("the demo is written by binary COPY through psycopg 3")
         sink = CopySink(raw, TABLES)
         mark = time.perf_counter()
         try:
@@ -201,6 +204,7 @@ def _seed(store: Store, plan: DemoPlan, report: Progress) -> DemoSummary:
             world = World(ctx, cat, numbers)
             desk = OrderDesk(ctx, cat, people, world, promos, numbers["orders"])
             run_year(ctx, world, desk)
+            write_promotions(ctx, promos)
             report("stock", 0, 1)
             world.write_levels()
             stages["year"] = time.perf_counter() - mark - stages["catalog"] - stages["customers"]
@@ -256,13 +260,14 @@ def _upsert_store(connection: Connection) -> None:
     connection.execute(
         text(
             "INSERT INTO store (id, name, currency, email, phone, address, timezone) "
-            "VALUES (1, :name, 'USD', :email, :phone, CAST(:address AS jsonb), :timezone) "
-            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = 'USD', "
+            "VALUES (1, :name, :currency, :email, :phone, CAST(:address AS jsonb), :timezone) "
+            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, currency = EXCLUDED.currency, "
             "email = EXCLUDED.email, phone = EXCLUDED.phone, address = EXCLUDED.address, "
             "timezone = EXCLUDED.timezone, version = store.version + 1, updated_at = now()"
         ),
         {
             "name": words.STORE_NAME,
+            "currency": words.STORE_CURRENCY,
             "email": words.STORE_EMAIL,
             "phone": words.STORE_PHONE,
             "address": _json(words.STORE_ADDRESS),
@@ -293,7 +298,7 @@ def _ensure_staff(connection: Connection) -> dict[str, int]:
         text("SELECT email, id FROM staff WHERE email = ANY(:emails)"),
         {"emails": [e for e, _, _ in DEMO_STAFF]},
     ).all()
-    by_email = dict(rows)
+    by_email: dict[str, int] = {email: staff_id for email, staff_id in rows}
     return {role: by_email[email] for email, _, role in DEMO_STAFF}
 
 
@@ -305,7 +310,8 @@ def _last_ids(connection: Connection) -> dict[str, int]:
 
 
 def _sequence_exists(connection: Connection, name: str) -> bool:
-    return connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}).scalar_one()
+    exists = connection.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name})
+    return bool(exists.scalar_one())
 
 
 def _next_number(connection: Connection, sequence: str) -> int:

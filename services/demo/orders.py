@@ -10,11 +10,11 @@ movements the world runs when their time comes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from models.money import Money
+from models.money import MoneyFormat, divide_rounded, percent_of
 from models.status import (
     FulfillmentStatus,
     MovementReason,
@@ -25,8 +25,6 @@ from services.demo import vocabulary as words
 from services.demo.catalog import MAIN, SHOP, Catalog
 from services.demo.codes import (
     gateway_id,
-    half_even_percent,
-    half_even_ratio,
     idempotency_key,
     tracking_number,
 )
@@ -36,9 +34,13 @@ from services.demo.plan import DAY, HOUR
 from services.demo.sink import jsonb
 from services.demo.world import World
 from services.orders import history
+from services.orders.core import payment_status_for
 from services.orders.history import Event
+from services.pricing import Cart, CartLine, DiscountClass, Kind, Offer, Target, price_cart
 
 MINUTE = 60
+#: how the demo store (US dollars, in Portland) writes amounts in its discounts' reasons
+STORE_MONEY = MoneyFormat.of_store(words.STORE_CURRENCY, None, words.STORE_ADDRESS["country_code"])
 STANDARD_SHIPPING, EXPRESS_SHIPPING = 595, 1495
 FREE_SHIPPING_OVER = 7500
 #: channel mix of orders
@@ -61,48 +63,39 @@ OPEN_STATUSES = ("pending", "confirmed", "processing")
 _EMPTY_PAYLOADS: dict[str | None, bytes] = {}
 
 
-def payment_status_for(
-    total: int, authorized: int, captured: int, refunded: int, voided: bool
-) -> PaymentStatus:
-    """An order's payment status from its money figures (the orders service's rule)."""
-    if captured > 0:
-        if refunded >= captured:
-            return PaymentStatus.REFUNDED
-        if refunded > 0:
-            return PaymentStatus.PARTIALLY_REFUNDED
-        return PaymentStatus.PAID if captured >= total else PaymentStatus.PARTIALLY_PAID
-    if authorized > 0 and not voided:
-        return PaymentStatus.AUTHORIZED
-    if voided:
-        return PaymentStatus.VOIDED
-    return PaymentStatus.PENDING
-
-
 @dataclass
 class Promotion:
-    id: int
-    title: str
-    code: str | None
-    kind: str
-    value: int
-    applies_to: str = "order"
-    target_ids: list[int] = field(default_factory=list)
-    rules: dict[str, Any] = field(default_factory=dict)
-    min_subtotal: int | None = None
-    starts: int | None = None
-    ends: int | None = None
-    usage_limit: int | None = None
-    per_customer: int | None = None
-    combinable: bool = False
-    is_active: bool = True
-    used: int = 0
+    """A demo promotion: the engine's offer, and what the year has used of it."""
 
-    def live(self, t: int) -> bool:
+    offer: Offer
+    #: the stored ``applies_to``, ``rules`` and per-customer limit of the row
+    row: dict[str, Any]
+    used: int = 0
+    given: int = 0
+    #: customers who used it (for once per customer)
+    customers: set[int] = field(default_factory=set)
+
+    @property
+    def id(self) -> int:
+        return self.offer.id
+
+    def for_customer(self, customer: int | None) -> Offer:
+        """The offer with the uses left and whether this customer has used it."""
+        offer = self.offer
+        limit = self.row["usage_limit"]
+        used_by = offer.once_per_customer and customer is not None and customer in self.customers
+        if limit is None and not used_by:
+            return offer
+        left = None if limit is None else limit - self.used
+        return replace(offer, remaining_uses=left, used_by_customer=used_by)
+
+    def live(self, moment: datetime) -> bool:
+        offer = self.offer
         return (
-            self.is_active
-            and (self.starts is None or self.starts <= t)
-            and (self.ends is None or t < self.ends)
-            and (self.usage_limit is None or self.used < self.usage_limit)
+            offer.is_active
+            and (offer.starts_at is None or offer.starts_at <= moment)
+            and (offer.ends_at is None or moment < offer.ends_at)
+            and (self.row["usage_limit"] is None or self.used < self.row["usage_limit"])
         )
 
 
@@ -134,57 +127,97 @@ def sale_windows(ctx: Context) -> dict[str, tuple[int, int]]:
 
 
 def build_promotions(ctx: Context, cat: Catalog) -> dict[str, Promotion]:
-    """Write the store's promotions: codes, automatic offers, one expired, one paused."""
+    """The store's promotions: codes, automatic offers, one expired, one paused. Their rows
+    are written at the end of the year (``write_promotions``), with what the year used."""
     windows = sale_windows(ctx)
     bf, summer = windows["black_friday"], windows["summer"]
     made = -200 * DAY
-    promos = {
-        "welcome": Promotion(0, "Welcome: 10% off your first order", "WELCOME10", "percentage",
-                             1000, per_customer=1, starts=made),
-        "save15": Promotion(0, "$15 off orders over $100", "SAVE15", "fixed_amount", 1500,
-                            min_subtotal=10_000, starts=-100 * DAY),
-        "free_shipping": Promotion(0, "Free shipping over $75", None, "free_shipping", 0,
-                                   min_subtotal=FREE_SHIPPING_OVER, combinable=True,
-                                   starts=made),
-        "socks": Promotion(0, "Socks: buy 2, get 1 free", None, "buy_x_get_y", 10_000,
-                           applies_to="collection",
-                           target_ids=[cat.collection_ids["sock-drawer"]],
-                           rules={"buy": 2, "get": 1}, combinable=True, starts=made),
-        "summer": Promotion(0, "Summer Sale: extra 20% off sale items", "SUMMER20",
-                            "percentage", 2000, applies_to="collection",
-                            target_ids=[cat.collection_ids["sale"]], starts=summer[0],
-                            ends=summer[1], usage_limit=max(50, ctx.plan.order_lines // 40)),
-        "black_friday": Promotion(0, "Black Friday: 25% off everything", "BLACKFRIDAY25",
-                                  "percentage", 2500, starts=bf[0], ends=bf[1]),
-        "vip": Promotion(0, "VIP 15% (paused)", "VIP15", "percentage", 1500, is_active=False,
-                         starts=made),
+    every = frozenset(DiscountClass)
+    #: a code goes with the automatic offers on items and shipping, not with another code
+    with_automatic = frozenset({DiscountClass.PRODUCT, DiscountClass.SHIPPING})
+    socks = frozenset({cat.collection_ids["sock-drawer"]})
+    sale = frozenset({cat.collection_ids["sale"]})
+    specs: dict[str, tuple[dict[str, Any], int | None, int | None, int | None]] = {
+        # name: (offer fields, starts, ends, usage limit)
+        "welcome": ({"title": "Welcome: 10% off your first order", "code": "WELCOME10",
+                     "kind": Kind.PERCENTAGE, "value": 1000, "once_per_customer": True,
+                     "combines_with": with_automatic}, made, None, None),
+        "save15": ({"title": "$15 off orders over $100", "code": "SAVE15",
+                    "kind": Kind.FIXED_AMOUNT, "value": 1500, "min_subtotal": 10_000,
+                    "combines_with": with_automatic}, -100 * DAY, None, None),
+        "free_shipping": ({"title": "Free shipping over $75", "kind": Kind.FREE_SHIPPING,
+                           "min_subtotal": FREE_SHIPPING_OVER,
+                           "shipping_ceiling": STANDARD_SHIPPING, "combines_with": every},
+                          made, None, None),
+        "socks": ({"title": "Socks: buy 2, get 1 free", "kind": Kind.BUY_X_GET_Y,
+                   "value": 10_000, "target": Target.COLLECTIONS, "target_ids": socks,
+                   "buy_quantity": 2, "get_quantity": 1, "combines_with": every}, made, None,
+                  None),
+        "summer": ({"title": "Summer Sale: extra 20% off sale items", "code": "SUMMER20",
+                    "kind": Kind.PERCENTAGE, "value": 2000, "target": Target.COLLECTIONS,
+                    "target_ids": sale, "combines_with": with_automatic},
+                   summer[0], summer[1], max(50, ctx.plan.order_lines // 40)),
+        "black_friday": ({"title": "Black Friday: 25% off everything", "code": "BLACKFRIDAY25",
+                          "kind": Kind.PERCENTAGE, "value": 2500,
+                          "combines_with": with_automatic}, bf[0], bf[1], None),
+        "vip": ({"title": "VIP 15% (paused)", "code": "VIP15", "kind": Kind.PERCENTAGE,
+                 "value": 1500, "is_active": False, "combines_with": with_automatic},
+                made, None, None),
     }  # fmt: skip
+    promos = {}
+    for name, (fields, starts, ends, limit) in specs.items():
+        offer = Offer(
+            id=ctx.new_id("promotions"),
+            starts_at=None if starts is None else _moment(ctx, starts),
+            ends_at=None if ends is None else _moment(ctx, ends),
+            remaining_uses=limit,
+            **fields,
+        )
+        rules: dict[str, Any] = {}
+        if offer.kind is Kind.BUY_X_GET_Y:
+            rules = {"buy": offer.buy_quantity, "get": offer.get_quantity}
+        elif offer.shipping_ceiling is not None:
+            rules = {"ceiling": offer.shipping_ceiling}
+        row = {"starts": starts, "ends": ends, "usage_limit": limit, "rules": rules}
+        promos[name] = Promotion(offer, row)
+    return promos
+
+
+def write_promotions(ctx: Context, promos: dict[str, Promotion]) -> None:
+    """The promotions' rows, with the uses and the discount the year gave."""
+    made = -200 * DAY
     for promo in promos.values():
-        promo.id = ctx.new_id("promotions")
-        created = ctx.at(min(promo.starts or made, made))
+        offer, row = promo.offer, promo.row
+        created = ctx.at(min(row["starts"], made))
         ctx.sink.rows("promotions").append(
             (
-                promo.id,
-                promo.title,
-                promo.code,
-                promo.kind,
-                promo.value,
-                promo.applies_to,
-                promo.target_ids,
-                jsonb(promo.rules),
-                promo.min_subtotal,
+                offer.id,
+                offer.title,
+                offer.code,
+                offer.kind.value,
+                offer.value,
+                offer.target.value,
+                sorted(offer.target_ids),
+                jsonb(row["rules"]),
+                offer.min_subtotal,
                 None,
-                None if promo.starts is None else ctx.at(promo.starts),
-                None if promo.ends is None else ctx.at(promo.ends),
-                promo.usage_limit,
-                promo.per_customer,
-                promo.combinable,
-                promo.is_active,
+                ctx.at(row["starts"]),
+                None if row["ends"] is None else ctx.at(row["ends"]),
+                row["usage_limit"],
+                1 if offer.once_per_customer else None,
+                "code" if offer.code else "automatic",
+                sorted(c.value for c in offer.combines_with),
+                offer.is_active,
+                promo.used,
+                promo.given,
                 created,
                 created,
             )
         )
-    return promos
+
+
+def _moment(ctx: Context, seconds: int) -> datetime:
+    return ctx.plan.start + timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -248,6 +281,13 @@ class OrderDesk:
         last_number: int,
     ) -> None:
         self.ctx, self.cat, self.people, self.world, self.promos = ctx, cat, people, world, promos
+        self._by_id = {p.id: p for p in promos.values()}
+        sale, socks = cat.collection_ids["sale"], cat.collection_ids["sock-drawer"]
+        #: the collections each product is in, as far as the promotions care
+        self._collections = [
+            frozenset(c for c, member in ((sale, on_sale), (socks, is_socks)) if member)
+            for on_sale, is_socks in zip(cat.p_on_sale, cat.p_is_socks, strict=True)
+        ]
         self.rng = ctx.rng
         self.number = max(1000, last_number)
         self.guests: dict[str, int] = {}
@@ -305,75 +345,47 @@ class OrderDesk:
         if not picked:
             return
 
-        # Prices, discounts, shipping and tax.
+        # Prices, discounts, shipping and tax: the pricing engine decides the discounts.
         n = len(picked)
         units = [cat.v_price[vi] for vi, _ in picked]
         subs = [units[i] * picked[i][1] for i in range(n)]
         subtotal = sum(subs)
-        line_discount = [0] * n
-        discounts: list[tuple[Promotion, int, str]] = []
-        socks = self.promos["socks"]
-        if socks.live(t):
-            pairs = sorted(
-                (units[i], i)
-                for i, (vi, q) in enumerate(picked)
-                if cat.p_is_socks[cat.v_product[vi]]
-                for _ in range(q)
-            )
-            free = len(pairs) // 3
-            if free:
-                for price, i in pairs[:free]:
-                    line_discount[i] += price
-                amount = sum(price for price, _ in pairs[:free])
-                discounts.append(
-                    (socks, amount, f"Buy 2, get 1 free on The Sock Drawer: {free} free pair"
-                     f"{'s' if free > 1 else ''}")
-                )  # fmt: skip
-        nets = [subs[i] - line_discount[i] for i in range(n)]
-        promo = None if channel == "pos" or script else self._choose_code(t, ci, sum(nets), picked)
-        if promo is not None:
-            if promo.applies_to == "collection":
-                shares = [
-                    half_even_percent(nets[i], promo.value) if cat.p_on_sale[cat.v_product[vi]]
-                    else 0
-                    for i, (vi, _) in enumerate(picked)
-                ]  # fmt: skip
-                reason = f"{promo.value // 100}% off sale items (code {promo.code})"
-            else:
-                base = sum(nets)
-                if promo.kind == "percentage":
-                    amount = half_even_percent(base, promo.value)
-                    reason = f"{promo.value // 100}% off the order (code {promo.code})"
-                else:
-                    amount = min(promo.value, base)
-                    reason = (
-                        f"{Money(promo.value)} off orders over {Money(promo.min_subtotal or 0)}"
-                    )
-                    reason += f" (code {promo.code})"
-                shares = [m.minor for m in Money(amount).allocate(nets)]
-            amount = sum(shares)
-            if amount > 0:
-                promo.used += 1
-                for i in range(n):
-                    line_discount[i] += shares[i]
-                discounts.append((promo, amount, reason))
         express = channel != "pos" and rng.random() < 0.1
         shipping = 0 if channel == "pos" else EXPRESS_SHIPPING if express else STANDARD_SHIPPING
-        free_shipping = self.promos["free_shipping"]
-        if (
-            shipping == STANDARD_SHIPPING
-            and free_shipping.live(t)
-            and subtotal - sum(line_discount) >= FREE_SHIPPING_OVER
-        ):
-            free_shipping.used += 1
-            discounts.append((free_shipping, shipping, "Free standard shipping over $75.00"))
+        moment = _moment(ctx, t)
+        code = None if channel == "pos" or script else self._choose_code(moment, ci, picked)
+        offers = [self.promos["socks"].offer, self.promos["free_shipping"].offer]
+        if code is not None:
+            offers.append(code.for_customer(ci))
+        priced = price_cart(
+            Cart(
+                tuple(
+                    CartLine(i, cat.v_id[vi], cat.p_id[cat.v_product[vi]], q, units[i],
+                             self._collections[cat.v_product[vi]])
+                    for i, (vi, q) in enumerate(picked)
+                ),
+                tuple(offers),
+                codes=(code.offer.code,) if code is not None and code.offer.code else (),
+                shipping=shipping,
+                now=moment,
+                timezone=words.STORE_TIMEZONE,
+            )
+        )  # fmt: skip
+        line_discount = [ln.discount for ln in priced.lines]
+        discounts = [(self._by_id[a.promotion_id], a) for a in priced.applied]
+        for promo_, applied in discounts:
+            promo_.used += 1
+            promo_.given += applied.amount
+            if ci is not None and promo_.offer.once_per_customer:
+                promo_.customers.add(ci)
+        nets = [subs[i] - line_discount[i] for i in range(n)]
         taxes = [
-            half_even_percent(subs[i] - line_discount[i], tax_rate) if cat.v_taxable[vi] else 0
+            percent_of(nets[i], tax_rate) if cat.v_taxable[vi] else 0
             for i, (vi, _) in enumerate(picked)
         ]
-        discount_total = sum(a for _, a, _ in discounts)
+        discount_total = priced.discount_total
         total = subtotal - discount_total + shipping + sum(taxes)
-        paid_per_line = [subs[i] - line_discount[i] + taxes[i] for i in range(n)]
+        paid_per_line = [nets[i] + taxes[i] for i in range(n)]
 
         # Ids and rows that exist from the moment of placing.
         self.number += 1
@@ -382,16 +394,18 @@ class OrderDesk:
         line_ids = [ctx.new_id("order_lines") for _ in range(n)]
         placed = ctx.at(t)
         customer_id = None if ci is None else people.c_id[ci]
-        for promo_, amount, reason in discounts:
+        for promo_, applied in discounts:
             ctx.sink.rows("order_discounts").append(
                 (
                     ctx.new_id("order_discounts"),
                     order_id,
                     promo_.id,
-                    promo_.code,
-                    promo_.title,
-                    amount,
-                    reason,
+                    applied.code,
+                    applied.title,
+                    applied.amount,
+                    applied.description,
+                    applied.discount_class.value,
+                    jsonb([{"line_id": line_ids[i], "amount": a} for i, a in applied.lines]),
                 )
             )
             ctx.sink.rows("promotion_redemptions").append(
@@ -400,7 +414,9 @@ class OrderDesk:
                     promo_.id,
                     order_id,
                     customer_id,
-                    amount,
+                    applied.code,
+                    promo_.offer.once_per_customer,
+                    applied.amount,
                     placed,
                 )
             )
@@ -421,7 +437,7 @@ class OrderDesk:
             line_ids,
             total,
             paid_per_line,
-            shipping - (discount_total - sum(line_discount)),
+            shipping - priced.shipping_discount,
             express,
         )
         order.play(events)
@@ -484,19 +500,24 @@ class OrderDesk:
         ctx.sink.maybe_flush()
 
     def _choose_code(
-        self, t: int, ci: int | None, base: int, picked: list[tuple[int, int]]
+        self, moment: datetime, ci: int | None, picked: list[tuple[int, int]]
     ) -> Promotion | None:
+        """The code a customer types, if any (the engine then says whether it applies)."""
         promos, rng, cat = self.promos, self.rng, self.cat
         r = rng.random()
-        if promos["black_friday"].live(t) and r < 0.55:
+        if promos["black_friday"].live(moment) and r < 0.55:
             return promos["black_friday"]
         if ci is not None and self.people.c_orders[ci] == 0 and r < 0.3:
             return promos["welcome"]
         summer = promos["summer"]
-        if summer.live(t) and r < 0.35 and any(cat.p_on_sale[cat.v_product[v]] for v, _ in picked):
+        if (
+            summer.live(moment)
+            and r < 0.35
+            and any(cat.p_on_sale[cat.v_product[v]] for v, _ in picked)
+        ):
             return summer
         save = promos["save15"]
-        if save.live(t) and base >= (save.min_subtotal or 0) and r < 0.12:
+        if save.live(moment) and r < 0.12:
             return save
         return None
 
@@ -733,6 +754,9 @@ class _Replay:
         self.authorized = self.captured = self.refunded = 0
         self.voided = False
         staff = desk.staff
+        #: who placed it: a staff member, or a name for the storefront
+        self.placer: int | None
+        self.placer_name: str | None
         if channel == "online":
             self.placer, self.placer_name = None, "Storefront"
         elif channel == "manual":
@@ -979,7 +1003,7 @@ class _Replay:
         chosen, reason, link, refund_at, kind = data
         return_id = ctx.new_id("returns")
         link["amount"] = sum(
-            half_even_ratio(self.paid_per_line[i], q, self.picked[i][1]) for i, q, _ in chosen
+            divide_rounded(self.paid_per_line[i] * q, self.picked[i][1]) for i, q, _ in chosen
         )
         left = self.captured - self.refunded
         owed = left if kind == "full" else min(link["amount"], left)
@@ -1029,7 +1053,7 @@ class _Replay:
         if kind == "full":
             amount = left
         elif kind == "goodwill":
-            amount = max(500, half_even_percent(self.total, 1500))
+            amount = max(500, percent_of(self.total, 1500))
         else:
             amount = (link or {}).get("amount", 0)
         amount = min(amount, left)

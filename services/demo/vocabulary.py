@@ -14,6 +14,7 @@ STORE_PHONE = "+1 503-555-0142"
 STORE_TIMEZONE = "America/Los_Angeles"
 #: hours between UTC and the store's clock, for placing orders in the shop's day (no DST)
 STORE_UTC_OFFSET_HOURS = -8
+STORE_CURRENCY = "USD"
 STORE_ADDRESS = {
     "name": STORE_NAME,
     "company": "Juniper & Company LLC",

@@ -27,6 +27,7 @@ from services.catalog.rules import DEFAULT_TITLE
 from services.exports.cells import csv_writer
 from services.imports.columns import SHOPIFY, SHOPIFY_2025, normalise
 from services.progress import NO_PROGRESS, Progress
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _IDS = Array("bigint")
@@ -82,7 +83,7 @@ def export_products_csv(
     counts = {"products": 0, "variants": 0, "images": 0, "uploaded": 0}
     with uow:
         session = uow.session
-        currency = session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar()
+        currency = money_format(session).currency
         location = session.execute(text("SELECT id FROM locations WHERE is_default")).scalar()
         extra = _ExtraColumns(
             session.execute(
@@ -93,9 +94,7 @@ def export_products_csv(
         ids = _product_ids(session, matching)
         for done, batch in _batches(ids):
             for product in _load(session, batch, location):
-                for row in _rows(
-                    product, currency or "USD", style, location is not None, counts, extra
-                ):
+                for row in _rows(product, currency, style, location is not None, counts, extra):
                     writer.writerow(row)
             progress.report(min(done, len(ids)), len(ids), "Writing products")
     return ExportResult(
@@ -203,7 +202,7 @@ def _rows(
     currency: str,
     style: HeaderStyle,
     has_location: bool,
-    counts: dict,
+    counts: dict[str, int],
     extra: _ExtraColumns,
 ) -> Iterator[list[str]]:
     current = style is HeaderStyle.CURRENT

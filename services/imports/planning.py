@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from services.catalog.rules import (
     gtin_check_digit_ok,
     is_valid_handle,
@@ -43,6 +43,7 @@ from services.imports.stored import StoredProduct, StoredVariant, load_store
 from services.imports.table import read_table
 from services.imports.woocommerce import GroupedIn, read_woocommerce
 from services.progress import Progress
+from services.store import money_format
 
 _PRODUCT_FIELDS = (
     ("title", "title"),
@@ -131,10 +132,11 @@ class PlannedFile:
 
 
 class Planner:
-    def __init__(self, parsed: Parsed, resolutions: Resolutions, currency: str) -> None:
+    def __init__(self, parsed: Parsed, resolutions: Resolutions, money: MoneyFormat) -> None:
         self.parsed = parsed
         self.resolutions = resolutions
-        self.currency = currency
+        #: how the report writes amounts (the file's own are read as files write them)
+        self.money = money
         #: every issue raised, with the merchant's decision (None: undecided)
         self.decisions: list[tuple[Issue, Choice | None]] = []
         self.by_line: dict[int, tuple[ProductIn, VariantIn | None]] = {}
@@ -206,7 +208,7 @@ def plan_file(
     def tick(stage: str, done: int, total: int) -> None:
         progress.report(done, total, stage)  # raises Cancelled once the user asked to stop
 
-    currency = session.execute(text("SELECT currency FROM store WHERE id = 1")).scalar() or "USD"
+    money = money_format(session)
     tick("Reading the file", 0, 3)
     table = read_table(data, encoding=resolutions.encoding)
     if not table.headers:
@@ -215,7 +217,7 @@ def plan_file(
     products: Iterator[ProductIn]
     streamed = False
     if looks_like_woocommerce(table.headers):
-        parsed, grouped = read_woocommerce(table, currency)
+        parsed, grouped = read_woocommerce(table, money)
     elif not any(normalise(h) in _KNOWN_SHOPIFY for h in table.headers):
         raise ValidationFailed(
             "This is not a product file this import knows: expected Shopify's columns "
@@ -223,10 +225,10 @@ def plan_file(
         )
     elif stream:
         streamed = True
-        parsed, products = stream_shopify(table, currency)
+        parsed, products = stream_shopify(table, money)
         handles, skus = shopify_keys(table)
     else:
-        parsed = read_shopify(table, currency)
+        parsed = read_shopify(table, money)
     if not streamed:
         products = iter(parsed.products)
         handles = [p.handle for p in parsed.products]
@@ -235,7 +237,7 @@ def plan_file(
     location_id = session.execute(text("SELECT id FROM locations WHERE is_default")).scalar()
     store, by_handle, by_sku = load_store(session, handles, skus, location_id)
     tick("Comparing with the catalog", 2, 3)
-    planner = Planner(parsed, resolutions, currency)
+    planner = Planner(parsed, resolutions, money)
     checks = _FileChecks(planner)
     comparer = _Comparer(planner, store, by_handle, by_sku)
     work = Work([], [], location_id)
@@ -333,7 +335,7 @@ class _FileChecks:
         if product.skipped:
             return
         planner = self.planner
-        combos: dict[tuple, int] = {}
+        combos: dict[tuple[str | None, ...], int] = {}
         for v in product.variants:
             if v.skipped:
                 continue
@@ -536,7 +538,7 @@ def _product_work(
             if v.skipped:
                 continue
         _warnings(planner, v, match)
-        vw = VariantWork(v, match, _variant_changes(v, match, planner.currency))
+        vw = VariantWork(v, match, _variant_changes(v, match))
         if v.quantity is not None:
             vw.stock_delta = v.quantity - (match.on_hand if match else 0)
             if vw.stock_delta:
@@ -665,7 +667,7 @@ def _check_result(planner: Planner, pw: ProductWork) -> None:
             )
         )
         return
-    seen: dict[tuple, str | None] = {}
+    seen: dict[tuple[str | None, ...], str | None] = {}
     for values, sku in final:
         if values in seen and options:
             first = seen[values] or variant_title(values)
@@ -699,7 +701,7 @@ def _product_changes(product: ProductIn, stored: StoredProduct) -> list[str]:
     return changed
 
 
-def _variant_changes(v: VariantIn, stored: StoredVariant | None, currency: str) -> list[str]:
+def _variant_changes(v: VariantIn, stored: StoredVariant | None) -> list[str]:
     if stored is None:
         return []
     changed = [
@@ -744,8 +746,8 @@ def _warnings(planner: Planner, v: VariantIn, match: StoredVariant | None) -> No
             Issue(
                 v.line,
                 IssueKind.COMPARE_AT_BELOW_PRICE,
-                f"Compare-at price {format_minor(compare, planner.currency)} is below the price "
-                f"{format_minor(price, planner.currency)}: the storefront shows no saving.",
+                f"Compare-at price {planner.money.format(compare)} is below the price "
+                f"{planner.money.format(price)}: the storefront shows no saving.",
             )
         )
 
@@ -819,7 +821,7 @@ def _grouped(
 
 
 def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn]) -> ImportPlan:
-    currency = planner.currency
+    money = planner.money
     issues_by_line: dict[int, list[Issue]] = {}
     for issue, _choice in planner.decisions:
         issues_by_line.setdefault(issue.line, []).append(issue)
@@ -862,7 +864,7 @@ def _report(planner: Planner, encoding: str, work: Work, grouped: list[GroupedIn
                     reasons.append(f"{v.quantity} in stock")
             elif vw.changed:
                 v_outcome = Outcome.UPDATE
-                reasons = [_describe_variant(vw, currency)]
+                reasons = [_describe_variant(vw, money)]
             else:
                 v_outcome = Outcome.UNCHANGED
                 reasons = ["same as the catalog"]
@@ -1006,7 +1008,7 @@ def _describe_product(pw: ProductWork) -> list[str]:
     return out
 
 
-def _describe_variant(vw: VariantWork, currency: str) -> str:
+def _describe_variant(vw: VariantWork, money: MoneyFormat) -> str:
     parts = []
     s, v = vw.store, vw.variant
     assert s is not None
@@ -1014,8 +1016,8 @@ def _describe_variant(vw: VariantWork, currency: str) -> str:
     for name in vw.changed:
         if name in MONEY_FIELDS:
             parts.append(
-                f"{words[name]} {format_minor(getattr(s, name), currency) or '(none)'} → "
-                f"{format_minor(getattr(v, name), currency) or '(none)'}"
+                f"{words[name]} {money.format(getattr(s, name)) or '(none)'} → "
+                f"{money.format(getattr(v, name)) or '(none)'}"
             )
         elif name == "stock":
             parts.append(f"stock {s.on_hand} → {v.quantity}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache, partial
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from services.catalog.rules import DEFAULT_TITLE, MAX_OPTIONS, slugify
 from services.exports.cells import looks_like_formula, unprotect
 from services.imports import values
@@ -47,23 +47,23 @@ class ProductsInterleaved(Exception):
     product (``stream_shopify``), only whole (``read_shopify``)."""
 
 
-def read_shopify(table: Table, currency: str) -> Parsed:
-    reader = _open(table, currency)
+def read_shopify(table: Table, money: MoneyFormat) -> Parsed:
+    reader = _open(table, money)
     for row in table.rows:
         reader.read(row)
     return reader.parsed
 
 
-def stream_shopify(table: Table, currency: str) -> tuple[Parsed, Iterator[ProductIn]]:
+def stream_shopify(table: Table, money: MoneyFormat) -> tuple[Parsed, Iterator[ProductIn]]:
     """The file's products, each as soon as its last row is read, so the rest of the import
     can go on while the file is still being read. Shopify writes a product's rows together;
     when a product's rows resume after another's, the iterator raises ProductsInterleaved
     (``read_shopify`` reads such a file whole). ``parsed`` fills in as the iterator goes."""
-    reader = _open(table, currency)
+    reader = _open(table, money)
     return reader.parsed, _products(reader, table)
 
 
-def _open(table: Table, currency: str) -> _Reader:
+def _open(table: Table, money: MoneyFormat) -> _Reader:
     columns = map_columns(table.headers, SHOPIFY, SHOPIFY_NOT_STORED)
     headers = {normalise(h) for h in table.headers}
     style = "2025 headers" if headers & _2025_MARKS else "classic headers"
@@ -91,7 +91,7 @@ def _open(table: Table, currency: str) -> _Reader:
             "The file has neither a Handle nor a Title column, so no row says which product it "
             "belongs to."
         )
-    return _Reader(columns, currency, parsed, extra)
+    return _Reader(columns, money, parsed, extra)
 
 
 def _products(reader: _Reader, table: Table) -> Iterator[ProductIn]:
@@ -162,7 +162,7 @@ _ENGLISH = {normalise(s) for spellings in SHOPIFY.values() for s in spellings[:1
 
 class _Reader:
     def __init__(
-        self, columns: ColumnMap, currency: str, parsed: Parsed, extra: list[tuple[str, int]]
+        self, columns: ColumnMap, money: MoneyFormat, parsed: Parsed, extra: list[tuple[str, int]]
     ) -> None:
         self.c = columns
         #: (header, index) of the columns the catalog keeps as they are
@@ -173,7 +173,9 @@ class _Reader:
             for name, default in (("gift_card", "false"), ("fulfillment_service", "manual"))
             if (i := columns.at(name)) is not None
         }
-        self.currency = currency
+        #: amounts are read as files write them; the report writes them as the store does
+        self.money = money
+        self.currency = money.currency
         self.parsed = parsed
         self.products: dict[str, ProductIn] = {}
         # the row's cells by field name, read once per row (a file can hold a million cells)
@@ -182,13 +184,15 @@ class _Reader:
         self._values: dict[str, str] = {}
         # a catalog repeats a few thousand amounts; not a bound method, so the reader holds
         # no reference cycle
-        money = lru_cache(maxsize=4096)(partial(values.money, currency=currency))
+        amount = lru_cache(maxsize=4096)(
+            partial(values.money, currency=money.currency, locale=money.locale)
+        )
         self._parsers = [
             (name, target, parse)
             for name, target, parse in (
-                ("price", "price", money),
-                ("compare_at_price", "compare_at_price", money),
-                ("cost", "cost", money),
+                ("price", "price", amount),
+                ("compare_at_price", "compare_at_price", amount),
+                ("cost", "cost", amount),
                 ("grams", "weight_grams", values.grams),
                 ("inventory_qty", "quantity", values.quantity),
                 ("requires_shipping", "requires_shipping", values.boolean),
@@ -394,25 +398,25 @@ class _Reader:
         ok = True
         for name, target, parse in self._parsers:
             try:
-                value = parse(cell(name, ""))
+                parsed = parse(cell(name, ""))
             except values.BadValue as error:
                 self.issue(line, IssueKind.BAD_VALUE, f"{_LABEL[name]}: {error}.")
                 ok = False
                 continue
-            if target in MONEY_TARGETS and value is not None:
+            if target in MONEY_TARGETS and isinstance(parsed, int):  # minor units
                 written = cell(name, "")
                 if values.extra_decimals(written, self.currency):
                     self.issue(
                         line,
                         IssueKind.TIDIED,
                         f"{_LABEL[name]}: {written} has more decimals than {self.currency} "
-                        f"amounts; rounded to {format_minor(value, self.currency)}.",
+                        f"amounts; rounded to {self.money.format(parsed)}.",
                     )
-            if value is None and name in ("requires_shipping", "taxable", "price"):
+            if parsed is None and name in ("requires_shipping", "taxable", "price"):
                 if name == "price":
                     self.issue(line, IssueKind.TIDIED, "No price: a new variant gets 0.00.")
                 continue
-            setattr(v, target, value)
+            setattr(v, target, parsed)
         if has["inventory_policy"]:
             policy = cell("inventory_policy", "").lower()
             if policy in ("deny", "false", "no"):

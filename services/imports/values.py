@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from models.money import exponent, format_minor, to_minor
+from models.money import DEFAULT_LOCALE, exponent, format_minor, to_minor
 from services.catalog.rules import clean_barcode
 
 
@@ -33,7 +33,13 @@ _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
 
 
-def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> int | None:
+def money(
+    text: str,
+    currency: str = "USD",
+    *,
+    decimal_comma: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> int | None:
     """``"19.99"``, ``"$1,234.50"``, ``"12,99"`` (a decimal comma) -> minor units; "" -> None.
 
     Raises BadValue for anything that is not an amount ("call us", "12.5.1", a negative).
@@ -46,13 +52,14 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
         places = exponent(currency)
         fraction = plain.group(2) or ""
         if len(plain.group(1)) > len(str(MAX_AMOUNT)):
-            raise BadValue(_too_much(raw, currency))
+            raise BadValue(_too_much(raw, currency, locale))
         if len(fraction) <= places:
-            minor = int(plain.group(1)) * 10**places + int(fraction.ljust(places, "0") or 0)
+            scale: int = 10**places  # never a float: places is not negative
+            minor = int(plain.group(1)) * scale + int(fraction.ljust(places, "0") or 0)
             if minor > to_minor(MAX_AMOUNT, currency):
-                raise BadValue(_too_much(raw, currency))
+                raise BadValue(_too_much(raw, currency, locale))
             return minor
-        return _bounded(Decimal(raw), raw, currency)
+        return _bounded(Decimal(raw), raw, currency, locale)
     cleaned = _CURRENCY.sub("", raw).replace("\u00a0", "").replace(" ", "")
     if decimal_comma or _DECIMAL_COMMA.match(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
@@ -66,17 +73,17 @@ def money(text: str, currency: str = "USD", *, decimal_comma: bool = False) -> i
         raise BadValue(f"“{raw}” is not an amount of money")
     if value < 0:
         raise BadValue(f"“{raw}” is negative; prices and costs are zero or more")
-    return _bounded(value, raw, currency)
+    return _bounded(value, raw, currency, locale)
 
 
-def _bounded(value: Decimal, raw: str, currency: str) -> int:
+def _bounded(value: Decimal, raw: str, currency: str, locale: str) -> int:
     if value > MAX_AMOUNT:
-        raise BadValue(_too_much(raw, currency))
+        raise BadValue(_too_much(raw, currency, locale))
     return to_minor(value, currency)
 
 
-def _too_much(raw: str, currency: str) -> str:
-    most = format_minor(to_minor(MAX_AMOUNT, currency), currency)
+def _too_much(raw: str, currency: str, locale: str) -> str:
+    most = format_minor(to_minor(MAX_AMOUNT, currency), currency, locale)
     return f"“{_shown(raw)}” is more than {most}, the most a price or cost can be"
 
 

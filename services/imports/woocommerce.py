@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.catalog.rules import MAX_OPTIONS, slugify
+from models.money import MoneyFormat
+from services.catalog.rules import MAX_OPTIONS, option_values, slugify
 from services.imports import values
 from services.imports.columns import WOOCOMMERCE, WOOCOMMERCE_NOT_STORED, ColumnMap, map_columns
 from services.imports.records import ImageIn, Issue, IssueKind, Parsed, ProductIn, VariantIn
@@ -48,7 +49,7 @@ class GroupedIn:
     skus: list[str]
 
 
-def read_woocommerce(table: Table, currency: str) -> tuple[Parsed, list[GroupedIn]]:
+def read_woocommerce(table: Table, money: MoneyFormat) -> tuple[Parsed, list[GroupedIn]]:
     columns = map_columns(table.headers, WOOCOMMERCE, WOOCOMMERCE_NOT_STORED)
     parsed = Parsed("WooCommerce product CSV", [], [], {})
     parsed.spreadsheet_rows = table.spreadsheet_rows
@@ -59,16 +60,16 @@ def read_woocommerce(table: Table, currency: str) -> tuple[Parsed, list[GroupedI
             + ", ".join(f"“{h}” as {c}" for h, c in columns.recognised)
             + "."
         )
-    reader = _Reader(columns, currency, parsed)
+    reader = _Reader(columns, money, parsed)
     entries = [reader.entry(row) for row in table.rows]
     grouped = reader.build([e for e in entries if e is not None])
     return parsed, grouped
 
 
 class _Reader:
-    def __init__(self, columns: ColumnMap, currency: str, parsed: Parsed) -> None:
+    def __init__(self, columns: ColumnMap, money: MoneyFormat, parsed: Parsed) -> None:
         self.c = columns
-        self.currency = currency
+        self.money = money
         self.parsed = parsed
 
     def cell(self, row: Row, name: str) -> str:
@@ -178,7 +179,9 @@ class _Reader:
         handles[base] = handles.get(base, 0) + 1
         return base if handles[base] == 1 else f"{base}-{handles[base]}"
 
-    def _parent(self, e: _Entry, by_id: dict, by_sku: dict) -> _Entry | None:
+    def _parent(
+        self, e: _Entry, by_id: dict[str, _Entry], by_sku: dict[str, _Entry]
+    ) -> _Entry | None:
         ref = e.parent
         if ref.lower().startswith("id:"):
             return by_id.get(ref[3:].strip())
@@ -220,8 +223,9 @@ class _Reader:
                 "No SKU: imported without one; a re-import finds it by its options.",
             )
         try:
-            regular = values.money(self.cell(row, "regular_price"), self.currency)
-            sale = values.money(self.cell(row, "sale_price"), self.currency)
+            currency, locale = self.money.currency, self.money.locale
+            regular = values.money(self.cell(row, "regular_price"), currency, locale=locale)
+            sale = values.money(self.cell(row, "sale_price"), currency, locale=locale)
             stock = values.quantity(self.cell(row, "stock"))
         except values.BadValue as error:
             self.issue(line, IssueKind.BAD_VALUE, f"{str(error)[0].upper()}{str(error)[1:]}.")
@@ -274,9 +278,7 @@ class _Reader:
         if v is None:
             return
         product.options = [(name, list(vals)) for name, vals in single[:MAX_OPTIONS]]
-        v.options = tuple((vals[0] for _, vals in single[:MAX_OPTIONS])) + (None,) * (
-            3 - min(len(single), MAX_OPTIONS)
-        )  # type: ignore[assignment]
+        v.options = option_values([vals[0] for _, vals in single[:MAX_OPTIONS]])
         product.variants.append(v)
 
     def _variations(self, parent: _Entry, product: ProductIn, kids: list[_Entry]) -> None:
@@ -313,10 +315,11 @@ class _Reader:
             v = self._variant(kid, product.handle)
             if v is None:
                 continue
-            for k, value in enumerate(chosen):
+            named = [value for value in chosen if value]  # each one, as none is missing
+            for k, value in enumerate(named):
                 if value not in product.options[k][1]:
                     product.options[k][1].append(value)
-            v.options = tuple(chosen + [None] * (3 - len(chosen)))  # type: ignore[assignment]
+            v.options = option_values(named)
             image = self.cell(kid.row, "images").split(",")[0].strip()
             if image:
                 v.image_src = image

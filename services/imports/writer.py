@@ -83,9 +83,9 @@ class Writer:
         self._update_products([pw for pw in updated if pw.changed])
         self._options([pw for pw in live if pw.store is None or pw.options_changed])
         images = self._images(live, image_ids)
-        variant_ids = self._variants(live, images, variant_ids)
-        self._barcodes(live, variant_ids)
-        self._stock(live, variant_ids)
+        by_line = self._variants(live, images, variant_ids)
+        self._barcodes(live, by_line)
+        self._stock(live, by_line)
         self.collections += [(self.pid(pw), t) for pw in live for t in pw.new_collections]
         self._audit_and_announce(new, updated)
         return True

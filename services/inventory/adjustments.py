@@ -43,7 +43,8 @@ ADJUSTMENT_REASONS = (
     MovementReason.PROMOTION_OR_DONATION,
     MovementReason.OTHER,
 )
-REASON_LABELS = {
+#: by the reason's code (a MovementReason is its code), so a row's text finds its label
+REASON_LABELS: dict[str, str] = {
     MovementReason.CORRECTION: "Correction",
     MovementReason.COUNT: "Count",
     MovementReason.RECEIVED: "Received",

@@ -75,7 +75,7 @@ class MovementRow:
     @property
     def reason_label(self) -> str:
         try:
-            return REASON_LABELS[self.reason]  # type: ignore[index]
+            return REASON_LABELS[self.reason]
         except KeyError:
             return self.reason.replace("_", " ").capitalize()
 
@@ -95,7 +95,7 @@ class MovementRow:
         )
 
 
-def _statement(running: bool = False) -> Select[Any]:
+def _statement(running: bool = False) -> Select[*tuple[Any, ...]]:
     m = StockMovement
     columns: list[Any] = [
         m.id,
@@ -123,7 +123,9 @@ def _statement(running: bool = False) -> Select[Any]:
     )
 
 
-def _apply_filters(statement: Select[Any], filters: Mapping[str, Any], search: str) -> Select[Any]:
+def _apply_filters(
+    statement: Select[*tuple[Any, ...]], filters: Mapping[str, Any], search: str
+) -> Select[*tuple[Any, ...]]:
     m = StockMovement
     for name in ("variant_id", "location_id", "staff_id", "reference_type", "reference_id"):
         if filters.get(name) not in (None, ""):

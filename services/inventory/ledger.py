@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -396,8 +397,12 @@ def reserve(
         # the storefront's usual order, and a hot SKU's: one row, so no locking order to keep
         [(variant_id, location_id)] = keys
         quantity = quantities[keys[0]]
-        params = {"variant_id": variant_id, "location_id": location_id, "quantity": quantity}
-        params |= why
+        params: dict[str, Any] = {
+            "variant_id": variant_id,
+            "location_id": location_id,
+            "quantity": quantity,
+            **why,
+        }
         uow.defer(_RESERVE_ONE, params, refusal=_SHORT)
         return
     lock_levels(uow, keys)

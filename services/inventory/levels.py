@@ -13,7 +13,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
+    CompoundSelect,
     Select,
+    SQLColumnExpression,
     and_,
     bindparam,
     func,
@@ -164,7 +167,7 @@ def _variant_ref(row: Any) -> VariantRef:
     )
 
 
-def _variant_columns() -> tuple[ColumnElement[Any], ...]:
+def _variant_columns() -> tuple[SQLColumnExpression[Any], ...]:
     return (
         Variant.id.label("variant_id"),
         Variant.sku,
@@ -280,7 +283,8 @@ def locked_figures(
     if not ordered:
         return {}
     if len(ordered) == 1:
-        statement, params = _LOCK_AND_READ_ONE, {"v": ordered[0][0], "l": ordered[0][1]}
+        params: dict[str, Any] = {"v": ordered[0][0], "l": ordered[0][1]}
+        statement = _LOCK_AND_READ_ONE
     else:
         statement = _LOCK_AND_READ
         params = {"v": [k[0] for k in ordered], "l": [k[1] for k in ordered]}
@@ -403,12 +407,12 @@ def list_stock(uow: UnitOfWork, request: PageRequest) -> Page[StockRow]:
 
 
 #: the expression of products' trigram index, written as the index has it so it is used
-_PRODUCT_WORDS = literal_column(
+_PRODUCT_WORDS: ColumnClause[str] = literal_column(
     "(products.title || ' ' || coalesce(products.vendor, '') || ' ' || words(products.tags))"
 )
 
 
-def _matching_variants(search: str) -> Select[Any]:
+def _matching_variants(search: str) -> CompoundSelect[int]:
     """Variants whose SKU or product (title, vendor, tags) contains ``search``, or that carry
     it as a barcode. One indexed lookup per kind, united: an OR across the joined tables
     would read every variant."""
@@ -423,9 +427,13 @@ def _matching_variants(search: str) -> Select[Any]:
     )
 
 
+#: one run of a keyset walk: the statement, its order, and where it starts (None: the start)
+_Phase = tuple["Select[*tuple[Any, ...]]", list[Any], tuple[Any, ...] | None]
+
+
 def _sku_keyset(
     session: Session,
-    statement: Select[Any],
+    statement: Select[*tuple[Any, ...]],
     tables: _StockTables,
     one_location: bool,
     request: PageRequest,
@@ -437,7 +445,9 @@ def _sku_keyset(
     after, limit, descending = request.after, request.limit, request.descending
     with_sku = statement.where(Variant.sku.is_not(None))
     without_sku = statement.where(Variant.sku.is_(None))
-    phases: list[tuple[Select[Any], list[Any], tuple[Any, ...] | None]] = []
+    phases: list[_Phase] = []
+    sku_phase: _Phase
+    null_phase: _Phase
     if after is None:
         sku_phase = (with_sku, [Variant.sku, *tail], None)
         null_phase = (without_sku, tail, None)
@@ -480,7 +490,7 @@ class _StockTables:
     bin: Any
 
 
-def _stock_statement(flt: StockFilter) -> tuple[Select[Any], _StockTables]:
+def _stock_statement(flt: StockFilter) -> tuple[Select[*tuple[Any, ...]], _StockTables]:
     level = InventoryLevel.__table__.alias("l")
     place = Location.__table__.alias("loc")
     bin_ = Bin.__table__.alias("b")
@@ -544,14 +554,15 @@ def _stock_statement(flt: StockFilter) -> tuple[Select[Any], _StockTables]:
 def _sort_columns(sort: str, tables: _StockTables, one_location: bool) -> list[Any]:
     """The order of the list: the chosen key, then what makes a row unique. Over one location
     a variant is unique (variants' primary key drives the scan); over all, the level's key."""
-    head: list[Any] = {
+    heads: dict[str, list[Any]] = {
         "catalog": [],
         "sku": [func.coalesce(Variant.sku, "")],
         "product": [Product.title],
         "available": [func.coalesce(tables.level.c.available, 0)],
         "on_hand": [func.coalesce(tables.level.c.on_hand, 0)],
         "bin": [func.coalesce(tables.bin.c.code, "")],
-    }[sort]
+    }
+    head = heads[sort]
     if one_location:
         return [*head, Variant.id]
     return [*head, tables.level.c.variant_id, tables.level.c.location_id]
@@ -559,8 +570,8 @@ def _sort_columns(sort: str, tables: _StockTables, one_location: bool) -> list[A
 
 def keyset(
     session: Session,
-    statement: Select[Any],
-    order: Sequence[ColumnElement[Any]],
+    statement: Select[*tuple[Any, ...]],
+    order: Sequence[SQLColumnExpression[Any]],
     after: tuple[Any, ...] | None,
     limit: int,
     descending: bool = False,
@@ -577,7 +588,7 @@ def keyset(
     statement = statement.order_by(*[c.desc() if descending else c for c in order])
     labels = [f"_k{i}" for i in range(len(order))]
     statement = statement.add_columns(*[c.label(n) for c, n in zip(order, labels, strict=True)])
-    rows = session.execute(statement.limit(limit + 1)).all()
+    rows: list[Any] = list(session.execute(statement.limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = tuple(getattr(rows[-1], n) for n in labels) if more and rows else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import BigInteger
 
 from models.inventory import Location, PurchaseOrder, PurchaseOrderLine, Supplier
+from models.money import divide_rounded
 from models.staff import Staff
 from models.status import (
     PURCHASE_ORDER_TRANSITIONS,
@@ -46,6 +46,7 @@ from services.inventory.levels import (
     variant_refs,
 )
 from services.paging import Page, PageRequest, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _BIGINT_ARRAY = ARRAY(BigInteger)
@@ -207,6 +208,8 @@ class PurchaseOrderDetail:
     created_at: datetime
     version: int
     lines: tuple[PurchaseLineRow, ...]
+    #: the currency of the costs (the store's)
+    currency: str
 
     @property
     def total_cost(self) -> int:
@@ -233,6 +236,8 @@ class PurchaseOrderSummary:
     total_cost: int
     expected_at: datetime | None
     created_at: datetime
+    #: the currency of the cost (the store's)
+    currency: str
 
 
 def allowed_actions(status: str) -> frozenset[str]:
@@ -619,6 +624,7 @@ def list_purchase_orders(uow: UnitOfWork, request: PageRequest) -> Page[Purchase
             PurchaseOrder.number.ilike(pattern) | Supplier.name.ilike(pattern)
         )
     with uow:
+        currency = money_format(uow.session).currency
         rows, next_after = keyset(
             uow.session,
             statement,
@@ -640,6 +646,7 @@ def list_purchase_orders(uow: UnitOfWork, request: PageRequest) -> Page[Purchase
                     int(r.total),
                     r.expected_at,
                     r.created_at,
+                    currency,
                 )
                 for r in rows
             ],
@@ -656,7 +663,7 @@ def weighted_average_cost(held: int, held_cost: int | None, received: int, unit_
     unknown cost does not weigh in: the received units' cost is all that is known."""
     if held_cost is None or held <= 0:
         return unit_cost
-    return round(Fraction(held * held_cost + received * unit_cost, held + received))
+    return divide_rounded(held * held_cost + received * unit_cost, held + received)
 
 
 def _update_costs(
@@ -774,4 +781,5 @@ def _detail(uow: UnitOfWork, order_id: int) -> PurchaseOrderDetail:
             )
             for line in order.lines
         ),
+        currency=money_format(uow.session).currency,
     )

@@ -1,6 +1,7 @@
 """Orders and fulfillment: finding, creating, moving, fulfilling, editing and returning orders.
 
-Reads: ``list_orders`` (keyset pages, search, filters), ``get_order_detail``, saved filters.
+Reads: ``list_orders`` (keyset pages, search, filters), ``get_order_detail``, saved filters,
+``get_order_pricing`` (which promotions applied, where, and why others did not).
 Actions: one user action, one transaction each; ``allowed_actions`` decides which are possible,
 for the view's buttons and the services' own checks alike.
 """
@@ -18,6 +19,7 @@ from services.orders.creation import (
     SellableVariant,
     create_order,
     find_sellable,
+    quote_order,
 )
 from services.orders.editing import LineChange, edit_order
 from services.orders.fulfillment import fulfil_order, ship_order
@@ -28,6 +30,13 @@ from services.orders.lifecycle import (
     confirm_order,
     mark_delivered,
     start_processing,
+)
+from services.orders.pricing import (
+    AppliedDiscount,
+    DiscountShare,
+    NotApplied,
+    OrderPricingView,
+    get_order_pricing,
 )
 from services.orders.queries import (
     PRESET_FILTERS,
@@ -55,16 +64,20 @@ from services.orders.rows import (
 __all__ = [
     "ACTION_PERMISSIONS",
     "PRESET_FILTERS",
+    "AppliedDiscount",
     "BulkResult",
     "CreatedOrder",
+    "DiscountShare",
     "DraftLine",
     "EditResult",
     "FulfillmentResult",
     "LineChange",
+    "NotApplied",
     "OrderAction",
     "OrderDetail",
     "OrderDraft",
     "OrderFilter",
+    "OrderPricingView",
     "OrderRow",
     "OrderState",
     "ReturnLineInput",
@@ -84,9 +97,11 @@ __all__ = [
     "find_sellable",
     "fulfil_order",
     "get_order_detail",
+    "get_order_pricing",
     "list_orders",
     "list_saved_filters",
     "mark_delivered",
+    "quote_order",
     "record_return",
     "refusal",
     "save_filter",

@@ -22,12 +22,18 @@ from services.errors import NotFound, ValidationFailed
 from services.inventory.ledger import Reference, ensure_levels, reserve
 from services.orders import history
 from services.orders.core import append_history, emit_availability, emit_order_changed
+from services.orders.pricing import OrderCart, price_order, record_pricing, refuse_bad_codes
 from services.orders.rows import CreatedOrder
-from services.orders.totals import price_lines, totals_of
+from services.orders.totals import tax_lines, totals_of
 from services.paging import like_pattern
+from services.pricing import ManualDiscount, PricedCart
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 MANUAL_CHANNELS = ("phone", "email", "manual", "pos")
+#: as Shopify: a customer may combine up to five codes
+MAX_CODES = 5
+MANUAL_REASON = "Given by hand"
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,11 @@ class OrderDraft:
     channel: str = "phone"
     location_id: int | None = None
     shipping_total: int = 0
+    #: a manual discount on top of the promotions, and why it is given
     discount: int = 0
+    discount_reason: str | None = None
+    #: discount codes the customer gave; automatic promotions apply by themselves
+    codes: Sequence[str] = ()
     tax_rate_bp: int = 0
     shipping_address: dict[str, Any] | None = None
     billing_address: dict[str, Any] | None = None
@@ -68,6 +78,8 @@ class SellableVariant:
     available: int
     bin_code: str | None
     allows_backorder: bool
+    #: the currency of the price (the store's)
+    currency: str
 
 
 def find_sellable(
@@ -115,6 +127,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
         .where(Variant.id.in_(ids))
         .order_by(Product.title, Variant.position)
     ).all()
+    currency = money_format(uow.session).currency
     return [
         SellableVariant(
             v.id,
@@ -125,6 +138,7 @@ def _sellable(uow: UnitOfWork, ids: list[int], location_id: int | None) -> list[
             available or 0,
             bin_code,
             v.inventory_policy == "continue",
+            currency,
         )
         for v, title, available, bin_code in rows
     ]
@@ -141,8 +155,7 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
         raise ValidationFailed(" ".join(problems.values()), fields=problems)
     with uow:
         uow.require(actor, "orders.create")
-        store_currency = uow.session.scalar(text("SELECT currency FROM store WHERE id = 1"))
-        currency = draft.currency or store_currency or "USD"
+        currency = draft.currency or money_format(uow.session).currency
         location_id = draft.location_id or _default_location(uow)
         if location_id is None:
             raise ValidationFailed(
@@ -150,17 +163,10 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
             )
         customer_id, email, address = _customer(uow, actor, draft)
         variants = _variants(uow, [ln.variant_id for ln in draft.lines])
-        prices = [
-            (
-                ln.unit_price if ln.unit_price is not None else variants[ln.variant_id][0].price,
-                ln.quantity,
-            )
-            for ln in draft.lines
-        ]
-        priced = price_lines(
-            prices, discount=draft.discount, tax_rate_bp=draft.tax_rate_bp, currency=currency
-        )
-        totals = totals_of(priced, draft.shipping_total)
+        pricing = price_order(uow, _cart(draft, variants, customer_id))
+        refuse_bad_codes(pricing)
+        priced = tax_lines(pricing, draft.tax_rate_bp)
+        totals = totals_of(priced, draft.shipping_total, pricing.shipping_discount)
         order = Order(
             customer_id=customer_id,
             email=email,
@@ -195,6 +201,13 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
         uow.session.add(order)
         uow.session.flush()
         uow.session.refresh(order, ["number"])
+        record_pricing(
+            uow,
+            order,
+            pricing,
+            {i: line.id for i, line in enumerate(order.lines)},
+            codes=list(draft.codes),
+        )
         keys = [(ln.variant_id, location_id) for ln in draft.lines]
         ensure_levels(uow, keys)
         reserve(
@@ -216,7 +229,13 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
             uow,
             actor,
             order,
-            history.placed(draft.channel, totals.total, note=order.note, price_overrides=overrides),
+            history.placed(
+                draft.channel,
+                totals.total,
+                note=order.note,
+                price_overrides=overrides,
+                discounts=[{"title": a.title, "amount": a.amount} for a in pricing.applied],
+            ),
         )
         uow.audit(
             actor,
@@ -232,6 +251,43 @@ def create_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> CreatedOrd
         return created
 
 
+def quote_order(uow: UnitOfWork, actor: Actor, draft: OrderDraft) -> PricedCart:
+    """Price a draft as ``create_order`` would, with its explanation, saving nothing: the
+    dialog shows which promotions apply and why the others do not. Raises
+    ValidationFailed, PermissionDenied."""
+    problems = _check(draft)
+    if problems:
+        raise ValidationFailed(" ".join(problems.values()), fields=problems)
+    with uow:
+        uow.require(actor, "orders.create")
+        variants = _variants(uow, [ln.variant_id for ln in draft.lines])
+        return price_order(uow, _cart(draft, variants, draft.customer_id))
+
+
+def _cart(
+    draft: OrderDraft, variants: dict[int, tuple[Variant, str]], customer_id: int | None
+) -> OrderCart:
+    manual = None
+    if draft.discount:
+        reason = (draft.discount_reason or "").strip() or MANUAL_REASON
+        manual = ManualDiscount(draft.discount, reason)
+    return OrderCart(
+        [
+            (
+                i,
+                ln.variant_id,
+                ln.quantity,
+                ln.unit_price if ln.unit_price is not None else variants[ln.variant_id][0].price,
+            )
+            for i, ln in enumerate(draft.lines)
+        ],
+        customer_id,
+        codes=draft.codes,
+        shipping=draft.shipping_total,
+        manual=manual,
+    )
+
+
 def _check(draft: OrderDraft) -> dict[str, str]:
     problems = {}
     if not draft.lines:
@@ -244,6 +300,8 @@ def _check(draft: OrderDraft) -> dict[str, str]:
         problems["channel"] = f"Choose how the order came in: {', '.join(MANUAL_CHANNELS)}."
     if draft.shipping_total < 0 or draft.discount < 0 or draft.tax_rate_bp < 0:
         problems["totals"] = "Shipping, discount and tax cannot be negative."
+    if len(draft.codes) > MAX_CODES:
+        problems["codes"] = f"At most {MAX_CODES} discount codes on one order."
     if draft.customer_id is not None and draft.new_customer is not None:
         problems["customer"] = "Pick a customer or create one, not both."
     return problems
@@ -257,9 +315,10 @@ def _customer(
     if draft.new_customer is not None:
         customer = add_customer(uow, actor, draft.new_customer)
     elif draft.customer_id is not None:
-        customer = uow.session.get(Customer, draft.customer_id)
-        if customer is None:
+        found = uow.session.get(Customer, draft.customer_id)
+        if found is None:
             raise NotFound("That customer no longer exists.")
+        customer = found
     else:
         return None, (draft.email or "").strip() or None, None
     default = next(iter(sorted(customer.addresses, key=lambda a: (not a.is_default, a.id))), None)

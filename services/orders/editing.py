@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models.catalog import Product, Variant
-from models.orders import OrderLine
+from models.orders import Order, OrderDiscount, OrderLine
+from models.promotions import OrderPricing
 from models.status import MovementReason
 from services.actors import Actor
 from services.audit import last_change
@@ -32,8 +33,10 @@ from services.orders.core import (
     payment_totals,
     refresh_payment_status,
 )
+from services.orders.pricing import OrderCart, price_order, record_pricing, refuse_bad_codes
 from services.orders.rows import EditResult
-from services.orders.totals import PricedLine, effective_tax_rate_bp, scale
+from services.orders.totals import PricedLine, effective_tax_rate_bp, tax_lines
+from services.pricing import ManualDiscount
 from services.unit_of_work import UnitOfWork
 
 
@@ -55,15 +58,23 @@ def edit_order(
     *,
     expected_version: int,
     shipping_total: int | None = None,
+    codes: Sequence[str] | None = None,
+    manual: ManualDiscount | None = None,
     note: str | None = None,
 ) -> EditResult:
     """Apply ``changes`` to an order that is pending or confirmed with nothing packed.
 
+    The order is priced again through the engine, with the promotions as they were when it
+    was placed, its codes (``codes`` replaces them) and its manual discount (``manual``
+    replaces it; an amount of 0 removes it): a line removed below a promotion's minimum loses
+    that discount, and the order's explanation says so.
+
     Raises Conflict when the order changed since ``expected_version`` was loaded,
     InvalidTransition when it is past editing, InsufficientStock when an added quantity is not
-    available, ValidationFailed for an empty order or a bad quantity; nothing changes then.
+    available, ValidationFailed for an empty order, a bad quantity or a code that cannot
+    apply, PromotionUnavailable when a new code was used up meanwhile; nothing changes then.
     """
-    if not changes and shipping_total is None:
+    if not changes and shipping_total is None and codes is None and manual is None:
         raise ValidationFailed("Nothing to change.")
     if any(c.quantity < 0 for c in changes):
         raise ValidationFailed("Quantities cannot be negative.", fields={"quantity": "Below 0"})
@@ -104,7 +115,7 @@ def edit_order(
         described: list[dict[str, object]] = []
         for change in changes:
             if change.line_id is None:
-                line = _new_line(uow, order.location_id, change, rate)
+                line = _new_line(uow, order.location_id, change)
                 if line is None:
                     continue
                 line.order_id = order.id
@@ -133,12 +144,12 @@ def edit_order(
             if new == 0:
                 uow.session.delete(line)
             else:
-                line.discount_total = scale(line.discount_total, new, old)
-                line.tax_total = scale(line.tax_total, new, old)
                 line.quantity = new
         uow.session.flush()
         remaining = list(
-            uow.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
+            uow.session.scalars(
+                select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+            )
         )
         if not any(ln.quantity > 0 for ln in remaining):
             raise ValidationFailed(
@@ -167,12 +178,10 @@ def edit_order(
             if shipping_total != order.shipping_total:
                 described.append({"shipping": {"from": order.shipping_total, "to": shipping_total}})
             order.shipping_total = shipping_total
+        lost = _reprice(uow, order, remaining, rate, codes, manual)
+        described += lost
         if not described:
             raise ValidationFailed("Nothing to change.")
-        order.subtotal = sum(ln.unit_price * ln.quantity for ln in remaining)
-        order.discount_total = sum(ln.discount_total for ln in remaining)
-        order.tax_total = sum(ln.tax_total for ln in remaining)
-        order.total = order.subtotal - order.discount_total + order.shipping_total + order.tax_total
         refresh_payment_status(uow, order)
         uow.session.flush()  # bumps the version: this edit is version N of the order
         _, captured, refunded, _ = payment_totals(uow, order.id)
@@ -214,9 +223,79 @@ def edit_order(
         return result
 
 
-def _new_line(
-    uow: UnitOfWork, location_id: int | None, change: LineChange, rate_bp: int
-) -> OrderLine | None:
+def _reprice(
+    uow: UnitOfWork,
+    order: Order,
+    lines: list[OrderLine],
+    rate_bp: int,
+    codes: Sequence[str] | None,
+    manual: ManualDiscount | None,
+) -> list[dict[str, object]]:
+    """Price the edited order again and write its lines' discounts and tax and its discount
+    total; the changes to describe on the timeline (a code changed, a discount lost)."""
+    stored = uow.session.get(OrderPricing, order.id)
+    before = stored.explanation if stored is not None else None
+    if before is not None:
+        old_codes = list(before.get("codes", ()))
+        kept = before.get("manual")
+        old_manual = ManualDiscount(kept["amount"], kept["reason"]) if kept else None
+    else:  # priced before promotions were explained: its codes are on its discount rows
+        old_codes = [
+            c
+            for c in uow.session.scalars(
+                select(OrderDiscount.code).where(OrderDiscount.order_id == order.id)
+            )
+            if c
+        ]
+        old_manual = None
+    new_codes = list(codes) if codes is not None else old_codes
+    new_manual = old_manual if manual is None else (manual if manual.amount > 0 else None)
+    priced = price_order(
+        uow,
+        OrderCart(
+            [(ln.id, ln.variant_id, ln.quantity, ln.unit_price) for ln in lines],
+            order.customer_id,
+            codes=new_codes,
+            shipping=order.shipping_total,
+            manual=new_manual,
+            at=order.placed_at,
+            order_id=order.id,
+        ),
+    )
+    if codes is not None:
+        refuse_bad_codes(priced)
+    for line, priced_line in zip(lines, tax_lines(priced, rate_bp), strict=True):
+        line.discount_total = priced_line.discount_total
+        line.tax_total = priced_line.tax_total
+    order.subtotal = sum(ln.unit_price * ln.quantity for ln in lines)
+    order.discount_total = priced.discount_total
+    order.tax_total = sum(ln.tax_total for ln in lines)
+    order.total = order.subtotal - order.discount_total + order.shipping_total + order.tax_total
+    explanation = record_pricing(
+        uow, order, priced, {ln.id: ln.id for ln in lines}, codes=new_codes, before=before
+    )
+    described: list[dict[str, object]] = []
+    if new_codes != old_codes:
+        described.append({"codes": {"from": old_codes, "to": new_codes}})
+    if new_manual != old_manual:
+        described.append(
+            {
+                "manual_discount": {
+                    "from": old_manual.amount if old_manual else 0,
+                    "to": new_manual.amount if new_manual else 0,
+                    "reason": new_manual.reason if new_manual else None,
+                }
+            }
+        )
+    described += [
+        {"discount_lost": r["title"], "why": r["message"]}
+        for r in explanation["rejected"]
+        if r["lost"]
+    ]
+    return described
+
+
+def _new_line(uow: UnitOfWork, location_id: int | None, change: LineChange) -> OrderLine | None:
     if change.variant_id is None:
         raise ValidationFailed("Choose the product to add.")
     if change.quantity == 0:
@@ -239,5 +318,5 @@ def _new_line(
         quantity=change.quantity,
         unit_price=price,
         discount_total=0,
-        tax_total=scale(price * change.quantity * rate_bp, 1, 10_000),
+        tax_total=0,  # priced with the rest of the order
     )

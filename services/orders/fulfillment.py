@@ -128,12 +128,12 @@ def _wanted(
             raise ValidationFailed(f"Order #{order.number} has nothing left to ship from there.")
         return wanted
     for line_id, quantity in quantities.items():
-        line = lines.get(line_id)
-        if line is None:
+        asked = lines.get(line_id)
+        if asked is None:
             raise ValidationFailed(f"That line is not on order #{order.number}.")
-        name = line.sku or line.product_title
-        left = line.quantity - line.fulfilled_quantity
-        loc = line_location(order, line)
+        name = asked.sku or asked.product_title
+        left = asked.quantity - asked.fulfilled_quantity
+        loc = line_location(order, asked)
         if quantity < 0:
             problems[str(line_id)] = f"{name}: a quantity cannot be negative."
         elif quantity > left:
@@ -162,10 +162,10 @@ def _ship(
 ) -> list[int]:
     reference = Reference.of("order", order.number)
     movements = [
-        Movement(lines[line_id].variant_id, loc, on_hand=-qty, committed=-qty)
+        Movement(variant_id, loc, on_hand=-qty, committed=-qty)
         for loc, per_line in wanted.items()
         for line_id, qty in per_line.items()
-        if lines[line_id].variant_id is not None
+        if (variant_id := lines[line_id].variant_id) is not None
     ]
     move_stock(uow, actor, movements, reason=MovementReason.FULFILLED, reference=reference)
     codes = dict(

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.money import format_minor
+from models.money import MoneyFormat
 
 STATUS, PAYMENT, REFUND, FULFILLMENT = "status", "payment", "refund", "fulfillment"
 RETURN, EDIT, STOCK, NOTE = "return", "edit", "stock", "note"
@@ -87,10 +87,13 @@ def placed(
     *,
     note: str | None = None,
     price_overrides: list[dict[str, Any]] | None = None,
+    discounts: list[dict[str, Any]] | None = None,
 ) -> Event:
     data: dict[str, Any] = {"created": True, "channel": channel, "total": total}
     if price_overrides is not None:
         data["price_overrides"] = price_overrides
+    if discounts:
+        data["discounts"] = discounts
     return Event(STATUS, None, "pending", note or None, data)
 
 
@@ -225,12 +228,15 @@ def describe_event(
     to_status: str | None,
     note: str | None,
     data: Mapping[str, Any],
-    currency: str = "USD",
+    money_format: MoneyFormat | None = None,
 ) -> str:
-    """One line of the timeline in the merchant's words (never "None", never a made-up $0)."""
+    """One line of the timeline in the merchant's words (never "None", never a made-up $0);
+    amounts in the order's currency, written as ``money_format`` writes them."""
+
+    written = money_format or MoneyFormat()
 
     def money(minor: Any) -> str:
-        return format_minor(int(minor or 0), currency)
+        return written.format(int(minor or 0))
 
     def words(status: str | None) -> str:
         return (status or "").replace("_", " ")
@@ -307,6 +313,17 @@ def _describe_edit(data: Mapping[str, Any], money: Any) -> str:
             changes.append(
                 f"shipping {money(c['shipping']['from'])} → {money(c['shipping']['to'])}"
             )
+        elif "codes" in c:
+            codes = ", ".join(c["codes"]["to"]) or "none"
+            changes.append(f"discount codes: {codes}")
+        elif "manual_discount" in c:
+            manual = c["manual_discount"]
+            changes.append(
+                f"manual discount {money(manual['from'])} → {money(manual['to'])}"
+                + (f" ({manual['reason']})" if manual.get("reason") else "")
+            )
+        elif "discount_lost" in c:
+            changes.append(f"{c['discount_lost']} no longer applies ({c['why']})")
         elif c.get("from") == 0:
             changes.append(f"added {c['to']} × {_item(c)}")
         elif c.get("to") == 0:

@@ -28,6 +28,7 @@ from services.orders.core import (
     transition,
 )
 from services.orders.rows import BulkResult, TransitionResult
+from services.promotions import give_back
 from services.unit_of_work import UnitOfWork
 
 
@@ -115,6 +116,7 @@ def cancel_order(
             )
         order.cancelled_at = datetime.now(UTC)
         order.cancel_reason = reason
+        give_back(uow, order_id=order.id)  # its promotion uses and single-use codes
         transition(uow, actor, order, OrderStatus.CANCELLED, note=reason)
         append_history(
             uow,

@@ -67,6 +67,7 @@ from services.orders.rows import (
     Totals,
 )
 from services.paging import Page, PageRequest, keyset_page, like_pattern
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 _MAX_BIGINT = 2**63 - 1
@@ -348,7 +349,9 @@ def _search_routes(search: str) -> _Routes:
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def _apply_filter(uow: UnitOfWork, statement: Select[Any], f: OrderFilter) -> Select[Any]:
+def _apply_filter(
+    uow: UnitOfWork, statement: Select[*tuple[Any, ...]], f: OrderFilter
+) -> Select[*tuple[Any, ...]]:
     if f.statuses:
         statement = statement.where(Order.status.in_(f.statuses))
     if f.payment_statuses:
@@ -505,7 +508,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
             )
         )
         by_line = {ln.id: ln for ln in lines}
-        refunded = {r.id: r.amount for r in refunds}
+        refund_amounts = {r.id: r.amount for r in refunds}
         fulfillments = tuple(
             FulfillmentRow(
                 f.id,
@@ -549,12 +552,13 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                     )
                     for rl in r.lines
                 ),
-                refunded.get(r.refund_id),
+                refund_amounts.get(r.refund_id) if r.refund_id is not None else None,
             )
             for r in uow.session.scalars(
                 select(Return).where(Return.order_id == order.id).order_by(Return.id)
             )
         )
+        money = money_format(uow.session).in_currency(order.currency)
         timeline = tuple(
             HistoryEntry(
                 h.id,
@@ -564,7 +568,7 @@ def get_order_detail(uow: UnitOfWork, order_id: int) -> OrderDetail:
                 h.from_status,
                 h.to_status,
                 h.note,
-                describe_event(h.kind, h.from_status, h.to_status, h.note, h.data, order.currency),
+                describe_event(h.kind, h.from_status, h.to_status, h.note, h.data, money),
                 dict(h.data),
             )
             for h in uow.session.scalars(

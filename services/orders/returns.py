@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from models.inventory import Location
-from models.money import ROUNDING
+from models.money import divide_rounded
 from models.orders import OrderLine, Return, ReturnLine
 from models.status import MovementReason, ReturnDisposition
 from services.actors import Actor
@@ -197,4 +196,4 @@ def _paid_for(line: OrderLine, quantity: int) -> int:
     if line.quantity <= 0:
         return 0
     paid = line.unit_price * line.quantity - line.discount_total + line.tax_total
-    return int((Decimal(paid) * quantity / line.quantity).quantize(Decimal(1), ROUNDING))
+    return divide_rounded(paid * quantity, line.quantity)

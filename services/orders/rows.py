@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from models.money import format_minor
 from services.orders.actions import OrderState
 
 
@@ -27,10 +26,6 @@ class OrderRow:
     currency: str
     item_count: int
     location_code: str | None
-
-    @property
-    def total_display(self) -> str:
-        return format_minor(self.total, self.currency)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,17 @@
-"""Order arithmetic in integer minor units: discounts spread over lines, tax per line.
+"""Order arithmetic in integer minor units: tax per line, totals, proportional scaling.
 
-Pure functions, no database. Rounding is ``models.money``'s one mode; ``Money.allocate`` spreads
-an order discount so no cent is lost or invented.
+Pure functions, no database. Discounts come from the pricing engine (``services.pricing``),
+which spreads an order discount over the lines with ``Money.allocate``; rounding is
+``models.money``'s one mode.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from models.money import ROUNDING, Money
+from models.money import Money, divide_rounded
+from services.pricing import PricedCart
 
 
 @dataclass(frozen=True)
@@ -37,31 +38,28 @@ class OrderTotals:
         return self.subtotal - self.discount_total + self.shipping_total + self.tax_total
 
 
-def price_lines(
-    lines: Sequence[tuple[int, int]],
-    *,
-    discount: int = 0,
-    tax_rate_bp: int = 0,
-    currency: str = "USD",
-) -> list[PricedLine]:
-    """(unit price, quantity) lines with an order ``discount`` spread by line value and tax at
-    ``tax_rate_bp`` basis points (825 = 8.25 %) on each line after its discount."""
-    subtotals = [price * qty for price, qty in lines]
-    if discount < 0:
-        raise ValueError("a discount is not negative")
-    discount = min(discount, sum(subtotals))
-    shares = Money(discount, currency).allocate(subtotals) if lines else []
-    priced = []
-    for (price, qty), sub, share in zip(lines, subtotals, shares, strict=True):
-        tax = Money(sub - share.minor, currency).percent(tax_rate_bp).minor
-        priced.append(PricedLine(price, qty, share.minor, tax))
-    return priced
+def tax_lines(priced: PricedCart, tax_rate_bp: int = 0) -> list[PricedLine]:
+    """The engine's priced lines (discounts already spread over them) with tax at
+    ``tax_rate_bp`` basis points (825 = 8.25 %) on each line after its discount, rounded once
+    per line, in the cart's line order."""
+    return [
+        PricedLine(
+            ln.unit_price,
+            ln.quantity,
+            ln.discount,
+            Money(ln.total, priced.currency).percent(tax_rate_bp).minor,
+        )
+        for ln in priced.lines
+    ]
 
 
-def totals_of(lines: Sequence[PricedLine], shipping: int = 0) -> OrderTotals:
+def totals_of(
+    lines: Sequence[PricedLine], shipping: int = 0, shipping_discount: int = 0
+) -> OrderTotals:
+    """An order's totals; its discount total includes what was taken off shipping."""
     return OrderTotals(
         subtotal=sum(ln.subtotal for ln in lines),
-        discount_total=sum(ln.discount_total for ln in lines),
+        discount_total=sum(ln.discount_total for ln in lines) + shipping_discount,
         shipping_total=shipping,
         tax_total=sum(ln.tax_total for ln in lines),
     )
@@ -71,8 +69,7 @@ def scale(amount: int, new_quantity: int, old_quantity: int) -> int:
     """A line's discount or tax for a new quantity, proportional, rounded once."""
     if old_quantity <= 0:
         return 0
-    value = (Decimal(amount) * new_quantity / old_quantity).quantize(Decimal(1), ROUNDING)
-    return int(value)
+    return divide_rounded(amount * new_quantity, old_quantity)
 
 
 def effective_tax_rate_bp(lines: Sequence[PricedLine]) -> int:
@@ -81,4 +78,4 @@ def effective_tax_rate_bp(lines: Sequence[PricedLine]) -> int:
     if taxable <= 0:
         return 0
     tax = sum(ln.tax_total for ln in lines)
-    return int((Decimal(tax) * 10_000 / taxable).quantize(Decimal(1), ROUNDING))
+    return divide_rounded(tax * 10_000, taxable)

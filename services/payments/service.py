@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from models.orders import Order
 from models.payments import Payment, PaymentTransaction, Refund
 from models.status import OrderStatus, RefundStatus
@@ -35,6 +35,7 @@ from services.orders.core import (
 )
 from services.orders.rows import PaymentRow
 from services.payments.gateways import Gateway, GatewayUnavailable, default_gateways
+from services.store import money_format
 from services.unit_of_work import UnitOfWork
 
 
@@ -43,6 +44,7 @@ class RefundResult:
     refund_id: int
     order_id: int
     amount: int
+    currency: str
     status: str
     message: str
     #: False when the key had been used already and this is that refund again
@@ -162,7 +164,7 @@ def refund_order(
         payment = uow.session.get(Payment, refund.payment_id)
         assert payment is not None
         if refund.status != RefundStatus.PENDING:
-            return _result(refund, new=False, currency=payment.currency)
+            return _result(uow, refund, new=False)
         gateway_name, reference = payment.gateway, payment.gateway_reference
         currency, refund_amount = payment.currency, refund.amount
     gateway = gateways.get(gateway_name)
@@ -224,13 +226,14 @@ def _claim(
             {"amount": amount, "payment": payment.id},
         ).scalar()
         if claimed is None:
+            money = _money_format(uow, order.currency)
             left = uow.session.scalar(
                 text("SELECT captured_amount - refunded_amount FROM payments WHERE id = :p"),
                 {"p": payment.id},
             )
             raise ValidationFailed(
-                f"Only {format_minor(left, order.currency)} of that payment is left to refund; "
-                f"{format_minor(amount, order.currency)} is too much.",
+                f"Only {money.format(left)} of that payment is left to refund; "
+                f"{money.format(amount)} is too much.",
                 fields={"amount": "More than is left"},
             )
         if return_id is not None:
@@ -266,9 +269,10 @@ def _payment_for(uow: UnitOfWork, order: Order, amount: int, payment_id: int | N
     left = best.captured_amount - best.refunded_amount
     if amount > left:
         # Checked again by the conditional UPDATE; this is the friendly early answer.
+        money = _money_format(uow, order.currency)
         raise ValidationFailed(
-            f"Only {format_minor(left, order.currency)} of order #{order.number}'s payment is "
-            f"left to refund; {format_minor(amount, order.currency)} is too much.",
+            f"Only {money.format(left)} of order #{order.number}'s payment is "
+            f"left to refund; {money.format(amount)} is too much.",
             fields={"amount": "More than is left"},
         )
     return best
@@ -311,7 +315,7 @@ def _settle(
         if settled is None:  # another attempt settled it meanwhile
             refund = uow.session.get(Refund, refund_id)
             assert refund is not None
-            return _result(refund, new=False)
+            return _result(uow, refund, new=False)
         order_id, payment_id, amount = settled
         if not succeeded:
             uow.execute(
@@ -361,19 +365,28 @@ def _settle(
         emit_order_changed(uow, order, "order.refunded", {"amount": amount, "succeeded": succeeded})
         refund = uow.session.get(Refund, refund_id, populate_existing=True)
         assert refund is not None
-        result = _result(refund, new=new, currency=order.currency)
+        result = _result(uow, refund, new=new)
         uow.commit()
         return result
 
 
-def _result(refund: Refund, *, new: bool, currency: str = "USD") -> RefundResult:
-    money = format_minor(refund.amount, currency)
+def _result(uow: UnitOfWork, refund: Refund, *, new: bool) -> RefundResult:
+    payment = uow.session.get(Payment, refund.payment_id)
+    assert payment is not None
+    money = _money_format(uow, payment.currency).format(refund.amount)
     message = {
         RefundStatus.SUCCEEDED: f"Refunded {money}.",
         RefundStatus.FAILED: f"The refund of {money} failed: {refund.failure_message}",
         RefundStatus.PENDING: f"The refund of {money} is waiting for the payment provider.",
     }[RefundStatus(refund.status)]
-    return RefundResult(refund.id, refund.order_id, refund.amount, refund.status, message, new)
+    return RefundResult(
+        refund.id, refund.order_id, refund.amount, payment.currency, refund.status, message, new
+    )
+
+
+def _money_format(uow: UnitOfWork, currency: str) -> MoneyFormat:
+    """How the store writes amounts of ``currency`` (an order's, a payment's)."""
+    return money_format(uow.session).in_currency(currency)
 
 
 __all__ = ["GatewayUnavailable", "RefundResult", "record_payment", "refund_order"]

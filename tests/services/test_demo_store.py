@@ -21,9 +21,9 @@ from models.status import (
 )
 from services.demo import DEMO_PASSWORD, DEMO_SIGN_IN, DEMO_STAFF, DemoSummary, seed_if_empty
 from services.demo.codes import is_valid_gtin
-from services.demo.orders import payment_status_for
 from services.inventory.counts import get_count, post_count
 from services.inventory.ledger import verify_ledger
+from services.orders.core import payment_status_for
 from services.staff import sign_in
 from services.unit_of_work import Store
 from tests.conftest import staff_actors

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import text
 
 from models.status import OrderStatus
-from services.errors import DomainError, InvalidTransition
+from services.errors import InvalidTransition
 from services.inventory.ledger import verify_ledger
 from services.orders import cancel_order, ship_order
 from tests import orders_support as support
-
-
-def _race(*calls) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = calls[i]()
-        except DomainError as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.mark.committed
@@ -43,7 +22,7 @@ def test_shipping_and_cancelling_the_same_order_at_once_ends_in_one_legal_state(
     for _ in range(6):
         order_id = support.place(store, manager, shop, (2, 1))
         support.advance(store, manager, order_id, OrderStatus.PROCESSING)
-        outcomes = _race(
+        outcomes = support.race(
             lambda o=order_id: ship_order(store.unit_of_work(), manager, o, tracking_number="1Z"),
             lambda o=order_id: cancel_order(store.unit_of_work(), manager, o, reason="race"),
         )
@@ -73,7 +52,7 @@ def test_two_managers_shipping_the_same_order_ship_it_once(
     shop = support.shop(store, committed_staff["admin"], skus=("A",), on_hand=5)
     order_id = support.place(store, manager, shop, (3,))
     support.advance(store, manager, order_id, OrderStatus.PROCESSING)
-    outcomes = _race(
+    outcomes = support.race(
         *[
             (lambda: ship_order(store.unit_of_work(), manager, order_id, tracking_number="1Z"))
             for _ in range(3)

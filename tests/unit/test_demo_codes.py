@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.money import ROUNDING, Money
 from services.demo.codes import (
     abbreviation,
     bin_code,
     gateway_id,
     gtin13,
     gtin_check_digit,
-    half_even_percent,
-    half_even_ratio,
     idempotency_key,
     is_valid_gtin,
     slug,
@@ -44,19 +40,6 @@ def test_a_gtin_with_a_wrong_check_digit_or_letters_is_invalid() -> None:
 def test_every_generated_gtin13_is_thirteen_digits_and_valid(prefix: int, item: int) -> None:
     code = gtin13(prefix, item)
     assert len(code) == 13 and is_valid_gtin(code)
-
-
-@given(st.integers(0, 10**12), st.integers(0, 10_000))
-def test_integer_percentages_round_exactly_like_money(minor: int, basis_points: int) -> None:
-    assert half_even_percent(minor, basis_points) == Money(minor).percent(basis_points).minor
-
-
-@given(st.integers(0, 10**9), st.integers(1, 50).flatmap(lambda d: st.tuples(
-    st.integers(0, d), st.just(d))))  # fmt: skip
-def test_pro_rata_refunds_round_half_to_even(amount: int, part: tuple[int, int]) -> None:
-    numerator, denominator = part
-    expected = (Decimal(amount) * numerator / denominator).quantize(Decimal(1), ROUNDING)
-    assert half_even_ratio(amount, numerator, denominator) == int(expected)
 
 
 def test_bin_codes_sort_in_the_order_a_picker_walks() -> None:

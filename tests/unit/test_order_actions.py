@@ -15,7 +15,8 @@ from services.orders.actions import (
     require_action,
 )
 from services.orders.core import payment_status_for
-from services.orders.totals import effective_tax_rate_bp, price_lines, scale, totals_of
+from services.orders.totals import effective_tax_rate_bp, scale, tax_lines, totals_of
+from services.pricing import Cart, CartLine, ManualDiscount, PricedCart, price_cart
 
 
 def state(status: OrderStatus, **kw) -> OrderState:
@@ -110,10 +111,20 @@ def test_payment_status_follows_the_money(total, authorized, captured, refunded,
     assert payment_status_for(total, authorized, captured, refunded) is expected
 
 
+def _priced(lines: list[tuple[int, int]], discount: int = 0) -> PricedCart:
+    manual = ManualDiscount(discount, "goodwill") if discount else None
+    return price_cart(
+        Cart(
+            tuple(CartLine(i, i, i, q, p) for i, (p, q) in enumerate(lines)),
+            manual=manual,
+        )
+    )
+
+
 def test_an_order_discount_is_spread_without_losing_a_cent() -> None:
-    lines = price_lines([(999, 1), (333, 3), (1, 1)], discount=1000, tax_rate_bp=825)
+    lines = tax_lines(_priced([(999, 1), (333, 3), (1, 1)], discount=1000), 825)
     assert sum(ln.discount_total for ln in lines) == 1000
     totals = totals_of(lines, shipping=500)
     assert totals.total == 999 + 999 + 1 - 1000 + 500 + totals.tax_total
     assert scale(101, 1, 2) == 50  # half-even: 50.5 -> 50
-    assert effective_tax_rate_bp(price_lines([(10000, 1)], tax_rate_bp=825)) == 825
+    assert effective_tax_rate_bp(tax_lines(_priced([(10000, 1)]), 825)) == 825

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from services.store import store_money_format
 from views.context import LiveChanges, ViewContext
 from views.tasks import TaskRunner
 from views.widgets.forms import FormDialog
@@ -22,6 +23,7 @@ def make_context(store, actor, settings_path: Path) -> ViewContext:
         tasks=TaskRunner(serial=True),
         settings=QSettings(str(settings_path), QSettings.Format.IniFormat),
         live=LiveChanges(),
+        money=store_money_format(store.unit_of_work()),
     )
 
 

@@ -3,7 +3,6 @@ and the history of bulk edits, each revertible from its audit entry."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import Money, MoneyError, format_minor
+from models.money import MoneyFormat
 from services.catalog.bulk import (
     BulkEdit,
     BulkEditEntry,
@@ -39,13 +38,14 @@ from services.catalog.bulk import (
     preview_bulk_edit,
     revert_bulk_edit,
 )
-from services.catalog.queries import list_collections, store_currency
+from services.catalog.queries import list_collections
 from services.catalog.records import CollectionRow
 from services.catalog.rules import Adjustment, AmountChange, Rounding
 from services.errors import ValidationFailed
 from views.context import ViewContext
 from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import Column, RowsTableModel
+from views.widgets.money_field import MoneyField, PercentField
 from views.wording import counted
 
 _ADJUSTMENTS = (
@@ -78,28 +78,48 @@ class AmountEditor(QWidget):
     """How one money field changes: an adjustment, its value, and the rounding."""
 
     def __init__(
-        self, name: str, currency: str, *, clearable: bool, parent: QWidget | None = None
+        self, name: str, money: MoneyFormat, *, clearable: bool, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.name = name  # the BulkEdit field it changes, as refusals name it
-        self.currency = currency
         self.adjustment = QComboBox()
         for label, value in _ADJUSTMENTS:
             self.adjustment.addItem(label, value)
         if clearable:
             self.adjustment.addItem("Clear", Adjustment.CLEAR)
-        self.value = QLineEdit()
-        self.value.setPlaceholderText("0.00 or %")
-        self.value.setMaximumWidth(110)
+        self.amount = MoneyField(money, allow_empty=True)
+        self.percent = PercentField(money, allow_empty=True)
         self.rounding = QComboBox()
         for label, rounding in _ROUNDINGS:
             self.rounding.addItem(label, rounding)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.adjustment)
-        layout.addWidget(self.value)
+        for field in (self.amount, self.percent):
+            field.setMaximumWidth(110)
+            layout.addWidget(field)
         layout.addWidget(self.rounding)
         layout.addStretch(1)
+        self.adjustment.currentIndexChanged.connect(lambda _: self._show_field())
+        self._show_field()
+
+    @property
+    def by_percent(self) -> bool:
+        return self.adjustment.currentData() in (
+            Adjustment.INCREASE_PERCENT,
+            Adjustment.DECREASE_PERCENT,
+        )
+
+    @property
+    def value(self) -> MoneyField | PercentField:
+        """The field the adjustment reads: a rate for the percentages, else an amount."""
+        return self.percent if self.by_percent else self.amount
+
+    def _show_field(self) -> None:
+        adjustment = self.adjustment.currentData()
+        self.percent.setVisible(self.by_percent)
+        self.amount.setVisible(not self.by_percent)
+        self.value.setEnabled(adjustment not in (None, Adjustment.CLEAR))
 
     def change(self) -> AmountChange | None:
         """The change, or None when left as is. Raises ValidationFailed for a bad value."""
@@ -109,20 +129,11 @@ class AmountEditor(QWidget):
         rounding = self.rounding.currentData()
         if adjustment is Adjustment.CLEAR:
             return AmountChange(Adjustment.CLEAR)
-        text = self.value.text().strip().rstrip("%").strip()
-        if adjustment in (Adjustment.INCREASE_PERCENT, Adjustment.DECREASE_PERCENT):
-            try:
-                basis_points = Decimal(text) * 100
-            except InvalidOperation:
-                raise self._refused(f"“{text}” is not a percentage.") from None
-            if basis_points != basis_points.to_integral_value():
-                raise self._refused("Give a percentage such as 10 or 12.5.")
-            return AmountChange(adjustment, int(basis_points), rounding)
-        try:
-            minor = Money.parse(text, self.currency).minor
-        except MoneyError:
-            raise self._refused(f"“{text}” is not an amount.") from None
-        return AmountChange(adjustment, minor, rounding)  # the service refuses a negative one
+        value = self.value.value()
+        if value is None:
+            what = "a percentage" if self.by_percent else "an amount"
+            raise self._refused(f"“{self.value.text().strip()}” is not {what}.")
+        return AmountChange(adjustment, value, rounding)  # the service refuses a negative one
 
     def _refused(self, message: str) -> ValidationFailed:
         return ValidationFailed(message, fields={self.name: message})
@@ -131,7 +142,7 @@ class AmountEditor(QWidget):
 class PreviewModel(RowsTableModel):
     """The preview's rows: each variant with its values before and after."""
 
-    def __init__(self, currency: str, parent: Any = None) -> None:
+    def __init__(self, money: MoneyFormat, parent: Any = None) -> None:
         super().__init__(
             [
                 Column("product_title", "Product"),
@@ -153,14 +164,14 @@ class PreviewModel(RowsTableModel):
             ],
             parent,
         )
-        self.currency = currency
+        self.money = money
         self.collections: dict[int, str] = {}
 
     def _describe(self, values: dict[str, Any]) -> str:
         parts = []
         for key, value in values.items():
             if key in ("price", "compare_at_price", "cost"):
-                shown = format_minor(value, self.currency) if value is not None else "(none)"
+                shown = self.money.format(value) if value is not None else "(none)"
             elif key == "tags":
                 shown = ", ".join(value) or "(none)"
             elif key == "collection_ids":
@@ -187,21 +198,18 @@ class BulkEditDialog(FormDialog):
         selection: Selection,
         described: str,
         parent: QWidget | None = None,
-        *,
-        currency: str = "USD",
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.selection = selection
-        self.currency = currency
         self.preview: BulkPreview | None = None
         self._previewed: BulkEdit | None = None
         self.setWindowTitle("Bulk edit")
         self.resize(980, 640)
         self.heading = QLabel(f"Changes for {described}.")
-        self.price = AmountEditor("price", currency, clearable=False)
-        self.compare_at = AmountEditor("compare_at_price", currency, clearable=True)
-        self.cost = AmountEditor("cost", currency, clearable=True)
+        self.price = AmountEditor("price", context.money, clearable=False)
+        self.compare_at = AmountEditor("compare_at_price", context.money, clearable=True)
+        self.cost = AmountEditor("cost", context.money, clearable=True)
         self.status = QComboBox()
         for label, value in (
             ("Leave as is", None),
@@ -239,7 +247,7 @@ class BulkEditDialog(FormDialog):
         form.addRow("Add to collection", self.add_collection)
         form.addRow("Remove from collection", self.remove_collection)
 
-        self.model = PreviewModel(currency, self)
+        self.model = PreviewModel(context.money, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -265,16 +273,8 @@ class BulkEditDialog(FormDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         context.tasks.query(
-            store_currency, context.store.unit_of_work(), on_done=self._set_currency
-        )
-        context.tasks.query(
             list_collections, context.store.unit_of_work(), on_done=self._on_collections
         )
-
-    def _set_currency(self, currency: str) -> None:
-        self.currency = self.model.currency = currency
-        for editor in (self.price, self.compare_at, self.cost):
-            editor.currency = currency
 
     def _on_collections(self, collections: list[CollectionRow]) -> None:
         self.model.collections = {c.id: c.title for c in collections}

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from models.status import ProductStatus
 from services.catalog.bulk import Selection
 from services.catalog.publishing import publish_products, unpublish_products
@@ -39,7 +38,6 @@ from services.catalog.queries import (
     list_product_types,
     list_variants,
     list_vendors,
-    store_currency,
 )
 from services.catalog.records import VariantRow
 from services.paging import Page as ResultPage
@@ -48,7 +46,7 @@ from views import shortcuts
 from views.context import ViewContext
 from views.widgets.forms import OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
-from views.widgets.money_field import MoneyField
+from views.widgets.money_field import MoneyField, money_column
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
@@ -81,7 +79,6 @@ class CatalogPage(Page):
         self.editors = OpenEditors()
         self._loaded_choices = False
         self._restoring = False
-        self.currency = "USD"
 
         self.search = SearchBox("Search title, SKU, barcode, vendor or tag  (Ctrl+F)")
         self.search.setObjectName("catalogSearch")
@@ -105,9 +102,9 @@ class CatalogPage(Page):
             (StockFilter.LOW_STOCK, "Low stock"),
         ):
             self.stock_filter.addItem(label, value.value)
-        self.price_min = MoneyField(allow_empty=True)
+        self.price_min = MoneyField(context.money, allow_empty=True)
         self.price_min.setPlaceholderText("Price from")
-        self.price_max = MoneyField(allow_empty=True)
+        self.price_max = MoneyField(context.money, allow_empty=True)
         self.price_max.setPlaceholderText("to")
         for field in (self.price_min, self.price_max):
             field.setMaximumWidth(90)
@@ -217,7 +214,7 @@ class CatalogPage(Page):
     # -- the list --------------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
-        money = lambda v: format_minor(v, self.currency)  # noqa: E731
+        money = self.context.money
         return [
             Column("product_title", "Product", CatalogSort.TITLE.value, width=23),
             Column("variant_title", "Variant", width=14),
@@ -233,8 +230,8 @@ class CatalogPage(Page):
                 width=8,
             ),
             Column("published", "Online", format=lambda p: "●" if p else "", width=5),
-            Column("price", "Price", CatalogSort.PRICE.value, RIGHT, money, width=9),
-            Column("compare_at_price", "Compare-at", align=RIGHT, format=money, width=10),
+            money_column("price", "Price", money, sort=CatalogSort.PRICE.value, width=9),
+            money_column("compare_at_price", "Compare-at", money, width=10),
             Column("available", "Available", align=RIGHT, color=_stock_color, width=9),
             Column(
                 "inventory_policy",
@@ -355,11 +352,6 @@ class CatalogPage(Page):
             store.unit_of_work(),
             on_done=lambda c: self._fill(self.collection_filter, [(x.title, x.id) for x in c]),
         )
-        tasks.query(store_currency, store.unit_of_work(), on_done=self._on_currency)
-
-    def _on_currency(self, currency: str) -> None:
-        self.currency = currency  # the money columns format with it from now on
-        self.table.viewport().update()
 
     def _fill(self, combo: QComboBox, values: list[Any]) -> None:
         keys = {

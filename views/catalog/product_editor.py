@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import Money, MoneyError
+from models.money import MoneyError
 from models.status import ProductStatus
 from services.catalog.products import (
     ImageDraft,
@@ -55,13 +55,14 @@ from services.catalog.products import (
     save_product,
     validate_product,
 )
-from services.catalog.queries import get_product, list_collections, store_currency
+from services.catalog.queries import get_product, list_collections
 from services.catalog.records import CollectionRow, Finding, ProductDetail, SavedProduct, Severity
 from services.errors import Conflict, DomainError, ValidationFailed
 from views import shortcuts
 from views.context import ViewContext
 from views.widgets.empty_state import EmptyState
 from views.widgets.forms import FormDialog
+from views.widgets.money_field import MoneyDelegate
 
 #: fixed columns of the variant grid after the option columns
 GRID = ("SKU", "Barcodes", "Price", "Compare-at", "Cost", "Weight (g)", "When sold out", "On hand")
@@ -87,7 +88,6 @@ class ProductEditorDialog(FormDialog):
         self.context = context
         self.product_id = product_id
         self.detail: ProductDetail | None = None
-        self.currency = "USD"
         self._collections: list[CollectionRow] = []
         self._filling = False
         self._draft_base = ProductDraft()
@@ -96,6 +96,7 @@ class ProductEditorDialog(FormDialog):
         self.setWindowTitle("New product" if product_id is None else "Product")
         self.resize(1000, 680)
 
+        self._money_cells = MoneyDelegate(context.money, self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._product_tab(), "Product")
         self.tabs.addTab(self._variants_tab(), "Variants")
@@ -127,7 +128,6 @@ class ProductEditorDialog(FormDialog):
         self.grid.itemChanged.connect(lambda _: self._changed())
 
         tasks, store = context.tasks, context.store
-        tasks.query(store_currency, store.unit_of_work(), on_done=self._on_currency)
         tasks.query(list_collections, store.unit_of_work(), on_done=self._on_collections)
         if product_id is None:
             self._fill(ProductDraft(variants=(VariantDraft(),)))
@@ -301,9 +301,6 @@ class ProductEditorDialog(FormDialog):
         self.mark_clean()
         self._validate()
 
-    def _on_currency(self, currency: str) -> None:
-        self.currency = currency
-
     def _on_collections(self, collections: list[CollectionRow]) -> None:
         self._collections = collections
         chosen = set(self.detail.collection_ids) if self.detail else set()
@@ -357,6 +354,8 @@ class ProductEditorDialog(FormDialog):
         widths = [90] * len(names) + [140, 140, 90, 90, 90, 90, 130, 80]
         for column, width in enumerate(widths):
             self.grid.setColumnWidth(column, width)
+            amount = len(names) + 2 <= column <= len(names) + 4  # price, compare-at, cost
+            self.grid.setItemDelegateForColumn(column, self._money_cells if amount else None)
 
     def _append_row(self, draft: ProductDraft, v: VariantDraft, on_hand: int | None) -> None:
         row = self.grid.rowCount()
@@ -367,7 +366,7 @@ class ProductEditorDialog(FormDialog):
             cells += [v.options[i] or "" for i in range(len(draft.options))]
         else:
             cells.append(v.title)
-        money = lambda m: "" if m is None else f"{Money(m, self.currency).to_decimal():f}"  # noqa: E731
+        money = self.context.money.edit_text
         cells += [
             v.sku or "",
             ", ".join(v.barcodes),
@@ -438,7 +437,7 @@ class ProductEditorDialog(FormDialog):
             for offset, label in ((2, "price"), (3, "compare-at price"), (4, "cost")):
                 raw = text(option_count + offset)
                 try:
-                    amounts.append(Money.parse(raw, self.currency).minor if raw else None)
+                    amounts.append(self.context.money.parse(raw).minor if raw else None)
                 except MoneyError:
                     problems[f"variants[{row}].{label}"] = (
                         f"Row {row + 1}: “{raw}” is not a {label}."

@@ -209,14 +209,12 @@ class LinesEditor(QWidget):
         context: ViewContext,
         *,
         with_cost: bool = False,
-        currency: str = "USD",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = context.tasks.owned_by(self)
         self.context = context
         self._with_cost = with_cost
-        self._currency = currency
         self.lines: list[Line] = []
         self.code = QLineEdit(placeholderText="Scan or type a SKU or barcode, then Enter")
         self.code.returnPressed.connect(self._on_code_return_pressed)
@@ -281,7 +279,7 @@ class LinesEditor(QWidget):
         spin.valueChanged.connect(lambda value, line=line: self._set_quantity(line, value))
         self.table.setCellWidget(row, 2, spin)
         if self._with_cost:
-            money = MoneyField(self._currency)
+            money = MoneyField(self.context.money)
             money.set_value(cost)
             money.value_changed.connect(lambda value, line=line: self._set_cost(line, value))
             self.table.setCellWidget(row, 3, money)

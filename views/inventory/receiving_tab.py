@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from models.status import PurchaseOrderStatus
 from services.inventory.purchasing import (
     STATUS_LABELS,
@@ -48,15 +47,12 @@ from views.inventory.common import Line, LinesEditor, LocationCombo, when
 from views.inventory.documents import DocumentsTab, item_name
 from views.widgets.forms import FormDialog
 from views.widgets.lazy_table import RIGHT, Column
+from views.widgets.money_field import money_column
 from views.wording import counted
 
 
 def _status(value: str) -> str:
     return STATUS_LABELS[PurchaseOrderStatus(value)]
-
-
-def _money(value: int) -> str:
-    return format_minor(value)
 
 
 class PurchaseOrderDialog(FormDialog):
@@ -158,7 +154,7 @@ class PurchaseOrderDialog(FormDialog):
     def _show_total(self) -> None:
         total = sum(line.quantity * (line.unit_cost or 0) for line in self.editor.lines)
         units = sum(line.quantity for line in self.editor.lines)
-        self.total.setText(counted(units, "%Ln unit(s)") + f" · {format_minor(total)}")
+        self.total.setText(counted(units, "%Ln unit(s)") + f" · {self.context.money.format(total)}")
 
     def save(self) -> None:
         lines = [
@@ -209,15 +205,19 @@ class ReceivingTab(DocumentsTab):
         ("Received", "received"),
         ("Cancelled", "cancelled"),
     )
-    list_columns = (
-        Column("number", "Order", width=9),
-        Column("status", "Status", format=_status, width=14),
-        Column("supplier_name", "Supplier", width=18),
-        Column("location_name", "Receive at", width=14),
-        Column("units", "Units", align=RIGHT, width=6),
-        Column("received_units", "Received", align=RIGHT, width=8),
-        Column("total_cost", "Cost", align=RIGHT, format=_money, width=10),
-    )
+
+    @property
+    def list_columns(self) -> tuple[Column, ...]:  # type: ignore[override]  # needs the store's money
+        return (
+            Column("number", "Order", width=9),
+            Column("status", "Status", format=_status, width=14),
+            Column("supplier_name", "Supplier", width=18),
+            Column("location_name", "Receive at", width=14),
+            Column("units", "Units", align=RIGHT, width=6),
+            Column("received_units", "Received", align=RIGHT, width=8),
+            money_column("total_cost", "Cost", self.context.money, width=10),
+        )
+
     line_headers = ("SKU", "Item", "Ordered", "Received", "Still to come", "Unit cost", "Line cost")
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
@@ -246,6 +246,7 @@ class ReceivingTab(DocumentsTab):
         if detail is None:
             self.fill_lines([])
             return
+        money = self.context.money.in_currency(detail.currency)
         self.heading.setText(
             f"{detail.number} · {detail.supplier_name} → {detail.location_name} · "
             f"{_status(detail.status)}"
@@ -253,7 +254,7 @@ class ReceivingTab(DocumentsTab):
         parts = [
             counted(detail.units, "%Ln unit(s)"),
             f"{detail.received_units} received",
-            f"cost {format_minor(detail.total_cost)}",
+            f"cost {money.format(detail.total_cost)}",
         ]
         if detail.created_by:
             parts.append(f"created by {detail.created_by} {when(detail.created_at)}")
@@ -268,8 +269,8 @@ class ReceivingTab(DocumentsTab):
                     line.quantity,
                     line.received_quantity,
                     line.remaining,
-                    format_minor(line.unit_cost),
-                    format_minor(line.line_cost),
+                    money.format(line.unit_cost),
+                    money.format(line.line_cost),
                 )
                 for line in detail.lines
             ]

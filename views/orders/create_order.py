@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import Money, MoneyError, format_minor
+from models.money import Money, MoneyError
 from services.customers import AddressRow, CustomerRow, NewCustomer, search_customers
 from services.errors import ValidationFailed
 from services.orders import DraftLine, OrderDraft, SellableVariant, find_sellable
 from views.context import ViewContext
 from views.orders.dialogs import fit_columns
 from views.widgets.forms import FormDialog
+from views.widgets.money_field import MoneyField, PercentField
 from views.widgets.scanner import ScanFeedback, ScannerInput
 from views.wording import counted
 
@@ -46,7 +47,6 @@ class CreateOrderDialog(FormDialog):
         self.context = context
         self.setWindowTitle("New order")
         self.resize(820, 640)
-        self.currency = "USD"
         self._customers: list[CustomerRow] = []
         self._lines: list[tuple[SellableVariant, QSpinBox]] = []
 
@@ -108,11 +108,12 @@ class CreateOrderDialog(FormDialog):
         self.channel = QComboBox()
         for label, value in (("Phone", "phone"), ("E-mail", "email"), ("In person", "manual")):
             self.channel.addItem(label, value)
-        self.shipping = QLineEdit("0.00")
-        self.discount = QLineEdit("0.00")
-        self.tax_rate = QLineEdit("0", placeholderText="percent, e.g. 8.25")
-        for field in (self.shipping, self.discount, self.tax_rate):
-            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.shipping = MoneyField(context.money, allow_empty=True)
+        self.discount = MoneyField(context.money, allow_empty=True)
+        self.tax_rate = PercentField(context.money, allow_empty=True)
+        for field in (self.shipping, self.discount):
+            field.set_value(0)
+        self.tax_rate.set_value(0)
         self.total_label = QLabel(objectName="subtotal")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.error = self.message
@@ -205,9 +206,10 @@ class CreateOrderDialog(FormDialog):
         self.product_choice.clear()
         self.error.clear()
         for v in found:
+            price = self.context.money.format(Money(v.price, v.currency))
             self.product_choice.addItem(
                 f"{v.sku or '—'}  {v.product_title} {v.variant_title}  "
-                f"({v.available} available, {format_minor(v.price, self.currency)})",
+                f"({v.available} available, {price})",
                 v,
             )
         exact = [v for v in found if v.sku == term]
@@ -259,7 +261,7 @@ class CreateOrderDialog(FormDialog):
                 variant.sku or "",
                 title,
                 str(variant.available),
-                format_minor(variant.price, self.currency),
+                self.context.money.format(Money(variant.price, variant.currency)),
             )
         ):
             item = QTableWidgetItem(text)
@@ -278,16 +280,17 @@ class CreateOrderDialog(FormDialog):
 
     def _update_total(self) -> None:
         subtotal = sum(v.price * spin.value() for v, spin in self._lines)
-        self.total_label.setText(format_minor(subtotal, self.currency))
+        self.total_label.setText(self.context.money.format(subtotal))
 
     # -- the draft -------------------------------------------------------------------------
 
     def draft(self) -> OrderDraft:
         """The order as entered. Raises ValidationFailed for unreadable amounts."""
+        money = self.context.money
         try:
-            shipping = Money.parse(self.shipping.text() or "0", self.currency).minor
-            discount = Money.parse(self.discount.text() or "0", self.currency).minor
-            rate = Money.parse(self.tax_rate.text() or "0", "USD").minor  # percent, 2 places
+            shipping = money.parse(self.shipping.text() or "0").minor
+            discount = money.parse(self.discount.text() or "0").minor
+            rate = money.parse_percent(self.tax_rate.text() or "0")
         except MoneyError as error:
             raise ValidationFailed(str(error)) from None
         new_customer = None

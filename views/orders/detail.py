@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
+from models.money import MoneyFormat
 from services.documents.packing_slip import address_lines
 from services.orders import OrderAction, OrderDetail, allowed_actions
 from views.widgets.empty_state import EmptyState
@@ -112,8 +112,9 @@ class OrderDetailPanel(QWidget):
     action_requested = Signal(object)
     note_added = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, money: MoneyFormat | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.money_format = money or MoneyFormat()
         self.detail: OrderDetail | None = None
         self.title = QLabel(objectName="orderTitle")
         self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
@@ -192,10 +193,7 @@ class OrderDetailPanel(QWidget):
 
     def show_detail(self, detail: OrderDetail, actor) -> None:  # type: ignore[no-untyped-def]
         self.detail = detail
-        cur = detail.currency
-
-        def money(minor: int) -> str:
-            return format_minor(minor, cur)
+        money = self.money_format.in_currency(detail.currency).format
 
         self.title.setText(f"Order #{detail.number}")
         self.statuses.setText(

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import Money, MoneyError, format_minor
+from models.money import MoneyError, MoneyFormat
 from models.status import ReturnDisposition
 from services.errors import DomainError
 from services.orders import LineChange
 from services.orders.rows import LineDetail, OrderDetail
 from views.widgets.forms import FormDialog
+from views.widgets.money_field import MoneyField
 
 CARRIERS = ("", "UPS", "USPS", "FedEx", "DHL", "Royal Mail", "Canada Post", "Other")
 
@@ -162,7 +163,9 @@ class FulfilDialog(FormDialog):
 class CancelDialog(FormDialog):
     saves_on_close = False  # its OK is an action, not a save
 
-    def __init__(self, detail: OrderDetail, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, detail: OrderDetail, money: MoneyFormat, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Cancel order #{detail.number}")
         self.reason = QLineEdit(placeholderText="Why? (the customer sees no text; staff do)")
@@ -175,7 +178,7 @@ class CancelDialog(FormDialog):
         if detail.state.refundable > 0:
             form.addRow(
                 QLabel(
-                    f"{format_minor(detail.state.refundable, detail.currency)} was "
+                    f"{money.in_currency(detail.currency).format(detail.state.refundable)} was "
                     "paid: refund it afterwards."
                 )
             )
@@ -197,7 +200,7 @@ class MoneyDialog(FormDialog):
         title: str,
         label: str,
         suggested: int,
-        currency: str,
+        money: MoneyFormat,
         parent: QWidget | None = None,
         *,
         reason: bool = False,
@@ -207,10 +210,10 @@ class MoneyDialog(FormDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
-        self.currency = currency
+        self.money = money
         self.idempotency_key = uuid.uuid4().hex
-        self.amount = QLineEdit(str(Money(max(suggested, 0), currency).to_decimal()))
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount = MoneyField(money)
+        self.amount.set_value(max(suggested, 0))
         self.amount.selectAll()
         self.reason = QLineEdit(placeholderText="Shown on the timeline")
         form = QFormLayout(self)
@@ -237,7 +240,7 @@ class MoneyDialog(FormDialog):
         return "amount"
 
     def minor(self) -> int:
-        return Money.parse(self.amount.text(), self.currency).minor
+        return self.money.parse(self.amount.text()).minor
 
 
 class ReturnDialog(FormDialog):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.money import format_minor
 from models.status import FulfillmentStatus, OrderStatus, PaymentStatus
 from services.documents import render_packing_slips, render_pick_list
 from services.orders import (
@@ -69,6 +68,7 @@ from views.orders.pdf_preview import PdfPreviewDialog
 from views.orders.scan_to_pack import ScanToPackDialog
 from views.widgets.forms import FormDialog, OpenEditors
 from views.widgets.lazy_table import RIGHT, Column, KeysetTableModel
+from views.widgets.money_field import money_column
 from views.widgets.page import Page
 from views.widgets.search_box import SearchBox
 from views.widgets.table_view import ListView
@@ -176,7 +176,7 @@ class OrdersPage(Page):
                 Column("number", "Order", format=lambda n: f"#{n}", width=7),
                 Column("placed_at", "Placed", format=_placed, width=12),
                 Column("customer_name", "Customer", width=25),
-                Column("total_display", "Total", align=RIGHT, width=10),
+                money_column("total", "Total", context.money, width=10),
                 Column(
                     "status",
                     "Status",
@@ -207,7 +207,7 @@ class OrdersPage(Page):
         )
         self.model.failed.connect(lambda message: self.count.setText(message))
 
-        self.detail = OrderDetailPanel()
+        self.detail = OrderDetailPanel(context.money)
         self.detail.action_requested.connect(self._on_detail_action_requested)
         self.detail.note_added.connect(self._on_detail_note_added)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="ordersSplitter")
@@ -402,6 +402,7 @@ class OrdersPage(Page):
         detail = self.detail.detail
         if detail is None:
             return
+        money = self.context.money.in_currency(detail.currency)
         simple = {
             OrderAction.CONFIRM: confirm_order,
             OrderAction.START_PROCESSING: start_processing,
@@ -419,7 +420,7 @@ class OrdersPage(Page):
         elif action is OrderAction.CANCEL:
             self._open_dialog(
                 action,
-                lambda: CancelDialog(detail, self),
+                lambda: CancelDialog(detail, self.context.money, self),
                 lambda d: self._call(
                     cancel_order,
                     detail.id,
@@ -435,9 +436,9 @@ class OrdersPage(Page):
                     f"Record payment for order #{detail.number}",
                     "Amount received",
                     detail.balance_due,
-                    detail.currency,
+                    money,
                     self,
-                    hint=f"Balance due: {format_minor(detail.balance_due, detail.currency)}.",
+                    hint=f"Balance due: {money.format(detail.balance_due)}.",
                     ok="Record payment",
                 ),
                 lambda d: self._call(record_payment, detail.id, amount=d.minor()),
@@ -450,11 +451,11 @@ class OrdersPage(Page):
                     f"Refund order #{detail.number}",
                     "Amount to refund",
                     detail.state.refundable,
-                    detail.currency,
+                    money,
                     self,
                     reason=True,
                     hint=(
-                        f"Up to {format_minor(detail.state.refundable, detail.currency)} can be "
+                        f"Up to {money.format(detail.state.refundable)} can be "
                         "refunded (what was captured, less earlier refunds)."
                     ),
                     ok="Refund",
