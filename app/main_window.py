@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("Merchant Office")
         self.resize(1280, 800)
-        self._page_classes = [p for p in pages if p.permission is None or context.can(p.permission)]
+        self._page_classes = [p for p in pages if p.allowed(context)]
         self._pages: dict[int, Page] = {}
 
         self.navigation = QListWidget(objectName="navigation")

@@ -47,6 +47,7 @@ RECEIVING = "Inventory · Receiving"
 TRANSFERS = "Inventory · Transfers"
 COUNTS = "Inventory · Counts"
 COUNTING = "Inventory · Counting"
+PROMOTIONS = "Promotions"
 
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(EVERYWHERE, "Ctrl+K", "Search the store: SKU, barcode, order number, customer"),
@@ -100,6 +101,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(COUNTING, "Alt+Left", "Back to the counts"),
     Shortcut(COUNTING, "Escape", "Skip the unknown code"),
     Shortcut(COUNTING, "F5", "Refresh the variances"),
+    Shortcut(PROMOTIONS, "Ctrl+N", "New promotion"),
+    Shortcut(PROMOTIONS, "Ctrl+D", "Duplicate the selected promotion"),
+    Shortcut(PROMOTIONS, "F5", "Refresh the list"),
 )
 
 _BY_AREA_AND_KEYS = {(s.area, QKeySequence(s.keys).toString()): s for s in SHORTCUTS}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from models.money import MoneyFormat, divide_rounded, percent_of
 from models.status import (
@@ -372,7 +372,8 @@ class OrderDesk:
             )
         )  # fmt: skip
         line_discount = [ln.discount for ln in priced.lines]
-        discounts = [(self._by_id[a.promotion_id], a) for a in priced.applied]
+        # the demo prices with its own promotions only, each with its id
+        discounts = [(self._by_id[cast(int, a.promotion_id)], a) for a in priced.applied]
         for promo_, applied in discounts:
             promo_.used += 1
             promo_.given += applied.amount
@@ -405,7 +406,9 @@ class OrderDesk:
                     applied.amount,
                     applied.description,
                     applied.discount_class.value,
-                    jsonb([{"line_id": line_ids[i], "amount": a} for i, a in applied.lines]),
+                    jsonb(
+                        [{"line_id": line_ids[cast(int, i)], "amount": a} for i, a in applied.lines]
+                    ),
                 )
             )
             ctx.sink.rows("promotion_redemptions").append(

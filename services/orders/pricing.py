@@ -24,7 +24,7 @@ from models.promotions import OrderPricing
 from services.errors import NotFound, ValidationFailed
 from services.pricing import Cart, ManualDiscount, PricedCart, Rejection, price_cart
 from services.promotions import cart_lines, customer_of, load_offers, reconcile_redemptions
-from services.promotions.queries import store_settings
+from services.promotions.queries import database_now, store_settings
 from services.unit_of_work import UnitOfWork
 
 #: a code the manager typed is refused for these reasons; for the others (a better discount
@@ -37,7 +37,7 @@ class OrderCart:
     """What an order's pricing starts from. ``lines`` are (key, variant id, quantity, unit
     price); ``at`` is when the promotions are judged (None: now)."""
 
-    lines: Sequence[tuple[Hashable, int, int, int]]
+    lines: Sequence[tuple[Hashable, int | None, int, int | None]]
     customer_id: int | None
     codes: Sequence[str] = ()
     shipping: int = 0
@@ -50,7 +50,7 @@ class OrderCart:
 def price_order(uow: UnitOfWork, cart: OrderCart) -> PricedCart:
     """The engine's pricing of ``cart`` with the promotions in the store."""
     currency, zone = store_settings(uow)
-    at = cart.at or uow.session.scalar(select(func.now()))
+    at = cart.at or database_now(uow.session)
     codes = tuple(dict.fromkeys(c.strip() for c in cart.codes if c.strip()))
     offers = load_offers(
         uow.session, codes=codes, customer_id=cart.customer_id, now=at, currency=currency

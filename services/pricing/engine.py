@@ -66,6 +66,7 @@ from services.pricing.model import (
     Rejection,
     Target,
 )
+from services.wording import counted
 
 #: up to this many applicable offers, every maximal compatible set is tried
 EXACT_LIMIT = 10
@@ -270,13 +271,13 @@ def _screen(
         return _reject(
             offer,
             Rejection.MINIMUM_NOT_MET,
-            f"Needs {offer.min_quantity} eligible items; the cart has {quantity}.",
+            f"Needs {counted(offer.min_quantity, 'eligible item')}; the cart has {quantity}.",
         )
     if offer.kind is Kind.BUY_X_GET_Y and quantity < offer.buy_quantity + offer.get_quantity:
         return _reject(
             offer,
             Rejection.MINIMUM_NOT_MET,
-            f"Needs {offer.buy_quantity + offer.get_quantity} eligible items; "
+            f"Needs {counted(offer.buy_quantity + offer.get_quantity, 'eligible item')}; "
             f"the cart has {quantity}.",
         )
     return _Candidate(offer, _product_amounts(offer, lines, eligible), eligible)

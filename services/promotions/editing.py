@@ -24,6 +24,7 @@ from services.actors import Actor
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.pricing.model import Kind, Target
 from services.promotions.queries import (
+    database_now,
     require_read,
     snapshot,
     status_of,
@@ -303,11 +304,12 @@ def _check_store(uow: UnitOfWork, data: PromotionInput, current: Promotion | Non
     the usage limit is not below the uses so far."""
     problems: dict[str, str] = {}
     if data.target is not Target.ALL:
-        table = {
+        tables: dict[Target, type[Collection] | type[Product] | type[Variant]] = {
             Target.COLLECTIONS: Collection,
             Target.PRODUCTS: Product,
             Target.VARIANTS: Variant,
-        }[data.target]
+        }
+        table = tables[data.target]
         found = set(uow.session.scalars(select(table.id).where(table.id.in_(data.target_ids))))
         missing = set(data.target_ids) - found
         if missing:
@@ -415,7 +417,7 @@ def _saved(
         payload={"action": action, "version": promotion.version},
         cache_tags=["promotions"],
     )
-    now = uow.session.scalar(select(func.now()))
+    now = database_now(uow.session)
     return SavedPromotion(
         promotion.id, promotion.version, promotion.title, status_of(promotion, now)
     )

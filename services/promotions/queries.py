@@ -17,6 +17,7 @@ from models.customers import Customer as CustomerRecord
 from models.orders import Order
 from models.promotions import ENDS, Promotion, PromotionCode, PromotionRedemption
 from services.actors import Actor
+from services.catalog.rules import DEFAULT_TITLE, variant_title
 from services.errors import NotFound, PermissionDenied
 from services.paging import Page, PageRequest, keyset_page, like_pattern
 from services.pricing import (
@@ -204,7 +205,7 @@ def get_promotion(uow: UnitOfWork, actor: Actor, promotion_id: int) -> Promotion
                 PromotionCode.promotion_id == promotion_id
             )
         ).one()
-        now = uow.session.scalar(select(func.now()))
+        now = database_now(uow.session)
         return PromotionDetail(
             promotion.id,
             promotion.version,
@@ -220,19 +221,27 @@ def get_promotion(uow: UnitOfWork, actor: Actor, promotion_id: int) -> Promotion
         )
 
 
+def database_now(session: Session) -> datetime:
+    """The store's clock (the transaction's start), which every workstation agrees on."""
+    now: datetime = session.execute(select(func.now())).scalar_one()
+    return now
+
+
 def _target_titles(session: Session, target: Target, ids: Sequence[int]) -> dict[int, str]:
     if target is Target.ALL or not ids:
         return {}
     if target is Target.VARIANTS:
         rows = session.execute(
-            select(Variant.id, Product.title, Variant.title, Variant.sku)
+            select(Variant.id, Product.title, Variant.option1, Variant.option2, Variant.option3)
+            .add_columns(Variant.sku)
             .join(Product)
             .where(Variant.id.in_(ids))
         ).all()
-        return {
-            i: (p if v == "Default Title" else f"{p} – {v}") + (f" ({sku})" if sku else "")
-            for i, p, v, sku in rows
-        }
+        titles = {}
+        for i, p, o1, o2, o3, sku in rows:
+            v = variant_title((o1, o2, o3))
+            titles[i] = (p if v == DEFAULT_TITLE else f"{p} – {v}") + (f" ({sku})" if sku else "")
+        return titles
     table = Collection if target is Target.COLLECTIONS else Product
     return dict(session.execute(select(table.id, table.title).where(table.id.in_(ids))).all())
 
@@ -479,7 +488,7 @@ def preview_promotion(
             data = replace(data, starts_at=data.starts_at.replace(tzinfo=tz))
         if data.ends_at is not None and data.ends_at.tzinfo is None:
             data = replace(data, ends_at=data.ends_at.replace(tzinfo=tz))
-        now = uow.session.scalar(select(func.now()))
+        now = database_now(uow.session)
         if at is None:
             at = max(now, data.starts_at) if data.starts_at is not None else now
         offer = offer_of(data, promotion_id=promotion_id or 0, currency=currency)
@@ -508,6 +517,7 @@ def preview_promotion(
 __all__ = [
     "cart_lines",
     "customer_of",
+    "database_now",
     "get_promotion",
     "list_promotions",
     "list_redemptions",

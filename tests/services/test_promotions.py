@@ -271,3 +271,24 @@ def test_a_promotion_with_generated_codes_cannot_become_automatic(store, staff) 
             expected_version=saved.version,
         )
     assert "generated codes" in refused.value.fields["method"]
+
+
+def test_a_promotion_on_variants_names_them_as_people_know_them(store, staff) -> None:
+    shirt = factories.product(store, title="Linen shirt", skus=("LIN-S", "LIN-M"))
+    mug = factories.product(store, title="Mug", skus=("MUG",))
+    saved = create_promotion(
+        store.unit_of_work(),
+        staff["merchandiser"],
+        PromotionInput(
+            "Two things",
+            Kind.PERCENTAGE,
+            1000,
+            target=Target.VARIANTS,
+            target_ids=(shirt[1], mug[0]),
+        ),
+    )
+    detail = get_promotion(store.unit_of_work(), staff["merchandiser"], saved.id)
+    assert detail.target_titles == {
+        shirt[1]: "Linen shirt – Option 2 (LIN-M)",
+        mug[0]: "Mug (MUG)",
+    }

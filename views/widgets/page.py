@@ -39,5 +39,10 @@ class Page(QWidget):
     def open_item(self, kind: str, item_id: int) -> None:
         """Show one record found by the global search (a variant, an order, a customer)."""
 
+    @classmethod
+    def allowed(cls, context: ViewContext) -> bool:
+        """The signed-in person may see this page."""
+        return cls.permission is None or context.can(cls.permission)
+
     def cares_about(self, topics: set[str]) -> bool:
         return any(topic.startswith(self.topics) for topic in topics) if self.topics else False
