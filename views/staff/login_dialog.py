@@ -131,6 +131,7 @@ class LoginDialog(QDialog):
         self.store_state.setStyleSheet("color: #b3261e;")
         self.retry_button.show()
         self.retry_button.setFocus()
+        self.adjustSize()  # the sentence wraps onto lines the dialog must grow to show
 
     def _on_retry_clicked(self) -> None:
         self.retry_button.hide()
