@@ -173,3 +173,38 @@ def test_only_the_runtime_role_connects_without_a_warning(runtime: RuntimeStore)
         f"Connected as {who}: this workstation could rewrite the stock ledger and the audit "
         "log. Connect as the runtime role (merchant-office db roles)."
     )
+
+
+def test_db_roles_creates_the_runtime_role_from_the_command_line(
+    pg_server: Server, committed_store, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import cli as main
+
+    role = f"mo_cli_{uuid.uuid4().hex[:8]}"
+    url = committed_store.engine.url
+    monkeypatch.setenv("MERCHANT_DATABASE_URL", url.render_as_string(hide_password=False))
+    try:
+        printed = CliRunner().invoke(main, ["db", "roles", role, "--print"])
+        assert printed.exit_code == 0, printed.output
+        assert 'REVOKE UPDATE, DELETE ON "audit_log"' in printed.output
+        done = CliRunner().invoke(
+            main, ["db", "roles", role], env={"MERCHANT_RUNTIME_PASSWORD": "pw"}
+        )
+        assert done.exit_code == 0, done.output
+        said = f"The runtime role {role} can use {url.database}; it owns nothing.\n"
+        assert done.output == said
+        with committed_store.engine.connect() as connection:
+            grants = connection.scalar(
+                text(
+                    "SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM "
+                    "information_schema.role_table_grants WHERE grantee = :r "
+                    "AND table_name = 'stock_movements'"
+                ),
+                {"r": role},
+            )
+        assert grants == "INSERT,SELECT"
+    finally:
+        pg_server.drop_database(url.database)
+        pg_server.run(f'DROP ROLE IF EXISTS "{role}"')
