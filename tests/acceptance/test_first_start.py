@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from services.demo import DEMO_PASSWORD, DEMO_SIGN_IN, DEMO_STAFF
 
 FIRST_START = textwrap.dedent(
@@ -31,12 +33,15 @@ FIRST_START = textwrap.dedent(
         else:
             QTimer.singleShot(20, check)
     QTimer.singleShot(0, check)
-    QTimer.singleShot(110_000, qapp.quit)
+    QTimer.singleShot(240_000, qapp.quit)
     qapp.exec()
     """
 )
 
 
+# how long the first start takes is measured by tests/benchmarks/test_startup.py; here a busy
+# machine may take minutes to seed the demo, and the test still checks what the person sees
+@pytest.mark.timeout(300)
 def test_the_first_start_seeds_the_demo_and_offers_its_sign_in(tmp_path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MERCHANT_DATA_DIR": str(tmp_path)}
     env.pop("MERCHANT_DATABASE_URL", None)
@@ -45,7 +50,7 @@ def test_the_first_start_seeds_the_demo_and_offers_its_sign_in(tmp_path) -> None
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=250,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     lines = dict(line.split(" ", 1) for line in run.stdout.splitlines() if " " in line)
