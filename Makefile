@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint demo clean bundle
+.PHONY: run test test-server bench lint demo clean bundle
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -21,6 +21,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# the suite on a shared server: MERCHANT_DATABASE_URL's, or a throwaway cluster of Debian's
+# PostgreSQL (installed when run as root); skipped with the reason otherwise
+test-server: $(STAMP)
+	$(BIN)/python -m tests.server_run $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks -q -s -p no:randomly -o addopts="" -W default

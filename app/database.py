@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import psycopg
 from sqlalchemy import Engine, create_engine, event, text
@@ -59,7 +61,8 @@ def resolve_database_url(settings: Settings) -> str:
     else:
         uri = start_embedded_server(settings.data_dir / "pgdata")
         url = sqlalchemy_url(uri, settings.database_name)
-    ensure_database(url)
+    # the runtime role may not create databases: the owner does
+    ensure_database(settings.migration_url or url)
     return url
 
 
@@ -67,20 +70,48 @@ def resolve_database_url(settings: Settings) -> str:
 IDLE_BEFORE_PING = 5.0
 
 
-def make_engine(
-    url: str, *, pool_size: int = 5, application_name: str = "merchant-office"
-) -> Engine:
+#: a desktop's budget: its writer thread and four reader threads share two kept connections
+#: and one more while busy; with the live-refresh listener, at most four per desktop (twenty
+#: desktops: 80 of PostgreSQL's default 100)
+DESKTOP_POOL_SIZE, DESKTOP_OVERFLOW = 2, 1
+#: the server closes a pooled connection left idle this long (the next checkout, pinging it,
+#: connects anew), so a desktop left open overnight holds nothing but its listener
+IDLE_SESSION_TIMEOUT_MS = 300_000
+_labels: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
+
+
+def application_name(staff: str | None = None) -> str:
+    """What ``pg_stat_activity`` shows for a connection: the workstation and who signed in
+    there (PostgreSQL keeps 63 bytes)."""
+    name = f"merchant-office {socket.gethostname()}" + (f" {staff}" if staff else "")
+    return name.encode()[:63].decode(errors="ignore")
+
+
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int | None = None) -> Engine:
     engine = create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size * 2,
-        connect_args={"application_name": application_name},
+        max_overflow=pool_size * 2 if max_overflow is None else max_overflow,
+        connect_args={"options": f"-c idle_session_timeout={IDLE_SESSION_TIMEOUT_MS}"},
         # an error's text reaches the log and the crash report: never the values of a
         # statement (a password hash, a customer's address)
         hide_parameters=True,
     )
+    _labels[engine] = application_name()
+
+    def label(dialect: object, record: object, cargs: object, cparams: dict[str, Any]) -> None:
+        cparams["application_name"] = _labels[engine]
+
+    event.listen(engine, "do_connect", label)
     _ping_connections_left_idle(engine)
     return engine
+
+
+def label_connections(engine: Engine, staff: str | None) -> None:
+    """Name ``staff`` on the engine's connections from now on; the idle ones are closed, so
+    the next reconnects under the new name."""
+    _labels[engine] = application_name(staff)
+    engine.dispose()
 
 
 def _ping_connections_left_idle(engine: Engine) -> None:

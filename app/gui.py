@@ -45,6 +45,8 @@ class StoreReady:
     embedded: bool
     #: how the store writes amounts, for every screen
     money: MoneyFormat
+    #: on a shared server, connected as a role that can rewrite the append-only tables
+    privilege_warning: str | None = None
 
 
 def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
@@ -59,19 +61,27 @@ def open_store_for_app(settings: Settings, progress: Progress) -> StoreReady:
             else pool.submit(start_embedded_server, settings.data_dir / "pgdata")
         )
         from app.bootstrap import open_store
+        from app.database import DESKTOP_OVERFLOW, DESKTOP_POOL_SIZE
 
         if starting is not None:
             starting.result()
-    opened = open_store(settings)
+    opened = open_store(settings, pool_size=DESKTOP_POOL_SIZE, max_overflow=DESKTOP_OVERFLOW)
+    warning = None
     if settings.database_url:
+        from app.privileges import privilege_warning
+
         where = f"the store at {opened.engine.url.host or 'localhost'}"
+        with opened.engine.connect() as connection:
+            warning = privilege_warning(connection)
+        if warning:
+            log.warning(warning)
     else:
         where = "the embedded store"
         seed_demo_if_empty(opened, progress)
     from services.store import store_money_format
 
     money = store_money_format(opened.store.unit_of_work())
-    return StoreReady(opened, f"Connected to {where}.", not settings.database_url, money)
+    return StoreReady(opened, f"Connected to {where}.", not settings.database_url, money, warning)
 
 
 def seed_demo_if_empty(opened: OpenStore, progress: Progress) -> None:
@@ -142,6 +152,9 @@ class App:
     def start(self) -> None:
         self.show_login()
         self.tasks.progressed.connect(self._on_tasks_progressed)
+        self.open_store()
+
+    def open_store(self) -> None:
         self.tasks.change(
             open_store_for_app,
             self.settings,
@@ -158,6 +171,7 @@ class App:
     def show_login(self) -> None:
         self.login = LoginDialog(self.tasks)
         self.login.signed_in.connect(self._on_signed_in)
+        self.login.retry_requested.connect(self.open_store)
         self.login.rejected.connect(self._on_login_rejected)
         if self.ready is not None:
             self._offer_sign_in()
@@ -188,26 +202,36 @@ class App:
             self.login.show_demo_sign_in(demo_sign_in.accounts, demo_sign_in.password)
 
     def _on_store_failed(self, error: BaseException) -> None:
-        log.error("Could not open the store", exc_info=error)
+        from app.connection_errors import StoreUnreachable
+
+        if isinstance(error, StoreUnreachable):
+            log.error("Could not reach the store: %s", error)
+            message = str(error)
+        else:
+            log.error("Could not open the store", exc_info=error)
+            message = f"The store could not be opened: {error}. See the log for details."
         if self.login is not None:
-            self.login.set_store_failed(
-                f"The store could not be opened: {error}. See the log for details."
-            )
+            self.login.set_store_failed(message)
 
     def _start_listener(self) -> None:
+        from app.database import application_name
         from app.live import OutboxListener
 
         engine = self.ready.opened.engine
-        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        url = engine.url.set(drivername="postgresql")
+        url = url.update_query_dict({"application_name": f"{application_name()} (live)"})
+        conninfo = url.render_as_string(hide_password=False)
         self.listener = OutboxListener(conninfo, self.live)
         self.listener.start()
 
     def _on_signed_in(self, actor: object) -> None:
         from app.areas import page_classes
+        from app.database import label_connections
         from app.main_window import MainWindow
         from views.context import ViewContext
 
         assert self.ready is not None
+        label_connections(self.ready.opened.engine, actor.email or actor.name)  # type: ignore[attr-defined]
         context = ViewContext(
             store=self.ready.opened.store,
             actor=actor,  # type: ignore[arg-type]
@@ -218,6 +242,8 @@ class App:
         )
         self.window = MainWindow(context, page_classes())
         self.window.signed_out.connect(self.show_login)
+        if self.ready.privilege_warning:
+            self.window.show_warning(self.ready.privilege_warning)
         if self.listener is not None:
             self.window._on_connection_changed(self.listener.state)
         self.window.show()

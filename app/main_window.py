@@ -208,6 +208,13 @@ class MainWindow(QMainWindow):
             else:
                 self._missed.setdefault(page, set()).update(changes.topics)
 
+    def show_warning(self, message: str) -> None:
+        """A lasting warning in the status bar (connected with more power than the app
+        needs)."""
+        label = QLabel(f"⚠ {message}", objectName="warning", wordWrap=True)
+        label.setStyleSheet("color: #b3261e;")
+        self.statusBar().insertPermanentWidget(0, label, 1)
+
     @Slot(str)
     def _on_connection_changed(self, state: str) -> None:
         text, color = CONNECTION_TEXT.get(state, (state, "#444"))

@@ -19,6 +19,9 @@ class Settings:
     #: the embedded server's data and the app's files (``MERCHANT_DATA_DIR``)
     data_dir: Path
     database_name: str = "merchant"
+    #: on a shared server, the role that owns the tables and runs the migrations
+    #: (``MERCHANT_MIGRATION_URL``); ``database_url`` is then a runtime role that owns nothing
+    migration_url: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -26,4 +29,5 @@ class Settings:
         return cls(
             database_url=os.environ.get("MERCHANT_DATABASE_URL") or None,
             data_dir=Path(data_dir),
+            migration_url=os.environ.get("MERCHANT_MIGRATION_URL") or None,
         )

@@ -126,7 +126,9 @@ class InventoryLevel(Base):
     available: Mapped[int] = mapped_column(
         Integer,
         Computed(
-            "on_hand - committed - damaged - quality_control - safety_stock - other_unavailable"
+            "on_hand - committed - damaged - quality_control - safety_stock - other_unavailable",
+            # stored on every server: PostgreSQL 18 would make it virtual, 15 to 17 stored
+            persisted=True,
         ),
     )
     allow_negative: Mapped[bool] = mapped_column(Boolean)

@@ -113,6 +113,16 @@ Index(
 )
 
 
+class OrderStatusTransition(Base):
+    """An allowed (from, to) order status pair, copied from ``ORDER_TRANSITIONS`` by the
+    migrations: the trigger on ``orders`` refuses any other change of status."""
+
+    __tablename__ = "order_status_transitions"
+
+    from_status: Mapped[str] = mapped_column(Text, primary_key=True)
+    to_status: Mapped[str] = mapped_column(Text, primary_key=True)
+
+
 class OrderLine(Base):
     __tablename__ = "order_lines"
     __table_args__ = (

@@ -140,6 +140,12 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.CANCELLED: frozenset(),
 }
 
+
+def order_transition_pairs() -> set[tuple[str, str]]:
+    """Every allowed (from, to) order status pair: what the database's trigger allows too."""
+    return {(old.value, new.value) for old, targets in ORDER_TRANSITIONS.items() for new in targets}
+
+
 TRANSFER_TRANSITIONS: dict[TransferStatus, frozenset[TransferStatus]] = {
     TransferStatus.DRAFT: frozenset({TransferStatus.SHIPPED, TransferStatus.CANCELLED}),
     TransferStatus.SHIPPED: frozenset(

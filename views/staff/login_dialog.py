@@ -30,9 +30,11 @@ class LoginDialog(QDialog):
 
     Signals:
         signed_in(Actor): the staff member who signed in.
+        retry_requested(): the store could not be opened and the person asked to try again.
     """
 
     signed_in = Signal(object)
+    retry_requested = Signal()
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,11 @@ class LoginDialog(QDialog):
             "Sign in", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.sign_in_button.setEnabled(False)
+        self.retry_button = self.buttons.addButton(
+            "Try again", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.retry_button.hide()
+        self.retry_button.clicked.connect(self._on_retry_clicked)
         self.buttons.accepted.connect(self._on_sign_in_clicked)
         # Enter in the e-mail field moves on; Enter in the password field signs in.
         self.email.returnPressed.connect(self.password.setFocus)
@@ -120,7 +127,17 @@ class LoginDialog(QDialog):
 
     def set_store_failed(self, message: str) -> None:
         self.store_state.setText(message)
+        self.store_state.setWordWrap(True)
         self.store_state.setStyleSheet("color: #b3261e;")
+        self.retry_button.show()
+        self.retry_button.setFocus()
+        self.adjustSize()  # the sentence wraps onto lines the dialog must grow to show
+
+    def _on_retry_clicked(self) -> None:
+        self.retry_button.hide()
+        self.store_state.setStyleSheet("")
+        self.store_state.setText("Opening the store…")
+        self.retry_requested.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # QDialog would accept on Enter by itself; the fields decide what Enter does here.

@@ -481,7 +481,7 @@ def upgrade() -> None:
     sa.Column('safety_stock', sa.Integer(), server_default='0', nullable=False),
     sa.Column('other_unavailable', sa.Integer(), server_default='0', nullable=False),
     sa.Column('incoming', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('available', sa.Integer(), sa.Computed('on_hand - committed - damaged - quality_control - safety_stock - other_unavailable', ), nullable=False),
+    sa.Column('available', sa.Integer(), sa.Computed('on_hand - committed - damaged - quality_control - safety_stock - other_unavailable', persisted=True), nullable=False),
     sa.Column('allow_negative', sa.Boolean(), server_default='false', nullable=False),
     sa.Column('reorder_point', sa.Integer(), nullable=True),
     sa.Column('reorder_quantity', sa.Integer(), nullable=True),
