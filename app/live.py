@@ -30,9 +30,13 @@ MAX_NAMED = 2_000
 _LAST_ALLOCATED = (
     "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM outbox_events_id_seq"
 )
+#: the snapshot's oldest running transaction, and a transaction id newer than every one
+#: assigned before the read began: this read's own (a snapshot's xmax is only one past the last
+#: transaction to complete, and a transaction that started later but has not ended may lie
+#: above it, holding an outbox id already)
 _SNAPSHOT = (
-    "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint "
-    "FROM pg_current_snapshot() s"
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+    "pg_current_xact_id()::text::bigint"
 )
 _EVENTS = (
     "SELECT id, topic, aggregate_id FROM outbox_events "
@@ -47,9 +51,9 @@ class OutboxCursor:
     Ids come from a sequence when a transaction inserts, but transactions commit in another
     order: event 10 may commit after event 11 was read. So the reader keeps the ids it read
     above ``floor`` and moves ``floor`` only over ids that can no longer appear: those
-    allocated before a snapshot whose running transactions have all finished since. (A
-    transaction writes its change before its outbox row, so it holds a transaction id by the
-    time it takes an outbox id.)
+    allocated before the read's own transaction id was assigned, once every transaction
+    older than that id has ended. (A transaction writes its change before its outbox row, so
+    it holds a transaction id by the time it takes an outbox id.)
 
     Attributes:
         floor: every event up to this id was read, or will never be committed.
@@ -58,7 +62,7 @@ class OutboxCursor:
 
     floor: int
     seen: set[int] = field(default_factory=set)
-    #: (the xmax of a read's snapshot, the last id allocated before it)
+    #: (a read's own transaction id, the last outbox id allocated before it)
     _waiting: list[tuple[int, int]] = field(default_factory=list)
 
     def read(self, connection: psycopg.Connection) -> list[tuple[int, str, str]]:
@@ -69,9 +73,9 @@ class OutboxCursor:
             snapshot = connection.execute(_SNAPSHOT).fetchone()
             rows = connection.execute(_EVENTS, (self.floor, list(self.seen))).fetchall()
         assert allocated is not None and snapshot is not None
-        xmin, xmax = snapshot
+        xmin, horizon = snapshot
         self.seen.update(r[0] for r in rows)
-        self._waiting.append((xmax, allocated[0]))
+        self._waiting.append((horizon, allocated[0]))
         settled = [last for horizon, last in self._waiting if horizon <= xmin]
         if settled:
             self._waiting = [(h, last) for h, last in self._waiting if h > xmin]

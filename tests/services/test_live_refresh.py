@@ -146,3 +146,43 @@ def test_an_event_committed_after_a_later_one_is_still_heard(committed_store, qt
     finally:
         listener.stop()
         listener.join(timeout=5)
+
+
+def test_the_cursor_misses_no_event_of_a_steady_stream_of_commits(committed_store) -> None:
+    """Read while another connection commits one event after another: a transaction may hold
+    an outbox id while its transaction id lies above the reader's snapshot's xmax, so the
+    floor must not pass ids allocated before the read's own transaction id."""
+    import threading
+
+    import psycopg
+
+    from app.live import _LAST_ALLOCATED, OutboxCursor
+
+    url = committed_store.engine.url.set(drivername="postgresql")
+    conninfo = url.render_as_string(hide_password=False)
+    written = 300
+    done = threading.Event()
+
+    def write() -> None:
+        with psycopg.connect(conninfo) as writer:
+            for i in range(written):
+                writer.execute("UPDATE store SET name = name WHERE id = 1")
+                writer.execute(
+                    "INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, "
+                    "cache_tags, public) VALUES ('test.event', 'test', %s, '{}', '{}', false)",
+                    (str(i),),
+                )
+                writer.commit()
+        done.set()
+
+    got: list[str] = []
+    with psycopg.connect(conninfo, autocommit=True) as reader:
+        start = reader.execute(_LAST_ALLOCATED).fetchone()
+        cursor = OutboxCursor(start[0] if start else 0)
+        thread = threading.Thread(target=write)
+        thread.start()
+        while not done.is_set() or cursor.seen:
+            got += [record for _, _, record in cursor.read(reader)]
+        thread.join()
+        got += [record for _, _, record in cursor.read(reader)]
+    assert sorted(got, key=int) == [str(i) for i in range(written)]
