@@ -7,6 +7,7 @@ a search field searches, it never saves (only Save does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -120,11 +121,7 @@ class TargetChooser(QWidget):
         term = self.search.text().strip()
         if not term or self.target is Target.COLLECTIONS:
             return
-        store = self.context.store
-        self.context.tasks.query(
-            lambda: list_variants(store.unit_of_work(), PageRequest(search=term, limit=25)),
-            on_done=self._on_found,
-        )
+        find_variants(self.context, term, self._on_found)
 
     def _on_found(self, page: Any) -> None:
         self.found.clear()
@@ -484,11 +481,7 @@ class PromotionDialog(FormDialog):
         term = self.sample_search.text().strip()
         if not term:
             return
-        store = self.context.store
-        self.context.tasks.query(
-            lambda: list_variants(store.unit_of_work(), PageRequest(search=term, limit=25)),
-            on_done=self._on_sample_found,
-        )
+        find_variants(self.context, term, self._on_sample_found)
 
     def _on_sample_found(self, page: Any) -> None:
         self.sample_found.clear()
@@ -593,6 +586,15 @@ class PromotionDialog(FormDialog):
                 fields[line] = " ".join(filter(None, [fields.get(line), text]))
             error = ValidationFailed(str(error), fields=fields)
         super().show_error(error)
+
+
+def find_variants(context: ViewContext, term: str, on_done: Callable[[Any], None]) -> None:
+    """The catalog's variants matching ``term`` (title, SKU, barcode), off the UI thread."""
+    store = context.store
+    context.tasks.query(
+        lambda: list_variants(store.unit_of_work(), PageRequest(search=term, limit=25)),
+        on_done=on_done,
+    )
 
 
 def variant_name(row: Any) -> str:
