@@ -68,13 +68,20 @@ def render_pick_list(pick_list: PickList, *, page_size: tuple[float, float] = LE
     return buffer.getvalue()
 
 
+def _place(row: PickRow) -> str:
+    """The location as the warehouse knows it: its name, with its code when they differ."""
+    if row.location_name and row.location_name != row.location_code:
+        return f"{row.location_name} ({row.location_code})"
+    return row.location_code
+
+
 def _blocks(pick_list: PickList, split_width: float, page_width: float) -> list[_Block]:
     blocks: list[_Block] = []
     location = None
     for row in pick_list.rows:
         if row.location_code != location:
             location = row.location_code
-            blocks.append(_Block("group", GROUP_HEADER, location=location))
+            blocks.append(_Block("group", GROUP_HEADER, location=_place(row)))
         lines = _wrap(
             [f"T{s.tote} #{s.order_number} ×{s.quantity}" for s in row.splits], split_width
         )
@@ -83,7 +90,7 @@ def _blocks(pick_list: PickList, split_width: float, page_width: float) -> list[
                 "row",
                 max(ROW_MIN, 10 + SPLIT_LINE * len(lines)),
                 row=row,
-                location=location,
+                location=_place(row),
                 split_lines=tuple(lines),
             )
         )

@@ -49,6 +49,8 @@ class PickRow:
     title: str
     quantity: int
     splits: tuple[PickSplit, ...]
+    #: the location's name, as the warehouse knows it (rows are grouped by its code)
+    location_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def build_pick_list(
                 Order.id,
                 Order.number,
                 Location.code.label("location_code"),
+                Location.name.label("location_name"),
                 Bin.code.label("bin_code"),
                 OrderLine.sku,
                 OrderLine.variant_id,
@@ -245,6 +248,7 @@ def build_pick_list(
     picked = [(i, n, name) for i, n, name in orders if n in items]
     totes = {number: tote for tote, (_, number, _) in enumerate(picked, start=1)}
     grouped: dict[tuple[str, str | None, str | None, int | None], dict[str, Any]] = {}
+    names = {r.location_code: r.location_name for r in rows if r.location_code}
     for r in rows:
         key = (r.location_code or "", r.bin_code, r.sku, r.variant_id)
         entry = grouped.setdefault(
@@ -258,6 +262,7 @@ def build_pick_list(
     pick_rows = [
         PickRow(
             location_code=loc,
+            location_name=names.get(loc, ""),
             bin_code=bin_code,
             sku=sku,
             title=entry["title"],

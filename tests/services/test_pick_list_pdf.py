@@ -61,7 +61,7 @@ def test_the_pick_list_reads_back_in_bin_order_with_totals_splits_and_barcodes(
     [text] = page_texts(pdf)
     assert f"Batch {pick.batch}" in text and "Picker Sam Picker" in text
     assert "3 orders" in text and "12 units" in text and "Page 1 of 1" in text
-    assert "Location MAIN" in text
+    assert "Location Location MAIN (MAIN)" in text  # the location's name, then its code
     # one walk: bins A-01, B-02, C-01, whatever the SKUs' names or the orders' sequence
     positions = [text.index(sku) for sku in ("ALPHA-2", "MID-3", "ZED-1")]
     assert positions == sorted(positions)
