@@ -295,7 +295,9 @@ class KeysetTableModel(ColumnTableModel):
         the answer if the query has not changed meanwhile."""
         generation = self._query.generation
         self._set_loading(True)
-        self._tasks.query(
+        # owned by the model: a page arriving after the model was deleted (its screen closed
+        # while loading) is dropped
+        self._tasks.owned_by(self).query(
             self._fetch,
             request,
             label=label,
