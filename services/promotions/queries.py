@@ -187,6 +187,8 @@ def list_promotions(uow: UnitOfWork, actor: Actor, request: PageRequest) -> Page
                 r.Promotion.usage_limit,
                 r.Promotion.discount_given,
                 r.code_count,
+                int((r.Promotion.rules or {}).get("buy", 0)),
+                int((r.Promotion.rules or {}).get("get", 0)),
             ),
         )
 

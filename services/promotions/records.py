@@ -86,6 +86,9 @@ class PromotionRow:
     usage_limit: int | None
     discount_given: int
     code_count: int
+    #: for buy X get Y: how many the customer buys and gets
+    buy_quantity: int = 0
+    get_quantity: int = 0
 
 
 @dataclass(frozen=True)

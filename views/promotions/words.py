@@ -47,7 +47,8 @@ def discount_words(row: PromotionRow, money: MoneyFormat) -> str:
         return f"{money.format(row.value)} off"
     if row.kind is Kind.FREE_SHIPPING:
         return "Free shipping"
-    return "Buy X, get Y " + ("free" if row.value >= 10_000 else f"{percent(row.value)} off")
+    gets = "free" if row.value >= 10_000 else f"{percent(row.value)} off"
+    return f"Buy {row.buy_quantity}, get {row.get_quantity} {gets}"
 
 
 def usage_words(row: PromotionRow) -> str:
