@@ -23,6 +23,13 @@ def money_format(session: Session) -> MoneyFormat:
     return MoneyFormat.of_store(row[0], row[1], row[2])
 
 
+def store_time_zone(uow: UnitOfWork) -> str:
+    """The IANA time zone the store keeps its hours in (promotions start and end in it)."""
+    with uow:
+        zone = uow.session.execute(text("SELECT timezone FROM store WHERE id = 1")).scalar()
+        return str(zone or "UTC")
+
+
 def store_money_format(uow: UnitOfWork) -> MoneyFormat:
     """The store's currency and locale, for the screens that show and take amounts."""
     with uow:

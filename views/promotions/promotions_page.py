@@ -42,7 +42,7 @@ from services.promotions import (
     redemption_totals,
     set_promotion_enabled,
 )
-from services.promotions.queries import store_settings
+from services.store import store_time_zone
 from views import shortcuts
 from views.context import StoreChanges, ViewContext
 from views.promotions.editor import PromotionDialog
@@ -73,7 +73,7 @@ class PromotionsPage(Page):
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.currency, self.zone = "USD", ZoneInfo("UTC")
+        self.currency, self.zone = context.money.currency, ZoneInfo("UTC")
         self.can_edit = context.can("promotions.edit")
         self.search = SearchBox("Search promotions by title or code")
         self.search.focus_shortcut(self)
@@ -255,15 +255,11 @@ class PromotionsPage(Page):
             return
         self._started = True
         store = self.context.store
+        self.context.tasks.query(
+            lambda: store_time_zone(store.unit_of_work()), on_done=self._on_time_zone
+        )
 
-        def settings() -> tuple[str, str]:
-            with store.unit_of_work() as uow:
-                return store_settings(uow)
-
-        self.context.tasks.query(settings, on_done=self._on_settings)
-
-    def _on_settings(self, settings: tuple[str, str]) -> None:
-        self.currency, zone = settings
+    def _on_time_zone(self, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         self.model.set_query()
 
