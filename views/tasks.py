@@ -120,6 +120,7 @@ class TaskRunner(QObject):
             self._reads = QThreadPool(self)
             self._reads.setMaxThreadCount(4)
         self._running: list[Task] = []
+        self._closed = False
         self._callbacks: dict[Task, tuple[Any, Any, Any]] = {}
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(self._show_busy)
@@ -167,6 +168,8 @@ class TaskRunner(QObject):
         with_progress: bool,
     ) -> Task:
         task = Task(label, fn, args, kwargs, with_progress)
+        if self._closed:
+            return task  # the store it would use is gone (signed out, shut down)
         if busy is not None:
             busy.setEnabled(False)
         self._callbacks[task] = (on_done, on_error, busy)
@@ -246,6 +249,11 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for task in self._running:
             task.cancel()
+
+    def close(self) -> None:
+        """Start no more work: a refresh a timer asks for after its store was closed would
+        run on a connection that is no longer this runner's."""
+        self._closed = True
 
     def wait_for_idle(self, timeout_ms: int = 30_000) -> bool:
         """Block until queued work is done (tests, shutdown)."""

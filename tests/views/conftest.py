@@ -39,6 +39,7 @@ def context_for(store, staff, tmp_path, qapp) -> Iterator:
 
     yield make
     for context in contexts:
+        context.tasks.close()
         context.tasks.wait_for_idle()
 
 
