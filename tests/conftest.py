@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -120,6 +122,7 @@ def _seed_base(store: Store) -> None:
 def engine(pg_server: Server, template_database: str) -> Iterator[Engine]:
     name = f"mo_test_{_worker()}_{uuid.uuid4().hex[:6]}"
     engine = make_engine(pg_server.create_database(name, template_database))
+    event.listen(engine, "handle_error", _end_failed_turn)
     yield engine
     engine.dispose()
     pg_server.drop_database(name)
@@ -129,6 +132,7 @@ def engine(pg_server: Server, template_database: str) -> Iterator[Engine]:
 def store(engine: Engine) -> Iterator[Store]:
     """A store whose every change is rolled back after the test."""
     connection = engine.connect()
+    _one_statement_at_a_time(connection)
     outer = connection.begin()
     factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -138,6 +142,33 @@ def store(engine: Engine) -> Iterator[Store]:
     finally:
         outer.rollback()
         connection.close()
+
+
+def _end_failed_turn(context: Any) -> None:
+    release = context.connection.info.get("release_statement_turn") if context.connection else None
+    if release is not None:
+        release()
+
+
+def _one_statement_at_a_time(connection: Connection) -> None:
+    """The test's one connection is shared by the test's own reads (on the test's thread) and
+    a screen's background tasks (on the runner's thread); a SQLAlchemy connection is not made
+    for two threads at once, so its statements take turns."""
+    lock = threading.RLock()
+    held = threading.local()
+
+    def acquire(*_: object) -> None:
+        lock.acquire()
+        held.count = getattr(held, "count", 0) + 1
+
+    def release(*_: object) -> None:
+        if getattr(held, "count", 0):
+            held.count -= 1
+            lock.release()
+
+    event.listen(connection, "before_cursor_execute", acquire)
+    event.listen(connection, "after_cursor_execute", release)
+    connection.info["release_statement_turn"] = release  # a failed statement (see engine)
 
 
 @pytest.fixture
